@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "merge-planner",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "plan", targets: ["plan"]),
+        .library(name: "PlanCore", targets: ["PlanCore"]),
+        .library(name: "PlanSim", targets: ["PlanSim"]),
+        .library(name: "PlanKernels", targets: ["PlanKernels"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "PlanCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"],
+            resources: [.copy("Resources")]
+        ),
+        .target(name: "PlanSim", dependencies: ["PlanCore"], exclude: ["README.md"]),
+        .target(name: "PlanKernels", dependencies: ["CBLAS"], exclude: ["README.md"]),
+        .target(name: "PlanValidate", dependencies: ["PlanKernels", "PlanCore"], exclude: ["README.md"]),
+        .target(
+            name: "PlanStore",
+            dependencies: ["PlanCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]
+        ),
+        .target(name: "PlanReport", dependencies: ["PlanSim", "PlanCore"], exclude: ["README.md"]),
+        .target(
+            name: "PlanCommands",
+            dependencies: [
+                "PlanCore", "PlanSim", "PlanKernels", "PlanValidate", "PlanStore", "PlanReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .executableTarget(name: "plan", dependencies: ["PlanCommands"]),
+        .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"]),
+        .testTarget(name: "PlanSimTests", dependencies: ["PlanSim"]),
+        .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PlanSim"]),
+        .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands"]),
+    ]
+)

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import PlanCore
+
+extension PlanCommand {
+    /// `plan scenarios list | show NAME | check FILE`
+    struct Scenarios: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List, show and check scenarios.",
+            subcommands: [List.self, Show.self, Check.self])
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List embedded scenarios and the model and GPU catalogs.")
+            func run() throws {
+                try guarded {
+                    let catalog = try Catalog.bundled()
+                    var lines = ["embedded scenarios (plan scenarios show NAME):"]
+                    lines += Catalog.scenarioNames().map { "  \($0)\($0 == Catalog.defaultScenarioName ? "  (default)" : "")" }
+                    lines.append("models: " + catalog.models.keys.sorted().joined(separator: ", "))
+                    lines.append("gpus: " + catalog.gpus.keys.sorted().joined(separator: ", "))
+                    Console.out(lines.joined(separator: "\n") + "\n")
+                }
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print an embedded scenario's YAML.")
+            @Argument(help: "Scenario name.") var name: String
+            func run() throws {
+                try guarded { Console.out(try Catalog.scenarioText(name)) }
+            }
+        }
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Validate a scenario file; every problem is listed (exit 65).")
+            @Argument(help: "Scenario YAML file.") var file: String
+            func run() throws {
+                try guarded {
+                    let (scenario, _) = try Inputs.scenario(file)
+                    Console.out("\(file): ok: \(scenario.name), \(scenario.model.name), \(scenario.languages.count) languages, "
+                        + "strategies \(scenario.strategies.map(\.rawValue).joined(separator: ", "))\n")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+
+extension PlanCommand {
+    /// `plan simulate [SCENARIO]`
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate every strategy of a scenario: cost table, stored run, cost-curve plots.",
+            discussion: "Without SCENARIO, runs the embedded default (the study's setup, arXiv 2601.16127).")
+
+        @Argument(help: ArgumentHelp("Scenario YAML file (version: 1).", valueName: "scenario"))
+        var scenario: String?
+
+        @Option(help: "Output: table, json or csv.")
+        var format: OutputFormat = .table
+
+        @Option(help: "Monte Carlo trials over the scenario's uncertainty block (0 = none).")
+        var trials: Int = 0
+
+        @Option(help: "Seed for Poisson arrivals and Monte Carlo draws.")
+        var seed: UInt64 = 42
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: ArgumentHelp("Folder for the gnuplot plots (PNG + SVG).", valueName: "dir"))
+        var plots: String = "plots"
+
+        @Flag(name: .customLong("no-plots"), help: "Do not draw plots.")
+        var noPlots = false
+
+        func validate() throws {
+            guard (0...1_000_000).contains(trials) else { throw ValidationError("--trials must be between 0 and 1000000") }
+        }
+
+        func run() throws {
+            try guarded {
+                try SimulationWorkflow(scenarioPath: scenario, format: format, trials: trials, seed: seed,
+                                       databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// stdout for results, stderr for diagnostics and progress.
+enum Console {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// True when stderr is a terminal (progress is shown only then).
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+/// A one-line progress indicator on stderr, silent when stderr is not a terminal.
+final class Progress: @unchecked Sendable {
+    private let label: String
+    private let total: Int
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var lastPercent = -1
+
+    init(_ label: String, total: Int) {
+        self.label = label
+        self.total = max(total, 1)
+        self.enabled = Console.stderrIsTerminal
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let percent = done * 100 / total
+        lock.lock()
+        defer { lock.unlock() }
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) (\(percent)%)".utf8))
+    }
+
+    func finish() {
+        guard enabled, lastPercent >= 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

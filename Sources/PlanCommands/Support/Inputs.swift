@@ -1,0 +1,42 @@
+import Foundation
+import PlanCore
+import PlanStore
+
+/// Reading user files and opening the run database.
+enum Inputs {
+    /// The bytes of a user file: missing → exit 66, a folder → exit 66.
+    static func read(_ path: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandError.missingFile(path) }
+        guard !isDirectory.boolValue else { throw CommandError.unreadableFile(path, "it is a folder, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandError.unreadableFile(path, "permission denied")
+        }
+        return data
+    }
+
+    /// A scenario from a file, or the embedded default when `path` is nil. Returns the scenario
+    /// and its YAML text.
+    static func scenario(_ path: String?) throws -> (Scenario, String) {
+        let loader = ScenarioLoader(catalog: try Catalog.bundled())
+        if let path {
+            let data = try read(path)
+            let scenario = try loader.load(data: data, file: path)
+            return (scenario, String(decoding: data, as: UTF8.self))
+        }
+        let name = Catalog.defaultScenarioName
+        let text = try Catalog.scenarioText(name)
+        return (try loader.load(text: text, file: "\(name) (embedded)"), text)
+    }
+
+    /// `--db`, else `PLAN_DB`, else `plan-runs.sqlite` in the working directory.
+    static func databasePath(_ option: String?) -> String {
+        if let option, !option.isEmpty { return option }
+        if let environment = ProcessInfo.processInfo.environment["PLAN_DB"], !environment.isEmpty { return environment }
+        return "plan-runs.sqlite"
+    }
+
+    static func store(_ option: String?) throws -> RunStore {
+        try RunStore(path: databasePath(option))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import PlanCore
+import PlanReport
+import PlanSim
+import PlanStore
+
+/// `plan simulate`: simulate, optionally Monte Carlo, store the run, print, plot.
+struct SimulationWorkflow {
+    var scenarioPath: String?
+    var format: OutputFormat
+    var trials: Int
+    var seed: UInt64
+    var databasePath: String?
+    var plotsFolder: String?
+
+    func run() throws {
+        let started = Date()
+        let (scenario, yaml) = try Inputs.scenario(scenarioPath)
+        let store = try Inputs.store(databasePath)
+        let result = Simulator(scenario: scenario).run(seed: seed)
+        var monteCarlo: MonteCarlo.Result?
+        if trials > 0 {
+            let progress = Progress("monte carlo", total: trials)
+            monteCarlo = MonteCarlo(scenario: scenario, trials: trials, seed: seed).run { progress.update($0) }
+            progress.finish()
+        }
+        let run = Self.record(result, scenario: scenario, yaml: yaml, trials: trials, started: started)
+        let id = try store.record(run) { id in
+            SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo).rendered()
+        }
+        switch format {
+        case .json: Console.out(SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo).rendered() + "\n")
+        case .csv: Console.out(SimulationCSV.render(runID: id, result: result))
+        case .table: Console.out(SimulationTable.render(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo))
+        }
+        if let plotsFolder {
+            let written = try PlotWriter.write(GnuplotScript.all(CostCurves(result: result)), to: URL(fileURLWithPath: plotsFolder))
+            if format == .table {
+                let images = written.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")
+                Console.out("\nplots: \(plotsFolder)/ (\(images), and .svg)\nstored: run \(id) in \(store.path)\n")
+            }
+        } else if format == .table {
+            Console.out("\nstored: run \(id) in \(store.path)\n")
+        }
+    }
+
+    /// The rows stored for a simulation.
+    static func record(_ result: SimulationResult, scenario: Scenario, yaml: String, trials: Int, started: Date) -> NewRun {
+        var rows: [ResultRow] = []
+        var series: [SeriesRow] = []
+        for outcome in result.strategies {
+            for (phase, t) in [("initial", outcome.initial), ("maintenance", outcome.maintenance), ("total", outcome.total)] {
+                rows.append(ResultRow(strategy: outcome.kind.rawValue, phase: phase, gpuHours: t.gpuHours, wallClockHours: t.wallClockHours,
+                                      costUSD: t.costUSD, energyKWh: t.energyKWh, co2Kg: t.co2Kg, trainedTokens: t.trainedTokens))
+            }
+            series += outcome.series.map { SeriesRow(strategy: outcome.kind.rawValue, day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) }
+        }
+        return NewRun(kind: "simulate", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+                      scenarioName: scenario.name, scenarioYAML: yaml, seed: result.seed, trials: trials > 0 ? trials : nil,
+                      results: rows, series: series)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Yams
+
+/// The model and GPU catalogs and the embedded scenarios, read from PlanCore's data files.
+public struct Catalog: Sendable {
+    public var models: [String: ModelArchitecture]
+    public var gpus: [String: GPUSpec]
+
+    public init(models: [String: ModelArchitecture], gpus: [String: GPUSpec]) {
+        self.models = models
+        self.gpus = gpus
+    }
+
+    /// The catalog shipped with plan (`Resources/models.yaml`, `Resources/gpus.yaml`).
+    public static func bundled() throws -> Catalog {
+        let models = try parseModels(ResourceLocator.text("models.yaml"), file: "models.yaml")
+        let gpus = try parseGPUs(ResourceLocator.text("gpus.yaml"), file: "gpus.yaml")
+        return Catalog(models: models, gpus: gpus)
+    }
+
+    public func model(_ name: String) throws -> ModelArchitecture {
+        guard let model = models[name.lowercased()] else {
+            throw PlanCoreError.unknownModel(name, known: models.keys.sorted())
+        }
+        return model
+    }
+
+    public func gpu(_ name: String) throws -> GPUSpec {
+        guard let gpu = gpus[name.lowercased()] else {
+            throw PlanCoreError.unknownGPU(name, known: gpus.keys.sorted())
+        }
+        return gpu
+    }
+
+    // MARK: embedded scenarios
+
+    /// Names of the scenarios embedded in the binary.
+    public static func scenarioNames() -> [String] {
+        ResourceLocator.list("Scenarios").filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+    }
+
+    /// The name of the scenario `plan simulate` runs when given none.
+    public static let defaultScenarioName = "paper-2601.16127"
+
+    /// YAML text of an embedded scenario.
+    public static func scenarioText(_ name: String) throws -> String {
+        guard scenarioNames().contains(name) else {
+            throw PlanCoreError.unknownScenario(name, known: scenarioNames())
+        }
+        return try ResourceLocator.text("Scenarios/\(name).yaml")
+    }
+
+    // MARK: parsing
+
+    static func root(_ text: String, file: String, diagnostics: DiagnosticCollector) throws -> MappingReader {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw PlanCoreError.catalog("\(file) is not valid YAML")
+        }
+        guard let node, let reader = MappingReader(node, path: "", diagnostics: diagnostics) else {
+            throw PlanCoreError.catalog("\(file) is not a mapping")
+        }
+        return reader
+    }
+
+    static func parseModels(_ text: String, file: String) throws -> [String: ModelArchitecture] {
+        let diagnostics = DiagnosticCollector()
+        var top = try root(text, file: file, diagnostics: diagnostics)
+        var models: [String: ModelArchitecture] = [:]
+        for name in top.keys {
+            guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
+            else { continue }
+            if let model = ModelArchitecture.read(&fields, name: name) { models[name] = model }
+            fields.finish()
+        }
+        if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
+        return models
+    }
+
+    static func parseGPUs(_ text: String, file: String) throws -> [String: GPUSpec] {
+        let diagnostics = DiagnosticCollector()
+        var top = try root(text, file: file, diagnostics: diagnostics)
+        var gpus: [String: GPUSpec] = [:]
+        for name in top.keys {
+            guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
+            else { continue }
+            let tflops = fields.requiredDouble("peak_tflops_bf16", range: 0...1e6, above: 0)
+            let memory = fields.requiredDouble("memory_gb", range: 0...1e6, above: 0)
+            let bandwidth = fields.requiredDouble("hbm_bandwidth_gbps", range: 0...1e7, above: 0)
+            let watts = fields.requiredDouble("board_watts", range: 0...1e5, above: 0)
+            let source = fields.string("source", default: "catalog") ?? "catalog"
+            fields.finish()
+            if let tflops, let memory, let bandwidth, let watts {
+                gpus[name] = GPUSpec(
+                    name: name, peakFlopsPerSecond: tflops * 1e12, memoryBytes: memory * 1e9,
+                    memoryBytesPerSecond: bandwidth * 1e9, boardWatts: watts, source: source)
+            }
+        }
+        if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
+        return gpus
+    }
+}
+
+extension ModelArchitecture {
+    /// Reads an architecture block (catalog entry or a scenario's inline `model:` mapping).
+    static func read(_ fields: inout MappingReader, name: String) -> ModelArchitecture? {
+        let size = 1...10_000_000
+        let layers = fields.requiredInt("layers", range: size)
+        let hidden = fields.requiredInt("hidden", range: size)
+        let mlp = fields.requiredInt("mlp", range: size)
+        let heads = fields.requiredInt("heads", range: size)
+        let kvHeads = fields.requiredInt("kv_heads", range: size)
+        let vocab = fields.requiredInt("vocab", range: size)
+        let headDim: Int? = fields.has("head_dim") ? fields.requiredInt("head_dim", range: size) : nil
+        let tied = fields.bool("tied_embeddings", default: false)
+        let bias = fields.bool("qkv_bias", default: false)
+        let kind = fields.string("mlp_kind", default: "swiglu") ?? "swiglu"
+        if !["swiglu", "geglu"].contains(kind) {
+            fields.diagnostics.error(fields.child("mlp_kind"), "expected swiglu or geglu, got \"\(kind)\"")
+        }
+        let published: Double? =
+            fields.has("published_params") ? fields.requiredDouble("published_params", range: 0...1e15) : nil
+        let source = fields.string("source", default: "inline") ?? "inline"
+        guard let layers, let hidden, let mlp, let heads, let kvHeads, let vocab else { return nil }
+        if heads % kvHeads != 0 {
+            fields.diagnostics.error(fields.child("kv_heads"), "heads (\(heads)) must be a multiple of kv_heads (\(kvHeads))")
+            return nil
+        }
+        if headDim == nil && hidden % heads != 0 {
+            fields.diagnostics.error(fields.child("heads"), "hidden (\(hidden)) is not divisible by heads (\(heads)); give head_dim")
+            return nil
+        }
+        return ModelArchitecture(
+            name: name, layers: layers, hidden: hidden, mlp: mlp, heads: heads, kvHeads: kvHeads, vocab: vocab,
+            headDim: headDim, tiedEmbeddings: tied, qkvBias: bias, publishedParams: published, source: source)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Everything that can go wrong in PlanCore, with a lower-case message that says what failed
+/// and how to fix it.
+public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
+    /// A model name that is not in the catalog.
+    case unknownModel(String, known: [String])
+    /// A GPU name that is not in the catalog.
+    case unknownGPU(String, known: [String])
+    /// A scenario name that is not embedded.
+    case unknownScenario(String, known: [String])
+    /// A catalog data file that is missing or malformed (a build problem, not a user one).
+    case catalog(String)
+    /// A scenario file with one or more problems.
+    case invalidScenario(ScenarioDiagnostics)
+    /// An argument outside its valid range.
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownModel(name, known):
+            return "unknown model '\(name)'; known models: \(known.joined(separator: ", "))"
+        case let .unknownGPU(name, known):
+            return "unknown gpu '\(name)'; known gpus: \(known.joined(separator: ", "))"
+        case let .unknownScenario(name, known):
+            return "unknown scenario '\(name)'; embedded scenarios: \(known.joined(separator: ", "))"
+        case let .catalog(message):
+            return "catalog data is unreadable: \(message); reinstall or rebuild plan"
+        case let .invalidScenario(diagnostics):
+            return diagnostics.description
+        case let .invalidArgument(message):
+            return message
+        }
+    }
+}

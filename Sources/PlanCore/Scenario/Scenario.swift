@@ -1,0 +1,161 @@
+import Foundation
+
+/// Everything the planner needs to price a maintenance plan: model, fine-tuning recipe,
+/// hardware, overheads, languages, merge, schedule, strategies and uncertainty.
+///
+/// Built by `ScenarioLoader` from a `version: 1` YAML file; `scenarios/README.md` documents
+/// every field with its unit and default. Every value here is already validated.
+public struct Scenario: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var model: ModelArchitecture
+    public var finetune: Finetune
+    public var hardware: Hardware
+    public var overheads: Overheads
+    /// Languages in file order.
+    public var languages: [Language]
+    public var merge: MergeSettings
+    public var schedule: Schedule
+    public var strategies: [StrategyKind]
+    public var continued: ContinuedSettings
+    public var hybrid: HybridSettings
+    /// Monte Carlo inputs: field path → distribution, in file order.
+    public var uncertainty: [(path: String, distribution: Distribution)]
+
+    public static func == (lhs: Scenario, rhs: Scenario) -> Bool {
+        lhs.name == rhs.name && lhs.description == rhs.description && lhs.model == rhs.model
+            && lhs.finetune == rhs.finetune && lhs.hardware == rhs.hardware && lhs.overheads == rhs.overheads
+            && lhs.languages == rhs.languages && lhs.merge == rhs.merge && lhs.schedule == rhs.schedule
+            && lhs.strategies == rhs.strategies && lhs.continued == rhs.continued && lhs.hybrid == rhs.hybrid
+            && lhs.uncertainty.map(\.path) == rhs.uncertainty.map(\.path)
+            && lhs.uncertainty.map(\.distribution) == rhs.uncertainty.map(\.distribution)
+    }
+
+    /// The language with this code, if any.
+    public func language(_ code: String) -> Language? { languages.first { $0.code == code } }
+}
+
+/// How the model is fine-tuned.
+public struct Finetune: Sendable, Equatable {
+    public enum Method: String, Sendable, CaseIterable { case lora, qlora, full }
+
+    public var method: Method = .lora
+    /// LoRA rank r (ignored for `full`).
+    public var rank: Int = 16
+    /// LoRA alpha (scaling alpha / r).
+    public var alpha: Double = 16
+    /// Projection names that carry adapters.
+    public var targets: [String] = ModelArchitecture.projectionNames
+    public var epochs: Double = 1
+    public var gradientCheckpointing: Bool = false
+    /// Pack examples into full sequences (attention context = `sequenceLength`), or pad each
+    /// example on its own (context = its tokens).
+    public var packing: Bool = true
+    /// Maximum training sequence length in tokens.
+    public var sequenceLength: Int = 4096
+
+    public init() {}
+    /// Every default in one place: what `finetune: {}` decodes to.
+    public static let defaults = Finetune()
+}
+
+/// The GPU pool and its prices.
+public struct Hardware: Sendable, Equatable {
+    /// Catalog GPU (or machine profile) the rates come from.
+    public var gpu: GPUSpec
+    public var poolGPUs: Int = 8
+    public var gpusPerJob: Int = 1
+    /// Model FLOPs utilisation of training and evaluation, in (0, 1].
+    public var mfu: Double = 0.35
+    /// Fraction of memory bandwidth merge kernels achieve, in (0, 1].
+    public var mergeEfficiency: Double = 0.5
+    public var usdPerGPUHour: Double = 2.0
+    /// Power per GPU in watts; defaults to the GPU's board power.
+    public var gpuWatts: Double
+    public var pue: Double = 1.1
+    public var kgCO2PerKWh: Double = 0.475
+
+    public init(gpu: GPUSpec) {
+        self.gpu = gpu
+        self.gpuWatts = gpu.boardWatts
+    }
+}
+
+/// Fixed per-job costs and evaluation sizes.
+public struct Overheads: Sendable, Equatable {
+    /// Start-up of a training job: scheduling, container, weight loading, tokenisation.
+    public var jobStartupMinutes: Double = 10
+    /// Start-up of a merge job (loading the adapters).
+    public var mergeStartupMinutes: Double = 2
+    /// Start-up of an evaluation job; nil → `jobStartupMinutes`.
+    public var evaluationStartupMinutes: Double? = nil
+    /// Saving the trained checkpoint at the end of a training job.
+    public var checkpointSaveMinutes: Double = 0
+    /// Held-out examples evaluated per language after each build.
+    public var evaluationExamplesPerLanguage: Int = 500
+    /// Tokens generated per evaluated example (0 for scoring-only tasks).
+    public var generatedTokensPerExample: Double = 0
+
+    public init() {}
+    public static let defaults = Overheads()
+
+    public var evaluationStartupMinutesResolved: Double { evaluationStartupMinutes ?? jobStartupMinutes }
+}
+
+/// One language's training data.
+public struct Language: Sendable, Equatable {
+    /// Short code as written in the scenario (`en`, `de`, ...).
+    public var code: String
+    /// Training examples at day 0.
+    public var examples: Double
+    /// Average prompt + response tokens per example.
+    public var tokensPerExample: Double
+
+    public init(code: String, examples: Double, tokensPerExample: Double) {
+        self.code = code
+        self.examples = examples
+        self.tokensPerExample = tokensPerExample
+    }
+}
+
+/// How adapters are merged (see `plan merge` for the exact semantics).
+public struct MergeSettings: Sendable, Equatable {
+    public var method: String = "ties"
+    public var density: Double = 0.5
+    /// Rank of the merged adapter for the `*svd` and `knots_*` methods; nil → input rank.
+    public var svdRank: Int? = nil
+
+    public init() {}
+    public static let defaults = MergeSettings()
+}
+
+/// Settings for the `continued` strategy.
+public struct ContinuedSettings: Sendable, Equatable {
+    /// Old examples replayed per new example, as a fraction of the existing data (0…1).
+    public var replayFraction: Double = 0.1
+    public init() {}
+}
+
+/// Settings for the `hybrid` strategy.
+public struct HybridSettings: Sendable, Equatable {
+    /// A full multilingual refresh every this many days (merge otherwise).
+    public var refreshEveryDays: Int = 180
+    public init() {}
+}
+
+/// The maintenance strategies the simulation compares.
+public enum StrategyKind: String, Sendable, CaseIterable, Equatable {
+    case fullRetrain = "full-retrain"
+    case merge
+    case continued
+    case hybrid
+}
+
+/// A probability distribution for a Monte Carlo input.
+public enum Distribution: Sendable, Equatable {
+    case uniform(low: Double, high: Double)
+    case triangular(low: Double, mode: Double, high: Double)
+    case normal(mean: Double, sd: Double)
+    /// Log-normal given by its median and the standard deviation of log(x).
+    case lognormal(median: Double, sigma: Double)
+}

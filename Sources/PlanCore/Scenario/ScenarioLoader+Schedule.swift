@@ -1,0 +1,91 @@
+import Foundation
+import Yams
+
+extension ScenarioLoader {
+    func readSchedule(_ root: inout MappingReader, languages: [Language]) -> Schedule {
+        var result = Schedule.defaults
+        guard var fields = root.mapping("schedule") else { return result }
+        let diagnostics = fields.diagnostics
+        result.horizonDays = fields.int("horizon_days", default: result.horizonDays, range: 1...36_500)
+        let horizon = Double(result.horizonDays)
+        let dayRange = 0.0...horizon
+        var known = Set(languages.map(\.code))
+
+        var additions: [LanguageAddition] = []
+        for var item in fields.mappingList("additions") {
+            let day = item.requiredDouble("day", range: dayRange)
+            let language = item.string("language", default: nil)
+            let examples = item.requiredDouble("examples", range: Self.examplesRange)
+            let tokens = item.requiredDouble("tokens_per_example", range: Self.tokensRange)
+            if language == nil { diagnostics.error(item.child("language"), "missing required field") }
+            if let language, known.contains(language) {
+                diagnostics.error(item.child("language"), "language \"\(language)\" already exists; additions add new languages")
+            }
+            item.finish()
+            if let day, let language, let examples, let tokens {
+                known.insert(language)
+                additions.append(LanguageAddition(day: day, language: language, examples: examples, tokensPerExample: tokens))
+            }
+        }
+        result.additions = additions
+
+        for var item in fields.mappingList("events") {
+            let day = item.requiredDouble("day", range: dayRange)
+            let language = item.string("language", default: nil)
+            let add = item.requiredDouble("add_examples", range: Self.examplesRange)
+            if let language { checkLanguage(language, known: known, path: item.child("language"), diagnostics) } else {
+                diagnostics.error(item.child("language"), "missing required field")
+            }
+            item.finish()
+            if let day, let language, let add { result.events.append(UpdateEvent(day: day, language: language, addExamples: add)) }
+        }
+        for var item in fields.mappingList("periodic") {
+            let selection = readSelection(&item, known: known)
+            let every = item.requiredDouble("every_days", range: 0...horizon, above: 0)
+            let add = item.requiredDouble("add_examples", range: Self.examplesRange)
+            let start: Double? = item.has("start_day") ? item.requiredDouble("start_day", range: dayRange) : nil
+            item.finish()
+            if let selection, let every, let add {
+                result.periodic.append(PeriodicUpdate(languages: selection, everyDays: every, addExamples: add, startDay: start))
+            }
+        }
+        for var item in fields.mappingList("poisson") {
+            let selection = readSelection(&item, known: known)
+            let rate = item.requiredDouble("per_year", range: 0...100_000)
+            let add = item.requiredDouble("add_examples", range: Self.examplesRange)
+            item.finish()
+            if let selection, let rate, let add {
+                result.poisson.append(PoissonUpdate(languages: selection, perYear: rate, addExamples: add))
+            }
+        }
+        result.releaseEveryDays = fields.int("release_every_days", default: result.releaseEveryDays, range: 0...36_500)
+        fields.finish()
+        return result
+    }
+
+    private func checkLanguage(_ code: String, known: Set<String>, path: String, _ diagnostics: DiagnosticCollector) {
+        if !known.contains(code) {
+            diagnostics.error(path, "unknown language \"\(code)\"; declare it under languages or schedule.additions")
+        }
+    }
+
+    private func readSelection(_ item: inout MappingReader, known: Set<String>) -> LanguageSelection? {
+        guard let node = item.node("languages") else {
+            item.diagnostics.error(item.child("languages"), "missing required field (a list of languages, or all)")
+            return nil
+        }
+        if case let .scalar(scalar) = node, scalar.string == "all" { return .all }
+        guard case let .sequence(sequence) = node else {
+            item.diagnostics.error(item.child("languages"), "expected a list of languages or all, got \(node.kindName)")
+            return nil
+        }
+        var codes: [String] = []
+        for (index, element) in sequence.enumerated() {
+            let path = "\(item.child("languages"))[\(index)]"
+            guard let code = MappingReader.text(element, path: path, diagnostics: item.diagnostics) else { continue }
+            checkLanguage(code, known: known, path: path, item.diagnostics)
+            codes.append(code)
+        }
+        return .some(codes)
+    }
+}

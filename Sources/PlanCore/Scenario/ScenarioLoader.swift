@@ -1,0 +1,306 @@
+import Foundation
+import Yams
+
+/// Reads and validates `version: 1` scenario files, collecting every problem.
+public struct ScenarioLoader: Sendable {
+    public var catalog: Catalog
+    /// Extra accelerators (calibrated machine profiles) a scenario may name as `hardware.profile`.
+    public var profiles: [String: GPUSpec]
+
+    public init(catalog: Catalog, profiles: [String: GPUSpec] = [:]) {
+        self.catalog = catalog
+        self.profiles = profiles
+    }
+
+    /// The only schema version this build reads.
+    public static let supportedVersion = 1
+
+    /// Parses a file's bytes. Throws `ScenarioDiagnostics` listing every problem.
+    public func load(data: Data, file: String) throws -> Scenario {
+        guard !data.isEmpty else { throw Self.fail(file, "", "file is empty; expected a version: 1 scenario") }
+        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+            throw Self.fail(file, "", "file is not UTF-8 text; expected a YAML scenario")
+        }
+        return try load(text: text, file: file)
+    }
+
+    /// Parses YAML text. Throws `ScenarioDiagnostics` listing every problem.
+    public func load(text: String, file: String) throws -> Scenario {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
+            throw Self.fail(file, "", "malformed YAML: \(message)")
+        }
+        guard let node else { throw Self.fail(file, "", "file is empty; expected a version: 1 scenario") }
+        let diagnostics = DiagnosticCollector()
+        guard var root = MappingReader(node, path: "", diagnostics: diagnostics) else {
+            throw ScenarioDiagnostics(file: file, diagnostics: diagnostics.items)
+        }
+        let version = root.requiredInt("version", range: Int.min...Int.max)
+        if let version, version != Self.supportedVersion {
+            // A different version means different field meanings: stop before misreading them.
+            throw Self.fail(file, "version", "unsupported version \(version); this plan reads version \(Self.supportedVersion)")
+        }
+        let scenario = read(&root)
+        root.finish()
+        if !diagnostics.isEmpty { throw ScenarioDiagnostics(file: file, diagnostics: diagnostics.items) }
+        guard let scenario else { throw Self.fail(file, "", "scenario is incomplete") }
+        return scenario
+    }
+
+    static func fail(_ file: String, _ path: String, _ message: String) -> ScenarioDiagnostics {
+        ScenarioDiagnostics(file: file, diagnostics: [Diagnostic(path: path, message: message)])
+    }
+
+    // MARK: sections
+
+    private func read(_ root: inout MappingReader) -> Scenario? {
+        let diagnostics = root.diagnostics
+        let name = root.string("name", default: "unnamed") ?? "unnamed"
+        let description = root.string("description", default: "") ?? ""
+        let model = readModel(&root)
+        let finetune = readFinetune(&root, model: model)
+        let hardware = readHardware(&root)
+        let overheads = readOverheads(&root)
+        let languages = readLanguages(&root)
+        let merge = readMerge(&root)
+        let schedule = readSchedule(&root, languages: languages)
+        let strategies = readStrategies(&root)
+        var continued = ContinuedSettings()
+        if var fields = root.mapping("continued") {
+            continued.replayFraction = fields.double("replay_fraction", default: continued.replayFraction, range: 0...1)
+            fields.finish()
+        }
+        var hybrid = HybridSettings()
+        if var fields = root.mapping("hybrid") {
+            hybrid.refreshEveryDays = fields.int("refresh_every_days", default: hybrid.refreshEveryDays, range: 1...100_000)
+            fields.finish()
+        }
+        let uncertainty = readUncertainty(&root)
+        guard let model, let hardware else { return nil }
+        if hardware.gpusPerJob > hardware.poolGPUs {
+            diagnostics.error(
+                "hardware.gpus_per_job",
+                "a job needs \(hardware.gpusPerJob) GPUs but the pool has only \(hardware.poolGPUs); raise pool_gpus or lower gpus_per_job")
+        }
+        var scenario = Scenario(
+            name: name, description: description, model: model, finetune: finetune, hardware: hardware,
+            overheads: overheads, languages: languages, merge: merge, schedule: schedule, strategies: strategies,
+            continued: continued, hybrid: hybrid, uncertainty: [])
+        for (path, distribution) in uncertainty {
+            let sample: Double
+            switch distribution {
+            case let .uniform(low, _): sample = low
+            case let .triangular(_, mode, _): sample = mode
+            case let .normal(mean, _): sample = mean
+            case let .lognormal(median, _): sample = median
+            }
+            do {
+                _ = try scenario.setting(path, to: sample)
+                scenario.uncertainty.append((path, distribution))
+            } catch {
+                diagnostics.error("uncertainty.\(path)", "\(error)")
+            }
+        }
+        return scenario
+    }
+
+    private func readModel(_ root: inout MappingReader) -> ModelArchitecture? {
+        guard let node = root.node("model") else {
+            root.diagnostics.error("model", "missing required field (a catalog name such as llama-3.1-8b, or an architecture mapping)")
+            return nil
+        }
+        if case let .scalar(scalar) = node {
+            do { return try catalog.model(scalar.string) } catch {
+                root.diagnostics.error("model", "\(error)")
+                return nil
+            }
+        }
+        guard var fields = MappingReader(node, path: "model", diagnostics: root.diagnostics) else { return nil }
+        let name = fields.string("name", default: "inline") ?? "inline"
+        let model = ModelArchitecture.read(&fields, name: name)
+        fields.finish()
+        return model
+    }
+
+    private func readFinetune(_ root: inout MappingReader, model: ModelArchitecture?) -> Finetune {
+        var result = Finetune.defaults
+        guard var fields = root.mapping("finetune") else { return result }
+        if let method = fields.string("method", default: nil) {
+            if let parsed = Finetune.Method(rawValue: method) { result.method = parsed } else {
+                fields.diagnostics.error(fields.child("method"), "unknown method \"\(method)\"; expected lora, qlora or full")
+            }
+        }
+        result.rank = fields.int("rank", default: result.rank, range: 1...65_536)
+        result.alpha = fields.double("alpha", default: Double(result.rank), range: 0...1e6, above: 0)
+        result.targets = fields.stringList("targets", default: result.targets)
+        for (index, target) in result.targets.enumerated() where !ModelArchitecture.projectionNames.contains(target) {
+            fields.diagnostics.error(
+                "\(fields.child("targets"))[\(index)]",
+                "unknown projection \"\(target)\"; expected one of \(ModelArchitecture.projectionNames.joined(separator: ", "))")
+        }
+        if result.targets.isEmpty { fields.diagnostics.error(fields.child("targets"), "needs at least one projection") }
+        result.epochs = fields.double("epochs", default: result.epochs, range: 0...10_000, above: 0)
+        result.gradientCheckpointing = fields.bool("gradient_checkpointing", default: result.gradientCheckpointing)
+        result.packing = fields.bool("packing", default: result.packing)
+        result.sequenceLength = fields.int("sequence_length", default: result.sequenceLength, range: 1...10_000_000)
+        fields.finish()
+        return result
+    }
+
+    private func readHardware(_ root: inout MappingReader) -> Hardware? {
+        guard var fields = root.mapping("hardware") else {
+            if !root.has("hardware") { root.diagnostics.error("hardware", "missing required field (at least gpu: NAME)") }
+            return nil
+        }
+        let gpuName = fields.string("gpu", default: nil)
+        let profileName = fields.string("profile", default: nil)
+        var spec: GPUSpec?
+        switch (gpuName, profileName) {
+        case let (gpu?, nil):
+            do { spec = try catalog.gpu(gpu) } catch { fields.diagnostics.error(fields.child("gpu"), "\(error)") }
+        case let (nil, profile?):
+            if let found = profiles[profile] { spec = found } else {
+                let known = profiles.keys.sorted()
+                fields.diagnostics.error(
+                    fields.child("profile"),
+                    "unknown machine profile \"\(profile)\"; "
+                        + (known.isEmpty ? "run plan calibrate first" : "known profiles: \(known.joined(separator: ", "))"))
+            }
+        case (_?, _?):
+            fields.diagnostics.error(fields.child("profile"), "give either gpu or profile, not both")
+        case (nil, nil):
+            fields.diagnostics.error(fields.child("gpu"), "missing required field (a catalog GPU such as a100-80gb)")
+        }
+        var hardware = Hardware(gpu: spec ?? GPUSpec(name: "", peakFlopsPerSecond: 1, memoryBytes: 1, memoryBytesPerSecond: 1, boardWatts: 1, source: ""))
+        hardware.poolGPUs = fields.int("pool_gpus", default: hardware.poolGPUs, range: 1...1_000_000)
+        hardware.gpusPerJob = fields.int("gpus_per_job", default: hardware.gpusPerJob, range: 1...1_000_000)
+        hardware.mfu = fields.double("mfu", default: hardware.mfu, range: 0...1, above: 0)
+        hardware.mergeEfficiency = fields.double("merge_efficiency", default: hardware.mergeEfficiency, range: 0...1, above: 0)
+        hardware.usdPerGPUHour = fields.double("usd_per_gpu_hour", default: hardware.usdPerGPUHour, range: 0...1e6)
+        hardware.gpuWatts = fields.double("gpu_watts", default: hardware.gpuWatts, range: 0...1e6, above: 0)
+        hardware.pue = fields.double("pue", default: hardware.pue, range: 1...10)
+        hardware.kgCO2PerKWh = fields.double("kg_co2_per_kwh", default: hardware.kgCO2PerKWh, range: 0...10)
+        if fields.has("peak_tflops") {
+            hardware.gpu.peakFlopsPerSecond = fields.double("peak_tflops", default: 1, range: 0...1e9, above: 0) * 1e12
+        }
+        fields.finish()
+        return spec == nil ? nil : hardware
+    }
+
+    private func readOverheads(_ root: inout MappingReader) -> Overheads {
+        var result = Overheads.defaults
+        guard var fields = root.mapping("overheads") else { return result }
+        let minutes = 0.0...1e6
+        result.jobStartupMinutes = fields.double("job_startup_minutes", default: result.jobStartupMinutes, range: minutes)
+        result.mergeStartupMinutes = fields.double("merge_startup_minutes", default: result.mergeStartupMinutes, range: minutes)
+        if fields.has("evaluation_startup_minutes") {
+            result.evaluationStartupMinutes = fields.double("evaluation_startup_minutes", default: 0, range: minutes)
+        }
+        result.checkpointSaveMinutes = fields.double("checkpoint_save_minutes", default: result.checkpointSaveMinutes, range: minutes)
+        result.evaluationExamplesPerLanguage = fields.int(
+            "evaluation_examples_per_language", default: result.evaluationExamplesPerLanguage, range: 0...1_000_000_000)
+        result.generatedTokensPerExample = fields.double(
+            "generated_tokens_per_example", default: result.generatedTokensPerExample, range: 0...1e7)
+        fields.finish()
+        return result
+    }
+
+    static let examplesRange = 0.0...1e12
+    static let tokensRange = 1.0...1e8
+
+    private func readLanguages(_ root: inout MappingReader) -> [Language] {
+        guard var top = root.mapping("languages") else {
+            if !root.has("languages") { root.diagnostics.error("languages", "missing required field (at least one language)") }
+            return []
+        }
+        var result: [Language] = []
+        for code in top.keys {
+            guard let node = top.node(code), var fields = MappingReader(node, path: top.child(code), diagnostics: top.diagnostics)
+            else { continue }
+            let examples = fields.requiredDouble("examples", range: Self.examplesRange)
+            let tokens = fields.requiredDouble("tokens_per_example", range: Self.tokensRange)
+            fields.finish()
+            if let examples, let tokens { result.append(Language(code: code, examples: examples, tokensPerExample: tokens)) }
+        }
+        if top.keys.isEmpty { root.diagnostics.error("languages", "needs at least one language") }
+        top.finish()
+        return result
+    }
+
+    private func readMerge(_ root: inout MappingReader) -> MergeSettings {
+        var result = MergeSettings.defaults
+        guard var fields = root.mapping("merge") else { return result }
+        result.method = fields.string("method", default: result.method) ?? result.method
+        if !MergeCostModel.methods.contains(result.method) {
+            fields.diagnostics.error(
+                fields.child("method"),
+                "unknown merge method \"\(result.method)\"; expected one of \(MergeCostModel.methods.joined(separator: ", "))")
+        }
+        result.density = fields.double("density", default: result.density, range: 0...1, above: 0)
+        if fields.has("svd_rank") { result.svdRank = fields.int("svd_rank", default: 1, range: 1...1_000_000) }
+        fields.finish()
+        return result
+    }
+
+    private func readStrategies(_ root: inout MappingReader) -> [StrategyKind] {
+        let names = root.stringList("strategies", default: [StrategyKind.fullRetrain.rawValue, StrategyKind.merge.rawValue])
+        var result: [StrategyKind] = []
+        for (index, name) in names.enumerated() {
+            guard let kind = StrategyKind(rawValue: name) else {
+                root.diagnostics.error(
+                    "strategies[\(index)]",
+                    "unknown strategy \"\(name)\"; expected one of \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                continue
+            }
+            if !result.contains(kind) { result.append(kind) }
+        }
+        if names.isEmpty { root.diagnostics.error("strategies", "needs at least one strategy") }
+        return result
+    }
+
+    private func readUncertainty(_ root: inout MappingReader) -> [(String, Distribution)] {
+        guard var top = root.mapping("uncertainty") else { return [] }
+        var result: [(String, Distribution)] = []
+        for path in top.keys {
+            guard let node = top.node(path), var fields = MappingReader(node, path: top.child(path), diagnostics: top.diagnostics)
+            else { continue }
+            guard fields.keys.count == 1, let kind = fields.keys.first, let valuesNode = fields.node(kind) else {
+                fields.diagnostics.error(top.child(path), "expected exactly one distribution: uniform, triangular, normal or lognormal")
+                continue
+            }
+            let where_ = fields.child(kind)
+            guard case let .sequence(sequence) = valuesNode else {
+                fields.diagnostics.error(where_, "expected a list of numbers")
+                continue
+            }
+            let values = sequence.enumerated().compactMap { index, item in
+                MappingReader.number(item, path: "\(where_)[\(index)]", range: -1e15...1e15, diagnostics: fields.diagnostics)
+            }
+            guard values.count == sequence.count else { continue }
+            let distribution: Distribution?
+            switch (kind, values.count) {
+            case ("uniform", 2) where values[0] <= values[1]:
+                distribution = .uniform(low: values[0], high: values[1])
+            case ("triangular", 3) where values[0] <= values[1] && values[1] <= values[2]:
+                distribution = .triangular(low: values[0], mode: values[1], high: values[2])
+            case ("normal", 2) where values[1] >= 0:
+                distribution = .normal(mean: values[0], sd: values[1])
+            case ("lognormal", 2) where values[0] > 0 && values[1] >= 0:
+                distribution = .lognormal(median: values[0], sigma: values[1])
+            case ("uniform", _), ("triangular", _), ("normal", _), ("lognormal", _):
+                fields.diagnostics.error(
+                    where_,
+                    "bad parameters; expected uniform: [low, high], triangular: [low, mode, high], normal: [mean, sd >= 0], lognormal: [median > 0, sigma >= 0]")
+                distribution = nil
+            default:
+                fields.diagnostics.error(where_, "unknown distribution \"\(kind)\"; expected uniform, triangular, normal or lognormal")
+                distribution = nil
+            }
+            if let distribution { result.append((path, distribution)) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import PlanCore
+import PlanSim
+
+/// The `plan simulate --format json` document (DESIGN §8), with snake_case keys and plain
+/// numbers (fractions as 0.667).
+public enum SimulationDocument {
+    public static func make(
+        runID: Int64?, scenario: Scenario, result: SimulationResult, monteCarlo: MonteCarlo.Result? = nil
+    ) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("run_id", runID.map { .number(Double($0)) } ?? .null),
+            ("scenario", .string(scenario.name)),
+            ("seed", .number(Double(result.seed))),
+            ("horizon_days", .number(Double(result.horizonDays))),
+            ("baseline", .string(result.baseline.rawValue)),
+            ("assumptions", assumptions(scenario)),
+            ("arrivals", .number(Double(result.arrivals))),
+            ("updates", .number(Double(result.updates))),
+        ]
+        pairs.append(("strategies", .array(result.strategies.map { strategy($0, monteCarlo: monteCarlo) })))
+        if let monteCarlo {
+            pairs.append(("trials", .number(Double(monteCarlo.trials))))
+            pairs.append(("trial_events", .number(Double(monteCarlo.events))))
+        }
+        return .object(pairs)
+    }
+
+    static func strategy(_ outcome: StrategyOutcome, monteCarlo: MonteCarlo.Result?) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("name", .string(outcome.kind.rawValue))]
+        pairs += figures(outcome.total)
+        pairs.append(("trained_tokens", .rounded(outcome.total.trainedTokens)))
+        pairs.append(("initial", .object(figures(outcome.initial) + [("trained_tokens", .rounded(outcome.initial.trainedTokens))])))
+        pairs.append(("maintenance", .object(figures(outcome.maintenance) + [("trained_tokens", .rounded(outcome.maintenance.trainedTokens))])))
+        pairs.append(("update_latency_hours", .object([
+            ("mean", .rounded(outcome.latency.meanHours)), ("p90", .rounded(outcome.latency.p90Hours)),
+            ("updates", .number(Double(outcome.latency.count))),
+        ])))
+        if let savings = outcome.savings {
+            var saved = savingsFigures(savings.total)
+            saved.append(("initial", .object(savingsFigures(savings.initial))))
+            saved.append(("maintenance", .object(savingsFigures(savings.maintenance))))
+            saved.append(("update_latency_mean", .rounded(savings.updateLatencyMean, digits: 4)))
+            pairs.append(("savings", .object(saved)))
+            pairs.append(("break_even_day", outcome.breakEvenDay.map { .number(Double($0)) } ?? .null))
+        } else {
+            pairs.append(("savings", .null))
+        }
+        pairs.append(("builds", .number(Double(outcome.builds.count))))
+        pairs.append(("jobs", .number(Double(outcome.total.jobs))))
+        if let bands = monteCarlo?.percentiles[outcome.kind] {
+            pairs.append(("percentiles", .object(MonteCarlo.figures.compactMap { name in
+                bands[name].map { band in
+                    (name, .object([("p10", .rounded(band.p10)), ("p50", .rounded(band.p50)), ("p90", .rounded(band.p90))]))
+                }
+            })))
+            if let probability = monteCarlo?.probabilityCheaper[outcome.kind] {
+                pairs.append(("probability_cheaper", .rounded(probability, digits: 4)))
+            }
+        }
+        return .object(pairs)
+    }
+
+    static func figures(_ totals: PhaseTotals) -> [(String, JSONValue)] {
+        [
+            ("gpu_hours", .rounded(totals.gpuHours)), ("wall_clock_hours", .rounded(totals.wallClockHours)),
+            ("cost_usd", .rounded(totals.costUSD)), ("energy_kwh", .rounded(totals.energyKWh)),
+            ("co2_kg", .rounded(totals.co2Kg)),
+        ]
+    }
+
+    static func savingsFigures(_ s: SavingsFigures) -> [(String, JSONValue)] {
+        [
+            ("gpu_hours", .rounded(s.gpuHours, digits: 4)), ("wall_clock_hours", .rounded(s.wallClockHours, digits: 4)),
+            ("cost_usd", .rounded(s.costUSD, digits: 4)), ("energy_kwh", .rounded(s.energyKWh, digits: 4)),
+            ("co2_kg", .rounded(s.co2Kg, digits: 4)),
+        ]
+    }
+
+    /// The inputs that move the numbers most, for the record.
+    static func assumptions(_ scenario: Scenario) -> JSONValue {
+        .object([
+            ("model", .string(scenario.model.name)),
+            ("method", .string(scenario.finetune.method.rawValue)),
+            ("rank", .number(Double(scenario.finetune.rank))),
+            ("epochs", .number(scenario.finetune.epochs)),
+            ("gpu", .string(scenario.hardware.gpu.name)),
+            ("pool_gpus", .number(Double(scenario.hardware.poolGPUs))),
+            ("gpus_per_job", .number(Double(scenario.hardware.gpusPerJob))),
+            ("mfu", .number(scenario.hardware.mfu)),
+            ("usd_per_gpu_hour", .number(scenario.hardware.usdPerGPUHour)),
+            ("job_startup_minutes", .number(scenario.overheads.jobStartupMinutes)),
+            ("merge_method", .string(scenario.merge.method)),
+            ("languages", .number(Double(scenario.languages.count))),
+        ])
+    }
+}

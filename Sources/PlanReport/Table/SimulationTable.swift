@@ -1,0 +1,98 @@
+import Foundation
+import PlanCore
+import PlanSim
+
+/// The terminal summary of `plan simulate`: per strategy and phase, then savings, latency,
+/// break-even and a sentence on why the numbers differ.
+public enum SimulationTable {
+    public static func render(
+        runID: Int64?, scenario: Scenario, result: SimulationResult, monteCarlo: MonteCarlo.Result? = nil
+    ) -> String {
+        var out: [String] = []
+        let hw = scenario.hardware
+        let ft = scenario.finetune
+        let method = ft.method == .full ? "full fine-tuning" : "\(ft.method.rawValue) r=\(ft.rank)"
+        out.append("scenario \(scenario.name)\(runID.map { " (run \($0))" } ?? "")")
+        out.append("  \(scenario.model.name), \(method), \(NumberFormat.quantity(ft.epochs)) epochs; "
+            + "\(scenario.languages.count) languages; \(hw.poolGPUs) x \(hw.gpu.name) pool, \(hw.gpusPerJob) GPU(s) per job, "
+            + "MFU \(NumberFormat.quantity(hw.mfu)), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
+        out.append("  horizon \(result.horizonDays) days: \(result.arrivals) data arrival(s) in \(result.updates) update build(s)")
+        out.append("")
+
+        var table = TextTable(columns: [
+            ("strategy", .left), ("phase", .left), ("jobs", .right), ("trained tokens", .right), ("GPU-hours", .right),
+            ("wall-clock h", .right), ("cost", .right), ("energy kWh", .right), ("CO2 kg", .right),
+        ])
+        for outcome in result.strategies {
+            for (phase, totals) in [("initial", outcome.initial), ("maintenance", outcome.maintenance), ("total", outcome.total)] {
+                table.add([
+                    phase == "initial" ? outcome.kind.rawValue : "", phase, "\(totals.jobs)", NumberFormat.tokens(totals.trainedTokens),
+                    NumberFormat.quantity(totals.gpuHours), NumberFormat.quantity(totals.wallClockHours),
+                    NumberFormat.dollars(totals.costUSD), NumberFormat.quantity(totals.energyKWh), NumberFormat.quantity(totals.co2Kg),
+                ])
+            }
+        }
+        out.append(table.rendered())
+        out.append("")
+
+        out.append("update latency, data arrival to deployed model (hours):")
+        for outcome in result.strategies {
+            let latency = outcome.latency
+            out.append("  \(pad(outcome.kind.rawValue)) mean \(NumberFormat.quantity(latency.meanHours)), p90 \(NumberFormat.quantity(latency.p90Hours)) over \(latency.count) arrival(s)")
+        }
+        if let base = result.strategy(result.baseline) {
+            for outcome in result.strategies where outcome.kind != result.baseline {
+                guard let savings = outcome.savings else { continue }
+                out.append("")
+                out.append("\(outcome.kind.rawValue) vs \(result.baseline.rawValue) (positive = saves):")
+                out.append("  initial      GPU-hours \(signed(savings.initial.gpuHours)), wall-clock \(signed(savings.initial.wallClockHours))")
+                out.append("  maintenance  GPU-hours \(signed(savings.maintenance.gpuHours)), cost \(signed(savings.maintenance.costUSD))")
+                out.append("  total        GPU-hours \(signed(savings.total.gpuHours)), cost \(signed(savings.total.costUSD)), CO2 \(signed(savings.total.co2Kg))")
+                out.append("  break-even   " + (outcome.breakEvenDay.map { "cheaper from day \($0) to the horizon" } ?? "never within the horizon"))
+                out += why(outcome, base: base, scenario: scenario).map { "  " + $0 }
+            }
+        }
+        if let monteCarlo {
+            out.append("")
+            out.append("Monte Carlo, \(monteCarlo.trials) trials (p10 / p50 / p90):")
+            for outcome in result.strategies {
+                guard let bands = monteCarlo.percentiles[outcome.kind], let gpu = bands["gpu_hours"], let cost = bands["cost_usd"] else { continue }
+                var line = "  \(pad(outcome.kind.rawValue)) GPU-hours \(NumberFormat.quantity(gpu.p10)) / \(NumberFormat.quantity(gpu.p50)) / \(NumberFormat.quantity(gpu.p90)); "
+                    + "cost \(NumberFormat.dollars(cost.p10)) / \(NumberFormat.dollars(cost.p50)) / \(NumberFormat.dollars(cost.p90))"
+                if let probability = monteCarlo.probabilityCheaper[outcome.kind] {
+                    line += "; cheaper than \(result.baseline.rawValue) in \(NumberFormat.percent(probability)) of trials"
+                }
+                out.append(line)
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Plain-language reasons, computed from the builds.
+    static func why(_ outcome: StrategyOutcome, base: StrategyOutcome, scenario: Scenario) -> [String] {
+        var lines: [String] = []
+        if let first = outcome.builds.first, let baseFirst = base.builds.first {
+            let training = first.jobs.filter { $0.cost.kind == .training }.count
+            let baseTraining = baseFirst.jobs.filter { $0.cost.kind == .training }.count
+            if training != baseTraining {
+                let waves = Int((Double(training) / Double(max(1, scenario.hardware.poolGPUs / scenario.hardware.gpusPerJob))).rounded(.up))
+                lines.append("why (initial): \(training) training jobs on \(scenario.hardware.poolGPUs) GPUs run in \(waves) wave(s) instead of "
+                    + "\(baseTraining) job; trained tokens \(NumberFormat.tokens(outcome.initial.trainedTokens)) vs "
+                    + "\(NumberFormat.tokens(base.initial.trainedTokens)), so GPU-hours stay close "
+                    + "(\(training) start-ups instead of \(baseTraining)) while wall-clock falls.")
+            }
+        }
+        if base.maintenance.trainedTokens > 0 {
+            lines.append("why (maintenance): updates retrain \(NumberFormat.tokens(outcome.maintenance.trainedTokens)) tokens instead of "
+                + "\(NumberFormat.tokens(base.maintenance.trainedTokens)) "
+                + "(\(NumberFormat.percent(outcome.maintenance.trainedTokens / base.maintenance.trainedTokens)) of the baseline's).")
+        }
+        return lines
+    }
+
+    static func signed(_ fraction: Double) -> String {
+        fraction >= 0 ? "saves \(NumberFormat.percent(fraction))" : "costs \(NumberFormat.percent(-fraction)) more"
+    }
+
+    static func pad(_ text: String) -> String { text.padding(toLength: 13, withPad: " ", startingAt: 0) }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import PlanCore
+
+/// p10 / p50 / p90 of one figure over the Monte Carlo trials.
+public struct PercentileBand: Sendable, Equatable {
+    public var p10: Double
+    public var p50: Double
+    public var p90: Double
+
+    init(_ samples: [Double]) {
+        let sorted = samples.sorted()
+        p10 = Percentile.of(sorted, 0.1)
+        p50 = Percentile.of(sorted, 0.5)
+        p90 = Percentile.of(sorted, 0.9)
+    }
+}
+
+/// Monte Carlo over a scenario's `uncertainty` inputs and its Poisson arrivals.
+///
+/// Trial i samples every uncertain input (clamped to the field's valid range) and the arrivals
+/// from `Xoshiro256StarStar(seed: seed, stream: i)`, so the same seed always gives the same
+/// percentiles, whatever the number of threads. Trials run on all cores.
+public struct MonteCarlo: Sendable {
+    public var scenario: Scenario
+    public var trials: Int
+    public var seed: UInt64
+
+    public init(scenario: Scenario, trials: Int, seed: UInt64) {
+        self.scenario = scenario
+        self.trials = trials
+        self.seed = seed
+    }
+
+    /// Figures summarised per strategy, in output order.
+    public static let figures = [
+        "gpu_hours", "wall_clock_hours", "cost_usd", "energy_kwh", "co2_kg",
+        "initial_gpu_hours", "initial_wall_clock_hours", "maintenance_gpu_hours", "maintenance_cost_usd",
+        "update_latency_mean_hours", "update_latency_p90_hours",
+        "savings_gpu_hours", "savings_cost_usd", "savings_maintenance_gpu_hours", "savings_initial_wall_clock_hours",
+    ]
+
+    public struct Result: Sendable, Equatable {
+        public var trials: Int
+        /// strategy → figure → band. Savings figures are absent for the baseline.
+        public var percentiles: [StrategyKind: [String: PercentileBand]]
+        /// Fraction of trials in which each strategy's total cost is below the baseline's.
+        public var probabilityCheaper: [StrategyKind: Double]
+        /// Total scheduled arrivals over all trials (trial-events).
+        public var events: Int
+    }
+
+    /// Runs the trials; `progress` is called with the number of finished trials (from any thread).
+    public func run(progress: (@Sendable (Int) -> Void)? = nil) -> Result {
+        let strategies = scenario.strategies
+        let figureCount = Self.figures.count
+        let width = strategies.count * figureCount
+        let samples = SampleBuffer(count: trials * width)
+        let events = SampleBuffer(count: trials)
+        let done = Counter()
+        let scenario = self.scenario
+        let seed = self.seed
+        let chunks = max(1, min(trials, ProcessInfo.processInfo.activeProcessorCount * 4))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var trial = chunk
+            while trial < trials {
+                var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(trial))
+                let sampled = Self.sample(scenario, rng: &rng)
+                let result = Simulator(scenario: sampled).run(seed: rng.next())
+                events.set(trial, Double(result.arrivals))
+                for (s, outcome) in result.strategies.enumerated() {
+                    let values = Self.values(outcome)
+                    for f in 0..<figureCount { samples.set(trial * width + s * figureCount + f, values[f]) }
+                }
+                progress?(done.increment())
+                trial += chunks
+            }
+        }
+        var percentiles: [StrategyKind: [String: PercentileBand]] = [:]
+        var cheaper: [StrategyKind: Double] = [:]
+        let baseline = strategies.contains(.fullRetrain) ? StrategyKind.fullRetrain : strategies[0]
+        let all = samples.values
+        for (s, kind) in strategies.enumerated() {
+            var bands: [String: PercentileBand] = [:]
+            for (f, name) in Self.figures.enumerated() {
+                if name.hasPrefix("savings_") && kind == baseline { continue }
+                bands[name] = PercentileBand((0..<trials).map { all[$0 * width + s * figureCount + f] })
+            }
+            percentiles[kind] = bands
+            if kind != baseline, let costIndex = Self.figures.firstIndex(of: "savings_cost_usd") {
+                let wins = (0..<trials).filter { all[$0 * width + s * figureCount + costIndex] > 0 }.count
+                cheaper[kind] = Double(wins) / Double(max(trials, 1))
+            }
+        }
+        return Result(trials: trials, percentiles: percentiles, probabilityCheaper: cheaper,
+                      events: Int(events.values.reduce(0, +)))
+    }
+
+    /// A copy of `scenario` with every uncertain input drawn from its distribution, clamped
+    /// into the field's valid range (a draw outside it is truncated, never an error).
+    static func sample(_ scenario: Scenario, rng: inout Xoshiro256StarStar) -> Scenario {
+        var result = scenario
+        for (path, distribution) in scenario.uncertainty {
+            let value = rng.sample(distribution)
+            if let updated = try? result.setting(path, to: value) {
+                result = updated
+            } else if let updated = Self.clamped(result, path: path, value: value) {
+                result = updated
+            }
+        }
+        return result
+    }
+
+    private static func clamped(_ scenario: Scenario, path: String, value: Double) -> Scenario? {
+        // Bisect towards the current (valid) value until the field accepts it.
+        guard let current = try? scenario.value(at: path) else { return nil }
+        var low = current
+        var high = value
+        for _ in 0..<60 {
+            let middle = (low + high) / 2
+            if (try? scenario.setting(path, to: middle)) != nil { low = middle } else { high = middle }
+        }
+        return try? scenario.setting(path, to: low)
+    }
+
+    static func values(_ outcome: StrategyOutcome) -> [Double] {
+        let total = outcome.total
+        return [
+            total.gpuHours, total.wallClockHours, total.costUSD, total.energyKWh, total.co2Kg,
+            outcome.initial.gpuHours, outcome.initial.wallClockHours, outcome.maintenance.gpuHours, outcome.maintenance.costUSD,
+            outcome.latency.meanHours, outcome.latency.p90Hours,
+            outcome.savings?.total.gpuHours ?? 0, outcome.savings?.total.costUSD ?? 0,
+            outcome.savings?.maintenance.gpuHours ?? 0, outcome.savings?.initial.wallClockHours ?? 0,
+        ]
+    }
+}
+
+/// A fixed-size buffer written from several threads at disjoint indices.
+final class SampleBuffer: @unchecked Sendable {
+    private var storage: [Double]
+    private let lock = NSLock()
+    init(count: Int) { storage = [Double](repeating: 0, count: count) }
+    func set(_ index: Int, _ value: Double) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+    var values: [Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}
+
+/// A thread-safe counter for progress reporting.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import PlanCore
+
+/// A job submitted to the GPU pool: its cost, the build it belongs to, when it may start at
+/// the earliest, and the jobs it waits for.
+public struct PoolJob: Sendable, Equatable {
+    public var cost: JobCost
+    /// Index of the build (0 = initial) this job belongs to.
+    public var build: Int
+    /// Hours from day 0 at which the job's build is triggered.
+    public var releaseHours: Double
+    /// Indices (into the submitted job list) of jobs that must finish first.
+    public var dependencies: [Int]
+
+    public init(cost: JobCost, build: Int, releaseHours: Double, dependencies: [Int]) {
+        self.cost = cost
+        self.build = build
+        self.releaseHours = releaseHours
+        self.dependencies = dependencies
+    }
+}
+
+/// When a job ran.
+public struct JobTiming: Sendable, Equatable {
+    public var startHours: Double
+    public var finishHours: Double
+}

@@ -1,0 +1,27 @@
+import Foundation
+import PlanCore
+
+/// New data reaching the team: more examples for a language, or a new language.
+public struct Arrival: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case examples(Double)
+        case newLanguage(examples: Double, tokensPerExample: Double)
+    }
+    /// Day the data arrives (fractional for Poisson arrivals).
+    public var day: Double
+    public var language: String
+    public var kind: Kind
+}
+
+/// Arrivals handled together by one build: same day, or the same release window.
+public struct Trigger: Sendable, Equatable {
+    /// Day the build starts.
+    public var day: Double
+    public var arrivals: [Arrival]
+    /// Languages whose data changed, in first-arrival order.
+    public var languages: [String] {
+        var seen: [String] = []
+        for arrival in arrivals where !seen.contains(arrival.language) { seen.append(arrival.language) }
+        return seen
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PlanCore
+
+/// Turns a scenario's schedule into dated arrivals and groups them into builds.
+public enum ScheduleExpander {
+    /// Every arrival within the horizon, sorted by day (stable: explicit events first, then
+    /// periodic, Poisson and additions in file order). Poisson arrivals use `rng`.
+    public static func arrivals(_ scenario: Scenario, rng: inout Xoshiro256StarStar) -> [Arrival] {
+        let schedule = scenario.schedule
+        let horizon = Double(schedule.horizonDays)
+        var joined: [String: Double] = Dictionary(uniqueKeysWithValues: scenario.languages.map { ($0.code, 0.0) })
+        for addition in schedule.additions where joined[addition.language] == nil {
+            joined[addition.language] = addition.day
+        }
+        let initial = scenario.languages.map(\.code) + schedule.additions.map(\.language)
+        func present(_ selection: LanguageSelection, on day: Double) -> [String] {
+            let codes: [String]
+            switch selection {
+            case .all: codes = initial
+            case let .some(list): codes = list
+            }
+            return codes.filter { code in joined[code].map { $0 <= day } ?? false }
+        }
+
+        var result: [Arrival] = []
+        for event in schedule.events where joined[event.language] != nil {
+            result.append(Arrival(day: event.day, language: event.language, kind: .examples(event.addExamples)))
+        }
+        for rule in schedule.periodic {
+            var day = rule.startDay ?? rule.everyDays
+            while day <= horizon {
+                for code in present(rule.languages, on: day) {
+                    result.append(Arrival(day: day, language: code, kind: .examples(rule.addExamples)))
+                }
+                day += rule.everyDays
+            }
+        }
+        for rule in schedule.poisson where rule.perYear > 0 {
+            let codes: [String]
+            switch rule.languages {
+            case .all: codes = initial
+            case let .some(list): codes = list
+            }
+            for code in codes {
+                guard let start = joined[code] else { continue }
+                var day = start + rng.exponential(rate: rule.perYear / 365)
+                while day <= horizon {
+                    result.append(Arrival(day: day, language: code, kind: .examples(rule.addExamples)))
+                    day += rng.exponential(rate: rule.perYear / 365)
+                }
+            }
+        }
+        for addition in schedule.additions {
+            result.append(Arrival(
+                day: addition.day, language: addition.language,
+                kind: .newLanguage(examples: addition.examples, tokensPerExample: addition.tokensPerExample)))
+        }
+        // Stable sort by day keeps the file order among same-day arrivals.
+        return result.enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
+    }
+
+    /// Groups arrivals into builds: all arrivals on the same day, or, with release windows of
+    /// `releaseEveryDays`, all arrivals up to the next window day. Builds after the horizon
+    /// are dropped.
+    public static func triggers(_ arrivals: [Arrival], releaseEveryDays: Int, horizonDays: Int) -> [Trigger] {
+        var result: [Trigger] = []
+        for arrival in arrivals {
+            let day: Double
+            if releaseEveryDays > 0 {
+                let window = Double(releaseEveryDays)
+                day = (arrival.day / window).rounded(.up) * window
+            } else {
+                day = arrival.day
+            }
+            guard day <= Double(horizonDays) else { continue }
+            if let last = result.last, last.day == day {
+                result[result.count - 1].arrivals.append(arrival)
+            } else {
+                result.append(Trigger(day: day, arrivals: [arrival]))
+            }
+        }
+        return result
+    }
+}

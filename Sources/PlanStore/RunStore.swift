@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+
+/// The SQLite file every run is recorded in (DESIGN §9).
+///
+/// WAL mode and a busy timeout let several `plan` processes write one file at once; every run
+/// is written in one transaction, so a failed or killed run leaves no partial rows.
+public final class RunStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// Refuses a file whose schema is newer than this build's.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
+            throw StoreError.cannotOpen(path: path, reason: "folder \(directory) does not exist")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            throw StoreError.notADatabase(path: path, reason: error.message ?? "file is not a database")
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        try migrate()
+    }
+
+    private func migrate() throws {
+        let migrator = Self.migrator
+        do {
+            let unknown = try pool.read { db -> [String] in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                let applied = try migrator.appliedIdentifiers(db)
+                return applied.subtracting(migrator.migrations).sorted()
+            }
+            if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            throw StoreError.notADatabase(path: path, reason: error.message ?? "file is not a database")
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Append-only, named migrations. Never edit a shipped one: add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-runs") { db in
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull()
+                t.column("started_at", .datetime).notNull()
+                t.column("finished_at", .datetime).notNull()
+                t.column("tool_version", .text).notNull()
+                t.column("scenario_name", .text)
+                t.column("scenario_yaml", .text)
+                t.column("scenario_hash", .text)
+                t.column("seed", .text)
+                t.column("trials", .integer)
+                t.column("machine", .text)
+                t.column("document", .text).notNull()
+            }
+            try db.create(table: "result") { t in
+                t.column("run_id", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("strategy", .text).notNull()
+                t.column("phase", .text).notNull()
+                t.column("gpu_hours", .double).notNull()
+                t.column("wall_clock_hours", .double).notNull()
+                t.column("cost_usd", .double).notNull()
+                t.column("energy_kwh", .double).notNull()
+                t.column("co2_kg", .double).notNull()
+                t.column("trained_tokens", .double).notNull()
+                t.primaryKey(["run_id", "strategy", "phase"])
+            }
+            try db.create(table: "series") { t in
+                t.column("run_id", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("strategy", .text).notNull()
+                t.column("day", .integer).notNull()
+                t.column("gpu_hours", .double).notNull()
+                t.column("cost_usd", .double).notNull()
+                t.primaryKey(["run_id", "strategy", "day"])
+            }
+            try db.create(table: "measurement") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("run_id", .integer).notNull().references("run", onDelete: .cascade).indexed()
+                t.column("name", .text).notNull()
+                t.column("predicted_s", .double)
+                t.column("measured_s", .double).notNull()
+                t.column("details", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// Names of the migrations this build applies, in order.
+    public static var migrationNames: [String] { migrator.migrations }
+
+    /// Writes `run` and its rows in one transaction and returns its id. `document` receives the
+    /// new id and returns the JSON document to store (it usually embeds the id).
+    @discardableResult
+    public func record(_ run: NewRun, document: (Int64) throws -> String) throws -> Int64 {
+        do {
+            return try pool.write { db -> Int64 in
+                try db.execute(
+                    sql: """
+                        INSERT INTO run (kind, started_at, finished_at, tool_version, scenario_name, scenario_yaml,
+                                         scenario_hash, seed, trials, machine, document)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+                        """,
+                    arguments: [run.kind, run.startedAt, run.finishedAt, run.toolVersion, run.scenarioName, run.scenarioYAML,
+                                run.scenarioYAML.map(SHA256.hex), run.seed.map(String.init), run.trials, run.machine])
+                let id = db.lastInsertedRowID
+                try db.execute(sql: "UPDATE run SET document = ? WHERE id = ?", arguments: [try document(id), id])
+                for row in run.results {
+                    try db.execute(
+                        sql: "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [id, row.strategy, row.phase, row.gpuHours, row.wallClockHours, row.costUSD,
+                                    row.energyKWh, row.co2Kg, row.trainedTokens])
+                }
+                let statement = try db.makeStatement(sql: "INSERT INTO series VALUES (?, ?, ?, ?, ?)")
+                for row in run.series {
+                    try statement.execute(arguments: [id, row.strategy, row.day, row.gpuHours, row.costUSD])
+                }
+                for row in run.measurements {
+                    try db.execute(
+                        sql: "INSERT INTO measurement (run_id, name, predicted_s, measured_s, details) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [id, row.name, row.predictedSeconds, row.measuredSeconds, row.details])
+                }
+                return id
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.failed(error.message ?? "\(error.resultCode)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Everything that can go wrong in PlanStore.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// The database file cannot be created or opened for writing.
+    case cannotOpen(path: String, reason: String)
+    /// The file was written by a newer plan with migrations this build does not know.
+    case newerSchema(path: String, unknown: [String])
+    /// The file is not a plan database (or is corrupt).
+    case notADatabase(path: String, reason: String)
+    /// No run with this id.
+    case noSuchRun(Int64)
+    /// A read or write failed.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "cannot open run database \(path): \(reason); pass --db PATH or set PLAN_DB to a writable file"
+        case let .newerSchema(path, unknown):
+            return "run database \(path) was written by a newer plan (migrations \(unknown.joined(separator: ", "))); upgrade plan or use another --db"
+        case let .notADatabase(path, reason):
+            return "\(path) is not a plan run database: \(reason)"
+        case let .noSuchRun(id):
+            return "no run with id \(id); see plan runs list"
+        case let .failed(message):
+            return "run database error: \(message)"
+        }
+    }
+}

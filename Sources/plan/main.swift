@@ -1,0 +1,3 @@
+import PlanCommands
+
+PlanCommand.main()
