@@ -2,14 +2,14 @@ import Foundation
 import Yams
 
 extension ScenarioLoader {
-    func readSchedule(_ root: inout MappingReader, languages: [Language]) -> Schedule {
+    func readSchedule(_ root: inout MappingReader, declared: [String]) -> Schedule {
         var result = Schedule.defaults
         guard var fields = root.mapping("schedule") else { return result }
         let diagnostics = fields.diagnostics
         result.horizonDays = fields.int("horizon_days", default: result.horizonDays, range: 1...36_500)
         let horizon = Double(result.horizonDays)
         let dayRange = 0.0...horizon
-        var known = Set(languages.map(\.code))
+        var known = Set(declared)
 
         var additions: [LanguageAddition] = []
         for var item in fields.mappingList("additions") {

@@ -64,9 +64,9 @@ public struct ScenarioLoader: Sendable {
         let finetune = readFinetune(&root, model: model)
         let hardware = readHardware(&root)
         let overheads = readOverheads(&root)
-        let languages = readLanguages(&root)
+        let (languages, declared) = readLanguages(&root)
         let merge = readMerge(&root)
-        let schedule = readSchedule(&root, languages: languages)
+        let schedule = readSchedule(&root, declared: declared)
         let strategies = readStrategies(&root)
         var continued = ContinuedSettings()
         if var fields = root.mapping("continued") {
@@ -211,10 +211,12 @@ public struct ScenarioLoader: Sendable {
     static let examplesRange = 0.0...1e12
     static let tokensRange = 1.0...1e8
 
-    private func readLanguages(_ root: inout MappingReader) -> [Language] {
+    /// The valid languages, and every declared code (valid or not, so that one bad entry does
+    /// not also make every schedule reference to it an error).
+    private func readLanguages(_ root: inout MappingReader) -> ([Language], [String]) {
         guard var top = root.mapping("languages") else {
             if !root.has("languages") { root.diagnostics.error("languages", "missing required field (at least one language)") }
-            return []
+            return ([], [])
         }
         var result: [Language] = []
         for code in top.keys {
@@ -227,7 +229,7 @@ public struct ScenarioLoader: Sendable {
         }
         if top.keys.isEmpty { root.diagnostics.error("languages", "needs at least one language") }
         top.finish()
-        return result
+        return (result, top.keys)
     }
 
     private func readMerge(_ root: inout MappingReader) -> MergeSettings {
