@@ -1,0 +1,37 @@
+/// xoshiro256** (Blackman, Vigna 2018): a fast seeded value-type generator for DARE masks and
+/// synthetic data. Never use `SystemRandomNumberGenerator` in kernels: results must be reproducible.
+public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
+    private var s0, s1, s2, s3: UInt64
+
+    /// A generator whose sequence is fully determined by `seed` (state expanded by SplitMix64).
+    public init(seed: UInt64) {
+        var mixer = SplitMix64(seed: seed)
+        s0 = mixer.next()
+        s1 = mixer.next()
+        s2 = mixer.next()
+        s3 = mixer.next()
+    }
+
+    /// The next 64 random bits.
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = rotate(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotate(s3, 45)
+        return result
+    }
+
+    /// A uniform Float in [0, 1) with 24 random bits.
+    @inline(__always)
+    public mutating func nextUnitFloat() -> Float {
+        Float(next() >> 40) * 0x1p-24
+    }
+
+    @inline(__always)
+    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
