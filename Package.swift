@@ -40,12 +40,12 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        .executableTarget(name: "plan", dependencies: ["PlanCommands"]),
+        .executableTarget(name: "plan", dependencies: ["PlanCommands", "PlanStore"]),
         .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"]),
         .testTarget(name: "PlanSimTests", dependencies: ["PlanSim"]),
         .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PlanSim"]),
         .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands"]),
+        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore"]),
     ]
 )

@@ -19,6 +19,11 @@ public enum NumberFormat {
         return grouped(value, decimals: decimals)
     }
 
+    /// A setting as written: `4`, `0.35`, `1.5e-05` (at most four significant digits).
+    public static func plain(_ value: Double) -> String {
+        JSONValue.rounded(value, digits: 4).rendered()
+    }
+
     /// `$12,345` or `$12.34`.
     public static func dollars(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }

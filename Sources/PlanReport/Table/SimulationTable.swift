@@ -13,9 +13,9 @@ public enum SimulationTable {
         let ft = scenario.finetune
         let method = ft.method == .full ? "full fine-tuning" : "\(ft.method.rawValue) r=\(ft.rank)"
         out.append("scenario \(scenario.name)\(runID.map { " (run \($0))" } ?? "")")
-        out.append("  \(scenario.model.name), \(method), \(NumberFormat.quantity(ft.epochs)) epochs; "
+        out.append("  \(scenario.model.name), \(method), \(NumberFormat.plain(ft.epochs)) epochs; "
             + "\(scenario.languages.count) languages; \(hw.poolGPUs) x \(hw.gpu.name) pool, \(hw.gpusPerJob) GPU(s) per job, "
-            + "MFU \(NumberFormat.quantity(hw.mfu)), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
+            + "MFU \(NumberFormat.plain(hw.mfu)), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
         out.append("  horizon \(result.horizonDays) days: \(result.arrivals) data arrival(s) in \(result.updates) update build(s)")
         out.append("")
 

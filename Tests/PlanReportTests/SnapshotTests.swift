@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import PlanCore
+@testable import PlanReport
+@testable import PlanSim
+
+/// Snapshots of text outputs for the default scenario. Re-record on purpose with
+/// `PLAN_RECORD_SNAPSHOTS=1 swift test --filter PlanReportTests`, then review the diff.
+struct SnapshotTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+    func check(_ text: String, _ name: String) throws {
+        let file = Self.folder.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PLAN_RECORD_SNAPSHOTS"] == "1" {
+            try Data(text.utf8).write(to: file)
+            return
+        }
+        guard let recorded = try? String(contentsOf: file, encoding: .utf8) else {
+            Issue.record("missing snapshot \(name); record with PLAN_RECORD_SNAPSHOTS=1")
+            return
+        }
+        #expect(recorded == text, "snapshot \(name) differs; if the change is intended, re-record with PLAN_RECORD_SNAPSHOTS=1")
+    }
+
+    func defaultResult() throws -> (Scenario, SimulationResult) {
+        let loader = ScenarioLoader(catalog: try Catalog.bundled())
+        let scenario = try loader.load(text: try Catalog.scenarioText(Catalog.defaultScenarioName), file: "default")
+        return (scenario, Simulator(scenario: scenario).run(seed: 42))
+    }
+
+    @Test func simulationTable() throws {
+        let (scenario, result) = try defaultResult()
+        try check(SimulationTable.render(runID: 1, scenario: scenario, result: result), "simulate-table.txt")
+    }
+
+    @Test func simulationJSONAndCSV() throws {
+        let (scenario, result) = try defaultResult()
+        try check(SimulationDocument.make(runID: 1, scenario: scenario, result: result).rendered() + "\n", "simulate.json")
+        try check(SimulationCSV.render(runID: 1, result: result), "simulate.csv")
+    }
+
+    @Test func gnuplotScripts() throws {
+        let (_, result) = try defaultResult()
+        for (name, script) in GnuplotScript.all(CostCurves(result: result)) {
+            #expect(script.contains("noenhanced"))
+            try check(script, name + ".gp")
+        }
+    }
+
+    @Test func gnuplotRendersPNGAndSVGWhenInstalled() throws {
+        guard Gnuplot.executable() != nil else { return }  // CI installs gnuplot-nox; a dev box may not
+        let (_, result) = try defaultResult()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-plots-\(UUID().uuidString)")
+        let written = try PlotWriter.write(GnuplotScript.all(CostCurves(result: result)), to: folder)
+        #expect(written.count == 9)
+        for file in written {
+            let size = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+            #expect(size > 100, "\(file.lastPathComponent) is empty")
+        }
+        let png = try Data(contentsOf: folder.appendingPathComponent("cumulative_gpu_hours.png"))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".plan-tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func numberFormatting() {
+        #expect(NumberFormat.quantity(1_234_567.8) == "1,234,568")
+        #expect(NumberFormat.quantity(12.345) == "12.35")
+        #expect(NumberFormat.dollars(12_345.6) == "$12,346")
+        #expect(NumberFormat.tokens(59_500_000) == "59.5M")
+        #expect(NumberFormat.percent(0.6789) == "67.9%")
+        #expect(JSONValue.object([("a", .number(0.5)), ("b", .number(3)), ("c", .number(.nan))]).rendered(pretty: false) == #"{"a":0.5,"b":3,"c":null}"#)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PlanStore
+
+struct RunStoreTests {
+    func temporaryPath() -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-store-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("runs.sqlite").path
+    }
+
+    func sampleRun() -> NewRun {
+        NewRun(
+            kind: "simulate", startedAt: Date(timeIntervalSince1970: 1_700_000_000), finishedAt: Date(timeIntervalSince1970: 1_700_000_001),
+            toolVersion: "test", scenarioName: "toy", scenarioYAML: "version: 1\n", seed: 42, trials: nil,
+            results: [ResultRow(strategy: "merge", phase: "total", gpuHours: 1.5, wallClockHours: 2, costUSD: 3, energyKWh: 4, co2Kg: 5, trainedTokens: 6)],
+            series: [SeriesRow(strategy: "merge", day: 0, gpuHours: 1, costUSD: 2), SeriesRow(strategy: "merge", day: 1, gpuHours: 1.5, costUSD: 3)],
+            measurements: [MeasurementRow(name: "gemm", predictedSeconds: 1, measuredSeconds: 1.1, details: "{}")])
+    }
+
+    @Test func roundTrip() throws {
+        let store = try RunStore(path: temporaryPath())
+        let id = try store.record(sampleRun()) { "{\"run_id\": \($0)}" }
+        let run = try store.run(id)
+        #expect(run.kind == "simulate" && run.scenarioName == "toy" && run.seed == 42)
+        #expect(run.document == "{\"run_id\": \(id)}")
+        #expect(run.results == sampleRun().results)
+        #expect(run.series == sampleRun().series)
+        #expect(run.measurements == sampleRun().measurements)
+        // SHA-256 of "version: 1\n"
+        #expect(run.scenarioHash == SHA256.hex("version: 1\n"))
+        #expect(try store.list().map(\.id) == [id])
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func sha256KnownAnswers() {
+        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test func failedDocumentLeavesNoRows() throws {
+        struct Boom: Error {}
+        let store = try RunStore(path: temporaryPath())
+        #expect(throws: Boom.self) { try store.record(sampleRun()) { _ in throw Boom() } }
+        #expect(try store.count() == 0)
+    }
+
+    @Test func newerSchemaIsRefused() throws {
+        let path = temporaryPath()
+        _ = try RunStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-future')") }
+        #expect(throws: StoreError.newerSchema(path: path, unknown: ["v99-future"])) { try RunStore(path: path) }
+    }
+
+    @Test func garbageFileIsNotADatabase() throws {
+        let path = temporaryPath()
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) { try RunStore(path: path) }
+    }
+
+    @Test func missingFolderCannotBeOpened() {
+        #expect(throws: StoreError.self) { try RunStore(path: "/nonexistent-folder-\(UUID().uuidString)/runs.sqlite") }
+    }
+}
