@@ -101,6 +101,18 @@ public final class RunStore: Sendable {
                 t.column("details", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-profiles") { db in
+            try db.create(table: "profile") { t in
+                t.primaryKey("name", .text)
+                t.column("run_id", .integer).references("run", onDelete: .setNull)
+                t.column("created_at", .datetime).notNull()
+                t.column("peak_flops_per_second", .double).notNull()
+                t.column("memory_bytes_per_second", .double).notNull()
+                t.column("memory_bytes", .double).notNull()
+                t.column("board_watts", .double).notNull()
+                t.column("details", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -111,37 +123,36 @@ public final class RunStore: Sendable {
     /// new id and returns the JSON document to store (it usually embeds the id).
     @discardableResult
     public func record(_ run: NewRun, document: (Int64) throws -> String) throws -> Int64 {
-        do {
-            return try pool.write { db -> Int64 in
-                try db.execute(
-                    sql: """
-                        INSERT INTO run (kind, started_at, finished_at, tool_version, scenario_name, scenario_yaml,
-                                         scenario_hash, seed, trials, machine, document)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
-                        """,
-                    arguments: [run.kind, run.startedAt, run.finishedAt, run.toolVersion, run.scenarioName, run.scenarioYAML,
-                                run.scenarioYAML.map(SHA256.hex), run.seed.map(String.init), run.trials, run.machine])
-                let id = db.lastInsertedRowID
-                try db.execute(sql: "UPDATE run SET document = ? WHERE id = ?", arguments: [try document(id), id])
-                for row in run.results {
-                    try db.execute(
-                        sql: "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [id, row.strategy, row.phase, row.gpuHours, row.wallClockHours, row.costUSD,
-                                    row.energyKWh, row.co2Kg, row.trainedTokens])
-                }
-                let statement = try db.makeStatement(sql: "INSERT INTO series VALUES (?, ?, ?, ?, ?)")
-                for row in run.series {
-                    try statement.execute(arguments: [id, row.strategy, row.day, row.gpuHours, row.costUSD])
-                }
-                for row in run.measurements {
-                    try db.execute(
-                        sql: "INSERT INTO measurement (run_id, name, predicted_s, measured_s, details) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [id, row.name, row.predictedSeconds, row.measuredSeconds, row.details])
-                }
-                return id
-            }
-        } catch let error as DatabaseError {
-            throw StoreError.failed(error.message ?? "\(error.resultCode)")
+        try wrapped { try pool.write { db in try Self.insert(run, document: document, in: db) } }
+    }
+
+    /// Inserts a run and its rows inside the caller's transaction.
+    static func insert(_ run: NewRun, document: (Int64) throws -> String, in db: Database) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO run (kind, started_at, finished_at, tool_version, scenario_name, scenario_yaml,
+                                 scenario_hash, seed, trials, machine, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+                """,
+            arguments: [run.kind, run.startedAt, run.finishedAt, run.toolVersion, run.scenarioName, run.scenarioYAML,
+                        run.scenarioYAML.map(SHA256.hex), run.seed.map(String.init), run.trials, run.machine])
+        let id = db.lastInsertedRowID
+        try db.execute(sql: "UPDATE run SET document = ? WHERE id = ?", arguments: [try document(id), id])
+        for row in run.results {
+            try db.execute(
+                sql: "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [id, row.strategy, row.phase, row.gpuHours, row.wallClockHours, row.costUSD,
+                            row.energyKWh, row.co2Kg, row.trainedTokens])
         }
+        let statement = try db.makeStatement(sql: "INSERT INTO series VALUES (?, ?, ?, ?, ?)")
+        for row in run.series {
+            try statement.execute(arguments: [id, row.strategy, row.day, row.gpuHours, row.costUSD])
+        }
+        for row in run.measurements {
+            try db.execute(
+                sql: "INSERT INTO measurement (run_id, name, predicted_s, measured_s, details) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, row.name, row.predictedSeconds, row.measuredSeconds, row.details])
+        }
+        return id
     }
 }

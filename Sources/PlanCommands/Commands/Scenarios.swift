@@ -34,9 +34,10 @@ extension PlanCommand {
         struct Check: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Validate a scenario file; every problem is listed (exit 65).")
             @Argument(help: "Scenario YAML file.") var file: String
+            @OptionGroup var database: DatabaseOptions
             func run() throws {
                 try guarded {
-                    let (scenario, _) = try Inputs.scenario(file)
+                    let (scenario, _) = try Inputs.scenario(file, profiles: try Inputs.profiles(database.db))
                     Console.out("\(file): ok: \(scenario.name), \(scenario.model.name), \(scenario.languages.count) languages, "
                         + "strategies \(scenario.strategies.map(\.rawValue).joined(separator: ", "))\n")
                 }

@@ -17,8 +17,8 @@ enum Inputs {
 
     /// A scenario from a file, or the embedded default when `path` is nil. Returns the scenario
     /// and its YAML text.
-    static func scenario(_ path: String?) throws -> (Scenario, String) {
-        let loader = ScenarioLoader(catalog: try Catalog.bundled())
+    static func scenario(_ path: String?, profiles: [String: GPUSpec] = [:]) throws -> (Scenario, String) {
+        let loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles)
         if let path {
             let data = try read(path)
             let scenario = try loader.load(data: data, file: path)
@@ -38,5 +38,12 @@ enum Inputs {
 
     static func store(_ option: String?) throws -> RunStore {
         try RunStore(path: databasePath(option))
+    }
+
+    /// Machine profiles saved by `plan calibrate` in the database, if it exists.
+    static func profiles(_ option: String?) throws -> [String: GPUSpec] {
+        let path = databasePath(option)
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        return try RunStore(path: path).profiles().mapValues(\.gpuSpec)
     }
 }

@@ -15,8 +15,9 @@ struct SimulationWorkflow {
 
     func run() throws {
         let started = Date()
-        let (scenario, yaml) = try Inputs.scenario(scenarioPath)
         let store = try Inputs.store(databasePath)
+        let profiles = try store.profiles().mapValues(\.gpuSpec)
+        let (scenario, yaml) = try Inputs.scenario(scenarioPath, profiles: profiles)
         let result = Simulator(scenario: scenario).run(seed: seed)
         var monteCarlo: MonteCarlo.Result?
         if trials > 0 {
