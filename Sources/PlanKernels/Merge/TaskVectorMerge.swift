@@ -26,14 +26,15 @@ public struct TaskVectorMerge: Sendable {
     }
 
     static let chunkSize = 1 << 16
-    static let blockSize = 2048
+    static let blockSize = 16384
 
     /// What the fused pass does with one task.
     enum Keep {
         case all
         case nothing
-        case magnitude(threshold: Float)
-        case bernoulli(limit: UInt32, scale: Float)
+        /// Keep |x| > threshold, and |x| == threshold at indices below tieCutoff (exactly k in all).
+        case magnitude(threshold: Float, tieCutoff: Int)
+        case bernoulli(limit: Int32, scale: Float)
     }
 
     /// Merges `tasks` with `weights`; `stream` separates the random streams of different tensors.
@@ -41,6 +42,14 @@ public struct TaskVectorMerge: Sendable {
     ///   differs from the task count, or an invalid density.
     /// - Complexity: O(T · n): one selection pass per task for magnitude pruning plus one fused pass.
     public func merge(_ tasks: [[Float]], weights: [Float], stream: UInt64 = 0) throws -> [Float] {
+        var output: [Float] = []
+        try merge(tasks, weights: weights, stream: stream, into: &output)
+        return output
+    }
+
+    /// As `merge(_:weights:stream:)`, writing into `output`, whose storage is reused when it
+    /// already has the right size (saves the page faults of a fresh allocation in repeated merges).
+    public func merge(_ tasks: [[Float]], weights: [Float], stream: UInt64 = 0, into output: inout [Float]) throws {
         guard let count = tasks.first?.count else { throw KernelError.invalidArgument("no task vectors to merge") }
         guard tasks.allSatisfy({ $0.count == count }) else {
             throw KernelError.invalidArgument("task vectors have different lengths; all must have the same shape")
@@ -48,7 +57,7 @@ public struct TaskVectorMerge: Sendable {
         guard weights.count == tasks.count else {
             throw KernelError.invalidArgument("\(weights.count) weights for \(tasks.count) task vectors; give one weight per task")
         }
-        var inputs = tasks
+        let inputs = tasks
         var keeps: [Keep] = []
         switch sparsification {
         case .none:
@@ -64,13 +73,8 @@ public struct TaskVectorMerge: Sendable {
                 let selection = BufferScope.reading(inputs[t]) { MagnitudeSelection.threshold($0, keep: k) }
                 if k <= 0 {
                     keeps.append(.nothing)
-                } else if selection.atLeast == k || selection.value == 0 {
-                    keeps.append(.magnitude(threshold: selection.value))
                 } else {
-                    inputs[t] = BufferScope.reading(inputs[t]) {
-                        MagnitudeSelection.prunedCopy($0, keep: k, threshold: selection.value)
-                    }
-                    keeps.append(.all)
+                    keeps.append(.magnitude(threshold: selection.value, tieCutoff: selection.tieCutoff))
                 }
             }
         case .dare(let density):
@@ -78,11 +82,11 @@ public struct TaskVectorMerge: Sendable {
             if density >= 1 {
                 keeps = Array(repeating: .all, count: tasks.count)
             } else {
-                let limit = UInt32(min(Double(UInt32.max), (density * 4_294_967_296).rounded(.down)))
+                let limit = Int32(min(Double(Int32.max), (density * 2_147_483_648).rounded(.down)))
                 keeps = Array(repeating: .bernoulli(limit: limit, scale: Float(1 / density)), count: tasks.count)
             }
         }
-        var output = [Float](repeating: 0, count: count)
+        if output.count != count { output = [Float](repeating: 0, count: count) }
         let (seed, consensus, plans) = (self.seed, self.consensus, keeps)
         BufferScope.readingAll(inputs) { sources in
             BufferScope.mutating(&output) { out in
@@ -93,7 +97,6 @@ public struct TaskVectorMerge: Sendable {
                 }
             }
         }
-        return output
     }
 
     static func check(density: Double, allowZero: Bool) throws {
@@ -124,7 +127,7 @@ public struct TaskVectorMerge: Sendable {
                 for j in 0..<length { elect[j] = 0 }
                 for t in 0..<taskCount {
                     let kept = scratch.slice(from: t * blockSize, count: blockSize)
-                    sparsify(sources[t].slice(from: start, count: length), keeps[t], &generators[t], into: kept)
+                    sparsify(sources[t], from: start, count: length, keeps[t], &generators[t], into: kept)
                     if consensus == .frequency {
                         for j in 0..<length {
                             let v = kept[j]
@@ -149,8 +152,12 @@ public struct TaskVectorMerge: Sendable {
                     for t in 0..<taskCount {
                         let kept = scratch.slice(from: t * blockSize, count: blockSize), w = weights[t]
                         for j in 0..<length {
-                            let v = kept[j]
-                            let agrees: Float = (elect[j] >= 0 ? v > 0 : v < 0) ? 1 : 0
+                            // Branch-free: agrees when v ≠ 0 and v's sign bit equals the elected
+                            // sign's (elect is never -0: sums start at +0).
+                            let v = kept[j], bits = v.bitPattern
+                            let sameSign = 1 &- ((bits ^ elect[j].bitPattern) >> 31)
+                            let nonzero = ((bits << 1) | (0 &- (bits << 1))) >> 31
+                            let agrees = Float(sameSign & nonzero)
                             sum[j] += agrees * (w * v)
                             agreeing[j] += agrees
                         }
@@ -164,23 +171,47 @@ public struct TaskVectorMerge: Sendable {
 
     @inline(__always)
     static func sparsify(
-        _ source: BufferScope<Float>, _ keep: Keep, _ generator: inout Xoshiro256StarStar, into kept: BufferScope<Float>
+        _ source: BufferScope<Float>, from start: Int, count length: Int, _ keep: Keep,
+        _ generator: inout Xoshiro256StarStar, into kept: BufferScope<Float>
     ) {
-        let length = source.count
+        let source = source.slice(from: start, count: length)
         switch keep {
         case .all:
             for j in 0..<length { kept[j] = source[j] }
         case .nothing:
             for j in 0..<length { kept[j] = 0 }
-        case .magnitude(let threshold):
-            for j in 0..<length {
-                let v = source[j]
-                kept[j] = abs(v) >= threshold ? v : 0
+        case .magnitude(let threshold, let tieCutoff):
+            if tieCutoff <= start || tieCutoff >= start + length {
+                // The whole block is on one side of the tie cutoff: a single vectorisable rule.
+                // Branch-free on bit patterns (non-negative floats order as integers):
+                // keep |x| > cut, where cut = threshold, or just below it when ties are kept.
+                let thresholdBits = Int32(bitPattern: threshold.bitPattern)
+                let cut = tieCutoff >= start + length ? thresholdBits &- 1 : thresholdBits
+                for j in 0..<length {
+                    let bits = source[j].bitPattern
+                    let magnitude = Int32(bitPattern: bits & 0x7FFF_FFFF)
+                    let mask = UInt32(bitPattern: (cut &- magnitude) >> 31)
+                    kept[j] = Float(bitPattern: bits & mask)
+                }
+            } else {
+                for j in 0..<length {
+                    let v = source[j], m = abs(v)
+                    kept[j] = (m > threshold || (m == threshold && start + j < tieCutoff)) ? v : 0
+                }
             }
         case .bernoulli(let limit, let scale):
-            for j in 0..<length {
-                let draw = UInt32(truncatingIfNeeded: generator.next() >> 32)
-                kept[j] = draw < limit ? source[j] * scale : 0
+            // One 64-bit draw gives two 31-bit uniforms; keep when draw < limit, branch-free.
+            var j = 0
+            while j + 1 < length {
+                let draw = generator.next()
+                let first = Int32(truncatingIfNeeded: draw >> 33), second = Int32(truncatingIfNeeded: (draw >> 1) & 0x7FFF_FFFF)
+                kept[j] = Float(bitPattern: (source[j] * scale).bitPattern & UInt32(bitPattern: (first &- limit) >> 31))
+                kept[j + 1] = Float(bitPattern: (source[j + 1] * scale).bitPattern & UInt32(bitPattern: (second &- limit) >> 31))
+                j += 2
+            }
+            if j < length {
+                let draw = Int32(truncatingIfNeeded: generator.next() >> 33)
+                kept[j] = Float(bitPattern: (source[j] * scale).bitPattern & UInt32(bitPattern: (draw &- limit) >> 31))
             }
         }
     }

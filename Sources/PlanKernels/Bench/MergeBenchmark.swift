@@ -1,0 +1,63 @@
+/// Times a merge preset on synthetic task vectors and compares it with the time to stream the
+/// inputs once, measured in the same run (`peakFraction` = stream time / merge time; 1 is ideal).
+public enum MergeBenchmark {
+    /// The outcome of one benchmark run.
+    public struct Result: Sendable, Codable, Equatable {
+        /// Method name.
+        public let method: String
+        /// Number of task vectors.
+        public let tasks: Int
+        /// Elements per task vector.
+        public let elements: Int
+        /// Density used (nil for methods without pruning).
+        public let density: Double?
+        /// Best merge time, seconds.
+        public let seconds: Double
+        /// Bytes read and written by the merge (inputs once + output once) / seconds, in GB/s (1e9 B).
+        public let gbPerS: Double
+        /// Best time to read the inputs once, seconds.
+        public let streamSeconds: Double
+        /// Read bandwidth of the stream pass, GB/s.
+        public let streamGBPerS: Double
+        /// streamSeconds / seconds.
+        public let peakFraction: Double
+        /// `openblas_get_corename()`.
+        public let blasCore: String
+        /// Worker threads used by the merge kernels.
+        public let threads: Int
+    }
+
+    /// Runs `method` (an elementwise preset: linear, ties, dare_linear, dare_ties, magnitude_prune)
+    /// on `tasks` × `elements` synthetic values, best of `repetitions`.
+    /// - Throws: `KernelError.invalidArgument` for other methods, non-positive sizes or bad density.
+    /// - Complexity: O(tasks × elements) per repetition; memory 4·(tasks + 1)·elements bytes.
+    public static func run(
+        method: MergeMethod, density: Double?, tasks: Int, elements: Int,
+        majoritySign: MajoritySign = .total, seed: UInt64 = 1, repetitions: Int = 3
+    ) throws -> Result {
+        guard method.route == .factors else {
+            throw KernelError.invalidArgument(
+                "bench merge times the elementwise methods (linear, ties, dare_linear, dare_ties, magnitude_prune), not \(method.name)")
+        }
+        guard tasks > 0, elements > 0 else {
+            throw KernelError.invalidArgument("--tasks and --elements must be positive")
+        }
+        let options = MergeOptions(method: method, density: density, majoritySign: majoritySign, seed: seed)
+        let weights = try options.validatedWeights(adapterCount: tasks).map { Float($0) }
+        let pipeline = method.pipeline(density: density ?? 1, majoritySign: majoritySign, seed: seed)
+        let inputs = SyntheticTasks.make(tasks: tasks, elements: elements, seed: seed)
+        let streamSeconds = MemoryBandwidth.readSeconds(inputs, repetitions: repetitions + 2)
+        // The output buffer is allocated once, outside the timing, as STREAM's arrays are.
+        var merged = [Float](repeating: 0, count: elements)
+        let seconds = try Stopwatch.best(of: repetitions) {
+            try pipeline.merge(inputs, weights: weights, into: &merged)
+        }
+        withExtendedLifetime(merged) {}
+        let inputBytes = Double(tasks * elements * 4)
+        return Result(
+            method: method.name, tasks: tasks, elements: elements, density: density, seconds: seconds,
+            gbPerS: (inputBytes + Double(elements * 4)) / seconds / 1e9,
+            streamSeconds: streamSeconds, streamGBPerS: inputBytes / streamSeconds / 1e9,
+            peakFraction: streamSeconds / seconds, blasCore: BLASInfo.current().coreName, threads: Parallel.threads)
+    }
+}
