@@ -12,7 +12,7 @@ public struct AdapterConfig: Equatable, Sendable {
     /// `use_rslora`: scaling is alpha / sqrt(r) instead of alpha / r.
     public var useRSLoRA: Bool
     /// The full JSON object as read.
-    public var document: [String: JSONValue]
+    var document: [String: JSONValue]
 
     /// The factor applied to B·A: `alpha / sqrt(r)` with rsLoRA, else `alpha / r`.
     public var scaling: Double {

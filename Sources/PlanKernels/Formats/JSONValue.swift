@@ -1,8 +1,8 @@
 import Foundation
 
-/// A JSON document kept as data, so files such as `adapter_config.json` can be read, edited in
+/// (Internal: PlanReport has its own public `JSONValue`.) A JSON document kept as data, so files such as `adapter_config.json` can be read, edited in
 /// a few fields and written back without losing the fields PlanKernels does not know.
-public enum JSONValue: Equatable, Sendable, Codable {
+enum JSONValue: Equatable, Sendable, Codable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -11,7 +11,7 @@ public enum JSONValue: Equatable, Sendable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: Decoder) throws {
+    init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -30,7 +30,7 @@ public enum JSONValue: Equatable, Sendable, Codable {
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -44,25 +44,25 @@ public enum JSONValue: Equatable, Sendable, Codable {
     }
 
     /// Parses UTF-8 JSON text; nil when it is not valid JSON.
-    public static func parse(_ data: Data) -> JSONValue? {
+    static func parse(_ data: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     /// Pretty-printed JSON with sorted keys.
-    public func serialized() throws -> Data {
+    func serialized() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
     /// The members of an object, else nil.
-    public var objectValue: [String: JSONValue]? {
+    var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { return members }
         return nil
     }
 
     /// An integer, or a number with an integral value, else nil.
-    public var intValue: Int? {
+    var intValue: Int? {
         switch self {
         case .integer(let value): value
         case .number(let value) where value.rounded() == value && abs(value) < 1e15: Int(value)
@@ -71,7 +71,7 @@ public enum JSONValue: Equatable, Sendable, Codable {
     }
 
     /// Any number as a Double, else nil.
-    public var doubleValue: Double? {
+    var doubleValue: Double? {
         switch self {
         case .integer(let value): Double(value)
         case .number(let value): value
@@ -80,19 +80,19 @@ public enum JSONValue: Equatable, Sendable, Codable {
     }
 
     /// A string, else nil.
-    public var stringValue: String? {
+    var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
     /// A boolean, else nil.
-    public var boolValue: Bool? {
+    var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
     /// The elements of an array, else nil.
-    public var arrayValue: [JSONValue]? {
+    var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }

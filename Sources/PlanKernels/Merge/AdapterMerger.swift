@@ -19,7 +19,7 @@ public enum AdapterMerger {
         switch method.route {
         case .factors:
             guard Set(ranks).count == 1 else {
-                throw KernelError.invalidArgument(
+                throw KernelError.shapeMismatch(
                     "\(method.name) needs adapters of equal rank, got ranks \(ranks.map(String.init).joined(separator: ", ")); "
                         + "use cat or an *svd method for mixed ranks")
             }

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import PlanKernels
+import PlanReport
+
+extension PlanCommand {
+    /// `plan bench`: kernel throughput against this machine's own limits.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure merge and GEMM kernels against this machine's memory bandwidth and FMA peak.",
+            discussion: "Use a release build (swift build -c release); OPENBLAS_CORETYPE must be set before plan starts.",
+            subcommands: [MergeBench.self, GEMMBench.self, FinetuneBench.self])
+    }
+
+    /// `plan bench merge`.
+    struct MergeBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "merge",
+            abstract: "Time a merge on synthetic task vectors; peak_fraction = time to stream the inputs once / merge time.")
+
+        @Option(help: "linear, ties, dare_linear, dare_ties or magnitude_prune.") var method: String = "ties"
+        @Option(help: "Fraction kept by pruning methods.") var density: Double?
+        @Option(help: "Number of task vectors.") var tasks: Int = 5
+        @Option(help: "Elements per task vector.") var elements: Int = 16_777_216
+        @Option(name: .customLong("majority-sign"), help: "total or frequency.") var majoritySign: String = "total"
+        @Option(help: "Seed for the synthetic data and DARE.") var seed: UInt64 = 1
+        @Option(help: "Repetitions (the best is reported).") var repetitions: Int = 3
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            if tasks < 1 || elements < 1 { throw ValidationError("--tasks and --elements must be at least 1") }
+            if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
+            if format == .csv { throw ValidationError("--format must be table or json") }
+            if MajoritySign(rawValue: majoritySign) == nil { throw ValidationError("--majority-sign must be total or frequency") }
+            do {
+                let chosen = try MergeMethod.named(method)
+                _ = try MergeOptions(method: chosen, density: density ?? (chosen.needsDensity ? 0.5 : nil))
+                    .validatedWeights(adapterCount: tasks)
+            } catch let error as KernelError {
+                throw ValidationError(error.description)
+            }
+        }
+
+        func run() throws {
+            try KernelExit.guarded {
+                let chosen = try MergeMethod.named(method)
+                let result = try MergeBenchmark.run(
+                    method: chosen, density: density ?? (chosen.needsDensity ? 0.5 : nil), tasks: tasks, elements: elements,
+                    majoritySign: MajoritySign(rawValue: majoritySign) ?? .total, seed: seed, repetitions: repetitions)
+                Console.out(format == .json ? BenchOutput.json(result).rendered() + "\n" : BenchOutput.table(result))
+                KernelExit.warnAboutBLASCore()
+            }
+        }
+    }
+
+    /// `plan bench gemm`.
+    struct GEMMBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gemm", abstract: "Time sgemm on n × n matrices against the estimated FMA peak.")
+
+        @Option(help: "Matrix size n.") var size: Int = 2048
+        @Option(help: "Repetitions (the best is reported).") var repetitions: Int = 3
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            if size < 1 || size > 32768 { throw ValidationError("--size must be between 1 and 32768") }
+            if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
+            if format == .csv { throw ValidationError("--format must be table or json") }
+        }
+
+        func run() throws {
+            try KernelExit.guarded {
+                let result = try GEMMBenchmark.run(size: size, repetitions: repetitions)
+                Console.out(format == .json ? BenchOutput.json(result).rendered() + "\n" : BenchOutput.table(result))
+                KernelExit.warnAboutBLASCore()
+            }
+        }
+    }
+}
+
+/// Rendering of `plan bench`.
+enum BenchOutput {
+    static func json(_ r: MergeBenchmark.Result) -> JSONValue {
+        .object([
+            ("benchmark", .string("merge")), ("method", .string(r.method)), ("tasks", .number(Double(r.tasks))),
+            ("elements", .number(Double(r.elements))), ("density", r.density.map { .number($0) } ?? .null),
+            ("seconds", .rounded(r.seconds)), ("gb_per_s", .rounded(r.gbPerS, digits: 3)),
+            ("stream_seconds", .rounded(r.streamSeconds)), ("stream_gb_per_s", .rounded(r.streamGBPerS, digits: 3)),
+            ("peak_fraction", .rounded(r.peakFraction, digits: 3)), ("blas_core", .string(r.blasCore)),
+            ("threads", .number(Double(r.threads))),
+        ])
+    }
+
+    static func json(_ r: GEMMBenchmark.Result) -> JSONValue {
+        .object([
+            ("benchmark", .string("gemm")), ("size", .number(Double(r.size))), ("seconds", .rounded(r.seconds)),
+            ("gflops", .rounded(r.gflops, digits: 3)), ("peak_gflops", .rounded(r.peak.gflops, digits: 3)),
+            ("peak_fraction", .rounded(r.peakFraction, digits: 3)), ("peak_method", .string(r.peak.method)),
+            ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))),
+        ])
+    }
+
+    static func table(_ r: MergeBenchmark.Result) -> String {
+        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
+        table.add(["merge \(r.method)", String(format: "%.4f", r.seconds), "s (\(r.tasks) tasks × \(r.elements) elements)"])
+        table.add(["merge throughput", String(format: "%.2f", r.gbPerS), "GB/s"])
+        table.add(["stream inputs once", String(format: "%.4f", r.streamSeconds), "s"])
+        table.add(["stream bandwidth", String(format: "%.2f", r.streamGBPerS), "GB/s"])
+        table.add(["peak fraction", String(format: "%.3f", r.peakFraction), "stream time / merge time"])
+        table.add(["openblas core", r.blasCore, "\(r.threads) threads"])
+        return table.rendered() + "\n"
+    }
+
+    static func table(_ r: GEMMBenchmark.Result) -> String {
+        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
+        table.add(["sgemm \(r.size)", String(format: "%.4f", r.seconds), "s"])
+        table.add(["throughput", String(format: "%.1f", r.gflops), "GFLOP/s"])
+        table.add(["peak (estimate)", String(format: "%.1f", r.peak.gflops), "GFLOP/s"])
+        table.add(["peak fraction", String(format: "%.3f", r.peakFraction), ""])
+        table.add(["openblas core", r.blasCore, "\(r.threads) threads"])
+        return table.rendered() + "\n" + r.peak.method + "\n"
+    }
+}
