@@ -5,9 +5,7 @@ import Testing
 
 struct GPUPoolTests {
     func job(hours: Double, gpus: Int = 1, release: Double = 0, after: [Int] = []) -> PoolJob {
-        let rates = EnergyRates(gpuWatts: 1, pue: 1, kgCO2PerKWh: 0, usdPerGPUHour: 0)
-        let cost = JobCost(kind: .training, name: "j", flops: 0, bytesMoved: 0, tokens: 0, gpus: gpus, wallSeconds: hours * 3600, rates: rates)
-        return PoolJob(cost: cost, build: 0, releaseHours: release, dependencies: after)
+        PoolJob(gpus: gpus, hours: hours, build: 0, releaseHours: release, dependencies: after)
     }
 
     @Test func fifoWithoutOvertaking() {
@@ -24,6 +22,16 @@ struct GPUPoolTests {
         ])
         #expect(timings[2].startHours == 5 && timings[2].finishHours == 6)
         #expect(timings[3].startHours == 1)
+    }
+
+    @Test func releasesOutOfOrderAreServedByTime() {
+        let timings = GPUPool(gpus: 1).run([job(hours: 1, release: 5), job(hours: 1, release: 0)])
+        #expect(timings.map(\.startHours) == [5, 0])
+    }
+
+    @Test func aJobFinishingFreesItsGPUsForAJobReleasedAtTheSameInstant() {
+        let timings = GPUPool(gpus: 1).run([job(hours: 2), job(hours: 1, release: 2)])
+        #expect(timings[1].startHours == 2)
     }
 
     @Test func latencySummaryPercentiles() {

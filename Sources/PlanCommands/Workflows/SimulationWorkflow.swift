@@ -20,17 +20,22 @@ struct SimulationWorkflow {
         let (scenario, yaml) = try Inputs.scenario(scenarioPath, profiles: profiles)
         let result = Simulator(scenario: scenario).run(seed: seed)
         var monteCarlo: MonteCarlo.Result?
+        var seconds: Double?
         if trials > 0 {
             let progress = Progress("monte carlo", total: trials)
+            let clock = ContinuousClock()
+            let start = clock.now
             monteCarlo = MonteCarlo(scenario: scenario, trials: trials, seed: seed).run { progress.update($0) }
+            let elapsed = clock.now - start
+            seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             progress.finish()
         }
         let run = Self.record(result, scenario: scenario, yaml: yaml, trials: trials, started: started)
         let id = try store.record(run) { id in
-            SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo).rendered()
+            SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo, monteCarloSeconds: seconds).rendered()
         }
         switch format {
-        case .json: Console.out(SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo).rendered() + "\n")
+        case .json: Console.out(SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo, monteCarloSeconds: seconds).rendered() + "\n")
         case .csv: Console.out(SimulationCSV.render(runID: id, result: result))
         case .table: Console.out(SimulationTable.render(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo))
         }

@@ -5,11 +5,11 @@ import Foundation
 /// GPU-seconds = FLOPs / (peak × MFU) + fixed overheads, times GPUs per job; merges add
 /// bytes / (bandwidth × merge efficiency). Dollars, kWh and CO2 follow from GPU-hours.
 public struct CostModel: Sendable, Equatable {
-    public var model: ModelArchitecture
-    public var finetune: Finetune
-    public var hardware: Hardware
-    public var overheads: Overheads
-    public var merge: MergeSettings
+    public let model: ModelArchitecture
+    public let finetune: Finetune
+    public let hardware: Hardware
+    public let overheads: Overheads
+    public let merge: MergeSettings
 
     public init(model: ModelArchitecture, finetune: Finetune, hardware: Hardware, overheads: Overheads, merge: MergeSettings) {
         self.model = model
@@ -17,6 +17,9 @@ public struct CostModel: Sendable, Equatable {
         self.hardware = hardware
         self.overheads = overheads
         self.merge = merge
+        flops = TrainingFlops(model: model, finetune: finetune)
+        mergeCost = MergeCostModel(method: merge.method, model: model, rank: finetune.rank, targets: finetune.targets)
+        totalParameters = model.totalParameters
     }
 
     public init(scenario: Scenario) {
@@ -24,7 +27,10 @@ public struct CostModel: Sendable, Equatable {
                   overheads: scenario.overheads, merge: scenario.merge)
     }
 
-    public var flops: TrainingFlops { TrainingFlops(model: model, finetune: finetune) }
+    // Derived once: the simulation prices thousands of jobs per Monte Carlo trial.
+    public let flops: TrainingFlops
+    let mergeCost: MergeCostModel
+    let totalParameters: Double
     public var rates: EnergyRates { EnergyRates(hardware: hardware) }
     /// Sustained FLOP/s of one GPU: peak × MFU.
     public var sustainedFlopsPerGPU: Double { hardware.gpu.peakFlopsPerSecond * hardware.mfu }
@@ -68,7 +74,7 @@ public struct CostModel: Sendable, Equatable {
     public func evaluation(name: String, languages: [Language]) -> JobCost {
         let examples = Double(overheads.evaluationExamplesPerLanguage)
         let tokens = languages.reduce(0.0) { $0 + examples * ($1.tokensPerExample + overheads.generatedTokensPerExample) }
-        let work = 2 * model.totalParameters * tokens
+        let work = 2 * totalParameters * tokens
         let gpus = hardware.gpusPerJob
         let wall = work / (Double(gpus) * sustainedFlopsPerGPU) + overheads.evaluationStartupMinutesResolved * 60
         return JobCost(kind: .evaluation, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
@@ -77,8 +83,7 @@ public struct CostModel: Sendable, Equatable {
 
     /// A merge of `adapters` LoRA adapters with the scenario's merge method, on one GPU.
     public func mergeJob(name: String, adapters: Int) -> JobCost {
-        let work = MergeCostModel(method: merge.method, model: model, rank: finetune.rank, targets: finetune.targets)
-            .work(tasks: adapters)
+        let work = mergeCost.work(tasks: adapters)
         let seconds = work.bytes / (hardware.gpu.memoryBytesPerSecond * hardware.mergeEfficiency)
             + work.flops / sustainedFlopsPerGPU + overheads.mergeStartupMinutes * 60
         return JobCost(kind: .merge, name: name, flops: work.flops, bytesMoved: work.bytes, tokens: 0, gpus: 1,

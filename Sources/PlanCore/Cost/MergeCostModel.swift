@@ -19,29 +19,36 @@ public struct MergeCostModel: Sendable, Equatable {
         "knots_ties", "knots_dare_ties",
     ]
 
-    public var method: String
-    public var model: ModelArchitecture
-    public var rank: Int
-    public var targets: [String]
+    public let method: String
+    public let model: ModelArchitecture
+    public let rank: Int
+    public let targets: [String]
     /// Bytes per stored adapter element (4 for float32 safetensors).
-    public var bytesPerElement: Double = 4
+    public let bytesPerElement: Double = 4
+    /// Passes over the inputs besides the one read: selection, sign, masks.
+    let extraPasses: Double
+    private enum Family: Equatable { case factors, dense, knots }
+    private let family: Family
+    /// (in, out) of every adapted projection in one layer.
+    private let shapes: [(input: Double, output: Double)]
 
     public init(method: String, model: ModelArchitecture, rank: Int, targets: [String]) {
         self.method = method
         self.model = model
         self.rank = rank
         self.targets = targets
-    }
-
-    /// Passes over the inputs besides the one read: selection, sign, masks.
-    var extraPasses: Double {
         let base = method.replacingOccurrences(of: "knots_", with: "").replacingOccurrences(of: "_svd", with: "")
         switch base {
-        case "linear", "cat", "svd": return 0
-        case "dare_linear": return 1
-        case "ties", "magnitude_prune", "dare_ties": return 2
-        default: return 2
+        case "linear", "cat", "svd": extraPasses = 0
+        case "dare_linear": extraPasses = 1
+        default: extraPasses = 2  // ties, magnitude_prune, dare_ties
         }
+        family = method.hasPrefix("knots_") ? .knots : method.hasSuffix("svd") ? .dense : .factors
+        shapes = targets.compactMap { model.projectionShape($0) }.map { (Double($0.input), Double($0.output)) }
+    }
+
+    public static func == (a: MergeCostModel, b: MergeCostModel) -> Bool {
+        a.method == b.method && a.model == b.model && a.rank == b.rank && a.targets == b.targets
     }
 
     public struct Work: Sendable, Equatable {
@@ -56,16 +63,13 @@ public struct MergeCostModel: Sendable, Equatable {
         var bytes = 0.0
         var flops = 0.0
         let r = Double(rank)
-        for name in targets {
-            guard let shape = model.projectionShape(name) else { continue }
-            let input = Double(shape.input)
-            let output = Double(shape.output)
-            let layers = Double(model.layers)
-            if method.hasPrefix("knots_") {
+        let layers = Double(model.layers)
+        for (input, output) in shapes {
+            if family == .knots {
                 let k = t * r
                 flops += layers * (4 * output * k * k + 4 * input * k * k + 26 * k * k * k + 2 * output * k * input)
                 bytes += layers * bytesPerElement * (t * r * (input + output) + passes * t * k * input + k * (input + output))
-            } else if method.hasSuffix("svd") {
+            } else if family == .dense {
                 let m = max(input, output)
                 let n = min(input, output)
                 flops += layers * (t * 2 * r * input * output + 6 * m * n * n + 20 * n * n * n)

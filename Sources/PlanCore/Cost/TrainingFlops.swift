@@ -7,11 +7,11 @@ import Foundation
 /// for activation recomputation (+1 forward); Hu et al. 2021 (LoRA) for the frozen-weight
 /// backward, which needs activation gradients but no weight gradients.
 public struct TrainingFlops: Sendable, Equatable {
-    public var model: ModelArchitecture
-    public var method: Finetune.Method
-    public var rank: Int
-    public var targets: [String]
-    public var gradientCheckpointing: Bool
+    public let model: ModelArchitecture
+    public let method: Finetune.Method
+    public let rank: Int
+    public let targets: [String]
+    public let gradientCheckpointing: Bool
 
     public init(model: ModelArchitecture, method: Finetune.Method, rank: Int, targets: [String], gradientCheckpointing: Bool) {
         self.model = model
@@ -19,6 +19,9 @@ public struct TrainingFlops: Sendable, Equatable {
         self.rank = rank
         self.targets = targets
         self.gradientCheckpointing = gradientCheckpointing
+        // Computed once: the simulation prices thousands of jobs per trial.
+        self.matmulForward = 2 * model.matmulParameters
+        self.adapterFlops = method == .full ? 0 : 3 * 2 * model.loraParameters(rank: rank, targets: targets)
     }
 
     public init(model: ModelArchitecture, finetune: Finetune) {
@@ -28,7 +31,7 @@ public struct TrainingFlops: Sendable, Equatable {
     }
 
     /// Forward matmul FLOPs per token: 2 × matmul parameters (layers + LM head).
-    public var matmulForward: Double { 2 * model.matmulParameters }
+    public let matmulForward: Double
 
     /// Forward attention-score FLOPs per token at `context` tokens per sequence: QKᵀ and A·V,
     /// each 2 · (attended keys) · heads · head_dim per layer. Causal masking means a token
@@ -43,10 +46,7 @@ public struct TrainingFlops: Sendable, Equatable {
 
     /// The adapters' own FLOPs per token: r·(in + out) multiply-adds per adapted projection
     /// forward (2·r·(in+out) FLOPs), and twice that backward (input and weight gradients).
-    public var adapterFlops: Double {
-        guard method != .full else { return 0 }
-        return 3 * 2 * model.loraParameters(rank: rank, targets: targets)
-    }
+    public let adapterFlops: Double
 
     /// Training FLOPs per token at `context` tokens per sequence.
     ///

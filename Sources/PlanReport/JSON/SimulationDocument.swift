@@ -6,7 +6,8 @@ import PlanSim
 /// numbers (fractions as 0.667).
 public enum SimulationDocument {
     public static func make(
-        runID: Int64?, scenario: Scenario, result: SimulationResult, monteCarlo: MonteCarlo.Result? = nil
+        runID: Int64?, scenario: Scenario, result: SimulationResult, monteCarlo: MonteCarlo.Result? = nil,
+        monteCarloSeconds: Double? = nil
     ) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("run_id", runID.map { .number(Double($0)) } ?? .null),
@@ -22,6 +23,10 @@ public enum SimulationDocument {
         if let monteCarlo {
             pairs.append(("trials", .number(Double(monteCarlo.trials))))
             pairs.append(("trial_events", .number(Double(monteCarlo.events))))
+            if let seconds = monteCarloSeconds, seconds > 0 {
+                pairs.append(("monte_carlo_seconds", .rounded(seconds, digits: 4)))
+                pairs.append(("events_per_second", .rounded(Double(monteCarlo.events) / seconds, digits: 4)))
+            }
         }
         return .object(pairs)
     }

@@ -65,7 +65,7 @@ public struct MonteCarlo: Sendable {
             while trial < trials {
                 var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(trial))
                 let sampled = Self.sample(scenario, rng: &rng)
-                let result = Simulator(scenario: sampled).run(seed: rng.next())
+                let result = Simulator(scenario: sampled).run(seed: rng.next(), detailed: false)
                 events.set(trial, Double(result.arrivals))
                 for (s, outcome) in result.strategies.enumerated() {
                     let values = Self.values(outcome)
@@ -100,26 +100,9 @@ public struct MonteCarlo: Sendable {
     static func sample(_ scenario: Scenario, rng: inout Xoshiro256StarStar) -> Scenario {
         var result = scenario
         for (path, distribution) in scenario.uncertainty {
-            let value = rng.sample(distribution)
-            if let updated = try? result.setting(path, to: value) {
-                result = updated
-            } else if let updated = Self.clamped(result, path: path, value: value) {
-                result = updated
-            }
+            if let updated = result.settingClamped(path, to: rng.sample(distribution)) { result = updated }
         }
         return result
-    }
-
-    private static func clamped(_ scenario: Scenario, path: String, value: Double) -> Scenario? {
-        // Bisect towards the current (valid) value until the field accepts it.
-        guard let current = try? scenario.value(at: path) else { return nil }
-        var low = current
-        var high = value
-        for _ in 0..<60 {
-            let middle = (low + high) / 2
-            if (try? scenario.setting(path, to: middle)) != nil { low = middle } else { high = middle }
-        }
-        return try? scenario.setting(path, to: low)
     }
 
     static func values(_ outcome: StrategyOutcome) -> [Double] {

@@ -12,60 +12,75 @@ public struct GPUPool: Sendable {
 
     public init(gpus: Int) { self.gpus = gpus }
 
-    private struct Event: Comparable {
+    private struct Finish: Comparable {
         var time: Double
-        var priority: Int  // 0 = finish, 1 = release
         var sequence: Int
         var job: Int
-        static func < (a: Event, b: Event) -> Bool {
-            (a.time, a.priority, a.sequence) < (b.time, b.priority, b.sequence)
-        }
+        static func < (a: Finish, b: Finish) -> Bool { (a.time, a.sequence) < (b.time, b.sequence) }
     }
 
     /// Start and finish hours of every job.
     /// - Precondition: every job needs at most `gpus` GPUs and dependencies point to earlier jobs.
-    /// - Complexity: O(J log J) for J jobs.
+    /// - Complexity: O(J log J) for J jobs; only running jobs sit in the heap.
     public func run(_ jobs: [PoolJob]) -> [JobTiming] {
-        var timings = [JobTiming](repeating: JobTiming(startHours: .nan, finishHours: .nan), count: jobs.count)
-        var waiting = jobs.map(\.dependencies.count)
-        var dependents = [[Int]](repeating: [], count: jobs.count)
+        let count = jobs.count
+        var timings = [JobTiming](repeating: JobTiming(startHours: .nan, finishHours: .nan), count: count)
+        // Dependents in one flat array (CSR): no per-job allocation.
+        var waiting = [Int](repeating: 0, count: count)
+        var offsets = [Int](repeating: 0, count: count + 1)
+        for job in jobs { for dependency in job.dependencies { offsets[dependency + 1] += 1 } }
+        for index in 0..<count { offsets[index + 1] += offsets[index] }
+        var dependents = [Int](repeating: 0, count: offsets[count])
+        var fill = offsets
         for (index, job) in jobs.enumerated() {
-            for dependency in job.dependencies { dependents[dependency].append(index) }
+            waiting[index] = job.dependencies.count
+            for dependency in job.dependencies {
+                dependents[fill[dependency]] = index
+                fill[dependency] += 1
+            }
         }
-        var heap = BinaryHeap<Event>()
+        // Releases in time order (stable: submission order among equal times).
+        var order = Array(0..<count)
+        if zip(jobs, jobs.dropFirst()).contains(where: { $0.releaseHours > $1.releaseHours }) {
+            order.sort { (jobs[$0].releaseHours, $0) < (jobs[$1].releaseHours, $1) }
+        }
+        var nextRelease = 0
+        var released = [Bool](repeating: false, count: count)
+        var running = BinaryHeap<Finish>()
         var sequence = 0
-        for (index, job) in jobs.enumerated() {
-            heap.push(Event(time: job.releaseHours, priority: 1, sequence: sequence, job: index))
-            sequence += 1
-        }
-        var released = [Bool](repeating: false, count: jobs.count)
         var queue: [Int] = []
+        queue.reserveCapacity(count)
         var head = 0
         var free = gpus
 
-        while let first = heap.pop() {
-            let now = first.time
-            var event: Event? = first
-            while let current = event {
-                if current.priority == 0 {
-                    free += jobs[current.job].cost.gpus
-                    for next in dependents[current.job] {
-                        waiting[next] -= 1
-                        if waiting[next] == 0 && released[next] { queue.append(next) }
-                    }
-                } else {
-                    released[current.job] = true
-                    if waiting[current.job] == 0 { queue.append(current.job) }
+        while true {
+            let releaseTime = nextRelease < count ? jobs[order[nextRelease]].releaseHours : .infinity
+            let finishTime = running.peek()?.time ?? .infinity
+            let now = min(releaseTime, finishTime)
+            guard now.isFinite else { break }
+            // Finishes first, so that freed GPUs serve jobs released at the same instant.
+            while let top = running.peek(), top.time == now {
+                _ = running.pop()
+                free += jobs[top.job].gpus
+                for slot in offsets[top.job]..<offsets[top.job + 1] {
+                    let next = dependents[slot]
+                    waiting[next] -= 1
+                    if waiting[next] == 0 && released[next] { queue.append(next) }
                 }
-                event = heap.peek().map { $0.time == now } == true ? heap.pop() : nil
             }
-            while head < queue.count, jobs[queue[head]].cost.gpus <= free {
+            while nextRelease < count, jobs[order[nextRelease]].releaseHours == now {
+                let index = order[nextRelease]
+                nextRelease += 1
+                released[index] = true
+                if waiting[index] == 0 { queue.append(index) }
+            }
+            while head < queue.count, jobs[queue[head]].gpus <= free {
                 let index = queue[head]
                 head += 1
-                free -= jobs[index].cost.gpus
-                let finish = now + jobs[index].cost.wallSeconds / 3600
+                free -= jobs[index].gpus
+                let finish = now + jobs[index].hours
                 timings[index] = JobTiming(startHours: now, finishHours: finish)
-                heap.push(Event(time: finish, priority: 0, sequence: sequence, job: index))
+                running.push(Finish(time: finish, sequence: sequence, job: index))
                 sequence += 1
             }
         }

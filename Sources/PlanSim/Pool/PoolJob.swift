@@ -1,10 +1,11 @@
 import Foundation
-import PlanCore
 
-/// A job submitted to the GPU pool: its cost, the build it belongs to, when it may start at
-/// the earliest, and the jobs it waits for.
+/// A job as the GPU pool sees it: how many GPUs, for how long, when it may start at the
+/// earliest, and the jobs it waits for.
 public struct PoolJob: Sendable, Equatable {
-    public var cost: JobCost
+    public var gpus: Int
+    /// Wall-clock hours once started.
+    public var hours: Double
     /// Index of the build (0 = initial) this job belongs to.
     public var build: Int
     /// Hours from day 0 at which the job's build is triggered.
@@ -12,8 +13,9 @@ public struct PoolJob: Sendable, Equatable {
     /// Indices (into the submitted job list) of jobs that must finish first.
     public var dependencies: [Int]
 
-    public init(cost: JobCost, build: Int, releaseHours: Double, dependencies: [Int]) {
-        self.cost = cost
+    public init(gpus: Int, hours: Double, build: Int, releaseHours: Double, dependencies: [Int]) {
+        self.gpus = gpus
+        self.hours = hours
         self.build = build
         self.releaseHours = releaseHours
         self.dependencies = dependencies

@@ -10,6 +10,9 @@ public struct Arrival: Sendable, Equatable {
     /// Day the data arrives (fractional for Poisson arrivals).
     public var day: Double
     public var language: String
+    /// Position of `language` among the scenario's languages followed by its additions, so
+    /// that the simulation's hot loop never compares strings.
+    public var languageIndex: Int
     public var kind: Kind
 }
 
@@ -22,6 +25,13 @@ public struct Trigger: Sendable, Equatable {
     public var languages: [String] {
         var seen: [String] = []
         for arrival in arrivals where !seen.contains(arrival.language) { seen.append(arrival.language) }
+        return seen
+    }
+
+    /// Indices of the languages whose data changed, in first-arrival order.
+    public var languageIndices: [Int] {
+        var seen: [Int] = []
+        for arrival in arrivals where !seen.contains(arrival.languageIndex) { seen.append(arrival.languageIndex) }
         return seen
     }
 }

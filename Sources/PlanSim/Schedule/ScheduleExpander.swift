@@ -13,6 +13,11 @@ public enum ScheduleExpander {
             joined[addition.language] = addition.day
         }
         let initial = scenario.languages.map(\.code) + schedule.additions.map(\.language)
+        var position: [String: Int] = [:]
+        for code in initial where position[code] == nil { position[code] = position.count }
+        func arrival(_ day: Double, _ code: String, _ kind: Arrival.Kind) -> Arrival {
+            Arrival(day: day, language: code, languageIndex: position[code] ?? 0, kind: kind)
+        }
         func present(_ selection: LanguageSelection, on day: Double) -> [String] {
             let codes: [String]
             switch selection {
@@ -24,13 +29,13 @@ public enum ScheduleExpander {
 
         var result: [Arrival] = []
         for event in schedule.events where joined[event.language] != nil {
-            result.append(Arrival(day: event.day, language: event.language, kind: .examples(event.addExamples)))
+            result.append(arrival(event.day, event.language, .examples(event.addExamples)))
         }
         for rule in schedule.periodic {
             var day = rule.startDay ?? rule.everyDays
             while day <= horizon {
                 for code in present(rule.languages, on: day) {
-                    result.append(Arrival(day: day, language: code, kind: .examples(rule.addExamples)))
+                    result.append(arrival(day, code, .examples(rule.addExamples)))
                 }
                 day += rule.everyDays
             }
@@ -45,15 +50,14 @@ public enum ScheduleExpander {
                 guard let start = joined[code] else { continue }
                 var day = start + rng.exponential(rate: rule.perYear / 365)
                 while day <= horizon {
-                    result.append(Arrival(day: day, language: code, kind: .examples(rule.addExamples)))
+                    result.append(arrival(day, code, .examples(rule.addExamples)))
                     day += rng.exponential(rate: rule.perYear / 365)
                 }
             }
         }
         for addition in schedule.additions {
-            result.append(Arrival(
-                day: addition.day, language: addition.language,
-                kind: .newLanguage(examples: addition.examples, tokensPerExample: addition.tokensPerExample)))
+            result.append(arrival(
+                addition.day, addition.language, .newLanguage(examples: addition.examples, tokensPerExample: addition.tokensPerExample)))
         }
         // Stable sort by day keeps the file order among same-day arrivals.
         return result.enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)

@@ -10,17 +10,19 @@ public struct Simulator: Sendable {
 
     public init(scenario: Scenario) { self.scenario = scenario }
 
-    public func run(seed: UInt64) -> SimulationResult {
+    /// - Parameter detailed: keep per-build job lists and the daily series (tables, plots,
+    ///   break-even); Monte Carlo trials turn this off and keep only totals and latency.
+    public func run(seed: UInt64, detailed: Bool = true) -> SimulationResult {
         var rng = Xoshiro256StarStar(seed: seed)
         let arrivals = ScheduleExpander.arrivals(scenario, rng: &rng)
         let triggers = ScheduleExpander.triggers(
             arrivals, releaseEveryDays: scenario.schedule.releaseEveryDays, horizonDays: scenario.schedule.horizonDays)
-        var outcomes = scenario.strategies.map { simulate($0, triggers: triggers) }
+        var outcomes = scenario.strategies.map { simulate($0, triggers: triggers, detailed: detailed) }
         let baseline = scenario.strategies.contains(.fullRetrain) ? StrategyKind.fullRetrain : scenario.strategies[0]
         if let base = outcomes.first(where: { $0.kind == baseline }) {
             for index in outcomes.indices where outcomes[index].kind != baseline {
                 outcomes[index].savings = Self.savings(outcomes[index], baseline: base)
-                outcomes[index].breakEvenDay = Self.breakEven(outcomes[index].series, baseline: base.series)
+                if detailed { outcomes[index].breakEvenDay = Self.breakEven(outcomes[index].series, baseline: base.series) }
             }
         }
         return SimulationResult(
@@ -29,7 +31,7 @@ public struct Simulator: Sendable {
     }
 
     /// Plans and schedules one strategy's builds.
-    func simulate(_ kind: StrategyKind, triggers: [Trigger]) -> StrategyOutcome {
+    func simulate(_ kind: StrategyKind, triggers: [Trigger], detailed: Bool) -> StrategyOutcome {
         var planner = BuildPlanner(strategy: kind, scenario: scenario)
         planner.initial()
         for (trigger, refresh) in timeline(kind, triggers: triggers) {
@@ -43,18 +45,20 @@ public struct Simulator: Sendable {
         var builds: [BuildOutcome] = []
         for build in planner.builds {
             var totals = PhaseTotals()
-            for index in build.jobs { totals.add(planner.jobs[index].cost) }
+            for index in build.jobs { totals.add(planner.costs[index]) }
             let deployed = build.jobs.map { timings[$0].finishHours }.max() ?? build.day * 24
             totals.wallClockHours = deployed - build.day * 24
             for arrival in build.arrivals { latencies.append(deployed - arrival.day * 24) }
             if build.reason == .initial { initial = initial + totals } else { maintenance = maintenance + totals }
-            builds.append(BuildOutcome(
-                build: build, deployedHours: deployed, totals: totals,
-                jobs: build.jobs.map { (planner.jobs[$0].cost, timings[$0]) }))
+            if detailed {
+                builds.append(BuildOutcome(
+                    build: build, deployedHours: deployed, totals: totals,
+                    jobs: build.jobs.map { (planner.costs[$0], timings[$0]) }))
+            }
         }
         return StrategyOutcome(
             kind: kind, initial: initial, maintenance: maintenance, latency: LatencySummary(latencies),
-            series: Self.series(planner.jobs, timings: timings, horizonDays: scenario.schedule.horizonDays),
+            series: detailed ? Self.series(planner.costs, timings: timings, horizonDays: scenario.schedule.horizonDays) : [],
             builds: builds, savings: nil, breakEvenDay: nil)
     }
 
@@ -89,7 +93,7 @@ public struct Simulator: Sendable {
 
     /// Cumulative GPU-hours and dollars at the end of each day, each job's cost spread evenly
     /// over the hours it runs (work past the horizon counts on the last day).
-    static func series(_ jobs: [PoolJob], timings: [JobTiming], horizonDays: Int) -> [DailyPoint] {
+    static func series(_ jobs: [JobCost], timings: [JobTiming], horizonDays: Int) -> [DailyPoint] {
         var gpuHours = [Double](repeating: 0, count: horizonDays + 1)
         var dollars = [Double](repeating: 0, count: horizonDays + 1)
         for (job, timing) in zip(jobs, timings) {
@@ -106,8 +110,8 @@ public struct Simulator: Sendable {
                     let to = day == horizonDays ? finish : min(finish, Double(day + 1))
                     share = max(0, to - from) / length
                 }
-                gpuHours[day] += job.cost.gpuHours * share
-                dollars[day] += job.cost.usd * share
+                gpuHours[day] += job.gpuHours * share
+                dollars[day] += job.usd * share
                 if finish <= Double(day + 1) { break }
                 day += 1
             }

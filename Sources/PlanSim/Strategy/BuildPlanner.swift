@@ -11,31 +11,43 @@ import PlanCore
 /// | continued | as full-retrain | new examples + replay fraction of old data |
 /// | hybrid | as merge | as merge; plus a full multilingual refresh every N days |
 ///
-/// Every build ends with an evaluation on every current language.
+/// Every build ends with an evaluation on every current language. Languages are addressed by
+/// index (scenario languages, then additions): Monte Carlo plans thousands of builds per second.
 struct BuildPlanner {
     let strategy: StrategyKind
     let scenario: Scenario
     let cost: CostModel
-    private(set) var languages: [Language]
+    /// One slot per language that exists or will join; nil until it joins.
+    private(set) var slots: [Language?]
     private(set) var jobs: [PoolJob] = []
+    private(set) var costs: [JobCost] = []
     private(set) var builds: [Build] = []
+    /// "adapter en", ... made once per language.
+    private let adapterNames: [String]
 
     init(strategy: StrategyKind, scenario: Scenario) {
         self.strategy = strategy
         self.scenario = scenario
         self.cost = CostModel(scenario: scenario)
-        self.languages = scenario.languages
+        var codes = scenario.languages.map(\.code)
+        for addition in scenario.schedule.additions where !codes.contains(addition.language) { codes.append(addition.language) }
+        slots = scenario.languages.map { $0 } + [Language?](repeating: nil, count: codes.count - scenario.languages.count)
+        adapterNames = codes.map { "adapter \($0)" }
     }
 
     private var trainsAdapters: Bool { strategy == .merge || strategy == .hybrid }
+
+    /// The languages present now, in slot order.
+    var languages: [Language] { slots.compactMap { $0 } }
 
     /// Plans the initial build at day 0.
     mutating func initial() {
         let index = builds.count
         var training: [Int] = []
         if trainsAdapters {
-            for language in languages {
-                training.append(add(cost.training(name: "adapter \(language.code)", data: [slice(language)]), build: index, day: 0, after: []))
+            for (slot, language) in slots.enumerated() {
+                guard let language else { continue }
+                training.append(add(cost.training(name: adapterNames[slot], data: [slice(language)]), build: index, day: 0, after: []))
             }
         } else {
             training.append(add(cost.training(name: "multilingual", data: languages.map(slice)), build: index, day: 0, after: []))
@@ -45,14 +57,14 @@ struct BuildPlanner {
 
     /// Applies a trigger's arrivals to the data and plans the build that ships them.
     mutating func update(_ trigger: Trigger, refresh: Bool = false) {
-        let previous = languages
-        for arrival in trigger.arrivals {
+        let previous = slots
+        for arrival in trigger.arrivals where arrival.languageIndex < slots.count {
             switch arrival.kind {
             case let .examples(count):
-                if let i = languages.firstIndex(where: { $0.code == arrival.language }) { languages[i].examples += count }
+                slots[arrival.languageIndex]?.examples += count
             case let .newLanguage(examples, tokens):
-                if !languages.contains(where: { $0.code == arrival.language }) {
-                    languages.append(Language(code: arrival.language, examples: examples, tokensPerExample: tokens))
+                if slots[arrival.languageIndex] == nil {
+                    slots[arrival.languageIndex] = Language(code: arrival.language, examples: examples, tokensPerExample: tokens)
                 }
             }
         }
@@ -64,9 +76,9 @@ struct BuildPlanner {
             training.append(add(cost.training(name: refresh ? "refresh" : "multilingual", data: languages.map(slice)),
                                 build: index, day: day, after: []))
         } else if trainsAdapters {
-            for code in trigger.languages {
-                guard let language = languages.first(where: { $0.code == code }) else { continue }
-                training.append(add(cost.training(name: "adapter \(code)", data: [slice(language)]), build: index, day: day, after: []))
+            for slot in trigger.languageIndices {
+                guard slot < slots.count, let language = slots[slot] else { continue }
+                training.append(add(cost.training(name: adapterNames[slot], data: [slice(language)]), build: index, day: day, after: []))
             }
             merged = true
         } else {
@@ -77,12 +89,12 @@ struct BuildPlanner {
     }
 
     /// New examples plus `replay_fraction` of the data the model was trained on before.
-    private func continuedData(_ trigger: Trigger, previous: [Language]) -> [CostModel.DataSlice] {
+    private func continuedData(_ trigger: Trigger, previous: [Language?]) -> [CostModel.DataSlice] {
         var data: [CostModel.DataSlice] = []
-        for arrival in trigger.arrivals {
+        for arrival in trigger.arrivals where arrival.languageIndex < slots.count {
             switch arrival.kind {
             case let .examples(count):
-                if let language = languages.first(where: { $0.code == arrival.language }) {
+                if let language = slots[arrival.languageIndex] {
                     data.append(.init(examples: count, tokensPerExample: language.tokensPerExample))
                 }
             case let .newLanguage(examples, tokens):
@@ -90,8 +102,10 @@ struct BuildPlanner {
             }
         }
         let replay = scenario.continued.replayFraction
-        for language in previous where replay > 0 {
-            data.append(.init(examples: language.examples * replay, tokensPerExample: language.tokensPerExample))
+        if replay > 0 {
+            for case let language? in previous {
+                data.append(.init(examples: language.examples * replay, tokensPerExample: language.tokensPerExample))
+            }
         }
         return data
     }
@@ -101,21 +115,21 @@ struct BuildPlanner {
     }
 
     private mutating func add(_ job: JobCost, build: Int, day: Double, after: [Int]) -> Int {
-        jobs.append(PoolJob(cost: job, build: build, releaseHours: day * 24, dependencies: after))
+        jobs.append(PoolJob(gpus: job.gpus, hours: job.wallSeconds / 3600, build: build, releaseHours: day * 24, dependencies: after))
+        costs.append(job)
         return jobs.count - 1
     }
 
     private mutating func finish(index: Int, reason: Build.Reason, day: Double, arrivals: [Arrival], training: [Int], merged: Bool) {
         var members = training
         var last = training
-        if merged && languages.count > 1 {
-            let merge = add(cost.mergeJob(name: "merge \(languages.count) adapters", adapters: languages.count),
-                            build: index, day: day, after: training)
+        let present = languages
+        if merged && present.count > 1 {
+            let merge = add(cost.mergeJob(name: "merge", adapters: present.count), build: index, day: day, after: training)
             members.append(merge)
             last = [merge]
         }
-        members.append(add(cost.evaluation(name: "evaluate \(languages.count) languages", languages: languages),
-                           build: index, day: day, after: last))
+        members.append(add(cost.evaluation(name: "evaluate", languages: present), build: index, day: day, after: last))
         builds.append(Build(reason: reason, day: day, arrivals: arrivals, jobs: members))
     }
 }

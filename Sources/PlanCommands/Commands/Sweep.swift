@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import PlanCore
+import PlanSim
+
+extension PlanCommand {
+    /// `plan sweep SCENARIO --vary FIELD=A:B:STEP ...`
+    struct SweepCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sweep",
+            abstract: "Cost growth curves over a field, the break-even point, and a ±25% sensitivity tornado.",
+            discussion: """
+                Each --vary FIELD=A:B:STEP simulates the scenario at every value (same seed at each point) and reports where \
+                merge first becomes cheaper than full-retrain. Fields: \(Scenario.variablePaths.joined(separator: ", ")).
+                Example: plan sweep scenarios/paper-2601.16127.yaml --vary languages.count=1:50:1 --vary schedule.events.add_examples=1000:20000:1000
+                """)
+
+        @Argument(help: ArgumentHelp("Scenario YAML file.", valueName: "scenario")) var scenario: String
+        @Option(name: .customLong("vary"), help: ArgumentHelp("FIELD=A:B:STEP (repeatable).", valueName: "field=a:b:step"))
+        var vary: [String] = []
+        @Flag(name: .customLong("no-tornado"), help: "Skip the one-at-a-time sensitivity analysis.") var noTornado = false
+        @Option(help: "Output: table, json or csv.") var format: OutputFormat = .table
+        @Option(help: "Seed for Poisson arrivals (the same at every point).") var seed: UInt64 = 42
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: ArgumentHelp("Folder for the gnuplot plots.", valueName: "dir")) var plots: String = "plots"
+        @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
+
+        func validate() throws {
+            if vary.isEmpty && noTornado { throw ValidationError("give at least one --vary FIELD=A:B:STEP, or drop --no-tornado") }
+            for text in vary {
+                do { _ = try Sweep.Range.parse(text) } catch { throw ValidationError("\(error)") }
+            }
+        }
+
+        func run() throws {
+            try guarded {
+                try SweepWorkflow(scenarioPath: scenario, ranges: try vary.map(Sweep.Range.parse), tornado: !noTornado, format: format,
+                                  seed: seed, databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+            }
+        }
+    }
+}

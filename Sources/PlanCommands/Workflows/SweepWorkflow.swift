@@ -1,0 +1,79 @@
+import Foundation
+import PlanCore
+import PlanReport
+import PlanSim
+import PlanStore
+
+/// `plan sweep`: cost growth curves over one or more fields, break-even, tornado; stored and plotted.
+struct SweepWorkflow {
+    var scenarioPath: String
+    var ranges: [Sweep.Range]
+    var tornado: Bool
+    var format: OutputFormat
+    var seed: UInt64
+    var databasePath: String?
+    var plotsFolder: String?
+
+    func run() throws {
+        let started = Date()
+        _ = try Inputs.read(scenarioPath)  // a missing file is reported before anything is created
+        let store = try Inputs.store(databasePath)
+        let (scenario, yaml) = try Inputs.scenario(scenarioPath, profiles: try store.profiles().mapValues(\.gpuSpec))
+        for range in ranges { _ = try scenario.value(at: range.field) }  // unknown fields fail before any work
+        let sweeper = Sweep(scenario: scenario, seed: seed)
+        var results: [Sweep.Result] = []
+        for range in ranges {
+            let progress = Progress("sweep \(range.field)", total: range.values.count)
+            results.append(try sweeper.run(range) { progress.update($0) })
+            progress.finish()
+        }
+        let sensitivity = tornado ? try Tornado(scenario: scenario, seed: seed).run() : nil
+
+        var rows: [ResultRow] = []
+        for result in results {
+            for point in result.points {
+                for entry in point.strategies {
+                    let t = entry.total
+                    rows.append(ResultRow(strategy: entry.kind.rawValue, phase: "\(result.range.field)=\(NumberFormat.plain(point.value))",
+                                          gpuHours: t.gpuHours, wallClockHours: t.wallClockHours, costUSD: t.costUSD,
+                                          energyKWh: t.energyKWh, co2Kg: t.co2Kg, trainedTokens: t.trainedTokens))
+                }
+            }
+        }
+        let run = NewRun(kind: "sweep", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+                         scenarioName: scenario.name, scenarioYAML: yaml, seed: seed, results: rows)
+        let document = { (id: Int64?) in SweepDocument.make(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity) }
+        let id = try store.record(run) { document($0).rendered() }
+        switch format {
+        case .json: Console.out(document(id).rendered() + "\n")
+        case .csv: Console.out(csv(id, results))
+        case .table: Console.out(SweepTable.render(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity))
+        }
+        if let plotsFolder {
+            var scripts = results.map { GnuplotScript.sweep($0, title: scenario.name) }
+            if let sensitivity { scripts.append(GnuplotScript.tornado(sensitivity, title: scenario.name)) }
+            let written = try PlotWriter.write(scripts, to: URL(fileURLWithPath: plotsFolder))
+            if format == .table {
+                let images = written.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")
+                Console.out("\nplots: \(plotsFolder)/ (\(images), and .svg)\nstored: run \(id) in \(store.path)\n")
+            }
+        } else if format == .table {
+            Console.out("\nstored: run \(id) in \(store.path)\n")
+        }
+    }
+
+    private func csv(_ id: Int64, _ results: [Sweep.Result]) -> String {
+        var lines = ["run_id,field,value,strategy,gpu_hours,cost_usd,wall_clock_hours,energy_kwh,co2_kg,maintenance_gpu_hours"]
+        for result in results {
+            for point in result.points {
+                for entry in point.strategies {
+                    let numbers = [entry.total.gpuHours, entry.total.costUSD, entry.total.wallClockHours, entry.total.energyKWh,
+                                   entry.total.co2Kg, entry.maintenance.gpuHours].map { JSONValue.rounded($0).rendered() }
+                    lines.append((["\(id)", SimulationCSV.field(result.range.field), JSONValue.number(point.value).rendered(), entry.kind.rawValue] + numbers)
+                        .joined(separator: ","))
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import PlanCore
+import PlanSim
+
+/// The `plan sweep --format json` document.
+public enum SweepDocument {
+    public static func make(runID: Int64?, scenario: Scenario, sweeps: [Sweep.Result], tornado: Tornado.Result?) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("run_id", runID.map { .number(Double($0)) } ?? .null),
+            ("scenario", .string(scenario.name)),
+        ]
+        pairs.append(("sweeps", .array(sweeps.map(sweep))))
+        if let tornado { pairs.append(("tornado", self.tornado(tornado))) }
+        return .object(pairs)
+    }
+
+    static func sweep(_ result: Sweep.Result) -> JSONValue {
+        .object([
+            ("field", .string(result.range.field)),
+            ("from", .number(result.range.from)), ("to", .number(result.range.to)), ("step", .number(result.range.step)),
+            ("baseline", .string(result.baseline.rawValue)), ("compared", .string(result.compared.rawValue)),
+            ("break_even", result.breakEven.map { .rounded($0, digits: 4) } ?? .null),
+            ("cheaper_throughout", .bool(result.cheaperThroughout)),
+            ("points", .array(result.points.map { point in
+                .object([
+                    ("value", .number(point.value)),
+                    ("gap_cost_usd", .rounded(point.gapUSD)),
+                    ("strategies", .array(point.strategies.map { row in
+                        .object([
+                            ("name", .string(row.kind.rawValue)),
+                            ("gpu_hours", .rounded(row.total.gpuHours)), ("cost_usd", .rounded(row.total.costUSD)),
+                            ("wall_clock_hours", .rounded(row.total.wallClockHours)), ("energy_kwh", .rounded(row.total.energyKWh)),
+                            ("co2_kg", .rounded(row.total.co2Kg)), ("maintenance_gpu_hours", .rounded(row.maintenance.gpuHours)),
+                            ("update_latency_mean_hours", .rounded(row.latency.meanHours)),
+                        ])
+                    })),
+                ])
+            })),
+        ])
+    }
+
+    static func tornado(_ result: Tornado.Result) -> JSONValue {
+        .object([
+            ("baseline", .string(result.baseline.rawValue)), ("compared", .string(result.compared.rawValue)),
+            ("base_gap_cost_usd", .rounded(result.baseGapUSD)),
+            ("bars", .array(result.bars.map { bar in
+                .object([
+                    ("field", .string(bar.field)), ("base", .rounded(bar.base)), ("low", .rounded(bar.low)), ("high", .rounded(bar.high)),
+                    ("gap_low_cost_usd", .rounded(bar.gapLowUSD)), ("gap_high_cost_usd", .rounded(bar.gapHighUSD)),
+                    ("swing_cost_usd", .rounded(bar.swingUSD)),
+                ])
+            })),
+        ])
+    }
+}

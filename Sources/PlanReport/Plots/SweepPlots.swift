@@ -1,0 +1,50 @@
+import Foundation
+import PlanSim
+
+extension GnuplotScript {
+    /// Total cost per strategy against the swept field, with the break-even marked.
+    public static func sweep(_ result: Sweep.Result, title: String) -> (name: String, script: String) {
+        let safeField = result.range.field.map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let name = "sweep_" + String(safeField)
+        var lines = preamble(name: name, title: "\(title): total cost vs \(result.range.field)")
+        lines += ["set xlabel \(quote(result.range.field))", "set ylabel 'total cost (USD)'", "set format y \"%g\"", "set yrange [0:*]"]
+        let kinds = result.points.first?.strategies.map(\.kind) ?? []
+        for (index, _) in kinds.enumerated() {
+            lines.append("$s\(index) << EOD")
+            for point in result.points { lines.append("\(number(point.value)) \(number(point.strategies[index].total.costUSD))") }
+            lines.append("EOD")
+        }
+        if let value = result.breakEven, !result.cheaperThroughout {
+            lines.append("set arrow from \(number(value)), graph 0 to \(number(value)), graph 1 nohead dt 2 lc rgb '#555555'")
+            lines.append("set label \(quote("break-even " + String(format: "%.3g", value))) at \(number(value)), graph 0.95 offset 1,0")
+        }
+        let plots = kinds.enumerated().map { index, kind in
+            "$s\(index) using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '\(palette[index % palette.count])' title \(quote(kind.rawValue))"
+        }
+        lines += outputs(name: name, plot: "plot " + plots.joined(separator: ", \\\n     "))
+        return (name, lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Horizontal bars: the cost gap with each input at −25% and +25%, largest swing on top.
+    public static func tornado(_ result: Tornado.Result, title: String) -> (name: String, script: String) {
+        let name = "tornado"
+        var lines = preamble(name: name, title: "\(title): sensitivity of \(result.compared.rawValue) - \(result.baseline.rawValue) total cost (inputs ±25%)")
+        let bars = Array(result.bars.reversed())  // gnuplot draws bottom-up; largest swing on top
+        lines += [
+            "set xlabel 'cost gap (USD, negative = \(result.compared.rawValue) cheaper)'", "set format x \"%g\"",
+            "set yrange [-0.8:\(bars.count)-0.2]", "set ytics scale 0", "set grid xtics lc rgb '#dddddd'", "set key bottom right",
+            "set style fill solid 0.85 border -1",
+            "set arrow from \(number(result.baseGapUSD)), graph 0 to \(number(result.baseGapUSD)), graph 1 nohead lc rgb '#333333'",
+            "$bars << EOD",
+        ]
+        for (index, bar) in bars.enumerated() {
+            let label = "\"" + bar.field.replacingOccurrences(of: "\"", with: "") + "\""
+            lines.append("\(index) \(number(bar.gapLowUSD)) \(number(bar.gapHighUSD)) \(number(result.baseGapUSD)) \(label)")
+        }
+        lines.append("EOD")
+        let plot = "plot $bars using (($2+$4)/2):1:(($2<$4)?$2:$4):(($2<$4)?$4:$2):($1-0.35):($1+0.35):ytic(5) with boxxyerror lc rgb '\(palette[0])' title 'input -25%', \\\n"
+            + "     $bars using (($3+$4)/2):1:(($3<$4)?$3:$4):(($3<$4)?$4:$3):($1-0.35):($1+0.35) with boxxyerror lc rgb '\(palette[1])' title 'input +25%'"
+        lines += outputs(name: name, plot: plot)
+        return (name, lines.joined(separator: "\n") + "\n")
+    }
+}

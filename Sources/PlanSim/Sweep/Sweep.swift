@@ -1,0 +1,116 @@
+import Foundation
+import PlanCore
+
+/// A parameter sweep: the same scenario simulated at each value of one field (common random
+/// numbers: every point uses the same seed), with the point where the compared strategy first
+/// becomes cheaper than the baseline.
+public struct Sweep: Sendable {
+    /// One field's range, `FIELD=A:B:STEP`.
+    public struct Range: Sendable, Equatable {
+        public var field: String
+        public var from: Double
+        public var to: Double
+        public var step: Double
+
+        public init(field: String, from: Double, to: Double, step: Double) {
+            self.field = field
+            self.from = from
+            self.to = to
+            self.step = step
+        }
+
+        /// Parses `FIELD=A:B:STEP`; throws a usage message.
+        public static func parse(_ text: String) throws -> Range {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            let numbers = parts.count == 2 ? parts[1].split(separator: ":").map { Double($0) } : []
+            guard parts.count == 2, numbers.count == 3, let a = numbers[0], let b = numbers[1], let step = numbers[2],
+                a.isFinite, b.isFinite, step.isFinite
+            else {
+                throw PlanCoreError.invalidArgument("--vary expects FIELD=A:B:STEP (e.g. languages.count=1:50:1), got '\(text)'")
+            }
+            guard step > 0, b >= a else {
+                throw PlanCoreError.invalidArgument("--vary \(parts[0]): need STEP > 0 and B >= A, got \(a):\(b):\(step)")
+            }
+            guard (b - a) / step <= 10_000 else {
+                throw PlanCoreError.invalidArgument("--vary \(parts[0]): at most 10,000 points, got \(Int((b - a) / step) + 1)")
+            }
+            return Range(field: parts[0], from: a, to: b, step: step)
+        }
+
+        /// A, A + STEP, ... up to B (B included when it lies on the grid, within rounding).
+        public var values: [Double] {
+            let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
+            return (0..<count).map { from + Double($0) * step }
+        }
+    }
+
+    /// Totals of every strategy at one value.
+    public struct Point: Sendable, Equatable {
+        public var value: Double
+        public var strategies: [(kind: StrategyKind, total: PhaseTotals, maintenance: PhaseTotals, latency: LatencySummary)]
+        /// compared.total.costUSD − baseline.total.costUSD (negative = compared is cheaper).
+        public var gapUSD: Double
+
+        public static func == (a: Point, b: Point) -> Bool {
+            a.value == b.value && a.gapUSD == b.gapUSD && a.strategies.map(\.kind) == b.strategies.map(\.kind)
+                && a.strategies.map(\.total) == b.strategies.map(\.total)
+        }
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var range: Range
+        public var baseline: StrategyKind
+        public var compared: StrategyKind
+        public var points: [Point]
+        /// The value at which `compared` first becomes cheaper than the baseline (linear
+        /// interpolation between grid points), nil when it never does in the range.
+        public var breakEven: Double?
+        /// True when `compared` is already cheaper at the first value.
+        public var cheaperThroughout: Bool
+    }
+
+    public var scenario: Scenario
+    public var seed: UInt64
+
+    public init(scenario: Scenario, seed: UInt64) {
+        self.scenario = scenario
+        self.seed = seed
+    }
+
+    /// The baseline and the strategy compared with it (`merge` when simulated).
+    public static func pair(_ scenario: Scenario) -> (StrategyKind, StrategyKind)? {
+        let baseline = scenario.strategies.contains(.fullRetrain) ? StrategyKind.fullRetrain : scenario.strategies[0]
+        let others = scenario.strategies.filter { $0 != baseline }
+        guard let compared = others.contains(.merge) ? .merge : others.first else { return nil }
+        return (baseline, compared)
+    }
+
+    /// Simulates every value of `range`; throws when a value is invalid for the field.
+    public func run(_ range: Range, progress: ((Int) -> Void)? = nil) throws -> Result {
+        guard let (baseline, compared) = Self.pair(scenario) else {
+            throw PlanCoreError.invalidArgument("a sweep compares two strategies; the scenario lists only \(scenario.strategies.map(\.rawValue))")
+        }
+        var points: [Point] = []
+        for (index, value) in range.values.enumerated() {
+            let variant = try scenario.setting(range.field, to: value)
+            let result = Simulator(scenario: variant).run(seed: seed)
+            let rows = result.strategies.map { ($0.kind, $0.total, $0.maintenance, $0.latency) }
+            let gap = (result.strategy(compared)?.total.costUSD ?? 0) - (result.strategy(baseline)?.total.costUSD ?? 0)
+            points.append(Point(value: value, strategies: rows, gapUSD: gap))
+            progress?(index + 1)
+        }
+        let (crossing, throughout) = Self.breakEven(points)
+        return Result(range: range, baseline: baseline, compared: compared, points: points, breakEven: crossing, cheaperThroughout: throughout)
+    }
+
+    /// First sign change of the gap from ≥ 0 to < 0, interpolated linearly.
+    static func breakEven(_ points: [Point]) -> (Double?, Bool) {
+        guard let first = points.first else { return (nil, false) }
+        if first.gapUSD < 0 { return (first.value, true) }
+        for (a, b) in zip(points, points.dropFirst()) where a.gapUSD >= 0 && b.gapUSD < 0 {
+            let t = a.gapUSD / (a.gapUSD - b.gapUSD)
+            return (a.value + t * (b.value - a.value), false)
+        }
+        return (nil, false)
+    }
+}
