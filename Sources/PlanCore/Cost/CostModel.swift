@@ -72,8 +72,13 @@ public struct CostModel: Sendable, Equatable {
     /// An evaluation of one model on every language's held-out examples:
     /// 2 × parameters × (prompt + generated) tokens (forward only).
     public func evaluation(name: String, languages: [Language]) -> JobCost {
+        evaluation(name: name, languages: languages.count, tokensPerExample: languages.reduce(0) { $0 + $1.tokensPerExample })
+    }
+
+    /// The same, from the number of languages and the sum of their tokens per example.
+    public func evaluation(name: String, languages count: Int, tokensPerExample sum: Double) -> JobCost {
         let examples = Double(overheads.evaluationExamplesPerLanguage)
-        let tokens = languages.reduce(0.0) { $0 + examples * ($1.tokensPerExample + overheads.generatedTokensPerExample) }
+        let tokens = examples * (sum + Double(count) * overheads.generatedTokensPerExample)
         let work = 2 * totalParameters * tokens
         let gpus = hardware.gpusPerJob
         let wall = work / (Double(gpus) * sustainedFlopsPerGPU) + overheads.evaluationStartupMinutesResolved * 60

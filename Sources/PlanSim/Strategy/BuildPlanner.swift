@@ -17,8 +17,12 @@ struct BuildPlanner {
     let strategy: StrategyKind
     let scenario: Scenario
     let cost: CostModel
-    /// One slot per language that exists or will join; nil until it joins.
-    private(set) var slots: [Language?]
+    /// One slot per language that exists or will join (scenario languages, then additions):
+    /// its current data (0 examples until it joins) and whether it has joined. Plain values,
+    /// no strings: this is the Monte Carlo hot loop.
+    private(set) var data: [CostModel.DataSlice]
+    private(set) var present: [Bool]
+    private let codes: [String]
     private(set) var jobs: [PoolJob] = []
     private(set) var costs: [JobCost] = []
     private(set) var builds: [Build] = []
@@ -31,40 +35,45 @@ struct BuildPlanner {
         self.cost = CostModel(scenario: scenario)
         var codes = scenario.languages.map(\.code)
         for addition in scenario.schedule.additions where !codes.contains(addition.language) { codes.append(addition.language) }
-        slots = scenario.languages.map { $0 } + [Language?](repeating: nil, count: codes.count - scenario.languages.count)
+        let absent = codes.count - scenario.languages.count
+        data = scenario.languages.map { .init(examples: $0.examples, tokensPerExample: $0.tokensPerExample) }
+            + [CostModel.DataSlice](repeating: .init(examples: 0, tokensPerExample: 1), count: absent)
+        present = [Bool](repeating: true, count: scenario.languages.count) + [Bool](repeating: false, count: absent)
+        self.codes = codes
         adapterNames = codes.map { "adapter \($0)" }
     }
 
     private var trainsAdapters: Bool { strategy == .merge || strategy == .hybrid }
 
-    /// The languages present now, in slot order.
-    var languages: [Language] { slots.compactMap { $0 } }
+    /// Training data of every present language (absent slots hold 0 examples).
+    private var allData: [CostModel.DataSlice] { data }
 
     /// Plans the initial build at day 0.
     mutating func initial() {
         let index = builds.count
         var training: [Int] = []
         if trainsAdapters {
-            for (slot, language) in slots.enumerated() {
-                guard let language else { continue }
-                training.append(add(cost.training(name: adapterNames[slot], data: [slice(language)]), build: index, day: 0, after: []))
+            for slot in data.indices where present[slot] {
+                training.append(add(cost.training(name: adapterNames[slot], data: [data[slot]]), build: index, day: 0, after: []))
             }
         } else {
-            training.append(add(cost.training(name: "multilingual", data: languages.map(slice)), build: index, day: 0, after: []))
+            training.append(add(cost.training(name: "multilingual", data: allData), build: index, day: 0, after: []))
         }
         finish(index: index, reason: .initial, day: 0, arrivals: [], training: training, merged: trainsAdapters)
     }
 
     /// Applies a trigger's arrivals to the data and plans the build that ships them.
     mutating func update(_ trigger: Trigger, refresh: Bool = false) {
-        let previous = slots
-        for arrival in trigger.arrivals where arrival.languageIndex < slots.count {
+        let previous = data
+        for arrival in trigger.arrivals where arrival.languageIndex < data.count {
+            let slot = arrival.languageIndex
             switch arrival.kind {
             case let .examples(count):
-                slots[arrival.languageIndex]?.examples += count
+                if present[slot] { data[slot].examples += count }
             case let .newLanguage(examples, tokens):
-                if slots[arrival.languageIndex] == nil {
-                    slots[arrival.languageIndex] = Language(code: arrival.language, examples: examples, tokensPerExample: tokens)
+                if !present[slot] {
+                    present[slot] = true
+                    data[slot] = .init(examples: examples, tokensPerExample: tokens)
                 }
             }
         }
@@ -73,12 +82,11 @@ struct BuildPlanner {
         var training: [Int] = []
         var merged = false
         if refresh || strategy == .fullRetrain {
-            training.append(add(cost.training(name: refresh ? "refresh" : "multilingual", data: languages.map(slice)),
+            training.append(add(cost.training(name: refresh ? "refresh" : "multilingual", data: allData),
                                 build: index, day: day, after: []))
         } else if trainsAdapters {
-            for slot in trigger.languageIndices {
-                guard slot < slots.count, let language = slots[slot] else { continue }
-                training.append(add(cost.training(name: adapterNames[slot], data: [slice(language)]), build: index, day: day, after: []))
+            for slot in trigger.languageIndices where slot < data.count && present[slot] {
+                training.append(add(cost.training(name: adapterNames[slot], data: [data[slot]]), build: index, day: day, after: []))
             }
             merged = true
         } else {
@@ -89,29 +97,24 @@ struct BuildPlanner {
     }
 
     /// New examples plus `replay_fraction` of the data the model was trained on before.
-    private func continuedData(_ trigger: Trigger, previous: [Language?]) -> [CostModel.DataSlice] {
-        var data: [CostModel.DataSlice] = []
-        for arrival in trigger.arrivals where arrival.languageIndex < slots.count {
+    /// `previous` is the data before this update (absent languages hold 0 examples).
+    private func continuedData(_ trigger: Trigger, previous: [CostModel.DataSlice]) -> [CostModel.DataSlice] {
+        var slices: [CostModel.DataSlice] = []
+        for arrival in trigger.arrivals where arrival.languageIndex < data.count && present[arrival.languageIndex] {
             switch arrival.kind {
             case let .examples(count):
-                if let language = slots[arrival.languageIndex] {
-                    data.append(.init(examples: count, tokensPerExample: language.tokensPerExample))
-                }
+                slices.append(.init(examples: count, tokensPerExample: data[arrival.languageIndex].tokensPerExample))
             case let .newLanguage(examples, tokens):
-                data.append(.init(examples: examples, tokensPerExample: tokens))
+                slices.append(.init(examples: examples, tokensPerExample: tokens))
             }
         }
         let replay = scenario.continued.replayFraction
         if replay > 0 {
-            for case let language? in previous {
-                data.append(.init(examples: language.examples * replay, tokensPerExample: language.tokensPerExample))
+            for old in previous where old.examples > 0 {
+                slices.append(.init(examples: old.examples * replay, tokensPerExample: old.tokensPerExample))
             }
         }
-        return data
-    }
-
-    private func slice(_ language: Language) -> CostModel.DataSlice {
-        .init(examples: language.examples, tokensPerExample: language.tokensPerExample)
+        return slices
     }
 
     private mutating func add(_ job: JobCost, build: Int, day: Double, after: [Int]) -> Int {
@@ -123,13 +126,19 @@ struct BuildPlanner {
     private mutating func finish(index: Int, reason: Build.Reason, day: Double, arrivals: [Arrival], training: [Int], merged: Bool) {
         var members = training
         var last = training
-        let present = languages
-        if merged && present.count > 1 {
-            let merge = add(cost.mergeJob(name: "merge", adapters: present.count), build: index, day: day, after: training)
+        var count = 0
+        var tokensPerExample = 0.0
+        for slot in data.indices where present[slot] {
+            count += 1
+            tokensPerExample += data[slot].tokensPerExample
+        }
+        if merged && count > 1 {
+            let merge = add(cost.mergeJob(name: "merge", adapters: count), build: index, day: day, after: training)
             members.append(merge)
             last = [merge]
         }
-        members.append(add(cost.evaluation(name: "evaluate", languages: present), build: index, day: day, after: last))
+        members.append(add(cost.evaluation(name: "evaluate", languages: count, tokensPerExample: tokensPerExample),
+                           build: index, day: day, after: last))
         builds.append(Build(reason: reason, day: day, arrivals: arrivals, jobs: members))
     }
 }
