@@ -35,3 +35,21 @@ struct SweepCommandTests {
         #expect(output.stdout.isEmpty)
     }
 }
+
+struct ReportCommandTests {
+    @Test func reportAndCompareFromStoredRuns() throws {
+        let folder = Binary.workspace()
+        #expect(try Binary.run(["report", "--output", "r"], in: folder).status == 66)  // nothing stored yet
+        #expect(try Binary.run(["simulate", "--no-plots"], in: folder).status == 0)
+        let text = try Binary.defaultScenario(in: folder).replacingOccurrences(of: "pool_gpus: 2 ", with: "pool_gpus: 5 ")
+        try Data(text.utf8).write(to: folder.appendingPathComponent("five.yaml"))
+        #expect(try Binary.run(["simulate", "five.yaml", "--no-plots"], in: folder).status == 0)
+        let compare = try Binary.run(["runs", "compare", "1", "2"], in: folder)
+        #expect(compare.status == 0 && compare.stdout.contains("hardware.pool_gpus"))
+        let report = try Binary.run(["report", "--latest", "--output", "report"], in: folder)
+        #expect(report.status == 0, "\(report.stderr)")
+        let markdown = try String(contentsOf: folder.appendingPathComponent("report/report.md"), encoding: .utf8)
+        #expect(markdown.contains("Capacity plan: paper-2601.16127") && markdown.contains("| hardware.pool_gpus | 5 |"))
+        #expect(try Binary.run(["report", "9", "--output", "x"], in: folder).status == 66)
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCore
 import PlanReport
 import PlanStore
 
@@ -8,7 +9,7 @@ extension PlanCommand {
     struct Runs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read stored runs back.",
-            subcommands: [List.self, Show.self, Export.self])
+            subcommands: [List.self, Show.self, Compare.self, Export.self])
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List stored runs, newest first.")
@@ -37,6 +38,33 @@ extension PlanCommand {
                 try guarded {
                     let run = try Inputs.store(database.db).run(id)
                     Console.out(RunText.render(run))
+                }
+            }
+        }
+
+        struct Compare: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Compare two runs: the inputs that differ, and how the results moved.")
+            @OptionGroup var database: DatabaseOptions
+            @Argument(help: "First run id.") var first: Int64
+            @Argument(help: "Second run id.") var second: Int64
+            func run() throws {
+                try guarded {
+                    let store = try Inputs.store(database.db)
+                    let catalog = try Catalog.bundled()
+                    let profiles = try store.profiles().mapValues(\.gpuSpec)
+                    func side(_ id: Int64) throws -> RunComparison.Side {
+                        let run = try store.run(id)
+                        var assumptions: [Assumption] = []
+                        if let yaml = run.scenarioYAML,
+                            let scenario = try? ScenarioLoader(catalog: catalog, profiles: profiles).load(text: yaml, file: "run \(id)")
+                        {
+                            assumptions = scenario.assumptions(yaml: yaml)
+                        }
+                        return RunComparison.Side(
+                            id: id, kind: run.kind, scenarioName: run.scenarioName ?? "-", assumptions: assumptions,
+                            results: run.results.map { ($0.strategy, $0.phase, $0.gpuHours, $0.costUSD, $0.co2Kg, $0.wallClockHours) })
+                    }
+                    Console.out(RunComparison.render(try side(first), try side(second)))
                 }
             }
         }

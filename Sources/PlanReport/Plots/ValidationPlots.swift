@@ -1,0 +1,81 @@
+import Foundation
+
+/// gnuplot scripts for `plan validate`: the parity plot (predicted vs measured seconds per job,
+/// log-log, with y = x and ±25% guides) and held-out losses per language and model.
+public enum ValidationPlots {
+    /// One job: its name and both timings, seconds.
+    public struct Point: Sendable, Equatable {
+        public var name: String
+        public var predictedSeconds: Double
+        public var measuredSeconds: Double
+        public init(name: String, predictedSeconds: Double, measuredSeconds: Double) {
+            self.name = name
+            self.predictedSeconds = predictedSeconds
+            self.measuredSeconds = measuredSeconds
+        }
+    }
+
+    /// Held-out losses of one language, by model, in `models` order.
+    public struct LossRow: Sendable, Equatable {
+        public var language: String
+        public var losses: [Double]
+        public init(language: String, losses: [Double]) {
+            self.language = language
+            self.losses = losses
+        }
+    }
+
+    /// Predicted (y) against measured (x) seconds, log-log, one labelled point per job.
+    public static func parity(_ points: [Point], title: String) -> String {
+        let name = "validation_parity"
+        let values = points.flatMap { [$0.predictedSeconds, $0.measuredSeconds] }.filter { $0 > 0 && $0.isFinite }
+        let low = (values.min() ?? 1e-3) / 2, high = (values.max() ?? 1) * 2
+        var lines = GnuplotScript.preamble(name: name, title: title)
+        lines += [
+            "set logscale xy", "set xlabel 'measured seconds'", "set ylabel 'predicted seconds'",
+            "set xrange [\(GnuplotScript.number(low)):\(GnuplotScript.number(high))]",
+            "set yrange [\(GnuplotScript.number(low)):\(GnuplotScript.number(high))]", "set size square", "set key top left box opaque",
+            "$jobs << EOD",
+        ]
+        for point in points {
+            let label = "\"" + point.name.replacingOccurrences(of: "\"", with: "") + "\""
+            lines.append("\(GnuplotScript.number(point.measuredSeconds)) \(GnuplotScript.number(point.predictedSeconds)) \(label)")
+        }
+        lines.append("EOD")
+        let plot = "plot x title 'y = x' lc rgb '#555555' dt 1, 1.25*x title '±25%' lc rgb '#aaaaaa' dt 2, 0.75*x notitle lc rgb '#aaaaaa' dt 2, \\\n"
+            + "     $jobs using 1:2 with points pt 7 ps 1.3 lc rgb '\(GnuplotScript.palette[0])' title 'job', \\\n"
+            + "     $jobs using 1:2:3 with labels offset char 1,0.6 left font ',9' notitle"
+        lines += GnuplotScript.outputs(name: name, plot: plot)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Held-out loss per language (clusters) for each model (bars).
+    public static func losses(_ rows: [LossRow], models: [String], title: String) -> String {
+        let name = "validation_losses"
+        var lines = GnuplotScript.preamble(name: name, title: title)
+        lines += [
+            "set style data histogram", "set style histogram cluster gap 1", "set style fill solid 0.85 border -1", "set boxwidth 0.9",
+            "set ylabel 'held-out loss (nats per answer token)'", "set format y \"%g\"", "set yrange [0:*]", "set key top right",
+            "$losses << EOD",
+        ]
+        for row in rows {
+            let label = "\"" + row.language.replacingOccurrences(of: "\"", with: "") + "\""
+            lines.append(([label] + row.losses.map(GnuplotScript.number)).joined(separator: " "))
+        }
+        lines.append("EOD")
+        let bars = models.enumerated().map { index, model in
+            (index == 0 ? "$losses using 2:xtic(1)" : "'' using \(index + 2)")
+                + " title \(GnuplotScript.quote(model)) lc rgb '\(GnuplotScript.palette[index % GnuplotScript.palette.count])'"
+        }
+        lines += GnuplotScript.outputs(name: name, plot: "plot " + bars.joined(separator: ", "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Both scripts, by file stem.
+    public static func all(points: [Point], losses rows: [LossRow], models: [String], setup: String) -> [(name: String, script: String)] {
+        [
+            ("validation_parity", parity(points, title: "plan validate (\(setup)): predicted vs measured seconds per job")),
+            ("validation_losses", losses(rows, models: models, title: "plan validate (\(setup)): held-out loss per language")),
+        ]
+    }
+}

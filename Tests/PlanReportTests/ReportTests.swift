@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import PlanCore
+@testable import PlanReport
+@testable import PlanSim
+
+struct ReportTests {
+    func input(trials: Int) throws -> ReportInput {
+        let text = try Catalog.scenarioText(Catalog.defaultScenarioName)
+        let scenario = try ScenarioLoader(catalog: try Catalog.bundled()).load(text: text, file: "default")
+        let mc = trials > 0 ? MonteCarlo(scenario: scenario, trials: trials, seed: 42).run() : nil
+        return ReportInput(
+            runID: 7, kind: "simulate", startedAt: Date(timeIntervalSince1970: 1_800_000_000), toolVersion: "test", scenario: scenario,
+            yaml: text, seed: 42, simulation: Simulator(scenario: scenario).run(seed: 42), monteCarlo: mc, sweeps: [], tornado: nil,
+            calibration: (3, [("combined training", 10, 11), ("merge", 0.5, 0.45)]), consistencyWarning: nil)
+    }
+
+    @Test func reportMarkdownSnapshot() throws {
+        let (document, _) = CapacityReport.make(try input(trials: 100))
+        try SnapshotTests().check(document.markdown, "report.md")
+    }
+
+    @Test func answerComesFirstAndNamesTheWinner() throws {
+        let (document, _) = CapacityReport.make(try input(trials: 0))
+        guard case let .paragraph(first)? = document.blocks.first else {
+            Issue.record("the report must open with its answer")
+            return
+        }
+        #expect(first.contains("**`merge`**") && first.contains("day 30") && first.contains("--trials"))
+    }
+
+    @Test func assumptionsCarryProvenance() throws {
+        let scenario = try input(trials: 0).scenario
+        let rows = scenario.assumptions(yaml: "version: 1\nhardware: {mfu: 0.35}\n")
+        #expect(rows.first { $0.path == "hardware.mfu" }?.origin == .scenario)
+        #expect(rows.first { $0.path == "hardware.pue" }?.origin == .defaultValue)
+        #expect(rows.first { $0.path == "hardware.gpu_watts" }?.origin == .catalog(scenario.hardware.gpu.source))
+    }
+
+    @Test func everyImageTheHTMLReferencesExists() throws {
+        guard Gnuplot.executable() != nil else { return }  // CI installs gnuplot-nox
+        let (document, plots) = CapacityReport.make(try input(trials: 50))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-report-\(UUID().uuidString)")
+        try ReportWriter.write(document, plots: plots, to: folder)
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        let sources = html.components(separatedBy: "<img src=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(sources.count == document.images.count && sources.count >= 4)
+        for source in sources {
+            #expect(!source.hasPrefix("/") && FileManager.default.fileExists(atPath: folder.appendingPathComponent(source).path), "\(source)")
+        }
+        // Rewriting replaces the earlier report; an unrelated folder is refused.
+        try ReportWriter.write(document, plots: plots, to: folder)
+        let other = FileManager.default.temporaryDirectory.appendingPathComponent("plan-other-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: other.appendingPathComponent("notes.txt"))
+        #expect(throws: ReportError.self) { try ReportWriter.write(document, plots: plots, to: other) }
+        #expect(FileManager.default.fileExists(atPath: other.appendingPathComponent("notes.txt").path))
+    }
+
+    @Test func htmlEscapesAndRendersInlineMarkup() {
+        let document = ReportDocument(title: "a < b", blocks: [.paragraph("**bold** and `code` & more")])
+        #expect(document.html.contains("<title>a &lt; b</title>"))
+        #expect(document.html.contains("<p><strong>bold</strong> and <code>code</code> &amp; more</p>"))
+    }
+}
