@@ -41,7 +41,7 @@ extension Scenario {
         let modelSource = model.source
         var rows: [Assumption] = [
             Assumption(path: "model", value: model.name, unit: "", origin: written.contains("model") ? .scenario : .defaultValue),
-            Assumption(path: "model.parameters", value: String(format: "%.3g", model.totalParameters), unit: "parameters", origin: .catalog(modelSource)),
+            Assumption(path: "model.parameters", value: String(format: "%.3g B", model.totalParameters / 1e9), unit: "parameters", origin: .catalog(modelSource)),
             Assumption(path: "model.layers × hidden × mlp", value: "\(model.layers) × \(model.hidden) × \(model.mlp)", unit: "",
                        origin: .catalog(modelSource)),
             Assumption(path: "model.heads / kv_heads", value: "\(model.heads) / \(model.kvHeads)", unit: "", origin: .catalog(modelSource)),

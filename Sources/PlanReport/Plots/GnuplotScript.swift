@@ -43,7 +43,7 @@ public enum GnuplotScript {
     /// Cumulative GPU-hours or dollars per strategy over the horizon (step lines).
     public static func cumulative(_ curves: CostCurves, metric: Metric) -> String {
         var lines = preamble(name: metric.rawValue, title: "\(curves.title): \(metric.label) by strategy")
-        lines += ["set xlabel 'day'", "set ylabel \(quote(metric.label))", "set format y \"%g\"", "set xrange [0:*]", "set yrange [0:*]"]
+        lines += ["set key bottom right", "set xlabel 'day'", "set ylabel \(quote(metric.label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
         for (index, curve) in curves.curves.enumerated() {
             lines.append("$s\(index) << EOD")
             var previous: Double?

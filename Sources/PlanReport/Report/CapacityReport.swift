@@ -54,7 +54,7 @@ public enum CapacityReport {
         blocks.append(.paragraph("Run \(input.runID) (`\(input.kind)`, \(formatter.string(from: input.startedAt)), plan \(input.toolVersion), "
             + "seed \(input.seed)). Scenario `\(scenario.name)`: \(scenario.model.name), \(scenario.languages.count) languages, "
             + "\(scenario.hardware.poolGPUs) × \(scenario.hardware.gpu.name), horizon \(result.horizonDays) days, "
-            + "\(result.arrivals) data arrivals in \(result.updates) update builds."))
+            + "\(plural(result.arrivals, "data arrival")) in \(plural(result.updates, "update build"))."))
 
         blocks.append(.heading(level: 2, text: "Results per strategy"))
         var rows: [[String]] = []
@@ -67,7 +67,7 @@ public enum CapacityReport {
             }
         }
         blocks.append(.table(header: ["strategy", "phase", "trained tokens", "GPU-hours", "cost", "energy (kWh)", "CO2 (kg)",
-                                      "wall-clock (h)", "update latency mean / p90 (h)"],
+                                      "wall-clock (h)", "latency mean / p90 (h)"],
                              rows: rows, numeric: [false, false, true, true, true, true, true, true, true]))
         var savingsRows: [[String]] = []
         for outcome in result.strategies {
@@ -210,6 +210,8 @@ public enum CapacityReport {
         }
         return text
     }
+
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     static func describe(_ distribution: Distribution) -> String {
         switch distribution {

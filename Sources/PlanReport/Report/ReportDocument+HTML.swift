@@ -37,8 +37,9 @@ extension ReportDocument {
             body { font-family: -apple-system, "Segoe UI", "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1040px; margin: 2em auto; padding: 0 1em; color: #1f2328; line-height: 1.5; }
             h1 { font-size: 1.7em; border-bottom: 1px solid #d0d7de; padding-bottom: .3em; }
             h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 1px solid #eaeef2; padding-bottom: .2em; }
-            table { border-collapse: collapse; margin: 1em 0; font-size: .92em; }
-            th, td { border: 1px solid #d0d7de; padding: 4px 10px; text-align: left; vertical-align: top; }
+            table { border-collapse: collapse; margin: 1em 0; font-size: .88em; display: block; overflow-x: auto; max-width: 100%; }
+            th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
+            td:first-child { white-space: nowrap; }
             th { background: #f6f8fa; }
             td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             tbody tr:nth-child(even) { background: #fafbfc; }

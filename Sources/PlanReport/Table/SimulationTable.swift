@@ -16,7 +16,7 @@ public enum SimulationTable {
         out.append("  \(scenario.model.name), \(method), \(NumberFormat.plain(ft.epochs)) epochs; "
             + "\(scenario.languages.count) languages; \(hw.poolGPUs) x \(hw.gpu.name) pool, \(hw.gpusPerJob) GPU(s) per job, "
             + "MFU \(NumberFormat.plain(hw.mfu)), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
-        out.append("  horizon \(result.horizonDays) days: \(result.arrivals) data arrival(s) in \(result.updates) update build(s)")
+        out.append("  horizon \(result.horizonDays) days: \(CapacityReport.plural(result.arrivals, "data arrival")) in \(CapacityReport.plural(result.updates, "update build"))")
         out.append("")
 
         var table = TextTable(columns: [
@@ -38,7 +38,7 @@ public enum SimulationTable {
         out.append("update latency, data arrival to deployed model (hours):")
         for outcome in result.strategies {
             let latency = outcome.latency
-            out.append("  \(pad(outcome.kind.rawValue)) mean \(NumberFormat.quantity(latency.meanHours)), p90 \(NumberFormat.quantity(latency.p90Hours)) over \(latency.count) arrival(s)")
+            out.append("  \(pad(outcome.kind.rawValue)) mean \(NumberFormat.quantity(latency.meanHours)), p90 \(NumberFormat.quantity(latency.p90Hours)) over \(CapacityReport.plural(latency.count, "arrival"))")
         }
         if let base = result.strategy(result.baseline) {
             for outcome in result.strategies where outcome.kind != result.baseline {

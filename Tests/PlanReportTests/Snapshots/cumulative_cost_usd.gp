@@ -6,10 +6,11 @@ set grid ytics lc rgb '#dddddd'
 set border 3
 set tics nomirror
 set key top left box opaque
+set key bottom right
 set xlabel 'day'
 set ylabel 'cumulative cost (USD)'
 set format y "%g"
-set xrange [0:*]
+set xrange [0:365]
 set yrange [0:*]
 $s0 << EOD
 0 13.5148
