@@ -64,3 +64,25 @@ struct RunStoreTests {
         #expect(throws: StoreError.self) { try RunStore(path: "/nonexistent-folder-\(UUID().uuidString)/runs.sqlite") }
     }
 }
+
+struct RunStoreMigrationTests {
+    @Test func databaseFromTheFirstSchemaMigratesAndKeepsItsRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("old.sqlite").path
+        // A database as the first release wrote it: only "v1-runs", one run in it.
+        let queue = try DatabaseQueue(path: path)
+        try RunStore.migrator.migrate(queue, upTo: "v1-runs")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO run (kind, started_at, finished_at, tool_version, document)
+                VALUES ('simulate', '2026-01-01 00:00:00.000', '2026-01-01 00:00:01.000', '0.0.1', '{}')
+                """)
+        }
+        try queue.close()
+        let store = try RunStore(path: path)
+        #expect(try store.count() == 1 && store.run(1).toolVersion == "0.0.1")
+        #expect(try store.profiles().isEmpty)  // the v2 table exists now
+        #expect(RunStore.migrationNames == ["v1-runs", "v2-profiles"])
+    }
+}

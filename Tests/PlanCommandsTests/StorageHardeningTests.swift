@@ -1,0 +1,47 @@
+import Foundation
+import PlanStore
+import Testing
+
+/// The run database under concurrency and kill -9 (DESIGN §9).
+struct StorageHardeningTests {
+    func start(_ arguments: [String], in folder: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = Binary.url
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test func eightConcurrentSimulationsAllLand() throws {
+        let folder = Binary.workspace()
+        let processes = try (0..<8).map { _ in try start(["simulate", "--no-plots", "--db", "shared.sqlite"], in: folder) }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "\(processes.map(\.terminationStatus))")
+        let store = try RunStore(path: folder.appendingPathComponent("shared.sqlite").path)
+        #expect(try store.count() == 8)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(Set(try store.list().map(\.id)).count == 8)
+    }
+
+    @Test func killNineLeavesNoPartialRun() throws {
+        let folder = Binary.workspace()
+        let scenario = try Binary.run(["scenarios", "show", "fifty-languages"], in: folder).stdout
+        try Data(scenario.utf8).write(to: folder.appendingPathComponent("fifty.yaml"))
+        #expect(try Binary.run(["simulate", "--no-plots", "--db", "k.sqlite"], in: folder).status == 0)
+        for delay in [0.05, 0.2, 0.5] {
+            let process = try start(["simulate", "fifty.yaml", "--trials", "1000000", "--no-plots", "--db", "k.sqlite"], in: folder)
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+        }
+        #expect(try Binary.run(["simulate", "--no-plots", "--db", "k.sqlite"], in: folder).status == 0)
+        let store = try RunStore(path: folder.appendingPathComponent("k.sqlite").path)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.count() == 2)
+        for run in try store.list() { #expect(try store.run(run.id).results.count == 6) }
+    }
+}
