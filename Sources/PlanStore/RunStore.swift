@@ -44,13 +44,29 @@ public final class RunStore: Sendable {
                 return applied.subtracting(migrator.migrations).sorted()
             }
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
-            try migrator.migrate(pool)
+            try Self.migrateRacing(migrator, pool)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError.notADatabase(path: path, reason: error.message ?? "file is not a database")
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Applies pending migrations. Two processes opening a new file at once can both see a
+    /// migration as pending; the loser's transaction fails ("table ... already exists") and rolls
+    /// back, and by then the winner's migration is committed, so the loser simply tries again.
+    static func migrateRacing(_ migrator: DatabaseMigrator, _ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where attempt < 50 && (error.message ?? "").contains("already exists") {
+                attempt += 1
+                usleep(useconds_t(10_000 + (attempt * 7919) % 40_000))
+            }
         }
     }
 

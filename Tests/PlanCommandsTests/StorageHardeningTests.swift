@@ -15,15 +15,18 @@ struct StorageHardeningTests {
         return process
     }
 
+    /// Eight writers racing on a file that does not exist yet (migrations race too), three times.
     @Test func eightConcurrentSimulationsAllLand() throws {
         let folder = Binary.workspace()
-        let processes = try (0..<8).map { _ in try start(["simulate", "--no-plots", "--db", "shared.sqlite"], in: folder) }
-        for process in processes { process.waitUntilExit() }
-        #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "\(processes.map(\.terminationStatus))")
-        let store = try RunStore(path: folder.appendingPathComponent("shared.sqlite").path)
-        #expect(try store.count() == 8)
-        #expect(try store.integrityCheck() == "ok")
-        #expect(Set(try store.list().map(\.id)).count == 8)
+        for round in 0..<3 {
+            let name = "shared-\(round).sqlite"
+            let processes = try (0..<8).map { _ in try start(["simulate", "--no-plots", "--db", name], in: folder) }
+            for process in processes { process.waitUntilExit() }
+            #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "round \(round): \(processes.map(\.terminationStatus))")
+            let store = try RunStore(path: folder.appendingPathComponent(name).path)
+            #expect(try store.count() == 8)
+            #expect(try store.integrityCheck() == "ok")
+        }
     }
 
     @Test func killNineLeavesNoPartialRun() throws {
