@@ -24,7 +24,7 @@ public final class RunStore: Sendable {
             throw StoreError.cannotOpen(path: path, reason: "folder \(directory) does not exist")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.retryingContention { try DatabasePool(path: path, configuration: configuration) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError.notADatabase(path: path, reason: error.message ?? "file is not a database")
         } catch let error as DatabaseError {
@@ -58,12 +58,20 @@ public final class RunStore: Sendable {
     /// migration as pending; the loser's transaction fails ("table ... already exists") and rolls
     /// back, and by then the winner's migration is committed, so the loser simply tries again.
     static func migrateRacing(_ migrator: DatabaseMigrator, _ pool: DatabasePool) throws {
+        try retryingContention { try migrator.migrate(pool) }
+    }
+
+    /// Runs `body` again (up to about 5 s) when another process holds a lock that the busy
+    /// timeout does not cover (switching a new file to WAL) or won a migration race.
+    static func retryingContention<T>(_ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                try migrator.migrate(pool)
-                return
-            } catch let error as DatabaseError where attempt < 50 && (error.message ?? "").contains("already exists") {
+                return try body()
+            } catch let error as DatabaseError
+                where attempt < 100
+                && (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED || (error.message ?? "").contains("already exists"))
+            {
                 attempt += 1
                 usleep(useconds_t(10_000 + (attempt * 7919) % 40_000))
             }

@@ -4,13 +4,19 @@ import Testing
 
 /// The run database under concurrency and kill -9 (DESIGN §9).
 struct StorageHardeningTests {
-    func start(_ arguments: [String], in folder: URL) throws -> Process {
+    /// Starts `plan` in the background; its stderr goes to `errors` (if given) for diagnosis.
+    func start(_ arguments: [String], in folder: URL, errors: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = Binary.url
         process.arguments = arguments
         process.currentDirectoryURL = folder
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let errors {
+            FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errors)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }
@@ -20,9 +26,11 @@ struct StorageHardeningTests {
         let folder = Binary.workspace()
         for round in 0..<3 {
             let name = "shared-\(round).sqlite"
-            let processes = try (0..<8).map { _ in try start(["simulate", "--no-plots", "--db", name], in: folder) }
+            let logs = (0..<8).map { folder.appendingPathComponent("err-\(round)-\($0).txt") }
+            let processes = try logs.map { try start(["simulate", "--no-plots", "--db", name], in: folder, errors: $0) }
             for process in processes { process.waitUntilExit() }
-            #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "round \(round): \(processes.map(\.terminationStatus))")
+            let messages = logs.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.filter { !$0.isEmpty }
+            #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "round \(round): \(processes.map(\.terminationStatus)) \(messages)")
             let store = try RunStore(path: folder.appendingPathComponent(name).path)
             #expect(try store.count() == 8)
             #expect(try store.integrityCheck() == "ok")
