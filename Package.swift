@@ -47,5 +47,6 @@ let package = Package(
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PlanSim"]),
         .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
         .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore"]),
+        .testTarget(name: "PlanValidateTests", dependencies: ["PlanValidate", "PlanCore", "PlanKernels"]),
     ]
 )

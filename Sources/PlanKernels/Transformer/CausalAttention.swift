@@ -36,12 +36,10 @@ enum CausalAttention {
             let column = p.buffer.slice(from: i * p.ld, count: p.rows)
             var maximum = column[0]
             for j in 0...i where column[j] > maximum { maximum = column[j] }
+            for j in 0...i { column[j] -= maximum }
+            S.exponentiate(column, offset: 0, count: i + 1)
             var sum: S = 0
-            for j in 0...i {
-                let e = S.exponential(column[j] - maximum)
-                column[j] = e
-                sum += e
-            }
+            for j in 0...i { sum += column[j] }
             let inverse = 1 / sum
             for j in 0...i { column[j] *= inverse }
             for j in (i + 1)..<p.rows { column[j] = 0 }

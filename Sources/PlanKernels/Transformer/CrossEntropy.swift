@@ -15,12 +15,10 @@ enum CrossEntropy {
             let column = logits.buffer.slice(from: t * logits.ld, count: v)
             var maximum = column[0]
             for i in 0..<v where column[i] > maximum { maximum = column[i] }
+            for i in 0..<v { column[i] -= maximum }
+            S.exponentiate(column, offset: 0, count: v)
             var sum: S = 0
-            for i in 0..<v {
-                let e = S.exponential(column[i] - maximum)
-                column[i] = e
-                sum += e
-            }
+            for i in 0..<v { sum += column[i] }
             let inverse = 1 / sum
             for i in 0..<v { column[i] *= inverse }
             let p = column[Int(targets[t])]

@@ -9,10 +9,10 @@ enum SwiGLU {
         for t in 0..<hidden.columns {
             let gate = gateUp.buffer.slice(from: t * gateUp.ld, count: 2 * m)
             let out = hidden.buffer.slice(from: t * hidden.ld, count: m)
-            for i in 0..<m {
-                let g = gate[i]
-                out[i] = g / (1 + S.exponential(-g)) * gate[m + i]
-            }
+            // e^(−g) in the output first, so the exponentials run as one vector loop.
+            for i in 0..<m { out[i] = -gate[i] }
+            S.exponentiate(out, offset: 0, count: m)
+            for i in 0..<m { out[i] = gate[i] / (1 + out[i]) * gate[m + i] }
         }
     }
 
@@ -24,9 +24,11 @@ enum SwiGLU {
             let gate = gateUp.buffer.slice(from: t * gateUp.ld, count: 2 * m)
             let upstream = dHidden.buffer.slice(from: t * dHidden.ld, count: m)
             let out = dGateUp.buffer.slice(from: t * dGateUp.ld, count: 2 * m)
+            for i in 0..<m { out[i] = -gate[i] }
+            S.exponentiate(out, offset: 0, count: m)
             for i in 0..<m {
                 let g = gate[i], u = gate[m + i], dh = upstream[i]
-                let sigma = 1 / (1 + S.exponential(-g))
+                let sigma = 1 / (1 + out[i])
                 out[i] = dh * u * sigma * (1 + g * (1 - sigma))
                 out[m + i] = dh * g * sigma
             }

@@ -1,0 +1,150 @@
+import Foundation
+import PlanCore
+import PlanKernels
+
+/// `plan calibrate`: measures this machine's rates for the validation model — GEMMs at the
+/// model's shapes, the elementwise kernels, the optimizer, memory bandwidth (STREAM-like), the
+/// merge kernel at the model's adapter shapes and the SVD — with the OpenBLAS core, thread count
+/// and build configuration they were measured under.
+///
+/// The result is plain values; the command layer turns it into a stored machine profile.
+public struct Calibration: Sendable, Equatable {
+    /// The rates the small-scale cost model uses.
+    public var rates: KernelRates
+    /// sgemm n × n × n in the same run, FLOP/s, and its n.
+    public var sgemmFlopsPerSecond: Double
+    public var sgemmSize: Int
+    /// Estimated FMA peak, FLOP/s, and how it was estimated.
+    public var fmaPeakFlopsPerSecond: Double
+    public var fmaPeakMethod: String
+    public var blas: BLASInfo
+    /// "release" or "debug".
+    public var buildConfiguration: String
+    /// The OpenBLAS core warning, when generic kernels run on a CPU with faster ones.
+    public var coreWarning: String?
+    /// Installed memory, bytes.
+    public var memoryBytes: Double
+    /// Nominal package power used for energy figures, W (not measured).
+    public var boardWatts: Double
+    /// The setup the rates belong to.
+    public var setupName: String
+    /// Wall time of the calibration, seconds.
+    public var seconds: Double
+
+    /// "release" or "debug", as compiled.
+    public static var buildConfiguration: String {
+        #if DEBUG
+        "debug"
+        #else
+        "release"
+        #endif
+    }
+
+    /// Nominal package power of the machine for energy figures (a documented assumption).
+    public static let nominalWatts = 65.0
+
+    /// Runs the calibration for `setup`; `progress` receives (step, steps) as it goes.
+    /// - Throws: `ValidateError` when a kernel fails.
+    public static func run(setup: ValidationSetup, progress: (Int, Int) -> Void = { _, _ in }) throws -> Calibration {
+        try setup.validate()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let steps = 5
+        do {
+            progress(0, steps)
+            let kernels = try TransformerKernelTimings.measure(
+                config: setup.config, mode: setup.mode, sequences: setup.sequencesPerStep, repetitions: setup.calibrationRepetitions)
+            progress(1, steps)
+            let merge = try mergeRates(setup)
+            progress(2, steps)
+            let svd = try svdRate(setup)
+            let stream = try MergeBenchmark.run(
+                method: .linear, density: nil, tasks: 1, elements: setup.name == "tiny" ? 1 << 16 : 1 << 23,
+                repetitions: setup.calibrationRepetitions)
+            progress(3, steps)
+            let sgemmSize = setup.name == "tiny" ? 128 : 1024
+            let gemm = try GEMMBenchmark.run(size: sgemmSize, repetitions: max(2, setup.calibrationRepetitions))
+            progress(4, steps)
+            let rates = KernelRates(
+                matmulFlopsPerSecond: kernels.matmulFlopsPerSecond, adapterFlopsPerSecond: kernels.adapterFlopsPerSecond,
+                attentionFlopsPerSecond: kernels.attentionFlopsPerSecond, normSecondsPerElement: kernels.normSecondsPerElement,
+                activationSecondsPerElement: kernels.activationSecondsPerElement, softmaxSecondsPerElement: kernels.softmaxSecondsPerElement,
+                rotarySecondsPerElement: kernels.rotarySecondsPerElement, crossEntropySecondsPerElement: kernels.crossEntropySecondsPerElement,
+                copySecondsPerElement: kernels.copySecondsPerElement, optimizerSecondsPerParameter: kernels.optimizerSecondsPerParameter,
+                secondsPerStep: kernels.secondsPerStep, mergeBytesPerSecond: merge.bytesPerSecond, mergeSecondsPerModule: merge.secondsPerModule,
+                svdFlopsPerSecond: svd, memoryBytesPerSecond: stream.streamGBPerS * 1e9)
+            let blas = BLASInfo.current()
+            progress(steps, steps)
+            return Calibration(
+                rates: rates, sgemmFlopsPerSecond: gemm.gflops * 1e9, sgemmSize: sgemmSize, fmaPeakFlopsPerSecond: gemm.peak.gflops * 1e9,
+                fmaPeakMethod: gemm.peak.method, blas: blas, buildConfiguration: buildConfiguration, coreWarning: blas.coreWarning(),
+                memoryBytes: Double(ProcessInfo.processInfo.physicalMemory), boardWatts: nominalWatts, setupName: setup.name,
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        } catch let error as KernelError {
+            throw ValidateError.kernelFailure(error.description)
+        }
+    }
+
+    /// Synthetic adapters with the setup's module shapes and random factors.
+    static func syntheticAdapters(_ setup: ValidationSetup, rank: Int, count: Int, seed: UInt64) throws -> [LoRAAdapter] {
+        try (0..<count).map { index in
+            let tuner = try FineTuner(
+                config: setup.config, mode: .lora(rank: rank, alpha: Double(2 * rank), targets: setup.targets), sequencesPerStep: 1,
+                baseSeed: 1, adapterSeed: seed + UInt64(index))
+            var adapter = try tuner.adapter()
+            // B starts at zero in a fresh adapter; give it values like a trained one.
+            var generator = Xoshiro256StarStar(seed: seed &+ 1000 &+ UInt64(index))
+            for m in adapter.modules.indices {
+                let b = adapter.modules[m].b
+                adapter.modules[m].b = try Matrix(
+                    rows: b.rows, columns: b.columns, columnMajor: (0..<(b.rows * b.columns)).map { _ in (generator.nextUnitFloat() - 0.5) * 0.01 })
+            }
+            return adapter
+        }
+    }
+
+    /// Merge throughput by `MergeCostModel`'s byte count and a fixed cost per module, fitted from
+    /// merges of synthetic adapters of the setup's shapes at rank r and r / 4 (median timings).
+    static func mergeRates(_ setup: ValidationSetup) throws -> (bytesPerSecond: Double, secondsPerModule: Double) {
+        let method = try MergeMethod.named(setup.mergeMethod)
+        let options = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
+        func point(rank: Int) throws -> (bytes: Double, seconds: Double) {
+            let adapters = try syntheticAdapters(setup, rank: rank, count: setup.languages, seed: 100)
+            var finetune = setup.finetune
+            finetune.rank = rank
+            let bytes = MergeCostModel(method: setup.mergeMethod, model: setup.architecture, rank: rank, targets: finetune.targets)
+                .work(tasks: setup.languages).bytes
+            let seconds = try medianSeconds(max(3, setup.mergeRepetitions)) { _ = try AdapterMerger.merge(adapters, options: options) }
+            return (bytes, seconds)
+        }
+        let large = try point(rank: setup.rank)
+        let small = try point(rank: max(1, setup.rank / 4))
+        let modules = Double(setup.config.layers * setup.targets.count)
+        let slope = (large.seconds - small.seconds) / (large.bytes - small.bytes)
+        guard slope.isFinite, slope > 0 else { return (large.bytes / large.seconds, 0) }
+        let intercept = max(0, large.seconds - large.bytes * slope)
+        return (1 / slope, intercept / modules)
+    }
+
+    /// `?gesdd` on a d × mlp matrix: (6mn² + 20n³) / seconds, m ≥ n.
+    static func svdRate(_ setup: ValidationSetup) throws -> Double {
+        let m = max(setup.config.dModel, setup.config.mlp), n = min(setup.config.dModel, setup.config.mlp)
+        var generator = Xoshiro256StarStar(seed: 9)
+        let matrix = try Matrix<Float>(rows: m, columns: n, columnMajor: (0..<(m * n)).map { _ in generator.nextUnitFloat() - 0.5 })
+        let seconds = try medianSeconds(3) { _ = try matrix.svd() }
+        let (mm, nn) = (Double(m), Double(n))
+        return (6 * mm * nn * nn + 20 * nn * nn * nn) / seconds
+    }
+
+    /// The median of `repetitions` timings (after one untimed run).
+    static func medianSeconds(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
+        try body()
+        var times: [Double] = []
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+}

@@ -1,0 +1,150 @@
+import Dispatch
+import PlanCore
+import PlanKernels
+
+/// `plan validate`: real small experiments on OpenBLAS, each predicted by the PlanCore cost model
+/// fed with this machine's calibration, then compared.
+///
+/// The experiment follows the study (DESIGN §1, §5) at toy scale: a combined multilingual LoRA
+/// run; one adapter per language and their merge; then an update in which the first language
+/// doubles its data, handled both ways — retrain the combined model on all current data, or
+/// retrain that language's adapter and re-merge. Training jobs are timed once each (their
+/// optimizer steps, data pipeline included); a merge takes milliseconds, so it is timed
+/// `mergeRepetitions` times and the median is its measurement.
+public enum Validation {
+    /// Progress: (finished units, total units, what is running).
+    public typealias Progress = (Int, Int, String) -> Void
+
+    /// Calibrates, runs every job, predicts each and compares.
+    /// - Throws: `ValidateError` for invalid sizes or a failed kernel.
+    public static func run(setup: ValidationSetup, progress: Progress = { _, _, _ in }) throws -> ValidationReport {
+        try setup.validate()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let languages = setup.languages
+        let total = languages + 7
+        var done = 0
+        func advance(_ label: String) {
+            done += 1
+            progress(done, total, label)
+        }
+        progress(0, total, "calibrate")
+        let calibration = try Calibration.run(setup: setup)
+        advance("calibrate")
+        do {
+            let corpus = try SyntheticCorpus(task: setup.task)
+            let s = setup.config.sequenceLength
+            let train = (0..<languages).map { corpus.examples(language: $0, split: .train, count: setup.examplesPerLanguage) }
+            let grown = corpus.examples(language: 0, split: .train, count: setup.examplesPerLanguage + setup.growthExamples)
+            let heldOut = try (0..<languages).map {
+                try PackedSequences(examples: corpus.examples(language: $0, split: .heldOut, count: setup.heldOutExamples), sequenceLength: s)
+                    .batches(size: setup.sequencesPerStep, shuffleSeed: nil)
+            }
+            let tuner = try FineTuner(
+                config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
+                adapterSeed: setup.seed + 1, optimizer: AdamW(learningRate: setup.learningRate))
+            let model = SmallScaleCostModel(
+                model: setup.architecture, finetune: setup.finetune, rates: calibration.rates, sequencesPerStep: setup.sequencesPerStep)
+            let energy = EnergyRates(gpuWatts: calibration.boardWatts, pue: 1, kgCO2PerKWh: 0, usdPerGPUHour: 0)
+            let baseLosses = try heldOut.map { try tuner.evaluate($0) }
+            // One untimed step: OpenBLAS starts its threads and the step buffers are touched once,
+            // a per-process cost that belongs to no job.
+            let warmUp = try PackedSequences(examples: Array(train[0].prefix(64)), sequenceLength: s)
+            if let batch = try warmUp.batches(size: setup.sequencesPerStep, shuffleSeed: nil).first { try tuner.train(batch) }
+
+            var jobs: [ValidationReport.Job] = []
+            var jobSeed = setup.seed &* 1000
+            /// Trains a fresh adapter on `examples` and records the job.
+            func trainingJob(_ name: String, _ examples: [[Int32]]) throws {
+                advance(name)
+                jobSeed += 1
+                let packed = try PackedSequences(examples: examples, sequenceLength: s)
+                try tuner.restart(mode: setup.mode, seed: jobSeed)
+                let start = DispatchTime.now().uptimeNanoseconds
+                for epoch in 0..<setup.epochs {
+                    for batch in try packed.batches(size: setup.sequencesPerStep, shuffleSeed: jobSeed &+ UInt64(epoch)) {
+                        try tuner.train(batch)
+                    }
+                }
+                let measured = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let predicted = model.training(name: name, sequences: packed.count, epochs: setup.epochs, energy: energy)
+                jobs.append(ValidationReport.Job(
+                    name: name, kind: "training", predictedSeconds: predicted.wallSeconds, measuredSeconds: measured,
+                    units: model.steps(sequences: packed.count, epochs: setup.epochs)))
+            }
+            let method = try MergeMethod.named(setup.mergeMethod)
+            let options = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
+            /// Merges `adapters` (median of the repetitions) and records the job.
+            func mergeJob(_ name: String, _ adapters: [LoRAAdapter]) throws -> LoRAAdapter {
+                advance(name)
+                var merged: LoRAAdapter?
+                var times: [Double] = []
+                for _ in 0..<setup.mergeRepetitions {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    merged = try AdapterMerger.merge(adapters, options: options).adapter
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                }
+                times.sort()
+                let predicted = model.merge(name: name, method: setup.mergeMethod, adapters: adapters.count, energy: energy)
+                jobs.append(ValidationReport.Job(
+                    name: name, kind: "merge", predictedSeconds: predicted.wallSeconds, measuredSeconds: times[times.count / 2],
+                    units: adapters.first?.modules.count ?? 0))
+                return merged!
+            }
+            let codes = ValidationSetup.languageCodes
+
+            // Initial build: combined run, then per-language adapters and their merge.
+            try trainingJob("initial/combined", interleaved(train))
+            let combinedLosses = try heldOut.map { try tuner.evaluate($0) }
+            var adapters: [LoRAAdapter] = []
+            var singleLosses: [Double] = []
+            for language in 0..<languages {
+                try trainingJob("initial/adapter-\(codes[language])", train[language])
+                adapters.append(try tuner.adapter())
+                singleLosses.append(try tuner.evaluate(heldOut[language]))
+            }
+            let merged = try mergeJob("initial/merge", adapters)
+            try tuner.load(merged)
+            let mergedLosses = try heldOut.map { try tuner.evaluate($0) }
+
+            // Update: the first language grows.
+            var current = train
+            current[0] = grown
+            try trainingJob("update/retrain-all", interleaved(current))
+            try trainingJob("update/retrain-\(codes[0])", grown)
+            adapters[0] = try tuner.adapter()
+            _ = try mergeJob("update/re-merge", adapters)
+
+            func seconds(_ name: String, predicted: Bool) -> Double {
+                jobs.filter { $0.name == name }.reduce(0) { $0 + (predicted ? $1.predictedSeconds : $1.measuredSeconds) }
+            }
+            func saving(predicted: Bool) -> Double {
+                let all = seconds("update/retrain-all", predicted: predicted)
+                let one = seconds("update/retrain-\(codes[0])", predicted: predicted) + seconds("update/re-merge", predicted: predicted)
+                return 1 - one / all
+            }
+            let losses = (0..<languages).map { language in
+                ValidationReport.Loss(
+                    language: codes[language], combined: combinedLosses[language], merged: mergedLosses[language],
+                    single: singleLosses[language], base: baseLosses[language])
+            }
+            advance("done")
+            return ValidationReport(
+                setup: setup.name, jobs: jobs, losses: losses, savingsPredicted: saving(predicted: true),
+                savingsMeasured: saving(predicted: false), calibration: calibration,
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        } catch let error as KernelError {
+            throw ValidateError.kernelFailure(error.description)
+        }
+    }
+
+    /// The languages' examples interleaved round-robin (a multilingual mix in every batch).
+    static func interleaved(_ perLanguage: [[[Int32]]]) -> [[Int32]] {
+        var result: [[Int32]] = []
+        result.reserveCapacity(perLanguage.reduce(0) { $0 + $1.count })
+        let longest = perLanguage.map(\.count).max() ?? 0
+        for index in 0..<longest {
+            for examples in perLanguage where index < examples.count { result.append(examples[index]) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,55 @@
+import PlanKernels
+
+/// What `plan validate` found: predicted vs measured seconds per job, the error summary, the
+/// predicted and measured maintenance saving, and held-out losses (DESIGN §8).
+public struct ValidationReport: Sendable, Equatable {
+    /// One timed job.
+    public struct Job: Sendable, Equatable {
+        public var name: String
+        /// training or merge.
+        public var kind: String
+        public var predictedSeconds: Double
+        public var measuredSeconds: Double
+        /// Optimizer steps (training) or merged modules (merge).
+        public var units: Int
+        /// (predicted − measured) / measured.
+        public var relativeError: Double { (predictedSeconds - measuredSeconds) / measuredSeconds }
+    }
+
+    /// Held-out loss (mean cross-entropy over answer tokens, nats) of one language.
+    public struct Loss: Sendable, Equatable {
+        public var language: String
+        /// The multilingual model trained on every language.
+        public var combined: Double
+        /// The per-language adapters merged.
+        public var merged: Double
+        /// The language's own adapter.
+        public var single: Double
+        /// The frozen base model, before fine-tuning.
+        public var base: Double
+    }
+
+    public var setup: String
+    public var jobs: [Job]
+    public var losses: [Loss]
+    /// Maintenance saving of retrain-one + re-merge against retrain-all, as a fraction.
+    public var savingsPredicted: Double
+    public var savingsMeasured: Double
+    public var calibration: Calibration
+    /// Wall time of the whole validation (calibration included), seconds.
+    public var seconds: Double
+
+    /// Median of |relative error| over the jobs.
+    public var medianAbsError: Double {
+        let errors = jobs.map { abs($0.relativeError) }.sorted()
+        guard !errors.isEmpty else { return 0 }
+        let middle = errors.count / 2
+        return errors.count % 2 == 1 ? errors[middle] : (errors[middle - 1] + errors[middle]) / 2
+    }
+
+    /// Largest |relative error|.
+    public var maxAbsError: Double { jobs.map { abs($0.relativeError) }.max() ?? 0 }
+
+    public var blasCore: String { calibration.blas.coreName }
+    public var threads: Int { calibration.blas.threads }
+}
