@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import PlanKernels
+import PlanReport
+
+extension PlanCommand {
+    /// `plan bench finetune`: one LoRA training step of the small transformer against sgemm.
+    struct FinetuneBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "finetune",
+            abstract: "Time LoRA training steps; peak_fraction = step model FLOP/s / sgemm FLOP/s measured in the same run.")
+
+        @Option(name: .customLong("d-model"), help: "Model width.") var dModel: Int = 1024
+        @Option(help: "Decoder layers.") var layers: Int = 4
+        @Option(help: "Tokens per sequence.") var seq: Int = 256
+        @Option(help: "LoRA rank (alpha = 2 × rank, all seven projections).") var rank: Int = 16
+        @Option(help: "Sequences per step.") var batch: Int = 4
+        @Option(help: "Timed steps (the best is reported).") var steps: Int = 3
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            for (name, value, limit) in [("--d-model", dModel, 16384), ("--layers", layers, 256), ("--seq", seq, 16384),
+                                         ("--rank", rank, 4096), ("--batch", batch, 4096), ("--steps", steps, 1000)]
+            where value < 1 || value > limit {
+                throw ValidationError("\(name) must be between 1 and \(limit)")
+            }
+            if dModel >= 64, dModel % 64 != 0 { throw ValidationError("--d-model must be a multiple of 64 (64-wide heads)") }
+            if dModel < 64, dModel % 2 != 0 { throw ValidationError("--d-model must be even") }
+            if format == .csv { throw ValidationError("--format must be table or json") }
+        }
+
+        func run() throws {
+            try KernelExit.guarded {
+                KernelExit.warnAboutBLASCore()
+                var options = FineTuneBenchmark.Options()
+                options.dModel = dModel
+                options.layers = layers
+                options.sequenceLength = seq
+                options.rank = rank
+                options.sequences = batch
+                options.steps = steps
+                let result = try FineTuneBenchmark.run(options)
+                Console.out(format == .json ? FinetuneBenchOutput.json(result).rendered() + "\n" : FinetuneBenchOutput.table(result))
+            }
+        }
+    }
+}
+
+/// Rendering of `plan bench finetune`.
+enum FinetuneBenchOutput {
+    static func json(_ r: FineTuneBenchmark.Result) -> JSONValue {
+        let c = r.config
+        return .object([
+            ("benchmark", .string("finetune")), ("d_model", .number(Double(c.dModel))), ("layers", .number(Double(c.layers))),
+            ("heads", .number(Double(c.heads))), ("kv_heads", .number(Double(c.kvHeads))), ("mlp", .number(Double(c.mlp))),
+            ("vocab", .number(Double(c.vocab))), ("seq", .number(Double(c.sequenceLength))), ("rank", .number(Double(r.rank))),
+            ("tokens_per_step", .number(Double(r.tokensPerStep))), ("seconds", .rounded(r.seconds)),
+            ("model_flops", .number(r.flops.total)), ("gflops", .rounded(r.gflops, digits: 3)),
+            ("sgemm_size", .number(Double(r.sgemmSize))), ("sgemm_gflops", .rounded(r.sgemmGFLOPS, digits: 3)),
+            ("peak_fraction", .rounded(r.peakFraction, digits: 3)), ("loss", .rounded(r.loss, digits: 4)),
+            ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))),
+        ])
+    }
+
+    static func table(_ r: FineTuneBenchmark.Result) -> String {
+        let c = r.config
+        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
+        table.add(["model", "d \(c.dModel), \(c.layers) layers, \(c.heads)/\(c.kvHeads) heads, mlp \(c.mlp)", "r = \(r.rank), seq \(c.sequenceLength)"])
+        table.add(["lora step", String(format: "%.4f", r.seconds), "s (\(r.tokensPerStep) tokens)"])
+        table.add(["model throughput", String(format: "%.1f", r.gflops), "GFLOP/s"])
+        table.add(["sgemm \(r.sgemmSize)", String(format: "%.1f", r.sgemmGFLOPS), "GFLOP/s (same run)"])
+        table.add(["peak fraction", String(format: "%.3f", r.peakFraction), "step / sgemm"])
+        table.add(["openblas core", r.blasCore, "\(r.threads) threads"])
+        return table.rendered() + "\n"
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// `plan calibrate` and `plan validate` end to end on the seconds-long `tiny` setup: output shape,
+/// stored runs and profile, plots. Timings are never checked.
+struct ValidateCommandTests {
+    @Test func calibrateStoresAProfileAScenarioCanUse() throws {
+        let folder = Binary.workspace()
+        let output = try Binary.run(["calibrate", "--setup", "tiny", "--name", "box", "--format", "json"], in: folder)
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(document["profile"] as? String == "box")
+        for key in ["run_id", "peak_flops_per_second", "memory_bytes_per_second", "blas_core", "threads", "rates", "build"] {
+            #expect(document[key] != nil, "\(key)")
+        }
+        let runs = try Binary.run(["runs", "list", "--kind", "calibrate"], in: folder)
+        #expect(runs.status == 0 && runs.stdout.contains("calibrate"))
+        // The profile stands in for a GPU in a scenario.
+        var yaml = try Binary.defaultScenario(in: folder)
+        yaml = yaml.replacingOccurrences(of: "gpu: a100-80gb", with: "profile: box")
+        try yaml.write(to: folder.appendingPathComponent("profiled.yaml"), atomically: true, encoding: .utf8)
+        let simulated = try Binary.run(["simulate", "profiled.yaml", "--format", "json", "--no-plots"], in: folder)
+        #expect(simulated.status == 0, "\(simulated.stderr)")
+    }
+
+    @Test func validatePrintsTheDesignDocumentAndStoresMeasurements() throws {
+        let folder = Binary.workspace()
+        let output = try Binary.run(["validate", "--setup", "tiny", "--format", "json", "--plots", "out"], in: folder)
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let jobs = try #require(document["jobs"] as? [[String: Any]])
+        #expect(jobs.count >= 4)
+        for job in jobs {
+            for key in ["name", "predicted_s", "measured_s", "relative_error"] { #expect(job[key] != nil, "\(key)") }
+        }
+        for key in ["median_abs_error", "max_abs_error", "savings_predicted", "savings_measured", "losses", "blas_core", "threads"] {
+            #expect(document[key] != nil, "\(key)")
+        }
+        for file in ["validation_parity.png", "validation_parity.svg", "validation_losses.png", "validation_losses.txt"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(file)").path), "\(file)")
+        }
+        let runID = try #require(document["run_id"] as? Int)
+        let shown = try Binary.run(["runs", "export", String(runID), "--format", "json"], in: folder)
+        #expect(shown.status == 0 && shown.stdout.contains("initial/merge"), "\(shown.stderr)")
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        let folder = Binary.workspace()
+        #expect(try Binary.run(["validate", "--format", "csv"], in: folder).status == 64)
+        #expect(try Binary.run(["calibrate", "--name", ""], in: folder).status == 64)
+        #expect(try Binary.run(["validate", "--setup", "huge"], in: folder).status == 64)
+    }
+}
