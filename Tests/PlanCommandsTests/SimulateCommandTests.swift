@@ -90,6 +90,17 @@ struct SimulateCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("plan-runs.sqlite").path))
     }
 
+    @Test func missingGnuplotStillPrintsAndStores() throws {
+        let folder = Binary.workspace()
+        let output = try Binary.run(["simulate"], in: folder, environment: ["PATH": "/nonexistent"])
+        #expect(output.status == 73)
+        #expect(output.stderr.contains("gnuplot not found") && output.stderr.contains("gnuplot-nox"))
+        #expect(output.stdout.contains("merge vs full-retrain"))
+        #expect(try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).count() == 1)
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("plots").path)) ?? []
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
     @Test func unwritableOutputsExit73() throws {
         let folder = Binary.workspace()
         let db = try Binary.run(["simulate", "--no-plots", "--db", "/nonexistent-\(UUID().uuidString)/x.sqlite"], in: folder)
