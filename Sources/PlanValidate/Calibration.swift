@@ -116,6 +116,7 @@ public struct Calibration: Sendable, Equatable {
             let seconds = try medianSeconds(max(3, setup.mergeRepetitions)) { _ = try AdapterMerger.merge(adapters, options: options) }
             return (bytes, seconds)
         }
+        parkBLASThreads()
         let large = try point(rank: setup.rank)
         let small = try point(rank: max(1, setup.rank / 4))
         let modules = Double(setup.config.layers * setup.targets.count)
@@ -123,6 +124,14 @@ public struct Calibration: Sendable, Equatable {
         guard slope.isFinite, slope > 0 else { return (large.bytes / large.seconds, 0) }
         let intercept = max(0, large.seconds - large.bytes * slope)
         return (1 / slope, intercept / modules)
+    }
+
+    /// Waits until OpenBLAS's worker threads stop spinning. After a GEMM they busy-wait about
+    /// 2²⁸ cycles (≈ 0.1 s) for more work; on a two-core machine that takes a core from the merge
+    /// kernels' own threads. A merge job normally runs in its own process, with no BLAS threads
+    /// spinning, so merges are timed (in calibration and validation alike) after this pause.
+    static func parkBLASThreads() {
+        usleep(250_000)
     }
 
     /// `?gesdd` on a d × mlp matrix: (6mn² + 20n³) / seconds, m ≥ n.

@@ -10,7 +10,9 @@ import PlanKernels
 /// doubles its data, handled both ways — retrain the combined model on all current data, or
 /// retrain that language's adapter and re-merge. Training jobs are timed once each (their
 /// optimizer steps, data pipeline included); a merge takes milliseconds, so it is timed
-/// `mergeRepetitions` times and the median is its measurement.
+/// `mergeRepetitions` times and the median is its measurement. A merge runs as its own job in
+/// practice, so it is timed after the training job's BLAS threads have parked
+/// (`Calibration.parkBLASThreads`), as in the calibration.
 public enum Validation {
     /// Progress: (finished units, total units, what is running).
     public typealias Progress = (Int, Int, String) -> Void
@@ -78,6 +80,7 @@ public enum Validation {
                 advance(name)
                 var merged: LoRAAdapter?
                 var times: [Double] = []
+                Calibration.parkBLASThreads()
                 for _ in 0..<setup.mergeRepetitions {
                     let start = DispatchTime.now().uptimeNanoseconds
                     merged = try AdapterMerger.merge(adapters, options: options).adapter

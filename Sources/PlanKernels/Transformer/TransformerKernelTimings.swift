@@ -40,62 +40,68 @@ public enum TransformerKernelTimings {
         }
 
         // Projection GEMMs: forward Y = W·X and input gradient dX = Wᵀ·dY for every fused
-        // weight (shapes repeat per layer), plus the LM head.
-        let shapes = [(c.qkvRows, d), (d, c.attentionWidth), (2 * c.mlp, d), (d, c.mlp), (c.vocab, d)]
-        let widest = shapes.map { max($0.0, $0.1) }.max() ?? d
-        var weight = random(widest * widest), x = random(widest * t), y = [Float](repeating: 0, count: widest * t)
-        var matmulSeconds = 0.0, matmulFlops = 0.0
-        for (index, (output, input)) in shapes.enumerated() {
-            let multiplicity = index == shapes.count - 1 ? 1.0 : Double(c.layers)
-            let forward = median(reps) {
-                withViews(&weight, &x, &y) { w, xs, ys in
-                    MatrixView.gemm(MatrixView(ys, rows: output, columns: t), MatrixView(w, rows: output, columns: input),
-                                    MatrixView(xs, rows: input, columns: t))
+        // weight of every layer (each layer its own weights, as in a step), plus the LM head,
+        // timed as one sequence.
+        let shapes = [(c.qkvRows, d), (d, c.attentionWidth), (2 * c.mlp, d), (d, c.mlp)]
+        let widest = (shapes + [(c.vocab, d)]).map { max($0.0, $0.1) }.max() ?? d
+        let layerWeights = shapes.reduce(0) { $0 + $1.0 * $1.1 }
+        var weights = random(c.layers * layerWeights + c.vocab * d, scale: 0.05)
+        var x = random(widest * t), y = [Float](repeating: 0, count: widest * t)
+        let matmulSeconds = median(reps) {
+            withViews(&weights, &x, &y) { w, xs, ys in
+                var offset = 0
+                func pass(_ output: Int, _ input: Int) {
+                    let weight = MatrixView(w, offset: offset, rows: output, columns: input)
+                    offset += output * input
+                    MatrixView.gemm(MatrixView(ys, rows: output, columns: t), weight, MatrixView(xs, rows: input, columns: t))
+                    MatrixView.gemm(MatrixView(ys, rows: input, columns: t), weight, transposeA: true, MatrixView(xs, rows: output, columns: t))
                 }
-            }
-            let backward = median(reps) {
-                withViews(&weight, &x, &y) { w, xs, ys in
-                    MatrixView.gemm(MatrixView(ys, rows: input, columns: t), MatrixView(w, rows: output, columns: input), transposeA: true,
-                                    MatrixView(xs, rows: output, columns: t))
+                for _ in 0..<c.layers {
+                    for (output, input) in shapes { pass(output, input) }
                 }
+                pass(c.vocab, d)
             }
-            matmulSeconds += multiplicity * (forward + backward)
-            matmulFlops += multiplicity * 2 * 2 * Double(output * input * t)
         }
+        let matmulFlops = 2 * 2 * Double((c.layers * layerWeights + c.vocab * d) * t)
 
-        // LoRA GEMMs of every target: U = A·X, Y += s·B·U; dB, dU, dA, dX.
-        var adapterSeconds = 0.0, adapterFlops = 0.0
-        var a = random(rank * widest, scale: 0.05), b = random(widest * rank, scale: 0.05)
-        var inner = random(rank * t), dInner = random(rank * t)
-        var da = [Float](repeating: 0, count: rank * widest), db = da, dx = [Float](repeating: 0, count: widest * t)
-        for projection in Set(targets) {
-            let shape = c.shape(of: projection)
-            let seconds = median(reps) {
-                withViews(&a, &b, &x) { av, bv, xs in
-                    withViews(&inner, &dInner, &y) { us, dus, ys in
-                        withViews(&da, &db, &dx) { das, dbs, dxs in
-                            let aView = MatrixView(av, rows: rank, columns: shape.input)
-                            let bView = MatrixView(bv, rows: shape.output, columns: rank)
-                            let xView = MatrixView(xs, rows: shape.input, columns: t), yView = MatrixView(ys, rows: shape.output, columns: t)
-                            let u = MatrixView(us, rows: rank, columns: t), du = MatrixView(dus, rows: rank, columns: t)
-                            LoRALinear.forward(a: aView, b: bView, scaling: 1, x: xView, inner: u, y: yView)
-                            LoRALinear.backward(
-                                a: aView, b: bView, scaling: 1, x: xView, inner: u, dy: yView,
-                                dA: MatrixView(das, rows: rank, columns: shape.input), dB: MatrixView(dbs, rows: shape.output, columns: rank),
-                                dInner: du, dx: MatrixView(dxs, rows: shape.input, columns: t))
+        // LoRA GEMMs of every target in every layer: U = A·X, Y += s·B·U; dB, dU, dA, dX.
+        let shapesLoRA = Projection.allCases.filter(targets.contains).map { c.shape(of: $0) }
+        let perLayer = shapesLoRA.reduce(0) { $0 + rank * ($1.input + $1.output) }
+        var factors = random(c.layers * perLayer, scale: 0.05), gradients = [Float](repeating: 0, count: c.layers * perLayer)
+        var inner = random(rank * t), dInner = random(rank * t), dx = [Float](repeating: 0, count: widest * t)
+        let adapterSeconds = median(reps) {
+            withViews(&factors, &gradients, &x) { f, g, xs in
+                withViews(&inner, &dInner, &y) { us, dus, ys in
+                    BufferScope.mutating(&dx) { dxs in
+                        var offset = 0
+                        for _ in 0..<c.layers {
+                            for shape in shapesLoRA {
+                                let a = MatrixView(f, offset: offset, rows: rank, columns: shape.input)
+                                let b = MatrixView(f, offset: offset + rank * shape.input, rows: shape.output, columns: rank)
+                                let da = MatrixView(g, offset: offset, rows: rank, columns: shape.input)
+                                let db = MatrixView(g, offset: offset + rank * shape.input, rows: shape.output, columns: rank)
+                                offset += rank * (shape.input + shape.output)
+                                let xView = MatrixView(xs, rows: shape.input, columns: t), yView = MatrixView(ys, rows: shape.output, columns: t)
+                                let u = MatrixView(us, rows: rank, columns: t)
+                                LoRALinear.forward(a: a, b: b, scaling: 1, x: xView, inner: u, y: yView)
+                                LoRALinear.backward(
+                                    a: a, b: b, scaling: 1, x: xView, inner: u, dy: yView, dA: da, dB: db,
+                                    dInner: MatrixView(dus, rows: rank, columns: t), dx: MatrixView(dxs, rows: shape.input, columns: t))
+                            }
                         }
                     }
                 }
             }
-            adapterSeconds += Double(c.layers) * seconds
-            adapterFlops += Double(c.layers) * 6 * Double(rank * (shape.input + shape.output) * t)
         }
+        let adapterFlops = 6 * Double(c.layers * perLayer * t)
 
-        // Attention GEMMs over all sequences and heads (two forward, four backward), without
-        // the softmax, which is timed below.
+        // Attention of one layer over all sequences and heads: the six GEMMs alone, then the
+        // real kernels (GEMMs + causal softmax forward and backward); the difference prices the
+        // softmax as it runs inside attention, on scores still in cache.
         let s = c.sequenceLength
         var qkv = random(c.qkvRows * t, scale: 0.5), probabilities = random(sequences * c.heads * s * s, scale: 0.01)
-        var attention = [Float](repeating: 0, count: c.attentionWidth * t), dqkv = [Float](repeating: 0, count: c.qkvRows * t)
+        var attention = random(c.attentionWidth * t, scale: 0.1), dqkv = [Float](repeating: 0, count: c.qkvRows * t)
+        var scratch = [Float](repeating: 0, count: s * s)
         let attentionSeconds = median(reps) {
             withViews(&qkv, &probabilities, &attention) { q, p, o in
                 BufferScope.mutating(&dqkv) { dq in
@@ -104,7 +110,19 @@ public enum TransformerKernelTimings {
                 }
             }
         }
+        let attentionKernelSeconds = median(reps) {
+            withViews(&qkv, &probabilities, &attention) { q, p, o in
+                withViews(&dqkv, &scratch, &y) { dq, sc, dout in
+                    let qkvView = MatrixView(q, rows: c.qkvRows, columns: t)
+                    CausalAttention.forward(c, sequences: sequences, qkv: qkvView, probabilities: p, output: MatrixView(o, rows: c.attentionWidth, columns: t))
+                    CausalAttention.backward(
+                        c, sequences: sequences, qkv: qkvView, probabilities: p, dOutput: MatrixView(dout, rows: c.attentionWidth, columns: t),
+                        dQKV: MatrixView(dq, rows: c.qkvRows, columns: t), scratch: sc)
+                }
+            }
+        }
         let attentionFlops = Double(sequences * c.heads) * 6 * 2 * Double(s * s * c.headDim)
+        let softmaxSeconds = max(0, attentionKernelSeconds - attentionSeconds)
 
         // Elementwise kernels, forward and backward, on step-sized buffers.
         var gain = [Float](repeating: 1, count: d), inverse = [Float](repeating: 0, count: t), upstream = random(d * t)
@@ -127,16 +145,6 @@ public enum TransformerKernelTimings {
                 SwiGLU.forward(gateUp: MatrixView(gu, rows: 2 * c.mlp, columns: t), hidden: MatrixView(h, rows: c.mlp, columns: t))
                 SwiGLU.backward(gateUp: MatrixView(gu, rows: 2 * c.mlp, columns: t), dHidden: MatrixView(h, rows: c.mlp, columns: t),
                                 dGateUp: MatrixView(dgu, rows: 2 * c.mlp, columns: t))
-            }
-        }
-        var scores = random(sequences * c.heads * s * s, scale: 2), dScores = random(s * s)
-        let softmaxSeconds = median(reps) {
-            withViews(&scores, &dScores, &gain) { p, dp, _ in
-                for head in 0..<(sequences * c.heads) {
-                    let pv = MatrixView(p, offset: head * s * s, rows: s, columns: s)
-                    CausalAttention.softmaxCausal(pv)
-                    CausalAttention.softmaxCausalBackward(pv, MatrixView(dp, rows: s, columns: s), scale: 1)
-                }
             }
         }
         let rope = RotaryEmbedding<Float>(headDim: c.headDim, sequenceLength: s, base: c.ropeBase)

@@ -29,7 +29,11 @@ extension Float: TransformerScalar {
         let v = values.slice(from: offset, count: count)
         for i in 0..<count {
             let x = min(max(v[i], -87), 88)
-            let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+            // Round x·log2(e) to an integer by adding 1.5·2²³ (no rint call, which baseline x86-64
+            // cannot inline and which would keep the loop scalar); the sum's low mantissa bits
+            // then hold n, from which 2ⁿ is built without a trapping Float → Int conversion.
+            let shifted = x * 1.442_695_04 + 12_582_912
+            let n = shifted - 12_582_912
             let r = (x - n * 0.693_145_75) - n * 1.428_606_8e-6
             var p: Float = 1.0 / 720
             p = p * r + 1.0 / 120
@@ -38,7 +42,7 @@ extension Float: TransformerScalar {
             p = p * r + 0.5
             p = p * r + 1
             p = p * r + 1
-            v[i] = p * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) << 23)
+            v[i] = p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
         }
     }
 }
