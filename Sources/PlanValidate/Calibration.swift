@@ -103,7 +103,7 @@ public struct Calibration: Sendable, Equatable {
     }
 
     /// Merge throughput by `MergeCostModel`'s byte count and a fixed cost per module, fitted from
-    /// merges of synthetic adapters of the setup's shapes at rank r and r / 4 (median timings).
+    /// merges of synthetic adapters of the setup's shapes at rank r and r / 4 (lower-quartile timings).
     static func mergeRates(_ setup: ValidationSetup) throws -> (bytesPerSecond: Double, secondsPerModule: Double) {
         let method = try MergeMethod.named(setup.mergeMethod)
         let options = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
@@ -113,7 +113,7 @@ public struct Calibration: Sendable, Equatable {
             finetune.rank = rank
             let bytes = MergeCostModel(method: setup.mergeMethod, model: setup.architecture, rank: rank, targets: finetune.targets)
                 .work(tasks: setup.languages).bytes
-            let seconds = try medianSeconds(max(3, setup.mergeRepetitions)) { _ = try AdapterMerger.merge(adapters, options: options) }
+            let seconds = try quartileSeconds(max(3, setup.mergeRepetitions)) { _ = try AdapterMerger.merge(adapters, options: options) }
             return (bytes, seconds)
         }
         parkBLASThreads()
@@ -139,13 +139,14 @@ public struct Calibration: Sendable, Equatable {
         let m = max(setup.config.dModel, setup.config.mlp), n = min(setup.config.dModel, setup.config.mlp)
         var generator = Xoshiro256StarStar(seed: 9)
         let matrix = try Matrix<Float>(rows: m, columns: n, columnMajor: (0..<(m * n)).map { _ in generator.nextUnitFloat() - 0.5 })
-        let seconds = try medianSeconds(3) { _ = try matrix.svd() }
+        let seconds = try quartileSeconds(3) { _ = try matrix.svd() }
         let (mm, nn) = (Double(m), Double(n))
         return (6 * mm * nn * nn + 20 * nn * nn * nn) / seconds
     }
 
-    /// The median of `repetitions` timings (after one untimed run).
-    static func medianSeconds(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
+    /// The lower quartile of `repetitions` timings (after one untimed run), as in
+    /// `TransformerKernelTimings`.
+    static func quartileSeconds(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
         try body()
         var times: [Double] = []
         for _ in 0..<repetitions {
@@ -153,7 +154,6 @@ public struct Calibration: Sendable, Equatable {
             try body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        times.sort()
-        return times[times.count / 2]
+        return TransformerKernelTimings.lowerQuartile(times)
     }
 }

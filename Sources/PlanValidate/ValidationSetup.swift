@@ -25,7 +25,7 @@ public struct ValidationSetup: Sendable, Equatable {
     public var mergeDensity: Double
     /// Timed repetitions of each merge (the median is the measurement: a merge takes milliseconds).
     public var mergeRepetitions: Int
-    /// Repetitions of each calibration timing (medians).
+    /// Repetitions of each calibration timing (lower quartiles).
     public var calibrationRepetitions: Int
     public var seed: UInt64
 
@@ -83,7 +83,7 @@ public struct ValidationSetup: Sendable, Equatable {
                 vocab: MultilingualTask(languages: languages).vocabulary, dModel: dModel, layers: layers, heads: heads,
                 kvHeads: heads / 2, headDim: 64, mlp: mlp, sequenceLength: 128),
             rank: 16, alpha: 32, sequencesPerStep: 8, languages: languages, examplesPerLanguage: examples, growthExamples: growth,
-            heldOutExamples: 256, epochs: epochs, learningRate: 2e-3)
+            heldOutExamples: 256, epochs: epochs, learningRate: 2e-3, calibrationRepetitions: 9)
     }
 
     var mode: TrainingMode { .lora(rank: rank, alpha: alpha, targets: targets) }

@@ -5,8 +5,8 @@ import Dispatch
 /// optimizer and the batch load (as seconds per element). `plan calibrate` turns these into a
 /// machine profile; the cost model multiplies them by per-token counts from the architecture.
 ///
-/// Every figure is the median of `repetitions` timings, so a burst of load on a shared machine
-/// moves it less than a mean would.
+/// Every figure is the lower quartile of `repetitions` timings, so a burst of load on a shared
+/// machine does not set it.
 public enum TransformerKernelTimings {
     /// The measured rates.
     public struct Result: Sendable, Equatable, Codable {
@@ -47,7 +47,7 @@ public enum TransformerKernelTimings {
         let layerWeights = shapes.reduce(0) { $0 + $1.0 * $1.1 }
         var weights = random(c.layers * layerWeights + c.vocab * d, scale: 0.05)
         var x = random(widest * t), y = [Float](repeating: 0, count: widest * t)
-        let matmulSeconds = median(reps) {
+        let matmulSeconds = quartile(reps) {
             withViews(&weights, &x, &y) { w, xs, ys in
                 var offset = 0
                 func pass(_ output: Int, _ input: Int) {
@@ -69,7 +69,7 @@ public enum TransformerKernelTimings {
         let perLayer = shapesLoRA.reduce(0) { $0 + rank * ($1.input + $1.output) }
         var factors = random(c.layers * perLayer, scale: 0.05), gradients = [Float](repeating: 0, count: c.layers * perLayer)
         var inner = random(rank * t), dInner = random(rank * t), dx = [Float](repeating: 0, count: widest * t)
-        let adapterSeconds = median(reps) {
+        let adapterSeconds = quartile(reps) {
             withViews(&factors, &gradients, &x) { f, g, xs in
                 withViews(&inner, &dInner, &y) { us, dus, ys in
                     BufferScope.mutating(&dx) { dxs in
@@ -102,7 +102,7 @@ public enum TransformerKernelTimings {
         var qkv = random(c.qkvRows * t, scale: 0.5), probabilities = random(sequences * c.heads * s * s, scale: 0.01)
         var attention = random(c.attentionWidth * t, scale: 0.1), dqkv = [Float](repeating: 0, count: c.qkvRows * t)
         var scratch = [Float](repeating: 0, count: s * s)
-        let attentionSeconds = median(reps) {
+        let attentionSeconds = quartile(reps) {
             withViews(&qkv, &probabilities, &attention) { q, p, o in
                 BufferScope.mutating(&dqkv) { dq in
                     attentionGEMMs(c, sequences: sequences, qkv: MatrixView(q, rows: c.qkvRows, columns: t), probabilities: p,
@@ -110,7 +110,7 @@ public enum TransformerKernelTimings {
                 }
             }
         }
-        let attentionKernelSeconds = median(reps) {
+        let attentionKernelSeconds = quartile(reps) {
             withViews(&qkv, &probabilities, &attention) { q, p, o in
                 withViews(&dqkv, &scratch, &y) { dq, sc, dout in
                     let qkvView = MatrixView(q, rows: c.qkvRows, columns: t)
@@ -126,7 +126,7 @@ public enum TransformerKernelTimings {
 
         // Elementwise kernels, forward and backward, on step-sized buffers.
         var gain = [Float](repeating: 1, count: d), inverse = [Float](repeating: 0, count: t), upstream = random(d * t)
-        let normSeconds = median(reps) {
+        let normSeconds = quartile(reps) {
             withViews(&x, &y, &upstream) { xs, ys, dys in
                 BufferScope.mutating(&gain) { g in
                     BufferScope.mutating(&inverse) { r in
@@ -140,7 +140,7 @@ public enum TransformerKernelTimings {
         }
         var gateUp = random(2 * c.mlp * t, scale: 3), hidden = [Float](repeating: 0, count: c.mlp * t)
         var dGateUp = [Float](repeating: 0, count: 2 * c.mlp * t)
-        let activationSeconds = median(reps) {
+        let activationSeconds = quartile(reps) {
             withViews(&gateUp, &hidden, &dGateUp) { gu, h, dgu in
                 SwiGLU.forward(gateUp: MatrixView(gu, rows: 2 * c.mlp, columns: t), hidden: MatrixView(h, rows: c.mlp, columns: t))
                 SwiGLU.backward(gateUp: MatrixView(gu, rows: 2 * c.mlp, columns: t), dHidden: MatrixView(h, rows: c.mlp, columns: t),
@@ -149,7 +149,7 @@ public enum TransformerKernelTimings {
         }
         let rope = RotaryEmbedding<Float>(headDim: c.headDim, sequenceLength: s, base: c.ropeBase)
         let rotaryRows = (c.heads + c.kvHeads) * c.headDim
-        let rotarySeconds = median(reps) {
+        let rotarySeconds = quartile(reps) {
             BufferScope.mutating(&qkv) { q in
                 let view = MatrixView(q, rows: c.qkvRows, columns: t)
                 rope.apply(view, heads: c.heads + c.kvHeads, inverse: false)
@@ -158,7 +158,7 @@ public enum TransformerKernelTimings {
         }
         var logits = random(c.vocab * t, scale: 3)
         var targetTokens = (0..<t).map { Int32($0 % c.vocab) }, lossWeights = [Float](repeating: 1, count: t)
-        let crossEntropySeconds = median(reps) {
+        let crossEntropySeconds = quartile(reps) {
             BufferScope.mutating(&logits) { l in
                 BufferScope.mutating(&targetTokens) { tt in
                     BufferScope.mutating(&lossWeights) { w in
@@ -169,7 +169,7 @@ public enum TransformerKernelTimings {
                 }
             }
         }
-        let copySeconds = median(reps) {
+        let copySeconds = quartile(reps) {
             withViews(&x, &y, &gain) { xs, ys, _ in
                 MatrixView(ys, rows: d, columns: t).copy(from: MatrixView(xs, rows: d, columns: t))
             }
@@ -177,7 +177,7 @@ public enum TransformerKernelTimings {
         let parameters = LoRALayout(config, mode: mode).count
         var p = random(parameters), g = random(parameters), m = [Float](repeating: 0, count: parameters), v = m
         var step = 0
-        let optimizerSeconds = median(reps) {
+        let optimizerSeconds = quartile(reps) {
             step += 1
             withViews(&p, &g, &m) { ps, gs, ms in
                 BufferScope.mutating(&v) { vs in AdamW().update(parameters: ps, gradients: gs, first: ms, second: vs, step: step) }
@@ -193,9 +193,9 @@ public enum TransformerKernelTimings {
         let examples = corpus.examples(language: 0, split: .train, count: 8 * sequences * max(1, s / corpus.task.tokensPerExample))
         let packed = try PackedSequences(examples: examples, sequenceLength: s)
         var batches: [TokenBatch] = []
-        let pipelineSeconds = median(reps) { batches = (try? packed.batches(size: sequences, shuffleSeed: 5)) ?? [] }
+        let pipelineSeconds = quartile(reps) { batches = (try? packed.batches(size: sequences, shuffleSeed: 5)) ?? [] }
         let batch = try FineTuneBenchmark.randomBatch(model.config, sequences: sequences, seed: 3)
-        let loadSeconds = median(reps) { try? model.load(batch) } + pipelineSeconds / Double(max(1, batches.count))
+        let loadSeconds = quartile(reps) { try? model.load(batch) } + pipelineSeconds / Double(max(1, batches.count))
 
         return Result(
             matmulFlopsPerSecond: matmulFlops / matmulSeconds, adapterFlopsPerSecond: adapterFlops / adapterSeconds,
@@ -234,8 +234,11 @@ public enum TransformerKernelTimings {
         }
     }
 
-    /// The median of `repetitions` timings of `body` (after one untimed warm-up run).
-    static func median(_ repetitions: Int, _ body: () -> Void) -> Double {
+    /// The lower quartile of `repetitions` timings of `body` (after one untimed warm-up run):
+    /// on a shared machine a burst of other work only ever slows a run down, so the fast end
+    /// of the distribution is the machine's undisturbed rate; the quartile (not the minimum)
+    /// keeps one lucky run from setting it.
+    static func quartile(_ repetitions: Int, _ body: () -> Void) -> Double {
         body()
         var times: [Double] = []
         for _ in 0..<repetitions {
@@ -243,8 +246,14 @@ public enum TransformerKernelTimings {
             body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        times.sort()
-        return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        return lowerQuartile(times)
+    }
+
+    /// The element a quarter of the way up the sorted `values` (the median of one or two values).
+    public static func lowerQuartile(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard sorted.count > 2 else { return sorted.reduce(0, +) / Double(max(1, sorted.count)) }
+        return sorted[sorted.count / 4]
     }
 
     static func withViews<R>(

@@ -22,13 +22,16 @@ extension Float: TransformerScalar {
 
     /// A branch-free e^x the compiler vectorises: x = n·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite
     /// split of ln 2), e^r by its degree-6 Taylor polynomial (relative error < 2e-7, about one
-    /// Float ulp), times 2ⁿ built in the exponent bits. Inputs are clamped to [−87, 88], where
-    /// e^x is a normal Float; below that the result is ≈ 1.6e-38 instead of 0, which softmax
-    /// and sigmoid absorb.
+    /// Float ulp), times 2ⁿ built in the exponent bits. Inputs above 88 are clamped; below −50
+    /// the result is exactly 0 (e^−50 ≈ 2e-22). Softmax and sigmoid only ever exponentiate
+    /// values ≤ 0 relative to a maximum, and flushing the negligible tail keeps subnormal
+    /// numbers, which cost x86 cores a microcode assist per operation, out of the attention
+    /// probabilities and their gradients (training slowed down as attention sharpened before).
     static func exponentiate(_ values: BufferScope<Float>, offset: Int, count: Int) {
         let v = values.slice(from: offset, count: count)
         for i in 0..<count {
-            let x = min(max(v[i], -87), 88)
+            let input = v[i]
+            let x = min(max(input, -87), 88)
             // Round x·log2(e) to an integer by adding 1.5·2²³ (no rint call, which baseline x86-64
             // cannot inline and which would keep the loop scalar); the sum's low mantissa bits
             // then hold n, from which 2ⁿ is built without a trapping Float → Int conversion.
@@ -42,7 +45,8 @@ extension Float: TransformerScalar {
             p = p * r + 0.5
             p = p * r + 1
             p = p * r + 1
-            v[i] = p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
+            let value = p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
+            v[i] = input < -50 ? 0 : value
         }
     }
 }
