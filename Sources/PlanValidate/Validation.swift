@@ -22,6 +22,7 @@ public enum Validation {
     public static func run(setup: ValidationSetup, progress: Progress = { _, _, _ in }) throws -> ValidationReport {
         try setup.validate()
         let started = DispatchTime.now().uptimeNanoseconds
+        let load = BackgroundLoad.sample()
         let languages = setup.languages
         let total = languages + 7
         var done = 0
@@ -134,7 +135,8 @@ public enum Validation {
             return ValidationReport(
                 setup: setup.name, jobs: jobs, losses: losses, savingsPredicted: saving(predicted: true),
                 savingsMeasured: saving(predicted: false), calibration: calibration,
-                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
+                backgroundLoad: load.flatMap { start in BackgroundLoad.sample()?.otherProcessesShare(since: start) })
         } catch let error as KernelError {
             throw ValidateError.kernelFailure(error.description)
         }

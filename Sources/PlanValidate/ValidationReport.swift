@@ -38,6 +38,9 @@ public struct ValidationReport: Sendable, Equatable {
     public var calibration: Calibration
     /// Wall time of the whole validation (calibration included), seconds.
     public var seconds: Double
+    /// Share of all cores' time other processes used during the run (nil without `/proc`):
+    /// above a few percent, measured jobs are slowed by work the calibration did not see.
+    public var backgroundLoad: Double?
 
     /// Median of |relative error| over the jobs.
     public var medianAbsError: Double {

@@ -22,6 +22,9 @@ struct ValidationWorkflow {
         let progress = Progress("validate", total: setup.languages + 7)
         let report = try Validation.run(setup: setup) { done, _, _ in progress.update(done) }
         progress.finish()
+        if let load = report.backgroundLoad, load > 0.05 {
+            Console.error(String(format: "plan: note: other processes used %.0f%% of the cores during validation; measured times include their interference", load * 100))
+        }
         let machine = CalibrationWorkflow.machine(report.calibration)
         let measurements = report.jobs.map { job in
             MeasurementRow(
@@ -76,7 +79,8 @@ struct ValidationWorkflow {
                 ])
             })),
             ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))), ("build", .string(r.calibration.buildConfiguration)),
-            ("seconds", .rounded(r.seconds, digits: 4)), ("rates", CalibrationWorkflow.rates(r.calibration.rates)),
+            ("seconds", .rounded(r.seconds, digits: 4)), ("background_load", r.backgroundLoad.map { .rounded($0, digits: 3) } ?? .null),
+            ("rates", CalibrationWorkflow.rates(r.calibration.rates)),
         ])
     }
 
@@ -91,6 +95,9 @@ struct ValidationWorkflow {
         lines.append(String(format: "median |error| %.1f%%, max |error| %.1f%%", r.medianAbsError * 100, r.maxAbsError * 100))
         lines.append(String(format: "maintenance saving (retrain one + re-merge vs retrain all): predicted %.1f%%, measured %.1f%%",
                             r.savingsPredicted * 100, r.savingsMeasured * 100))
+        if let load = r.backgroundLoad {
+            lines.append(String(format: "other processes used %.1f%% of the cores meanwhile", load * 100))
+        }
         lines += ["", lossTable(r)]
         return lines.joined(separator: "\n") + "\n"
     }
