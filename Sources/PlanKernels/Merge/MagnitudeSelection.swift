@@ -76,14 +76,24 @@ enum MagnitudeSelection {
                     var start = range.lowerBound
                     while start < range.upperBound {
                         let end = min(start + 1024, range.upperBound)
+                        // Two loops over the block (it stays in L1): a branch-free count that
+                        // vectorises, then the compaction of the few candidates between the
+                        // bounds (about 1-2% of entries) behind a branch that is almost never
+                        // taken, so it predicts well, instead of a store per entry.
                         var blockAbove: Int32 = 0
-                        var found = 0
                         for index in start..<end {
                             let bits = Int32(bitPattern: values[index].bitPattern & 0x7FFF_FFFF)
                             blockAbove &-= (highBits &- bits) >> 31
-                            block[found] = Float(bitPattern: UInt32(bitPattern: bits))
-                            blockPositions[found] = index
-                            found &+= Int(1 &+ (((bits &- lowBits) | (highBits &- bits)) >> 31))
+                        }
+                        var found = 0
+                        let width = UInt32(bitPattern: highBits &- lowBits)
+                        for index in start..<end {
+                            let bits = values[index].bitPattern & 0x7FFF_FFFF
+                            if bits &- UInt32(bitPattern: lowBits) <= width {
+                                block[found] = Float(bitPattern: bits)
+                                blockPositions[found] = index
+                                found &+= 1
+                            }
                         }
                         above += Int(blockAbove)
                         for index in 0..<found {
