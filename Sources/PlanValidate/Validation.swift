@@ -9,7 +9,9 @@ import PlanKernels
 /// run; one adapter per language and their merge; then an update in which the first language
 /// doubles its data, handled both ways — retrain the combined model on all current data, or
 /// retrain that language's adapter and re-merge. Training jobs are timed once each (their
-/// optimizer steps, data pipeline included); a merge takes milliseconds, so it is timed
+/// optimizer steps, data pipeline included); the two update jobs run interleaved in
+/// proportional rounds (`TrainingRun.interleave`), each timed over its own steps, so drifts of a
+/// shared machine do not favour one side of the saving. A merge takes milliseconds, so it is timed
 /// `mergeRepetitions` times and the median is its measurement. A merge runs as its own job in
 /// practice, so it is timed after the training job's BLAS threads have parked
 /// (`Calibration.parkBLASThreads`), as in the calibration.
@@ -56,23 +58,27 @@ public enum Validation {
 
             var jobs: [ValidationReport.Job] = []
             var jobSeed = setup.seed &* 1000
-            /// Trains a fresh adapter on `examples` and records the job.
-            func trainingJob(_ name: String, _ examples: [[Int32]]) throws {
-                advance(name)
-                jobSeed += 1
-                let packed = try PackedSequences(examples: examples, sequenceLength: s)
-                try tuner.restart(mode: setup.mode, seed: jobSeed)
-                let start = DispatchTime.now().uptimeNanoseconds
-                for epoch in 0..<setup.epochs {
-                    for batch in try packed.batches(size: setup.sequencesPerStep, shuffleSeed: jobSeed &+ UInt64(epoch)) {
-                        try tuner.train(batch)
-                    }
+            /// Trains fresh adapters on the given examples, interleaved (one job: step by step),
+            /// and records each job.
+            func trainingJobs(_ specs: [(name: String, tuner: FineTuner, examples: [[Int32]])]) throws {
+                var runs: [TrainingRun] = []
+                for spec in specs {
+                    advance(spec.name)
+                    jobSeed += 1
+                    runs.append(try TrainingRun(
+                        name: spec.name, tuner: spec.tuner, mode: setup.mode,
+                        packed: try PackedSequences(examples: spec.examples, sequenceLength: s), epochs: setup.epochs, seed: jobSeed))
                 }
-                let measured = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                let predicted = model.training(name: name, sequences: packed.count, epochs: setup.epochs, energy: energy)
-                jobs.append(ValidationReport.Job(
-                    name: name, kind: "training", predictedSeconds: predicted.wallSeconds, measuredSeconds: measured,
-                    units: model.steps(sequences: packed.count, epochs: setup.epochs)))
+                try TrainingRun.interleave(runs)
+                for run in runs {
+                    let predicted = model.training(name: run.name, sequences: run.packed.count, epochs: setup.epochs, energy: energy)
+                    jobs.append(ValidationReport.Job(
+                        name: run.name, kind: "training", predictedSeconds: predicted.wallSeconds, measuredSeconds: run.seconds,
+                        units: run.totalSteps))
+                }
+            }
+            func trainingJob(_ name: String, _ examples: [[Int32]]) throws {
+                try trainingJobs([(name, tuner, examples)])
             }
             let method = try MergeMethod.named(setup.mergeMethod)
             let options = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
@@ -113,9 +119,13 @@ public enum Validation {
             // Update: the first language grows.
             var current = train
             current[0] = grown
-            try trainingJob("update/retrain-all", interleaved(current))
-            try trainingJob("update/retrain-\(codes[0])", grown)
-            adapters[0] = try tuner.adapter()
+            // The two ways of handling the update run interleaved, each on its own tuner (same
+            // base weights), so the saving compares them under the same machine conditions.
+            let second = try FineTuner(
+                config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
+                adapterSeed: setup.seed + 2, optimizer: AdamW(learningRate: setup.learningRate))
+            try trainingJobs([("update/retrain-all", tuner, interleaved(current)), ("update/retrain-\(codes[0])", second, grown)])
+            adapters[0] = try second.adapter()
             _ = try mergeJob("update/re-merge", adapters)
 
             func seconds(_ name: String, predicted: Bool) -> Double {
