@@ -16,6 +16,9 @@ final class TrainingRun {
     let totalSteps: Int
     private(set) var stepsDone = 0
     private(set) var seconds = 0.0
+    /// When the job's first chunk started and its last ended (uptime, ns).
+    private(set) var firstStart: UInt64?
+    private(set) var lastEnd: UInt64 = 0
     private var epoch = 0
     private var batches: [TokenBatch] = []
     private var position = 0
@@ -35,6 +38,7 @@ final class TrainingRun {
     /// Runs steps until `target` steps are done, adding the time taken to `seconds`.
     func advance(to target: Int) throws {
         let start = DispatchTime.now().uptimeNanoseconds
+        if firstStart == nil { firstStart = start }
         while stepsDone < min(target, totalSteps) {
             if position == batches.count {
                 batches = try packed.batches(size: tuner.sequencesPerStep, shuffleSeed: seed &+ UInt64(epoch))
@@ -45,7 +49,8 @@ final class TrainingRun {
             position += 1
             stepsDone += 1
         }
-        seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        lastEnd = DispatchTime.now().uptimeNanoseconds
+        seconds += Double(lastEnd - start) / 1e9
     }
 
     /// Runs `runs` to completion in proportional rounds: in each of R = min(steps) rounds, job j

@@ -19,21 +19,25 @@ public enum Validation {
     /// Progress: (finished units, total units, what is running).
     public typealias Progress = (Int, Int, String) -> Void
 
-    /// Calibrates, runs every job, predicts each and compares.
+    /// Calibrates, runs every job, calibrates again, predicts each job with the rates interpolated
+    /// to its midpoint, and compares.
     /// - Throws: `ValidateError` for invalid sizes or a failed kernel.
     public static func run(setup: ValidationSetup, progress: Progress = { _, _, _ in }) throws -> ValidationReport {
         try setup.validate()
         let started = DispatchTime.now().uptimeNanoseconds
         let load = BackgroundLoad.sample()
         let languages = setup.languages
-        let total = languages + 7
+        let total = languages + 8
         var done = 0
         func advance(_ label: String) {
             done += 1
             progress(done, total, label)
         }
         progress(0, total, "calibrate")
+        func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+        let calibrationStart = now()
         let calibration = try Calibration.run(setup: setup)
+        let calibrationTime = (calibrationStart + now()) / 2
         advance("calibrate")
         do {
             let corpus = try SyntheticCorpus(task: setup.task)
@@ -47,8 +51,6 @@ public enum Validation {
             let tuner = try FineTuner(
                 config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
                 adapterSeed: setup.seed + 1, optimizer: AdamW(learningRate: setup.learningRate))
-            let model = SmallScaleCostModel(
-                model: setup.architecture, finetune: setup.finetune, rates: calibration.rates, sequencesPerStep: setup.sequencesPerStep)
             let energy = EnergyRates(gpuWatts: calibration.boardWatts, pue: 1, kgCO2PerKWh: 0, usdPerGPUHour: 0)
             let baseLosses = try heldOut.map { try tuner.evaluate($0) }
             // One untimed step: OpenBLAS starts its threads and the step buffers are touched once,
@@ -56,7 +58,12 @@ public enum Validation {
             let warmUp = try PackedSequences(examples: Array(train[0].prefix(64)), sequenceLength: s)
             if let batch = try warmUp.batches(size: setup.sequencesPerStep, shuffleSeed: nil).first { try tuner.train(batch) }
 
-            var jobs: [ValidationReport.Job] = []
+            /// A measured job, predicted once the closing calibration is in.
+            struct Measured {
+                var name: String, kind: String, measured: Double, units: Int, midpoint: UInt64
+                var predict: (SmallScaleCostModel) -> Double
+            }
+            var measured: [Measured] = []
             var jobSeed = setup.seed &* 1000
             /// Trains fresh adapters on the given examples, interleaved (one job: step by step),
             /// and records each job.
@@ -71,10 +78,11 @@ public enum Validation {
                 }
                 try TrainingRun.interleave(runs)
                 for run in runs {
-                    let predicted = model.training(name: run.name, sequences: run.packed.count, epochs: setup.epochs, energy: energy)
-                    jobs.append(ValidationReport.Job(
-                        name: run.name, kind: "training", predictedSeconds: predicted.wallSeconds, measuredSeconds: run.seconds,
-                        units: run.totalSteps))
+                    let sequences = run.packed.count
+                    measured.append(Measured(
+                        name: run.name, kind: "training", measured: run.seconds, units: run.totalSteps,
+                        midpoint: ((run.firstStart ?? run.lastEnd) + run.lastEnd) / 2,
+                        predict: { $0.training(name: run.name, sequences: sequences, epochs: setup.epochs, energy: energy).wallSeconds }))
                 }
             }
             func trainingJob(_ name: String, _ examples: [[Int32]]) throws {
@@ -88,16 +96,18 @@ public enum Validation {
                 var merged: LoRAAdapter?
                 var times: [Double] = []
                 Calibration.parkBLASThreads()
+                let first = now()
                 for _ in 0..<setup.mergeRepetitions {
                     let start = DispatchTime.now().uptimeNanoseconds
                     merged = try AdapterMerger.merge(adapters, options: options).adapter
                     times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 }
                 times.sort()
-                let predicted = model.merge(name: name, method: setup.mergeMethod, adapters: adapters.count, energy: energy)
-                jobs.append(ValidationReport.Job(
-                    name: name, kind: "merge", predictedSeconds: predicted.wallSeconds, measuredSeconds: times[times.count / 2],
-                    units: adapters.first?.modules.count ?? 0))
+                let count = adapters.count
+                measured.append(Measured(
+                    name: name, kind: "merge", measured: times[times.count / 2], units: adapters.first?.modules.count ?? 0,
+                    midpoint: (first + now()) / 2,
+                    predict: { $0.merge(name: name, method: setup.mergeMethod, adapters: count, energy: energy).wallSeconds }))
                 return merged!
             }
             let codes = ValidationSetup.languageCodes
@@ -128,6 +138,21 @@ public enum Validation {
             adapters[0] = try second.adapter()
             _ = try mergeJob("update/re-merge", adapters)
 
+            // The closing calibration: each job is predicted with the rates interpolated to its
+            // midpoint between the two (a shared machine drifts over minutes).
+            advance("calibrate again")
+            let closingStart = now()
+            let closing = try Calibration.run(setup: setup)
+            let closingTime = (closingStart + now()) / 2
+            let jobs = measured.map { job in
+                let span = Double(closingTime) - Double(calibrationTime)
+                let weight = span > 0 ? min(1, max(0, (Double(job.midpoint) - Double(calibrationTime)) / span)) : 0
+                let model = SmallScaleCostModel(
+                    model: setup.architecture, finetune: setup.finetune, rates: calibration.rates.blended(with: closing.rates, weight: weight),
+                    sequencesPerStep: setup.sequencesPerStep)
+                return ValidationReport.Job(
+                    name: job.name, kind: job.kind, predictedSeconds: job.predict(model), measuredSeconds: job.measured, units: job.units)
+            }
             func seconds(_ name: String, predicted: Bool) -> Double {
                 jobs.filter { $0.name == name }.reduce(0) { $0 + (predicted ? $1.predictedSeconds : $1.measuredSeconds) }
             }
@@ -144,7 +169,7 @@ public enum Validation {
             advance("done")
             return ValidationReport(
                 setup: setup.name, jobs: jobs, losses: losses, savingsPredicted: saving(predicted: true),
-                savingsMeasured: saving(predicted: false), calibration: calibration,
+                savingsMeasured: saving(predicted: false), calibration: calibration, closingCalibration: closing,
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
                 backgroundLoad: load.flatMap { start in BackgroundLoad.sample()?.otherProcessesShare(since: start) })
         } catch let error as KernelError {

@@ -35,7 +35,9 @@ public struct ValidationReport: Sendable, Equatable {
     /// Maintenance saving of retrain-one + re-merge against retrain-all, as a fraction.
     public var savingsPredicted: Double
     public var savingsMeasured: Double
+    /// The calibration before the jobs (stored as the run's machine figures) and after them.
     public var calibration: Calibration
+    public var closingCalibration: Calibration
     /// Wall time of the whole validation (calibration included), seconds.
     public var seconds: Double
     /// Share of all cores' time other processes used during the run (nil without `/proc`):

@@ -19,7 +19,7 @@ struct ValidationWorkflow {
         if let warning = BLASInfo.current().coreWarning() { Console.error("plan: \(warning)") }
         let store = try Inputs.store(databasePath)
         let started = Date()
-        let progress = Progress("validate", total: setup.languages + 7)
+        let progress = Progress("validate", total: setup.languages + 8)
         let report = try Validation.run(setup: setup) { done, _, _ in progress.update(done) }
         progress.finish()
         if let load = report.backgroundLoad, load > 0.05 {
@@ -80,7 +80,7 @@ struct ValidationWorkflow {
             })),
             ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))), ("build", .string(r.calibration.buildConfiguration)),
             ("seconds", .rounded(r.seconds, digits: 4)), ("background_load", r.backgroundLoad.map { .rounded($0, digits: 3) } ?? .null),
-            ("rates", CalibrationWorkflow.rates(r.calibration.rates)),
+            ("rates", CalibrationWorkflow.rates(r.calibration.rates)), ("rates_after", CalibrationWorkflow.rates(r.closingCalibration.rates)),
         ])
     }
 
