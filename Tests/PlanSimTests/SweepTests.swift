@@ -32,9 +32,9 @@ struct SweepTests {
 
     @Test func breakEvenFromAboveZeroToBelow() {
         func point(_ v: Double, _ gap: Double) -> Sweep.Point { Sweep.Point(value: v, strategies: [], gapUSD: gap) }
-        let (value, throughout) = Sweep.breakEven([point(1, 4), point(2, 2), point(3, -2)])
-        #expect(value == 2.5 && !throughout)
-        #expect(Sweep.breakEven([point(1, 1), point(2, 3)]).0 == nil)
+        let crossing = Sweep.breakEven([point(1, 4), point(2, 2), point(3, -2)])
+        #expect(crossing.first == 3 && crossing.interpolated == 2.5 && !crossing.throughout)
+        #expect(Sweep.breakEven([point(1, 1), point(2, 3)]).first == nil)
     }
 
     @Test func tornadoRanksBySwingAndIgnoresNeutralInputs() throws {

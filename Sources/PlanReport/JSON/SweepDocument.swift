@@ -19,7 +19,8 @@ public enum SweepDocument {
             ("field", .string(result.range.field)),
             ("from", .number(result.range.from)), ("to", .number(result.range.to)), ("step", .number(result.range.step)),
             ("baseline", .string(result.baseline.rawValue)), ("compared", .string(result.compared.rawValue)),
-            ("break_even", result.breakEven.map { .rounded($0, digits: 4) } ?? .null),
+            ("break_even", result.breakEven.map { .rounded($0, digits: 6) } ?? .null),
+            ("break_even_interpolated", result.breakEvenInterpolated.map { .rounded($0, digits: 4) } ?? .null),
             ("cheaper_throughout", .bool(result.cheaperThroughout)),
             ("points", .array(result.points.map { point in
                 .object([

@@ -111,7 +111,7 @@ public enum CapacityReport {
         for sweep in input.sweeps {
             blocks.append(.heading(level: 2, text: "Cost growth: \(sweep.range.field)"))
             let verdict = sweep.cheaperThroughout ? "`\(sweep.compared.rawValue)` is cheaper over the whole range."
-                : sweep.breakEven.map { "`\(sweep.compared.rawValue)` becomes cheaper at `\(sweep.range.field)` ≈ \(NumberFormat.plain($0))." }
+                : sweep.breakEven.map { "`\(sweep.compared.rawValue)` becomes cheaper at `\(sweep.range.field)` = \(NumberFormat.plain($0)) (first grid value)." }
                 ?? "`\(sweep.compared.rawValue)` never becomes cheaper in this range."
             blocks.append(.paragraph("\(sweep.range.field) from \(NumberFormat.plain(sweep.range.from)) to \(NumberFormat.plain(sweep.range.to)) "
                 + "in steps of \(NumberFormat.plain(sweep.range.step)). \(verdict)"))
@@ -205,7 +205,7 @@ public enum CapacityReport {
         }
         for sweep in input.sweeps {
             if let value = sweep.breakEven, !sweep.cheaperThroughout {
-                text += " Along `\(sweep.range.field)`, `\(sweep.compared.rawValue)` breaks even at ≈ \(NumberFormat.plain(value))."
+                text += " Along `\(sweep.range.field)`, `\(sweep.compared.rawValue)` becomes cheaper at \(NumberFormat.plain(value))."
             }
         }
         return text

@@ -23,7 +23,8 @@ public enum SweepTable {
             if result.cheaperThroughout {
                 verdict = "\(result.compared.rawValue) is cheaper than \(result.baseline.rawValue) over the whole range"
             } else if let value = result.breakEven {
-                verdict = "\(result.compared.rawValue) becomes cheaper than \(result.baseline.rawValue) at \(result.range.field) ≈ \(NumberFormat.plain(value))"
+                verdict = "\(result.compared.rawValue) becomes cheaper than \(result.baseline.rawValue) at \(result.range.field) = \(NumberFormat.plain(value))"
+                    + (result.breakEvenInterpolated.map { " (first grid value; the gap crosses zero at ≈ \(NumberFormat.plain($0)) by linear interpolation)" } ?? "")
             } else {
                 verdict = "\(result.compared.rawValue) never becomes cheaper than \(result.baseline.rawValue) in this range"
             }

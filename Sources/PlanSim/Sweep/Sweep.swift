@@ -62,9 +62,13 @@ public struct Sweep: Sendable {
         public var baseline: StrategyKind
         public var compared: StrategyKind
         public var points: [Point]
-        /// The value at which `compared` first becomes cheaper than the baseline (linear
-        /// interpolation between grid points), nil when it never does in the range.
+        /// The first grid value at which `compared` is cheaper than the baseline after a value
+        /// where it was not; nil when it never becomes cheaper in the range.
         public var breakEven: Double?
+        /// Where the cost gap crosses zero by linear interpolation between the two grid values
+        /// around `breakEven` (meaningful for continuous fields; step-like costs, such as an
+        /// update that falls inside or outside the horizon, cross at `breakEven`).
+        public var breakEvenInterpolated: Double?
         /// True when `compared` is already cheaper at the first value.
         public var cheaperThroughout: Bool
     }
@@ -99,18 +103,20 @@ public struct Sweep: Sendable {
             points.append(Point(value: value, strategies: rows, gapUSD: gap))
             progress?(index + 1)
         }
-        let (crossing, throughout) = Self.breakEven(points)
-        return Result(range: range, baseline: baseline, compared: compared, points: points, breakEven: crossing, cheaperThroughout: throughout)
+        let crossing = Self.breakEven(points)
+        return Result(range: range, baseline: baseline, compared: compared, points: points, breakEven: crossing.first,
+                      breakEvenInterpolated: crossing.interpolated, cheaperThroughout: crossing.throughout)
     }
 
-    /// First sign change of the gap from ≥ 0 to < 0, interpolated linearly.
-    static func breakEven(_ points: [Point]) -> (Double?, Bool) {
-        guard let first = points.first else { return (nil, false) }
-        if first.gapUSD < 0 { return (first.value, true) }
+    /// First sign change of the gap from ≥ 0 to < 0: the grid value, and the linear
+    /// interpolation between it and the previous one.
+    static func breakEven(_ points: [Point]) -> (first: Double?, interpolated: Double?, throughout: Bool) {
+        guard let first = points.first else { return (nil, nil, false) }
+        if first.gapUSD < 0 { return (first.value, first.value, true) }
         for (a, b) in zip(points, points.dropFirst()) where a.gapUSD >= 0 && b.gapUSD < 0 {
             let t = a.gapUSD / (a.gapUSD - b.gapUSD)
-            return (a.value + t * (b.value - a.value), false)
+            return (b.value, a.value + t * (b.value - a.value), false)
         }
-        return (nil, false)
+        return (nil, nil, false)
     }
 }
