@@ -60,7 +60,7 @@ public struct ValidationSetup: Sendable, Equatable {
     /// The synthetic task: `languages` languages, 16 concepts, 6 per example (15 tokens).
     public var task: MultilingualTask { MultilingualTask(languages: languages, concepts: 16, itemsPerExample: 6, seed: seed) }
 
-    /// `plan validate --quick` (about a minute and a half on two AVX-512 cores with the SkylakeX kernels).
+    /// `plan validate --quick` (about a minute on two AVX-512 cores with the SkylakeX kernels, 2–2.5 minutes with Prescott).
     public static let quick = make(name: "quick", dModel: 256, layers: 2, mlp: 704, examples: 1536, growth: 1536, epochs: 2)
     /// `plan validate`.
     public static let standard = make(name: "standard", dModel: 384, layers: 3, mlp: 1024, examples: 3072, growth: 3072, epochs: 2)
