@@ -80,8 +80,9 @@ public indirect enum JSONValue: Sendable, Equatable {
 }
 
 extension JSONValue {
-    /// A number rounded to `digits` significant digits (keeps documents readable and stable).
-    public static func rounded(_ value: Double, digits: Int = 6) -> JSONValue {
+    /// A number rounded to `digits` significant digits: drops floating-point noise in the last
+    /// places, keeps every digit a user typed (1,022,362 GPU-hours stays 1022362).
+    public static func rounded(_ value: Double, digits: Int = 10) -> JSONValue {
         guard value.isFinite, value != 0 else { return .number(value) }
         let magnitude = Int(floor(log10(abs(value))))
         let scale = pow(10, Double(digits - 1 - magnitude))
