@@ -5,7 +5,7 @@ import Testing
 
 struct GPUPoolTests {
     func job(hours: Double, gpus: Int = 1, release: Double = 0, after: [Int] = []) -> PoolJob {
-        PoolJob(gpus: gpus, hours: hours, build: 0, releaseHours: release, dependencies: after)
+        PoolJob(gpus: gpus, hours: hours, releaseHours: release, dependencies: after)
     }
 
     @Test func fifoWithoutOvertaking() {

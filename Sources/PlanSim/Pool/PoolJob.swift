@@ -6,17 +6,14 @@ public struct PoolJob: Sendable, Equatable {
     public var gpus: Int
     /// Wall-clock hours once started.
     public var hours: Double
-    /// Index of the build (0 = initial) this job belongs to.
-    public var build: Int
     /// Hours from day 0 at which the job's build is triggered.
     public var releaseHours: Double
     /// Indices (into the submitted job list) of jobs that must finish first.
     public var dependencies: [Int]
 
-    public init(gpus: Int, hours: Double, build: Int, releaseHours: Double, dependencies: [Int]) {
+    public init(gpus: Int, hours: Double, releaseHours: Double, dependencies: [Int]) {
         self.gpus = gpus
         self.hours = hours
-        self.build = build
         self.releaseHours = releaseHours
         self.dependencies = dependencies
     }

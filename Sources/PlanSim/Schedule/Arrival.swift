@@ -21,13 +21,6 @@ public struct Trigger: Sendable, Equatable {
     /// Day the build starts.
     public var day: Double
     public var arrivals: [Arrival]
-    /// Languages whose data changed, in first-arrival order.
-    public var languages: [String] {
-        var seen: [String] = []
-        for arrival in arrivals where !seen.contains(arrival.language) { seen.append(arrival.language) }
-        return seen
-    }
-
     /// Indices of the languages whose data changed, in first-arrival order.
     public var languageIndices: [Int] {
         var seen: [Int] = []

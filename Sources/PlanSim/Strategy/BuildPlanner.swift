@@ -118,7 +118,7 @@ struct BuildPlanner {
     }
 
     private mutating func add(_ job: JobCost, build: Int, day: Double, after: [Int]) -> Int {
-        jobs.append(PoolJob(gpus: job.gpus, hours: job.wallSeconds / 3600, build: build, releaseHours: day * 24, dependencies: after))
+        jobs.append(PoolJob(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: after))
         costs.append(job)
         return jobs.count - 1
     }
