@@ -1,4 +1,5 @@
 import Foundation
+import PlanReport
 
 /// stdout for results, stderr for diagnostics and progress.
 enum Console {
@@ -8,6 +9,19 @@ enum Console {
 
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Renders `scripts` into `folder` (nil: no plots) and, for table output, says what was
+    /// written and where the run was stored.
+    static func plotAndSummarise(_ scripts: [(name: String, script: String)], folder: String?, runID: Int64, storePath: String,
+                                 summary: Bool) throws {
+        var lines = ""
+        if let folder {
+            let written = try PlotWriter.write(scripts, to: URL(fileURLWithPath: folder))
+            let images = written.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")
+            lines += "plots: \(folder)/ (\(images), and .svg)\n"
+        }
+        if summary { out("\n" + lines + "stored: run \(runID) in \(storePath)\n") }
     }
 
     /// True when stderr is a terminal (progress is shown only then).

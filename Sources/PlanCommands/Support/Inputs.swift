@@ -18,15 +18,21 @@ enum Inputs {
     /// A scenario from a file, or the embedded default when `path` is nil. Returns the scenario
     /// and its YAML text.
     static func scenario(_ path: String?, profiles: [String: GPUSpec] = [:]) throws -> (Scenario, String) {
-        let loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles)
-        if let path {
-            let data = try read(path)
-            let scenario = try loader.load(data: data, file: path)
-            return (scenario, String(decoding: data, as: UTF8.self))
-        }
+        try scenario(try scenarioSource(path), profiles: profiles)
+    }
+
+    /// A scenario file's bytes (or the embedded default's) and the name diagnostics use. Read
+    /// first, so that a missing file is reported before anything (such as the database) is created.
+    static func scenarioSource(_ path: String?) throws -> (data: Data, file: String) {
+        if let path { return (try read(path), path) }
         let name = Catalog.defaultScenarioName
-        let text = try Catalog.scenarioText(name)
-        return (try loader.load(text: text, file: "\(name) (embedded)"), text)
+        return (Data(try Catalog.scenarioText(name).utf8), "\(name) (embedded)")
+    }
+
+    /// Validates a scenario source against the catalogs and `profiles`.
+    static func scenario(_ source: (data: Data, file: String), profiles: [String: GPUSpec]) throws -> (Scenario, String) {
+        let loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles)
+        return (try loader.load(data: source.data, file: source.file), String(decoding: source.data, as: UTF8.self))
     }
 
     /// `--db`, else `PLAN_DB`, else `plan-runs.sqlite` in the working directory.

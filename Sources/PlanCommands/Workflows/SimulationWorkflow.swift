@@ -15,9 +15,9 @@ struct SimulationWorkflow {
 
     func run() throws {
         let started = Date()
+        let source = try Inputs.scenarioSource(scenarioPath)
         let store = try Inputs.store(databasePath)
-        let profiles = try store.profiles().mapValues(\.gpuSpec)
-        let (scenario, yaml) = try Inputs.scenario(scenarioPath, profiles: profiles)
+        let (scenario, yaml) = try Inputs.scenario(source, profiles: try store.profiles().mapValues(\.gpuSpec))
         let result = Simulator(scenario: scenario).run(seed: seed)
         var monteCarlo: MonteCarlo.Result?
         var seconds: Double?
@@ -39,15 +39,8 @@ struct SimulationWorkflow {
         case .csv: Console.out(SimulationCSV.render(runID: id, result: result))
         case .table: Console.out(SimulationTable.render(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo))
         }
-        if let plotsFolder {
-            let written = try PlotWriter.write(GnuplotScript.all(CostCurves(result: result)), to: URL(fileURLWithPath: plotsFolder))
-            if format == .table {
-                let images = written.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")
-                Console.out("\nplots: \(plotsFolder)/ (\(images), and .svg)\nstored: run \(id) in \(store.path)\n")
-            }
-        } else if format == .table {
-            Console.out("\nstored: run \(id) in \(store.path)\n")
-        }
+        try Console.plotAndSummarise(GnuplotScript.all(CostCurves(result: result)), folder: plotsFolder,
+                                     runID: id, storePath: store.path, summary: format == .table)
     }
 
     /// The rows stored for a simulation.

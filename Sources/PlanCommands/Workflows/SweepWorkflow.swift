@@ -16,9 +16,9 @@ struct SweepWorkflow {
 
     func run() throws {
         let started = Date()
-        _ = try Inputs.read(scenarioPath)  // a missing file is reported before anything is created
+        let source = try Inputs.scenarioSource(scenarioPath)
         let store = try Inputs.store(databasePath)
-        let (scenario, yaml) = try Inputs.scenario(scenarioPath, profiles: try store.profiles().mapValues(\.gpuSpec))
+        let (scenario, yaml) = try Inputs.scenario(source, profiles: try store.profiles().mapValues(\.gpuSpec))
         for range in ranges { _ = try scenario.value(at: range.field) }  // unknown fields fail before any work
         let sweeper = Sweep(scenario: scenario, seed: seed)
         var results: [Sweep.Result] = []
@@ -49,17 +49,9 @@ struct SweepWorkflow {
         case .csv: Console.out(csv(id, results))
         case .table: Console.out(SweepTable.render(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity))
         }
-        if let plotsFolder {
-            var scripts = results.map { GnuplotScript.sweep($0, title: scenario.name) }
-            if let sensitivity { scripts.append(GnuplotScript.tornado(sensitivity, title: scenario.name)) }
-            let written = try PlotWriter.write(scripts, to: URL(fileURLWithPath: plotsFolder))
-            if format == .table {
-                let images = written.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")
-                Console.out("\nplots: \(plotsFolder)/ (\(images), and .svg)\nstored: run \(id) in \(store.path)\n")
-            }
-        } else if format == .table {
-            Console.out("\nstored: run \(id) in \(store.path)\n")
-        }
+        var scripts = results.map { GnuplotScript.sweep($0, title: scenario.name) }
+        if let sensitivity { scripts.append(GnuplotScript.tornado(sensitivity, title: scenario.name)) }
+        try Console.plotAndSummarise(scripts, folder: plotsFolder, runID: id, storePath: store.path, summary: format == .table)
     }
 
     private func csv(_ id: Int64, _ results: [Sweep.Result]) -> String {
