@@ -17,6 +17,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(name: "CMergeKernels", exclude: ["README.md"]),
         .target(
             name: "PlanCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
@@ -24,7 +25,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(name: "PlanSim", dependencies: ["PlanCore"], exclude: ["README.md"]),
-        .target(name: "PlanKernels", dependencies: ["CBLAS"], exclude: ["README.md"]),
+        .target(name: "PlanKernels", dependencies: ["CBLAS", "CMergeKernels"], exclude: ["README.md"]),
         .target(name: "PlanValidate", dependencies: ["PlanKernels", "PlanCore"], exclude: ["README.md"]),
         .target(
             name: "PlanStore",

@@ -38,8 +38,8 @@ struct Binary {
         // Files, not pipes: nothing can block on a full pipe, and both streams are kept.
         let outFile = folder.appendingPathComponent(".stdout-\(UUID().uuidString)")
         let errFile = folder.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outFile)
             try? FileManager.default.removeItem(at: errFile)

@@ -12,7 +12,7 @@ struct StorageHardeningTests {
         process.currentDirectoryURL = folder
         process.standardOutput = FileHandle.nullDevice
         if let errors {
-            FileManager.default.createFile(atPath: errors.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
             process.standardError = try FileHandle(forWritingTo: errors)
         } else {
             process.standardError = FileHandle.nullDevice

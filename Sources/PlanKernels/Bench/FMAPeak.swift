@@ -1,23 +1,65 @@
+import Dispatch
 import Foundation
+#if arch(x86_64)
+import CMergeKernels
+#endif
 
-/// An estimate of this machine's single-precision FMA peak.
+/// This machine's single-precision FMA peak: measured where a vector FMA loop exists for the CPU,
+/// estimated otherwise.
 ///
-/// Swift code in this package is compiled for baseline x86-64 and cannot issue AVX-512 FMAs, so a
-/// Swift FMA loop would measure SSE, not the hardware. The estimate is therefore
-/// cores × clock × FLOPs per cycle, where the clock is measured (a dependent chain of 4-cycle steps:
-/// 3-cycle `imul` + 1-cycle `xor`) and FLOPs per cycle come from the CPU flags:
-/// avx512f → 64 (2 FMA units × 16 floats × 2), avx2 + fma → 32, avx → 16, else 8.
+/// Measured (AVX-512 or AVX2 + FMA, x86-64): every core runs 12 independent vector FMA chains at
+/// once (the C loops in `CMergeKernels`; Swift here is compiled for baseline x86-64 and cannot
+/// issue them), best of 5. Estimated (other CPUs): cores × clock × FLOPs per cycle, where the
+/// clock is measured with a dependent chain of 4-cycle steps (3-cycle `imul` + 1-cycle `xor`) and
+/// FLOPs per cycle come from the CPU flags: avx512f → 64, avx2 + fma → 32, avx → 16, else 8.
 public struct FMAPeak: Sendable, Codable, Equatable {
-    /// Estimated peak, GFLOP/s.
+    /// Peak, GFLOP/s.
     public let gflops: Double
-    /// Measured clock, GHz.
+    /// Clock, GHz: measured by the dependent chain for an estimate; implied by the peak
+    /// (gflops / cores / FLOPs per cycle) for a measurement.
     public let gigahertz: Double
-    /// Single-precision FLOPs per cycle per core assumed from the CPU flags.
+    /// Single-precision FLOPs per cycle per core of the instruction set.
     public let flopsPerCycle: Int
     /// Cores counted.
     public let cores: Int
-    /// How the estimate was made, in words.
+    /// How the figure was obtained, in words.
     public let method: String
+
+    /// The measured peak where this CPU has a vector FMA loop, otherwise the estimate.
+    public static func current(cores: Int? = nil) -> FMAPeak {
+        measured(cores: cores) ?? estimate(cores: cores)
+    }
+
+    /// Times the widest vector FMA loop this CPU runs on `cores` threads at once; nil when there is none.
+    public static func measured(cores: Int? = nil) -> FMAPeak? {
+        #if arch(x86_64)
+        let cores = cores ?? Parallel.threads
+        let (name, flopsPerRound, loop): (String, Int, @Sendable (Int, Float) -> Float)
+        if MergeKernels.avx512Available {
+            (name, flopsPerRound, loop) = ("avx-512", 384, { mk_fma_loop_avx512($0, $1) })
+        } else if mk_avx2_fma_available() != 0 {
+            (name, flopsPerRound, loop) = ("avx2", 192, { mk_fma_loop_avx2($0, $1) })
+        } else {
+            return nil
+        }
+        let rounds = 10_000_000
+        var best = Double.infinity
+        for run in 0..<5 {
+            let seconds = Stopwatch.seconds {
+                let results = Parallel.map(cores) { loop(rounds, Float(run + $0) * 0.001) }
+                withExtendedLifetime(results) {}
+            }
+            best = min(best, seconds)
+        }
+        let gflops = Double(cores * rounds * flopsPerRound) / best / 1e9
+        let perCycle = flopsPerRound / 6  // 12 FMAs × lanes × 2 FLOP over 2 FMA ports = 1 round / 6 cycles
+        return FMAPeak(
+            gflops: gflops, gigahertz: gflops / Double(cores) / Double(perCycle), flopsPerCycle: perCycle, cores: cores,
+            method: "measured: \(cores) cores each running 12 independent \(name) FMA chains (\(rounds) rounds, best of 5)")
+        #else
+        return nil
+        #endif
+    }
 
     /// Measures the clock and builds the estimate.
     public static func estimate(cpuFlags: Set<String> = CPUFlags.current(), cores: Int? = nil) -> FMAPeak {

@@ -1,4 +1,4 @@
-/// Times `sgemm` on square matrices and compares the rate with the machine's FMA peak estimate.
+/// Times `sgemm` on square matrices and compares the rate with the machine's FMA peak, measured in the same run.
 public enum GEMMBenchmark {
     /// The outcome of one benchmark run.
     public struct Result: Sendable, Codable, Equatable {
@@ -8,7 +8,7 @@ public enum GEMMBenchmark {
         public let seconds: Double
         /// 2n³ / seconds, in GFLOP/s.
         public let gflops: Double
-        /// The peak estimate it is compared with.
+        /// The FMA peak it is compared with (measured where possible; `peak.method` says how).
         public let peak: FMAPeak
         /// gflops / peak.gflops.
         public let peakFraction: Double
@@ -31,7 +31,7 @@ public enum GEMMBenchmark {
         let seconds = try Stopwatch.best(of: repetitions) { product = try Matrix.product(a, b) }
         withExtendedLifetime(product) {}
         let gflops = 2 * Double(size) * Double(size) * Double(size) / seconds / 1e9
-        let peak = FMAPeak.estimate()
+        let peak = FMAPeak.current()
         let info = BLASInfo.current()
         return Result(
             size: size, seconds: seconds, gflops: gflops, peak: peak, peakFraction: gflops / peak.gflops,

@@ -1,5 +1,6 @@
 /// Times a merge preset on synthetic task vectors and compares it with the time to stream the
-/// inputs once, measured in the same run (`peakFraction` = stream time / merge time; 1 is ideal).
+/// inputs once, measured in the same run (`peakFraction` = stream time / merge time; 1 would mean
+/// the merge costs one read of its inputs; a two-pass top-k merge cannot pass about 0.45).
 public enum MergeBenchmark {
     /// The outcome of one benchmark run.
     public struct Result: Sendable, Codable, Equatable {
@@ -21,6 +22,11 @@ public enum MergeBenchmark {
         public let streamGBPerS: Double
         /// streamSeconds / seconds.
         public let peakFraction: Double
+        /// The merge kernels timed (`portable` or `avx512`).
+        public let kernels: String
+        /// Best time of the same merge with the portable Swift kernels, measured in the same run
+        /// (nil when the portable kernels are the ones timed).
+        public let portableSeconds: Double?
         /// `openblas_get_corename()`.
         public let blasCore: String
         /// Worker threads used by the merge kernels.
@@ -28,12 +34,15 @@ public enum MergeBenchmark {
     }
 
     /// Runs `method` (an elementwise preset: linear, ties, dare_linear, dare_ties, magnitude_prune)
-    /// on `tasks` × `elements` synthetic values, best of `repetitions`.
+    /// on `tasks` × `elements` synthetic values with `kernels`, best of `repetitions`; the read
+    /// reference always uses the fastest read this CPU has. With `comparePortable`, the portable
+    /// kernels are timed too, as a peer.
     /// - Throws: `KernelError.invalidArgument` for other methods, non-positive sizes or bad density.
     /// - Complexity: O(tasks × elements) per repetition; memory 4·(tasks + 1)·elements bytes.
     public static func run(
         method: MergeMethod, density: Double?, tasks: Int, elements: Int,
-        majoritySign: MajoritySign = .total, seed: UInt64 = 1, repetitions: Int = 3
+        majoritySign: MajoritySign = .total, seed: UInt64 = 1, repetitions: Int = 3,
+        kernels: MergeKernels = .fastest, comparePortable: Bool = true
     ) throws -> Result {
         guard method.route == .factors else {
             throw KernelError.invalidArgument(
@@ -44,20 +53,24 @@ public enum MergeBenchmark {
         }
         let options = MergeOptions(method: method, density: density, majoritySign: majoritySign, seed: seed)
         let weights = try options.validatedWeights(adapterCount: tasks).map { Float($0) }
-        let pipeline = method.pipeline(density: density ?? 1, majoritySign: majoritySign, seed: seed)
+        var pipeline = method.pipeline(density: density ?? 1, majoritySign: majoritySign, seed: seed)
         let inputs = SyntheticTasks.make(tasks: tasks, elements: elements, seed: seed)
         let streamSeconds = MemoryBandwidth.readSeconds(inputs, repetitions: repetitions + 2)
         // The output buffer is allocated once, outside the timing, as STREAM's arrays are.
         var merged = [Float](repeating: 0, count: elements)
-        let seconds = try Stopwatch.best(of: repetitions) {
-            try pipeline.merge(inputs, weights: weights, into: &merged)
+        func time(_ chosen: MergeKernels) throws -> Double {
+            pipeline.kernels = chosen
+            return try Stopwatch.best(of: repetitions) { try pipeline.merge(inputs, weights: weights, into: &merged) }
         }
+        let seconds = try time(kernels)
+        let portableSeconds = comparePortable && kernels != .portable ? try time(.portable) : nil
         withExtendedLifetime(merged) {}
         let inputBytes = Double(tasks * elements * 4)
         return Result(
             method: method.name, tasks: tasks, elements: elements, density: density, seconds: seconds,
             gbPerS: (inputBytes + Double(elements * 4)) / seconds / 1e9,
             streamSeconds: streamSeconds, streamGBPerS: inputBytes / streamSeconds / 1e9,
-            peakFraction: streamSeconds / seconds, blasCore: BLASInfo.current().coreName, threads: Parallel.threads)
+            peakFraction: streamSeconds / seconds, kernels: kernels.rawValue, portableSeconds: portableSeconds,
+            blasCore: BLASInfo.current().coreName, threads: Parallel.threads)
     }
 }

@@ -1,10 +1,11 @@
-/// Finds the magnitude threshold that keeps exactly the k largest |x| of a tensor, by selection.
+/// Finds, per task, the magnitude threshold that keeps exactly the k largest |x|, by selection.
 ///
-/// Small tensors use quickselect on a copy of the magnitudes. Large ones take a strided sample,
-/// pick bounds around the expected threshold from the sample (quickselect), then stream the
-/// tensor once in parallel chunks, counting entries above the upper bound and compacting the few
-/// between the bounds (branch-free), and finish with quickselect on those candidates. If the
-/// sample misled the bounds, it falls back to the exact path, so the result is always exact.
+/// Small tensors use quickselect on a copy of the magnitudes. Large ones take a sample spread
+/// over the tensor, pick a band around the expected threshold from it (quickselect), then stream
+/// every task once in parallel (task, chunk) pieces, counting entries above the band and
+/// collecting the 1–2 % inside it (the band scan of `MergeKernels`), and finish with a histogram
+/// and quickselect on those candidates. If the sample misled the band, that task is scanned again
+/// with a band four times wider, then by the exact path, so the result is always exact.
 /// Magnitudes that tie at the threshold are kept in index order up to `tieCutoff`.
 enum MagnitudeSelection {
     /// The result of a selection.
@@ -16,23 +17,62 @@ enum MagnitudeSelection {
     }
 
     static let sampleSize = 1 << 17
-    static let chunkSize = 1 << 16
+    static let sampleRun = 64
     static let passChunkSize = 1 << 18
 
-    /// The threshold that keeps the `k` largest magnitudes of `values`.
-    /// - Complexity: O(n) expected; one streaming pass for large n (two when magnitudes tie).
-    static func threshold(_ values: BufferScope<Float>, keep k: Int) -> Threshold {
-        let n = values.count
-        if k <= 0 { return Threshold(value: .infinity, tieCutoff: 0) }
-        if k >= n { return Threshold(value: 0, tieCutoff: .max) }
-        if n >= 8 * sampleSize, let result = sampledThreshold(values, keep: k) { return result }
-        let (value, above, equal) = exactThreshold(values, keep: k)
-        guard equal > k - above else { return Threshold(value: value, tieCutoff: .max) }
-        return Threshold(value: value, tieCutoff: tieCutoff(values, threshold: value, tiesToKeep: k - above))
+    /// The threshold that keeps the `k` largest magnitudes of each of `tasks` (all one length).
+    /// - Complexity: O(n) expected per task; one streaming pass for large n (two when the sample
+    ///   misled the first band).
+    static func thresholds(_ tasks: [BufferScope<Float>], keep k: Int, kernels: MergeKernels = .fastest) -> [Threshold] {
+        guard let n = tasks.first?.count else { return [] }
+        if k <= 0 { return Array(repeating: Threshold(value: .infinity, tieCutoff: 0), count: tasks.count) }
+        if k >= n { return Array(repeating: Threshold(value: 0, tieCutoff: .max), count: tasks.count) }
+        guard n >= 8 * sampleSize else { return Parallel.map(tasks.count) { exact(tasks[$0], keep: k) } }
+        var results = [Threshold?](repeating: nil, count: tasks.count)
+        var pending = Array(tasks.indices)
+        // A band from the sample, then (for the rare task whose threshold fell outside it) a band
+        // four times wider, then the exact path.
+        for widening in [1.0, 4.0] where !pending.isEmpty {
+            let found = bandThresholds(pending.map { tasks[$0] }, keep: k, widening: widening, kernels: kernels)
+            for (task, threshold) in zip(pending, found) { results[task] = threshold }
+            pending = pending.filter { results[$0] == nil }
+        }
+        let missed = pending
+        let exactThresholds = Parallel.map(missed.count) { Self.exact(tasks[missed[$0]], keep: k) }
+        for (task, threshold) in zip(missed, exactThresholds) { results[task] = threshold }
+        return results.map { $0! }
     }
 
-    /// (k-th largest magnitude, count strictly above it, count equal to it) by quickselect on a copy.
-    static func exactThreshold(_ values: BufferScope<Float>, keep k: Int) -> (Float, Int, Int) {
+    /// The threshold of one task; as `thresholds`.
+    static func threshold(_ values: BufferScope<Float>, keep k: Int, kernels: MergeKernels = .fastest) -> Threshold {
+        thresholds([values], keep: k, kernels: kernels)[0]
+    }
+
+    /// Sample bounds per task, one parallel band scan over every (task, chunk) piece, then the
+    /// selection among the candidates; nil for a task whose threshold is outside its band.
+    static func bandThresholds(
+        _ tasks: [BufferScope<Float>], keep k: Int, widening: Double, kernels: MergeKernels
+    ) -> [Threshold?] {
+        let n = tasks[0].count
+        let bands = Parallel.map(tasks.count) { sampleBand(tasks[$0], keep: k, widening: widening) }
+        let chunks = Parallel.chunkCount(n, chunkSize: passChunkSize)
+        // One piece per chunk, scanning that region of every task in turn.
+        let pieces = Parallel.map(chunks) { chunk in
+            let lower = chunk * passChunkSize, count = min(passChunkSize, n - lower)
+            return tasks.indices.map { task in
+                let band = bands[task]
+                return kernels.scanBand(
+                    tasks[task].slice(from: lower, count: count), low: band.low, high: band.high,
+                    expected: Int(Double(count) * band.expectedFraction * 1.5) + 64)
+            }
+        }
+        return Parallel.map(tasks.count) { task in
+            finish(pieces.map { $0[task] }[...], of: tasks[task], keep: k, low: bands[task].low, high: bands[task].high)
+        }
+    }
+
+    /// Quickselect on a copy of all magnitudes, then a scan for the tie cutoff if needed.
+    static func exact(_ values: BufferScope<Float>, keep k: Int) -> Threshold {
         let n = values.count
         var magnitudes = [Float](repeating: 0, count: n)
         for index in 0..<n { magnitudes[index] = abs(values[index]) }
@@ -42,102 +82,76 @@ enum MagnitudeSelection {
             above += magnitude > value ? 1 : 0
             equal += magnitude == value ? 1 : 0
         }
-        return (value, above, equal)
-    }
-
-    /// The threshold from a sample and one pass; nil when the sample's bounds missed it. Entries
-    /// tying at the threshold all lie between the bounds, so the candidates (kept with their
-    /// indices, in index order) also give the tie cutoff without another pass.
-    static func sampledThreshold(_ values: BufferScope<Float>, keep k: Int) -> Threshold? {
-        let n = values.count, m = sampleSize
-        var sample = [Float](repeating: 0, count: m)
-        for index in 0..<m { sample[index] = abs(values[index * (n / m)]) }
-        let keptFraction = Double(k) / Double(n)
-        let expectedRank = Double(m) * (1 - keptFraction)
-        let margin = Int(5 * (Double(m) * keptFraction * (1 - keptFraction)).squareRoot()) + 64
-        let lowRank = Int(expectedRank) - margin, highRank = Int(expectedRank) + margin
-        let low: Float = lowRank <= 0 ? 0 : QuickSelect.select(&sample, rank: lowRank)
-        let high: Float = highRank >= m ? .infinity : QuickSelect.select(&sample, rank: highRank)
-        let expectedFraction = min(1, Double(2 * margin + 1) / Double(m))
-        // Magnitudes are compared as the integer bit patterns of non-negative floats (monotonic),
-        // with arithmetic instead of branches: Float comparisons here compile to unpredictable
-        // branches, which made this pass 5–10× slower than memory.
-        let lowBits = Int32(bitPattern: low.bitPattern), highBits = Int32(bitPattern: min(high, .greatestFiniteMagnitude).bitPattern)
-        let parts = Parallel.mapChunks(count: n, chunkSize: passChunkSize) { _, range in
-            var above = 0
-            var candidates: [Float] = [], positions: [Int] = []
-            let capacity = Int(Double(range.count) * expectedFraction * 1.5) + 16
-            candidates.reserveCapacity(capacity)
-            positions.reserveCapacity(capacity)
-            var block = [Float](repeating: 0, count: 1024)
-            var blockPositions = [Int](repeating: 0, count: 1024)
-            BufferScope.mutating(&block) { block in
-                BufferScope.mutating(&blockPositions) { blockPositions in
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let end = min(start + 1024, range.upperBound)
-                        // Two loops over the block (it stays in L1): a branch-free count that
-                        // vectorises, then the compaction of the few candidates between the
-                        // bounds (about 1-2% of entries) behind a branch that is almost never
-                        // taken, so it predicts well, instead of a store per entry.
-                        var blockAbove: Int32 = 0
-                        for index in start..<end {
-                            let bits = Int32(bitPattern: values[index].bitPattern & 0x7FFF_FFFF)
-                            blockAbove &-= (highBits &- bits) >> 31
-                        }
-                        var found = 0
-                        let width = UInt32(bitPattern: highBits &- lowBits)
-                        for index in start..<end {
-                            let bits = values[index].bitPattern & 0x7FFF_FFFF
-                            if bits &- UInt32(bitPattern: lowBits) <= width {
-                                block[found] = Float(bitPattern: bits)
-                                blockPositions[found] = index
-                                found &+= 1
-                            }
-                        }
-                        above += Int(blockAbove)
-                        for index in 0..<found {
-                            candidates.append(block[index])
-                            positions.append(blockPositions[index])
-                        }
-                        start = end
-                    }
-                }
-            }
-            return (above, candidates, positions)
-        }
-        let aboveHigh = parts.reduce(0) { $0 + $1.0 }
-        let candidates = parts.flatMap(\.1)
-        let needed = k - aboveHigh
-        guard needed >= 1, needed <= candidates.count else { return nil }
-        var scratch = candidates
-        let value = QuickSelect.select(&scratch, rank: candidates.count - needed)
-        var above = aboveHigh, equal = 0
-        for magnitude in candidates {
-            above += magnitude > value ? 1 : 0
-            equal += magnitude == value ? 1 : 0
-        }
         guard equal > k - above else { return Threshold(value: value, tieCutoff: .max) }
-        // Keep the first (k − above) ties in index order: the cutoff is just past the last kept one.
         var remaining = k - above
         guard remaining > 0 else { return Threshold(value: value, tieCutoff: 0) }
-        for part in parts {
-            for (magnitude, position) in zip(part.1, part.2) where magnitude == value {
-                remaining -= 1
-                if remaining == 0 { return Threshold(value: value, tieCutoff: position + 1) }
-            }
+        for index in 0..<n where abs(values[index]) == value {
+            remaining -= 1
+            if remaining == 0 { return Threshold(value: value, tieCutoff: index + 1) }
         }
         return Threshold(value: value, tieCutoff: .max)
     }
 
-    /// The index below which entries tying at `threshold` are kept so exactly `tiesToKeep` are.
-    static func tieCutoff(_ values: BufferScope<Float>, threshold: Float, tiesToKeep: Int) -> Int {
-        guard tiesToKeep > 0 else { return 0 }
-        var remaining = tiesToKeep
-        for index in 0..<values.count where abs(values[index]) == threshold {
-            remaining -= 1
-            if remaining == 0 { return index + 1 }
+    /// Magnitude bit patterns that bracket the k-th largest with high probability: sample ranks
+    /// ±(5 standard deviations + 64) · `widening` around the expected rank. The sample is
+    /// `sampleSize` entries in runs of `sampleRun` consecutive ones (one cache line each) spread
+    /// evenly over the tensor, so it costs 1/16 of the cache misses of single entries.
+    static func sampleBand(
+        _ values: BufferScope<Float>, keep k: Int, widening: Double
+    ) -> (low: UInt32, high: UInt32, expectedFraction: Double) {
+        let n = values.count, m = sampleSize
+        let runs = m / sampleRun, spacing = n / runs
+        let sample = [UInt32](unsafeUninitializedCapacity: m) { buffer, initialized in
+            for run in 0..<runs {
+                let source = values.slice(from: run * spacing, count: sampleRun)
+                for offset in 0..<sampleRun { buffer[run * sampleRun + offset] = source[offset].bitPattern & 0x7FFF_FFFF }
+            }
+            initialized = m
         }
-        return .max
+        let keptFraction = Double(k) / Double(n)
+        let expectedRank = Double(m) * keptFraction
+        let margin = Int(widening * (5 * (Double(m) * keptFraction * (1 - keptFraction)).squareRoot() + 64))
+        // Descending ranks: the band runs from the (expected + margin)-th largest sample value up
+        // to the (expected − margin)-th.
+        let upperRank = Int(expectedRank) - margin, lowerRank = Int(expectedRank) + margin
+        let bounds = BitPatternSelect.select(
+            descendingRanks: [min(m, max(1, lowerRank)), min(m, max(1, upperRank))], in: [sample], low: 0, high: 0x7FFF_FFFF, maxBins: 1 << 16)
+        let low: UInt32 = lowerRank >= m ? 0 : bounds[0].value
+        let high: UInt32 = upperRank < 1 ? 0x7F7F_FFFF : bounds[1].value
+        return (low, max(low, high), min(1, Double(2 * margin + 1) / Double(m)))
+    }
+
+    /// The threshold from the band scans of one task, or nil when the band missed it.
+    ///
+    /// Entries tying at the threshold all lie inside the band and each chunk's candidates are in
+    /// index order, so counting ties chunk by chunk finds the chunk of the last kept tie; only
+    /// that chunk is read again to find its index.
+    static func finish(
+        _ scans: ArraySlice<MergeKernels.BandScan>, of values: BufferScope<Float>, keep k: Int, low: UInt32, high: UInt32
+    ) -> Threshold? {
+        let aboveHigh = scans.reduce(0) { $0 + $1.above }
+        let total = scans.reduce(0) { $0 + $1.candidates.count }
+        let needed = k - aboveHigh
+        guard needed >= 1, needed <= total else { return nil }
+        let selected = BitPatternSelect.select(descendingRanks: [needed], in: scans.map(\.candidates), low: low, high: high)[0]
+        let valueBits = selected.value, above = aboveHigh + selected.greater
+        let value = Float(bitPattern: valueBits)
+        guard selected.equal > k - above else { return Threshold(value: value, tieCutoff: .max) }
+        // Keep the first (k − above) ties in index order: the cutoff is just past the last kept one.
+        var remaining = k - above
+        guard remaining > 0 else { return Threshold(value: value, tieCutoff: 0) }
+        for (chunk, scan) in zip(0..., scans) {
+            let ties = scan.candidates.reduce(0) { $0 + ($1 == valueBits ? 1 : 0) }
+            guard ties >= remaining else {
+                remaining -= ties
+                continue
+            }
+            let lower = chunk * passChunkSize
+            for index in lower..<min(values.count, lower + passChunkSize) where values[index].bitPattern & 0x7FFF_FFFF == valueBits {
+                remaining -= 1
+                if remaining == 0 { return Threshold(value: value, tieCutoff: index + 1) }
+            }
+        }
+        return Threshold(value: value, tieCutoff: .max)
     }
 }

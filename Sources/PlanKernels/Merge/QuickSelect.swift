@@ -4,12 +4,12 @@ enum QuickSelect {
     /// `values` is reordered. Three-way partitioning keeps runs of equal values (e.g. zeros) linear.
     /// - Precondition: `0 <= rank < values.count`.
     /// - Complexity: O(n) expected.
-    static func select(_ values: inout [Float], rank: Int) -> Float {
+    static func select<Value: Comparable>(_ values: inout [Value], rank: Int) -> Value {
         BufferScope.mutating(&values) { a in select(a, rank: rank) }
     }
 
     /// As `select(_:rank:)`, on borrowed storage.
-    static func select(_ a: BufferScope<Float>, rank: Int) -> Float {
+    static func select<Value: Comparable>(_ a: BufferScope<Value>, rank: Int) -> Value {
         var low = 0, high = a.count - 1
         while low < high {
             let middle = low + (high - low) / 2

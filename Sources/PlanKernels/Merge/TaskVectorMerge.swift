@@ -17,16 +17,21 @@ public struct TaskVectorMerge: Sendable {
     public var consensus: MajoritySign?
     /// Seed for DARE's random masks.
     public var seed: UInt64
+    /// The implementation of the hot loops (identical results either way).
+    public var kernels: MergeKernels
 
     /// A pipeline configuration.
-    public init(sparsification: Sparsification, consensus: MajoritySign?, seed: UInt64 = 0) {
+    public init(sparsification: Sparsification, consensus: MajoritySign?, seed: UInt64 = 0, kernels: MergeKernels = .fastest) {
         self.sparsification = sparsification
         self.consensus = consensus
         self.seed = seed
+        self.kernels = kernels
     }
 
     static let chunkSize = 1 << 16
     static let blockSize = 16384
+    /// Outputs of at least this many elements (32 MiB) are written with non-temporal stores.
+    static let streamingThreshold = 1 << 23
 
     /// What the fused pass does with one task.
     enum Keep {
@@ -57,45 +62,37 @@ public struct TaskVectorMerge: Sendable {
         guard weights.count == tasks.count else {
             throw KernelError.invalidArgument("\(weights.count) weights for \(tasks.count) task vectors; give one weight per task")
         }
-        let inputs = tasks
-        var keeps: [Keep] = []
-        switch sparsification {
-        case .none:
-            keeps = Array(repeating: .all, count: tasks.count)
-        case .magnitude(let density):
-            try Self.check(density: density, allowZero: true)
-            if density >= 1 {
-                keeps = Array(repeating: .all, count: tasks.count)
-                break
-            }
-            let k = Int((density * Double(count)).rounded(.down))
-            for t in inputs.indices {
-                let selection = BufferScope.reading(inputs[t]) { MagnitudeSelection.threshold($0, keep: k) }
-                if k <= 0 {
-                    keeps.append(.nothing)
-                } else {
-                    keeps.append(.magnitude(threshold: selection.value, tieCutoff: selection.tieCutoff))
-                }
-            }
-        case .dare(let density):
-            try Self.check(density: density, allowZero: false)
-            if density >= 1 {
-                keeps = Array(repeating: .all, count: tasks.count)
-            } else {
-                let limit = Int32(min(Double(Int32.max), (density * 2_147_483_648).rounded(.down)))
-                keeps = Array(repeating: .bernoulli(limit: limit, scale: Float(1 / density)), count: tasks.count)
-            }
-        }
+        let keeps = try plans(tasks, count: count)
         if output.count != count { output = [Float](repeating: 0, count: count) }
-        let (seed, consensus, plans) = (self.seed, self.consensus, keeps)
-        BufferScope.readingAll(inputs) { sources in
+        let (seed, consensus, kernels) = (self.seed, self.consensus, self.kernels)
+        BufferScope.readingAll(tasks) { sources in
             BufferScope.mutating(&output) { out in
                 _ = Parallel.mapChunks(count: count, chunkSize: Self.chunkSize) { chunk, range in
                     Self.mergeChunk(
-                        range, chunk: chunk, sources: sources, keeps: plans, weights: weights,
-                        consensus: consensus, seed: seed, stream: stream, out: out)
+                        range, chunk: chunk, sources: sources, keeps: keeps, weights: weights,
+                        consensus: consensus, seed: seed, stream: stream, kernels: kernels, out: out)
                 }
             }
+        }
+    }
+
+    /// What the fused pass does with each task: thresholds from top-k selection, or DARE's draw.
+    func plans(_ tasks: [[Float]], count: Int) throws -> [Keep] {
+        switch sparsification {
+        case .none:
+            return Array(repeating: .all, count: tasks.count)
+        case .magnitude(let density):
+            try Self.check(density: density, allowZero: true)
+            if density >= 1 { return Array(repeating: .all, count: tasks.count) }
+            let k = Int((density * Double(count)).rounded(.down))
+            if k <= 0 { return Array(repeating: .nothing, count: tasks.count) }
+            let thresholds = BufferScope.readingAll(tasks) { MagnitudeSelection.thresholds($0, keep: k, kernels: kernels) }
+            return thresholds.map { .magnitude(threshold: $0.value, tieCutoff: $0.tieCutoff) }
+        case .dare(let density):
+            try Self.check(density: density, allowZero: false)
+            if density >= 1 { return Array(repeating: .all, count: tasks.count) }
+            let limit = Int32(min(Double(Int32.max), (density * 2_147_483_648).rounded(.down)))
+            return Array(repeating: .bernoulli(limit: limit, scale: Float(1 / density)), count: tasks.count)
         }
     }
 
@@ -106,98 +103,74 @@ public struct TaskVectorMerge: Sendable {
         }
     }
 
-    /// The fused pass over one chunk, block by block: sparsify every task into scratch while
-    /// electing signs, then the weighted disjoint (or linear) sum.
+    /// The fused pass over one chunk, block by block. Tasks whose rule is a plain magnitude cut
+    /// are read in place; DARE draws (and the one block holding a tie cutoff) are sparsified into
+    /// scratch first. The block kernel then elects signs and forms the disjoint (or linear) sum.
     static func mergeChunk(
         _ range: Range<Int>, chunk: Int, sources: [BufferScope<Float>], keeps: [Keep], weights: [Float],
-        consensus: MajoritySign?, seed: UInt64, stream: UInt64, out: BufferScope<Float>
+        consensus: MajoritySign?, seed: UInt64, stream: UInt64, kernels: MergeKernels, out: BufferScope<Float>
     ) {
         let taskCount = sources.count
+        // Outputs far beyond the caches bypass them (the merged tensor is written, not re-read).
+        let streaming = out.count >= streamingThreshold
         var generators = (0..<taskCount).map {
             Xoshiro256StarStar(seed: SplitMix64.derive(seed, stream, UInt64($0), UInt64(chunk)))
         }
-        var scratch = [Float](repeating: 0, count: (taskCount + 3) * blockSize)
+        // Scratch only for the tasks that are not a plain cut somewhere in this chunk, plus the
+        // portable kernel's workspace; every slot is written before it is read, so none is zeroed.
+        var slots = [Int](repeating: -1, count: taskCount), slotCount = 0
+        for t in 0..<taskCount where keeps[t].cut(blockStart: range.lowerBound, count: range.count) == nil {
+            slots[t] = slotCount
+            slotCount += 1
+        }
+        var scratch = [Float](unsafeUninitializedCapacity: (slotCount + 3) * blockSize) { _, initialized in
+            initialized = (slotCount + 3) * blockSize
+        }
+        var cuts = [Int32](repeating: -1, count: taskCount)
+        var blockSources: [BufferScope<Float>] = []
+        blockSources.reserveCapacity(taskCount)
         BufferScope.mutating(&scratch) { scratch in
-            let elect = scratch.slice(from: taskCount * blockSize, count: blockSize)
-            let sum = scratch.slice(from: (taskCount + 1) * blockSize, count: blockSize)
-            let agreeing = scratch.slice(from: (taskCount + 2) * blockSize, count: blockSize)
+            let workspace = scratch.slice(from: 0, count: 3 * blockSize)
             var start = range.lowerBound
             while start < range.upperBound {
                 let length = min(blockSize, range.upperBound - start)
-                for j in 0..<length { elect[j] = 0 }
+                blockSources.removeAll(keepingCapacity: true)
                 for t in 0..<taskCount {
-                    let kept = scratch.slice(from: t * blockSize, count: blockSize)
-                    sparsify(sources[t], from: start, count: length, keeps[t], &generators[t], into: kept)
-                    if consensus == .frequency {
-                        for j in 0..<length {
-                            let v = kept[j]
-                            elect[j] += v > 0 ? 1 : (v < 0 ? -1 : 0)
-                        }
-                    } else if consensus == .total {
-                        for j in 0..<length { elect[j] += kept[j] }
+                    let source = sources[t].slice(from: start, count: length)
+                    if let cut = keeps[t].cut(blockStart: start, count: length) {
+                        cuts[t] = cut
+                        blockSources.append(source)
+                    } else {
+                        let kept = scratch.slice(from: (3 + slots[t]) * blockSize, count: length)
+                        sparsify(source, from: start, keeps[t], &generators[t], into: kept)
+                        cuts[t] = -1
+                        blockSources.append(kept)
                     }
                 }
-                let target = out.slice(from: start, count: length)
-                if consensus == nil {
-                    for j in 0..<length { target[j] = 0 }
-                    for t in 0..<taskCount {
-                        let kept = scratch.slice(from: t * blockSize, count: blockSize), w = weights[t]
-                        for j in 0..<length { target[j] += w * kept[j] }
-                    }
-                } else {
-                    for j in 0..<length {
-                        sum[j] = 0
-                        agreeing[j] = 0
-                    }
-                    for t in 0..<taskCount {
-                        let kept = scratch.slice(from: t * blockSize, count: blockSize), w = weights[t]
-                        for j in 0..<length {
-                            // Branch-free: agrees when v ≠ 0 and v's sign bit equals the elected
-                            // sign's (elect is never -0: sums start at +0).
-                            let v = kept[j], bits = v.bitPattern
-                            let sameSign = 1 &- ((bits ^ elect[j].bitPattern) >> 31)
-                            let nonzero = ((bits << 1) | (0 &- (bits << 1))) >> 31
-                            let agrees = Float(sameSign & nonzero)
-                            sum[j] += agrees * (w * v)
-                            agreeing[j] += agrees
-                        }
-                    }
-                    for j in 0..<length { target[j] = sum[j] / max(1, agreeing[j]) }
-                }
+                kernels.mergeBlock(
+                    sources: blockSources, cuts: cuts, weights: weights, consensus: consensus, streaming: streaming,
+                    out: out.slice(from: start, count: length), workspace: workspace)
                 start += length
             }
         }
     }
 
+    /// Sparsifies a block whose rule is not a plain cut: DARE's random keep-and-rescale, or the
+    /// block that holds a magnitude tie cutoff (index-dependent).
     @inline(__always)
     static func sparsify(
-        _ source: BufferScope<Float>, from start: Int, count length: Int, _ keep: Keep,
+        _ source: BufferScope<Float>, from start: Int, _ keep: Keep,
         _ generator: inout Xoshiro256StarStar, into kept: BufferScope<Float>
     ) {
-        let source = source.slice(from: start, count: length)
+        let length = source.count
         switch keep {
-        case .all:
-            for j in 0..<length { kept[j] = source[j] }
-        case .nothing:
-            for j in 0..<length { kept[j] = 0 }
+        case .all, .nothing:
+            let cut = keep.cut(blockStart: start, count: length) ?? -1
+            for j in 0..<length { kept[j] = MergeKernels.kept(source[j], cut: cut) }
         case .magnitude(let threshold, let tieCutoff):
-            if tieCutoff <= start || tieCutoff >= start + length {
-                // The whole block is on one side of the tie cutoff: a single vectorisable rule.
-                // Branch-free on bit patterns (non-negative floats order as integers):
-                // keep |x| > cut, where cut = threshold, or just below it when ties are kept.
-                let thresholdBits = Int32(bitPattern: threshold.bitPattern)
-                let cut = tieCutoff >= start + length ? thresholdBits &- 1 : thresholdBits
-                for j in 0..<length {
-                    let bits = source[j].bitPattern
-                    let magnitude = Int32(bitPattern: bits & 0x7FFF_FFFF)
-                    let mask = UInt32(bitPattern: (cut &- magnitude) >> 31)
-                    kept[j] = Float(bitPattern: bits & mask)
-                }
-            } else {
-                for j in 0..<length {
-                    let v = source[j], m = abs(v)
-                    kept[j] = (m > threshold || (m == threshold && start + j < tieCutoff)) ? v : 0
-                }
+            for j in 0..<length {
+                let v = source[j], m = abs(v)
+                kept[j] = (m > threshold || (m == threshold && start + j < tieCutoff)) ? v : 0
             }
         case .bernoulli(let limit, let scale):
             // One 64-bit draw gives two 31-bit uniforms; keep when draw < limit, branch-free.
@@ -213,6 +186,25 @@ public struct TaskVectorMerge: Sendable {
                 let draw = Int32(truncatingIfNeeded: generator.next() >> 33)
                 kept[j] = Float(bitPattern: (source[j] * scale).bitPattern & UInt32(bitPattern: (draw &- limit) >> 31))
             }
+        }
+    }
+}
+
+extension TaskVectorMerge.Keep {
+    /// The magnitude cut that implements this rule on the block `blockStart ..< blockStart + count`
+    /// (keep |x| bits > cut), or nil when the rule is not a cut there (DARE, or a tie cutoff
+    /// inside the block). Non-negative floats order as their bit patterns, so a cut just below
+    /// the threshold's pattern keeps the ties.
+    func cut(blockStart: Int, count: Int) -> Int32? {
+        switch self {
+        case .all: return -1
+        case .nothing: return .max
+        case .bernoulli: return nil
+        case .magnitude(let threshold, let tieCutoff):
+            let thresholdBits = Int32(bitPattern: threshold.bitPattern)
+            if tieCutoff >= blockStart + count { return thresholdBits &- 1 }
+            if tieCutoff <= blockStart { return thresholdBits }
+            return nil
         }
     }
 }

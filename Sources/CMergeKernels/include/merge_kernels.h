@@ -1,0 +1,58 @@
+// AVX-512 kernels for the two hot passes of magnitude / TIES / DARE merges, the read loop that is
+// their bandwidth reference, and the FMA loops that measure the machine's peak.
+//
+// Swift cannot compile one function for a wider instruction set than the rest of the binary, so
+// these two loops are written in C with per-function target attributes and chosen at run time
+// (mk_avx512_available). PlanKernels keeps a portable Swift implementation of both; tests check
+// that the two agree bit for bit. Everything here is x86-64 only.
+#ifndef MERGE_KERNELS_H
+#define MERGE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__x86_64__)
+
+/// 1 when this CPU runs AVX-512 F/VL/BW/DQ code, else 0.
+int mk_avx512_available(void);
+
+/// Magnitude scan of values[0..<count], comparing |x| as the integer bit patterns of non-negative
+/// floats. Adds the number of entries with |x| > high to *above, writes the |x| bit patterns of
+/// entries with low <= |x| <= high to candidates, in index order, and returns how many it wrote.
+/// It stops early, before overflowing the buffer (capacity entries, at least 16), and sets
+/// *scanned to the number of values it went through.
+size_t mk_scan_band_avx512(const float *values, size_t count, uint32_t low, uint32_t high,
+                           size_t *above, uint32_t *candidates, size_t capacity, size_t *scanned);
+
+/// Consensus codes for mk_merge_avx512.
+enum { MK_CONSENSUS_NONE = 0, MK_CONSENSUS_TOTAL = 1, MK_CONSENSUS_FREQUENCY = 2 };
+
+/// Merges count elements of task_count task vectors into out.
+/// Task t keeps x = sources[t][j] when the bit pattern of |x| is greater than cuts[t] (signed:
+/// -1 keeps every entry, INT32_MAX none); other entries count as +0.
+/// MK_CONSENSUS_NONE: out = sum_t weights[t] * kept_t.
+/// Otherwise the elected sign is that of sum_t kept_t (TOTAL) or sum_t sign(kept_t) (FREQUENCY),
+/// +0 counting as positive, and out = sum over agreeing tasks (kept != 0, same sign bit) of
+/// weights[t] * kept_t, divided by max(1, number agreeing). Sums run in task order, without
+/// fused multiply-adds, so results equal the portable Swift kernel's bit for bit.
+/// streaming != 0 writes out with non-temporal stores (for outputs much larger than the caches:
+/// saves reading every output line before writing it).
+void mk_merge_avx512(size_t count, size_t task_count, const float *const *sources,
+                     const int32_t *cuts, const float *weights, int consensus, int streaming,
+                     float *out);
+
+/// The sum of the bit patterns of values[0..<count] (wrapping): a read of the buffer at full
+/// speed, for the bandwidth reference of the merge benchmark.
+uint32_t mk_read_checksum_avx512(const float *values, size_t count);
+
+/// 1 when this CPU runs AVX2 and FMA code, else 0.
+int mk_avx2_fma_available(void);
+
+/// Runs `iterations` rounds of 12 independent fused multiply-adds on full vectors (AVX-512: 16
+/// floats, so 384 FLOP per round; AVX2: 8 floats, 192 FLOP) and returns a value that depends on
+/// all of them. Timed on every core at once, it measures the machine's FMA peak.
+float mk_fma_loop_avx512(size_t iterations, float seed);
+float mk_fma_loop_avx2(size_t iterations, float seed);
+
+#endif
+#endif

@@ -1,0 +1,164 @@
+import Testing
+@testable import PlanKernels
+
+/// Values that stress the kernels: ±0, subnormals, huge and tiny magnitudes, exact ties, and
+/// runs of equal magnitudes with both signs.
+func awkwardValues(_ count: Int, seed: UInt64) -> [Float] {
+    var generator = Xoshiro256StarStar(seed: seed)
+    let specials: [Float] = [0, -0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e-30, -1e30, 0.5, -0.5, 3, -3]
+    return (0..<count).map { _ in
+        let draw = generator.next()
+        if draw % 5 == 0 { return specials[Int(draw >> 8) % specials.count] }
+        return generator.nextUnitFloat() * 2 - 1
+    }
+}
+
+@Suite("portable and AVX-512 merge kernels")
+struct MergeKernelsTests {
+    /// The implementations this CPU can run besides the portable reference.
+    static var vectorKernels: [MergeKernels] { MergeKernels.allCases.filter { $0 != .portable && $0.isAvailable } }
+
+    static let consensusModes: [MajoritySign?] = [nil, .total, .frequency]
+
+    @Test("the block merge gives the same bits on every implementation", arguments: consensusModes)
+    func mergeBlockIdentical(_ consensus: MajoritySign?) throws {
+        // 3 tasks of odd length (a partial last group), cuts that keep all, none, and some.
+        let n = 16 * 37 + 5
+        let tasks = (0..<4).map { awkwardValues(n, seed: UInt64(10 + $0)) }
+        let cuts: [Int32] = [-1, Int32(bitPattern: Float(0.5).bitPattern), .max, Int32(bitPattern: Float(0.25).bitPattern) - 1]
+        let weights: [Float] = [0.7, -1.3, 2, 0.25]
+        let reference = run(.portable, tasks, cuts: cuts, weights: weights, consensus: consensus, streaming: false)
+        for kernels in Self.vectorKernels {
+            for streaming in [false, true] {
+                let result = run(kernels, tasks, cuts: cuts, weights: weights, consensus: consensus, streaming: streaming)
+                #expect(result.map(\.bitPattern) == reference.map(\.bitPattern), "\(kernels), streaming \(streaming)")
+            }
+        }
+    }
+
+    @Test("the block merge keeps by cut, elects signs and averages the agreeing values")
+    func mergeBlockSemantics() {
+        let tasks: [[Float]] = [[1, -2, 0.5, 0], [-3, -1, 0.25, 0], [2, 4, -1, 0]]
+        let cut = Int32(bitPattern: Float(0.3).bitPattern)
+        for kernels in MergeKernels.allCases where kernels.isAvailable {
+            // Kept: [1,-2,0.5,0], [-3,-1,0,0], [2,4,-1,0]; totals 0 (→ +), 1, -0.5, 0.
+            let ties = run(kernels, tasks, cuts: [cut, cut, cut], weights: [1, 1, 1], consensus: .total, streaming: false)
+            #expect(ties == [1.5, 4, -1, 0], "\(kernels)")
+            let linear = run(kernels, tasks, cuts: [-1, .max, -1], weights: [1, 5, 0.5], consensus: nil, streaming: false)
+            #expect(linear == [2, 0, 0, 0], "\(kernels)")
+        }
+    }
+
+    @Test("the band scan counts and collects the same entries on every implementation")
+    func scanBandIdentical() {
+        let values = awkwardValues(100_003, seed: 7)
+        for (low, high) in [(Float(0.2), Float(0.3)), (0, 0), (0.5, 0.5), (0, .greatestFiniteMagnitude)] {
+            let (lowBits, highBits) = (low.bitPattern, high.bitPattern)
+            let reference = BufferScope.reading(values) { MergeKernels.portable.scanBand($0, low: lowBits, high: highBits, expected: 10) }
+            let magnitudes = values.map { $0.bitPattern & 0x7FFF_FFFF }
+            #expect(reference.above == magnitudes.filter { $0 > highBits }.count)
+            #expect(reference.candidates == magnitudes.filter { $0 >= lowBits && $0 <= highBits })
+            for kernels in Self.vectorKernels {
+                // A tiny first buffer exercises the kernel's early stop and the continuation.
+                let scan = BufferScope.reading(values) { kernels.scanBand($0, low: lowBits, high: highBits, expected: 10) }
+                #expect(scan.above == reference.above && scan.candidates == reference.candidates, "\(kernels) \(low)…\(high)")
+            }
+        }
+    }
+
+    @Test("histogram selection equals sorting, with duplicates and several parts")
+    func bitPatternSelect() {
+        var generator = Xoshiro256StarStar(seed: 11)
+        let parts = (0..<3).map { _ in (0..<5000).map { _ in Float(generator.next() % 700).bitPattern } }
+        let sorted = parts.flatMap { $0 }.sorted(by: >)
+        for (low, high, bins) in [(UInt32(0), UInt32(0x7FFF_FFFF), 4096), (sorted.last!, sorted.first!, 1 << 16), (sorted.last!, sorted.first!, 7)] {
+            for ranks in [[1], [15_000], [1, 15_000], [7_321, 4], [2_500, 2_500]] {
+                let selections = BitPatternSelect.select(descendingRanks: ranks, in: parts, low: low, high: high, maxBins: bins)
+                for (rank, selection) in zip(ranks, selections) {
+                    let value = sorted[rank - 1]
+                    #expect(selection.value == value)
+                    #expect(selection.greater == sorted.filter { $0 > value }.count)
+                    #expect(selection.equal == sorted.filter { $0 == value }.count)
+                }
+            }
+        }
+    }
+
+    @Test("sampled top-k keeps exactly k with many ties (bf16-like values), the earliest ties first")
+    func sampledTiesKeepEarliest() throws {
+        // 2^21 values with 3 significant bits: every magnitude repeats about 2^18 times.
+        let n = 1 << 21
+        var generator = Xoshiro256StarStar(seed: 5)
+        let task = (0..<n).map { _ in Float(Int(generator.next() % 15) - 7) / 8 }
+        for kernels in MergeKernels.allCases where kernels.isAvailable {
+            for density in [0.3, 0.5, 0.77] {
+                let k = Int(density * Double(n))
+                let threshold = BufferScope.reading(task) { MagnitudeSelection.threshold($0, keep: k, kernels: kernels) }
+                #expect(threshold == BufferScope.reading(task) { MagnitudeSelection.exact($0, keep: k) }, "\(kernels) \(density)")
+                let merged = try TaskVectorMerge(sparsification: .magnitude(density: density), consensus: nil, kernels: kernels)
+                    .merge([task], weights: [1])
+                #expect(merged.filter { $0 != 0 }.count == k)
+            }
+        }
+    }
+
+    @Test("a sample that misses the threshold falls back and stays exact")
+    func misleadingSample() {
+        // The sample reads runs of 64 entries at a fixed spacing; make exactly those entries tiny
+        // so the sampled band sits far below the true threshold.
+        let n = 1 << 21
+        let runs = MagnitudeSelection.sampleSize / MagnitudeSelection.sampleRun, spacing = n / runs
+        var task = randomValues(n, seed: 9).map { $0 + ($0 < 0 ? -1 : 1) }
+        for run in 0..<runs {
+            for offset in 0..<MagnitudeSelection.sampleRun { task[run * spacing + offset] = 1e-6 * Float(offset + 1) }
+        }
+        let k = n / 3
+        for kernels in MergeKernels.allCases where kernels.isAvailable {
+            let threshold = BufferScope.reading(task) { MagnitudeSelection.threshold($0, keep: k, kernels: kernels) }
+            #expect(threshold == BufferScope.reading(task) { MagnitudeSelection.exact($0, keep: k) }, "\(kernels)")
+        }
+    }
+
+    @Test("whole merges agree bit for bit across implementations", arguments: [MergeMethod.ties, .magnitudePrune, .dareTies, .dareLinear, .linear])
+    func pipelinesIdentical(_ method: MergeMethod) throws {
+        let n = 1 << 21 + 333
+        let tasks = (0..<3).map { randomValues(n, seed: UInt64(40 + $0)) }
+        let weights: [Float] = [1, 0.5, -0.75]
+        func merge(_ kernels: MergeKernels) throws -> [Float] {
+            var pipeline = method.pipeline(density: 0.4, majoritySign: .total, seed: 3)
+            pipeline.kernels = kernels
+            return try pipeline.merge(tasks, weights: weights, stream: 2)
+        }
+        let reference = try merge(.portable)
+        for kernels in Self.vectorKernels {
+            #expect(try merge(kernels).map(\.bitPattern) == reference.map(\.bitPattern), "\(kernels)")
+        }
+    }
+
+    @Test("kernel names: auto picks the fastest, unknown names are refused")
+    func names() throws {
+        #expect(try MergeKernels.named("auto") == .fastest)
+        #expect(try MergeKernels.named("portable") == .portable)
+        #expect(throws: KernelError.self) { try MergeKernels.named("sse9") }
+        if !MergeKernels.avx512Available { #expect(throws: KernelError.self) { try MergeKernels.named("avx512") } }
+    }
+
+    func run(
+        _ kernels: MergeKernels, _ tasks: [[Float]], cuts: [Int32], weights: [Float], consensus: MajoritySign?, streaming: Bool
+    ) -> [Float] {
+        let n = tasks[0].count
+        // One element of offset makes the output misaligned, so the streaming path's head runs.
+        var out = [Float](repeating: .nan, count: n + 1)
+        var workspace = [Float](repeating: 0, count: 3 * n)
+        BufferScope.readingAll(tasks) { sources in
+            BufferScope.mutating(&out) { out in
+                BufferScope.mutating(&workspace) { workspace in
+                    kernels.mergeBlock(
+                        sources: sources, cuts: cuts, weights: weights, consensus: consensus, streaming: streaming,
+                        out: out.slice(from: 1, count: n), workspace: workspace)
+                }
+            }
+        }
+        return Array(out.dropFirst())
+    }
+}
