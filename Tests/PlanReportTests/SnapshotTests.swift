@@ -47,6 +47,41 @@ struct SnapshotTests {
         }
     }
 
+    @Test func sweepTornadoAndMonteCarloScripts() throws {
+        let (scenario, result) = try defaultResult()
+        let sweep = try Sweep(scenario: scenario, seed: 42).run(.init(field: "schedule.horizon_days", from: 10, to: 60, step: 10))
+        let tornado = try Tornado(scenario: scenario, seed: 42).run()
+        let monteCarlo = MonteCarlo(scenario: scenario, trials: 40, seed: 42).run()
+        let scripts = [
+            GnuplotScript.sweep(sweep, title: scenario.name), GnuplotScript.tornado(tornado, title: scenario.name),
+            GnuplotScript.monteCarloBands(
+                monteCarlo, strategies: result.strategies.map(\.kind.rawValue), figure: "cost_usd", label: "total cost (USD)",
+                title: scenario.name),
+        ]
+        for (name, script) in scripts {
+            #expect(script.contains("noenhanced"))
+            try check(script, name + ".gp")
+        }
+    }
+
+    @Test func validationScripts() throws {
+        let points = [
+            ValidationPlots.Point(name: "combined training", predictedSeconds: 35.7, measuredSeconds: 26.4),
+            ValidationPlots.Point(name: "adapter \"de\"", predictedSeconds: 4.2, measuredSeconds: 4.5),
+            ValidationPlots.Point(name: "ties merge", predictedSeconds: 0.031, measuredSeconds: 0.027),
+        ]
+        let losses = [
+            ValidationPlots.LossRow(language: "en", losses: [0.74, 2.31, 3.07]),
+            ValidationPlots.LossRow(language: "de", losses: [1.73, 2.39, 3.45]),
+        ]
+        let scripts = ValidationPlots.all(points: points, losses: losses, models: ["combined", "adapter", "ties"], setup: "quick")
+        #expect(scripts.map(\.name) == ["validation_parity", "validation_losses"])
+        for (name, script) in scripts {
+            #expect(script.contains("noenhanced"))
+            try check(script, name + ".gp")
+        }
+    }
+
     @Test func gnuplotRendersPNGAndSVGWhenInstalled() throws {
         guard Gnuplot.executable() != nil else { return }  // CI installs gnuplot-nox; a dev box may not
         let (_, result) = try defaultResult()
