@@ -35,6 +35,7 @@ struct MergeCommandTests {
             ["merge", "--method", "ties", "--density", "0.5", Self.adapter("en"), Self.adapter("fr"), "--output", "merged"], in: folder)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("merged 2 adapters with ties in ") && output.stdout.contains(" s: 14 modules, rank 8"))
+        #expect(output.stdout.contains("\(MergeKernels.fastest) merge kernels"))
         let merged = try LoRAAdapter.load(folder.appendingPathComponent("merged"))
         let expected = try LoRAAdapter.load(Self.adapters.appendingPathComponent("../expected/ties_pair_en_fr").standardizedFileURL)
         #expect(merged.config.rank == 8 && merged.config.alpha == 8)
@@ -161,11 +162,15 @@ struct MergeCommandTests {
              "--repetitions", "1", "--format", "json"], in: folder)
         #expect(merge.status == 0, "\(merge.stderr)")
         let mergeJSON = try #require(try JSONSerialization.jsonObject(with: Data(merge.stdout.utf8)) as? [String: Any])
-        for key in ["seconds", "gb_per_s", "peak_fraction", "blas_core", "threads"] { #expect(mergeJSON[key] != nil, "\(key)") }
+        for key in ["seconds", "gb_per_s", "peak_fraction", "stream_multiple", "kernels", "portable_seconds", "blas_core", "threads"] {
+            #expect(mergeJSON[key] != nil, "\(key)")
+        }
+        #expect(mergeJSON["kernels"] as? String == MergeKernels.fastest.rawValue)
+        #expect(try Binary.run(["bench", "merge", "--kernels", "sse9"], in: folder).status == 64)
         let gemm = try Binary.run(["bench", "gemm", "--size", "64", "--repetitions", "1", "--format", "json"], in: folder)
         #expect(gemm.status == 0, "\(gemm.stderr)")
         let gemmJSON = try #require(try JSONSerialization.jsonObject(with: Data(gemm.stdout.utf8)) as? [String: Any])
-        for key in ["seconds", "gflops", "peak_fraction", "blas_core", "threads"] { #expect(gemmJSON[key] != nil, "\(key)") }
+        for key in ["seconds", "gflops", "peak_fraction", "peak_method", "blas_core", "threads"] { #expect(gemmJSON[key] != nil, "\(key)") }
         #expect(try Binary.run(["bench", "merge", "--method", "cat"], in: folder).status == 64)
     }
 }

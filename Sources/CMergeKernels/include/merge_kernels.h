@@ -45,6 +45,14 @@ void mk_merge_avx512(size_t count, size_t task_count, const float *const *source
 /// speed, for the bandwidth reference of the merge benchmark.
 uint32_t mk_read_checksum_avx512(const float *values, size_t count);
 
+/// DARE's random keep-and-rescale of source[0..<count] into kept: 8 xoshiro256** generators run
+/// side by side (state: s0 of lanes 0-7, then s1, s2, s3; advanced in place). Each step gives 16
+/// draws, element 2l the low and 2l + 1 the high 32 bits of lane l, shifted right by one; an
+/// element is kept (times scale) when its draw is below limit, else +0. A partial last group still
+/// takes a full step. Equal bit for bit to the portable Swift `DareLanes`.
+void mk_dare_keep_avx512(const float *source, size_t count, uint64_t *state, int32_t limit,
+                         float scale, float *kept);
+
 /// 1 when this CPU runs AVX2 and FMA code, else 0.
 int mk_avx2_fma_available(void);
 

@@ -90,6 +90,7 @@ enum MergeRun {
             ("seconds", .rounded(outcome.seconds)),
             ("blas_core", .string(outcome.blas.coreName)),
             ("threads", .number(Double(outcome.blas.threads))),
+            ("merge_kernels", .string(outcome.kernels.rawValue)),
         ])
     }
 
@@ -100,7 +101,7 @@ enum MergeRun {
         let details = details(outcome, options: options, adapters: adapters, output: output)
         let machine = JSONValue.object([
             ("blas_core", .string(outcome.blas.coreName)), ("threads", .number(Double(outcome.blas.threads))),
-            ("blas_config", .string(outcome.blas.config)),
+            ("blas_config", .string(outcome.blas.config)), ("merge_kernels", .string(outcome.kernels.rawValue)),
         ])
         let run = NewRun(
             kind: "merge", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current, seed: options.seed,
@@ -118,6 +119,7 @@ enum MergeRun {
     static func summary(_ outcome: MergeOutcome, options: MergeOptions, adapterCount: Int, output: String, runID: Int64) -> String {
         "merged \(adapterCount) adapters with \(options.method.name) in \(String(format: "%.3f", outcome.seconds)) s: "
             + "\(outcome.adapter.modules.count) modules, rank \(outcome.rank), \(outcome.inputElements) → \(outcome.outputElements) elements; "
-            + "wrote \(output) (run \(runID), openblas \(outcome.blas.coreName), \(outcome.blas.threads) threads)\n"
+            + "wrote \(output) (run \(runID), openblas \(outcome.blas.coreName), \(outcome.blas.threads) threads, "
+            + "\(outcome.kernels) merge kernels)\n"
     }
 }

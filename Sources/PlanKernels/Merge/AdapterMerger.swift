@@ -58,7 +58,7 @@ public enum AdapterMerger {
             adapter: merged, rank: outputRank,
             inputElements: adapters.reduce(0) { $0 + $1.modules.reduce(0) { $0 + $1.a.storage.count + $1.b.storage.count } },
             outputElements: modules.reduce(0) { $0 + $1.a.storage.count + $1.b.storage.count },
-            seconds: seconds, blas: BLASInfo.current())
+            seconds: seconds, blas: BLASInfo.current(), kernels: pipeline.kernels)
     }
 
     /// One module's inputs: the adapters that have it, with their weights and scalings.

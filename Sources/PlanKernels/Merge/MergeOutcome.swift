@@ -12,4 +12,6 @@ public struct MergeOutcome: Sendable {
     public let seconds: Double
     /// The BLAS that ran it.
     public let blas: BLASInfo
+    /// The merge kernels that ran the elementwise passes.
+    public let kernels: MergeKernels
 }

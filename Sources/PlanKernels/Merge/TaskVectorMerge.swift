@@ -8,8 +8,9 @@
 /// prunes nothing. Without consensus the result is Σ_t w_t x_t.
 ///
 /// Tasks are flat arrays of equal length in any layout shared by all tasks. The work is one fused
-/// pass over contiguous memory in chunks spread over the cores; DARE draws from a xoshiro256**
-/// stream per (seed, stream, task, chunk), so results do not depend on the thread count.
+/// pass over contiguous memory in chunks spread over the cores; DARE draws from 8 side-by-side
+/// xoshiro256** streams (`DareLanes`) per (seed, stream, task, chunk), so results do not depend
+/// on the thread count.
 public struct TaskVectorMerge: Sendable {
     /// How task vectors are thinned.
     public var sparsification: Sparsification
@@ -113,9 +114,7 @@ public struct TaskVectorMerge: Sendable {
         let taskCount = sources.count
         // Outputs far beyond the caches bypass them (the merged tensor is written, not re-read).
         let streaming = out.count >= streamingThreshold
-        var generators = (0..<taskCount).map {
-            Xoshiro256StarStar(seed: SplitMix64.derive(seed, stream, UInt64($0), UInt64(chunk)))
-        }
+        var generators = (0..<taskCount).map { DareLanes(seed: SplitMix64.derive(seed, stream, UInt64($0), UInt64(chunk))) }
         // Scratch only for the tasks that are not a plain cut somewhere in this chunk, plus the
         // portable kernel's workspace; every slot is written before it is read, so none is zeroed.
         var slots = [Int](repeating: -1, count: taskCount), slotCount = 0
@@ -142,7 +141,7 @@ public struct TaskVectorMerge: Sendable {
                         blockSources.append(source)
                     } else {
                         let kept = scratch.slice(from: (3 + slots[t]) * blockSize, count: length)
-                        sparsify(source, from: start, keeps[t], &generators[t], into: kept)
+                        sparsify(source, from: start, keeps[t], &generators[t], kernels: kernels, into: kept)
                         cuts[t] = -1
                         blockSources.append(kept)
                     }
@@ -157,10 +156,9 @@ public struct TaskVectorMerge: Sendable {
 
     /// Sparsifies a block whose rule is not a plain cut: DARE's random keep-and-rescale, or the
     /// block that holds a magnitude tie cutoff (index-dependent).
-    @inline(__always)
     static func sparsify(
-        _ source: BufferScope<Float>, from start: Int, _ keep: Keep,
-        _ generator: inout Xoshiro256StarStar, into kept: BufferScope<Float>
+        _ source: BufferScope<Float>, from start: Int, _ keep: Keep, _ generators: inout DareLanes, kernels: MergeKernels,
+        into kept: BufferScope<Float>
     ) {
         let length = source.count
         switch keep {
@@ -173,19 +171,7 @@ public struct TaskVectorMerge: Sendable {
                 kept[j] = (m > threshold || (m == threshold && start + j < tieCutoff)) ? v : 0
             }
         case .bernoulli(let limit, let scale):
-            // One 64-bit draw gives two 31-bit uniforms; keep when draw < limit, branch-free.
-            var j = 0
-            while j + 1 < length {
-                let draw = generator.next()
-                let first = Int32(truncatingIfNeeded: draw >> 33), second = Int32(truncatingIfNeeded: (draw >> 1) & 0x7FFF_FFFF)
-                kept[j] = Float(bitPattern: (source[j] * scale).bitPattern & UInt32(bitPattern: (first &- limit) >> 31))
-                kept[j + 1] = Float(bitPattern: (source[j + 1] * scale).bitPattern & UInt32(bitPattern: (second &- limit) >> 31))
-                j += 2
-            }
-            if j < length {
-                let draw = Int32(truncatingIfNeeded: generator.next() >> 33)
-                kept[j] = Float(bitPattern: (source[j] * scale).bitPattern & UInt32(bitPattern: (draw &- limit) >> 31))
-            }
+            generators.keep(source, limit: limit, scale: scale, into: kept, kernels: kernels)
         }
     }
 }

@@ -1,7 +1,8 @@
 /// xoshiro256** (Blackman, Vigna 2018): a fast seeded value-type generator for DARE masks and
 /// synthetic data. Never use `SystemRandomNumberGenerator` in kernels: results must be reproducible.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
-    private var s0, s1, s2, s3: UInt64
+    /// The state words (readable so vector kernels can run several generators side by side).
+    private(set) var s0, s1, s2, s3: UInt64
 
     /// A generator whose sequence is fully determined by `seed` (state expanded by SplitMix64).
     public init(seed: UInt64) {
@@ -10,6 +11,11 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         s1 = mixer.next()
         s2 = mixer.next()
         s3 = mixer.next()
+    }
+
+    /// A generator continuing from saved state words.
+    init(state s0: UInt64, _ s1: UInt64, _ s2: UInt64, _ s3: UInt64) {
+        (self.s0, self.s1, self.s2, self.s3) = (s0, s1, s2, s3)
     }
 
     /// The next 64 random bits.

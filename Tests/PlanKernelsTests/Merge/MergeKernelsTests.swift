@@ -66,6 +66,34 @@ struct MergeKernelsTests {
         }
     }
 
+    @Test("DARE lanes draw the same masks on every implementation, across calls, with ragged lengths")
+    func dareLanesIdentical() {
+        let source = awkwardValues(5_000, seed: 21)
+        let limit = Int32(0.3 * 2_147_483_648.0), scale = Float(1 / 0.3)
+        func draw(_ kernels: MergeKernels) -> [Float] {
+            var lanes = DareLanes(seed: 77)
+            var kept = [Float](repeating: .nan, count: source.count)
+            BufferScope.reading(source) { source in
+                BufferScope.mutating(&kept) { kept in
+                    var start = 0
+                    for length in [1, 15, 16, 17, 1000, 3951] {
+                        lanes.keep(source.slice(from: start, count: length), limit: limit, scale: scale,
+                                   into: kept.slice(from: start, count: length), kernels: kernels)
+                        start += length
+                    }
+                }
+            }
+            return kept
+        }
+        let reference = draw(.portable)
+        let keptFraction = Double(reference.filter { $0 != 0 }.count) / Double(source.filter { $0 != 0 }.count)
+        #expect(abs(keptFraction - 0.3) < 0.05)
+        #expect(zip(reference, source).allSatisfy { $0.0 == 0 || $0.0 == $0.1 * scale })
+        for kernels in Self.vectorKernels {
+            #expect(draw(kernels).map(\.bitPattern) == reference.map(\.bitPattern), "\(kernels)")
+        }
+    }
+
     @Test("histogram selection equals sorting, with duplicates and several parts")
     func bitPatternSelect() {
         var generator = Xoshiro256StarStar(seed: 11)
