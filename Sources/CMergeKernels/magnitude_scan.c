@@ -40,3 +40,19 @@ MK_AVX512 size_t mk_scan_band_avx512(const float *values, size_t count, uint32_t
     return found;
 }
 #endif
+
+#if defined(__x86_64__)
+MK_AVX512 size_t mk_collect_range_avx512(const uint32_t *values, size_t count, uint32_t low, uint32_t high,
+                                         uint32_t *out) {
+    const __m512i low_v = _mm512_set1_epi32((int)low), width_v = _mm512_set1_epi32((int)(high - low));
+    size_t found = 0, i = 0;
+    for (; i < count; i += 16) {
+        __mmask16 lanes = count - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (count - i)) - 1);
+        __m512i bits = _mm512_maskz_loadu_epi32(lanes, values + i);
+        __mmask16 inside = _mm512_mask_cmple_epu32_mask(lanes, _mm512_sub_epi32(bits, low_v), width_v);
+        _mm512_storeu_si512(out + found, _mm512_maskz_compress_epi32(inside, bits));
+        found += (size_t)_mm_popcnt_u32(inside);
+    }
+    return found;
+}
+#endif

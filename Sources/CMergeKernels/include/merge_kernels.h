@@ -24,6 +24,11 @@ int mk_avx512_available(void);
 size_t mk_scan_band_avx512(const float *values, size_t count, uint32_t low, uint32_t high,
                            size_t *above, uint32_t *candidates, size_t capacity, size_t *scanned);
 
+/// Copies the values of values[0..<count] with low <= v <= high to out, in order, and returns
+/// how many; out needs room for that many plus 16.
+size_t mk_collect_range_avx512(const uint32_t *values, size_t count, uint32_t low, uint32_t high,
+                               uint32_t *out);
+
 /// Consensus codes for mk_merge_avx512.
 enum { MK_CONSENSUS_NONE = 0, MK_CONSENSUS_TOTAL = 1, MK_CONSENSUS_FREQUENCY = 2 };
 

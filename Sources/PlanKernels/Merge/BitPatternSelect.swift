@@ -1,8 +1,8 @@
 /// Order statistics of non-negative `Float` bit patterns (which order like the floats), found with
 /// a histogram instead of a full quickselect.
 ///
-/// One pass counts the values into at most `maxBins` equal-width bins of [low, high]; a second
-/// copies out the bins holding the wanted ranks, and quickselect finishes there. Quickselect over
+/// One pass counts the values into at most `maxBins` equal-width bins of [low, high]; another
+/// copies out each bin holding a wanted rank, and quickselect finishes there. Quickselect over
 /// all values branches unpredictably on every comparison; this costs two predictable passes.
 enum BitPatternSelect {
     /// A selected value, with how many values are strictly greater and how many equal it.
@@ -14,9 +14,11 @@ enum BitPatternSelect {
 
     /// The values of descending ranks `ranks` (1 = the largest) among all values of `parts`.
     /// - Precondition: one or two ranks, each in 1 ... total count; every value in `low ... high`.
+    ///   `kernels` runs the copy-out (identical results either way).
     /// - Complexity: O(n + maxBins + sizes of the selected bins).
     static func select(
-        descendingRanks ranks: [Int], in parts: [[UInt32]], low: UInt32, high: UInt32, maxBins: Int = 4096
+        descendingRanks ranks: [Int], in parts: [[UInt32]], low: UInt32, high: UInt32, maxBins: Int = 4096,
+        kernels: MergeKernels = .fastest
     ) -> [Selection] {
         let span = UInt64(high - low) + 1
         var shift: UInt32 = 0
@@ -36,21 +38,14 @@ enum BitPatternSelect {
             }
             return (bin, greater)
         }
-        // One pass copies out the (at most two) bins that hold the ranks.
-        let binA = located[0].bin, binB = located[located.count - 1].bin
-        var membersA: [UInt32] = [], membersB: [UInt32] = []
-        membersA.reserveCapacity(Int(histogram[binA]))
-        if binB != binA { membersB.reserveCapacity(Int(histogram[binB])) }
-        for part in parts {
-            for bits in part {
-                let bin = Int((bits &- low) >> shift)
-                if bin == binA {
-                    membersA.append(bits)
-                } else if bin == binB {
-                    membersB.append(bits)
-                }
-            }
+        // Copy out the bins that hold the ranks.
+        func members(of bin: Int) -> [UInt32] {
+            let first = low &+ UInt32(bin) << shift
+            let last = bin == histogram.count - 1 ? high : first &+ ((1 << shift) - 1)
+            return kernels.collect(parts, low: first, high: last, expected: Int(histogram[bin]))
         }
+        let binA = located[0].bin, binB = located[located.count - 1].bin
+        let membersA = members(of: binA), membersB = binB == binA ? membersA : members(of: binB)
         return zip(ranks, located).map { rank, location in
             var values = location.bin == binA ? membersA : membersB
             let value = QuickSelect.select(&values, rank: values.count - (rank - location.greater))

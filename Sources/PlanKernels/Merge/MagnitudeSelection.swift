@@ -54,7 +54,7 @@ enum MagnitudeSelection {
         _ tasks: [BufferScope<Float>], keep k: Int, widening: Double, kernels: MergeKernels
     ) -> [Threshold?] {
         let n = tasks[0].count
-        let bands = Parallel.map(tasks.count) { sampleBand(tasks[$0], keep: k, widening: widening) }
+        let bands = Parallel.map(tasks.count) { sampleBand(tasks[$0], keep: k, widening: widening, kernels: kernels) }
         let chunks = Parallel.chunkCount(n, chunkSize: passChunkSize)
         // One piece per chunk, scanning that region of every task in turn.
         let pieces = Parallel.map(chunks) { chunk in
@@ -67,7 +67,9 @@ enum MagnitudeSelection {
             }
         }
         return Parallel.map(tasks.count) { task in
-            finish(pieces.map { $0[task] }[...], of: tasks[task], keep: k, low: bands[task].low, high: bands[task].high)
+            finish(
+                pieces.map { $0[task] }[...], of: tasks[task], keep: k, low: bands[task].low, high: bands[task].high,
+                kernels: kernels)
         }
     }
 
@@ -97,7 +99,7 @@ enum MagnitudeSelection {
     /// `sampleSize` entries in runs of `sampleRun` consecutive ones (one cache line each) spread
     /// evenly over the tensor, so it costs 1/16 of the cache misses of single entries.
     static func sampleBand(
-        _ values: BufferScope<Float>, keep k: Int, widening: Double
+        _ values: BufferScope<Float>, keep k: Int, widening: Double, kernels: MergeKernels
     ) -> (low: UInt32, high: UInt32, expectedFraction: Double) {
         let n = values.count, m = sampleSize
         let runs = m / sampleRun, spacing = n / runs
@@ -115,7 +117,8 @@ enum MagnitudeSelection {
         // to the (expected − margin)-th.
         let upperRank = Int(expectedRank) - margin, lowerRank = Int(expectedRank) + margin
         let bounds = BitPatternSelect.select(
-            descendingRanks: [min(m, max(1, lowerRank)), min(m, max(1, upperRank))], in: [sample], low: 0, high: 0x7FFF_FFFF, maxBins: 1 << 16)
+            descendingRanks: [min(m, max(1, lowerRank)), min(m, max(1, upperRank))], in: [sample], low: 0, high: 0x7FFF_FFFF, maxBins: 1 << 16,
+            kernels: kernels)
         let low: UInt32 = lowerRank >= m ? 0 : bounds[0].value
         let high: UInt32 = upperRank < 1 ? 0x7F7F_FFFF : bounds[1].value
         return (low, max(low, high), min(1, Double(2 * margin + 1) / Double(m)))
@@ -127,13 +130,15 @@ enum MagnitudeSelection {
     /// index order, so counting ties chunk by chunk finds the chunk of the last kept tie; only
     /// that chunk is read again to find its index.
     static func finish(
-        _ scans: ArraySlice<MergeKernels.BandScan>, of values: BufferScope<Float>, keep k: Int, low: UInt32, high: UInt32
+        _ scans: ArraySlice<MergeKernels.BandScan>, of values: BufferScope<Float>, keep k: Int, low: UInt32, high: UInt32,
+        kernels: MergeKernels
     ) -> Threshold? {
         let aboveHigh = scans.reduce(0) { $0 + $1.above }
         let total = scans.reduce(0) { $0 + $1.candidates.count }
         let needed = k - aboveHigh
         guard needed >= 1, needed <= total else { return nil }
-        let selected = BitPatternSelect.select(descendingRanks: [needed], in: scans.map(\.candidates), low: low, high: high)[0]
+        let selected = BitPatternSelect.select(
+            descendingRanks: [needed], in: scans.map(\.candidates), low: low, high: high, kernels: kernels)[0]
         let valueBits = selected.value, above = aboveHigh + selected.greater
         let value = Float(bitPattern: valueBits)
         guard selected.equal > k - above else { return Threshold(value: value, tieCutoff: .max) }

@@ -25,6 +25,19 @@ extension MergeKernels {
         return scan
     }
 
+    static func collectAVX512(_ parts: [[UInt32]], low: UInt32, high: UInt32, expected: Int) -> [UInt32] {
+        // `expected` is exact (a histogram count), so the kernel cannot overflow the 16 of slack.
+        [UInt32](unsafeUninitializedCapacity: expected + 16) { buffer, initialized in
+            var found = 0
+            for part in parts where !part.isEmpty {
+                found += part.withUnsafeBufferPointer { values in
+                    mk_collect_range_avx512(values.baseAddress, values.count, low, high, buffer.baseAddress! + found)
+                }
+            }
+            initialized = found
+        }
+    }
+
     static func mergeBlockAVX512(
         sources: [BufferScope<Float>], cuts: [Int32], weights: [Float], consensus: MajoritySign?, streaming: Bool,
         out: BufferScope<Float>

@@ -81,6 +81,21 @@ public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertibl
         Self.mergeBlockPortable(sources: sources, cuts: cuts, weights: weights, consensus: consensus, out: out, workspace: workspace)
     }
 
+    /// The values of `parts` inside `low ... high`, in order; `expected` is their count.
+    /// - Complexity: O(n), one read.
+    func collect(_ parts: [[UInt32]], low: UInt32, high: UInt32, expected: Int) -> [UInt32] {
+        #if arch(x86_64)
+        if self == .avx512, Self.avx512Available { return Self.collectAVX512(parts, low: low, high: high, expected: expected) }
+        #endif
+        var members: [UInt32] = []
+        members.reserveCapacity(expected)
+        let width = high &- low
+        for part in parts {
+            for bits in part where bits &- low <= width { members.append(bits) }
+        }
+        return members
+    }
+
     /// The wrapping sum of the bit patterns of `values`: a read of the buffer at full speed, the
     /// bandwidth reference of `plan bench merge`.
     /// - Complexity: O(n), one read.

@@ -94,14 +94,17 @@ struct MergeKernelsTests {
         }
     }
 
-    @Test("histogram selection equals sorting, with duplicates and several parts")
-    func bitPatternSelect() {
+    @Test("histogram selection equals sorting, with duplicates and several parts", arguments: MergeKernels.allCases)
+    func bitPatternSelect(_ kernels: MergeKernels) {
+        guard kernels.isAvailable else { return }
         var generator = Xoshiro256StarStar(seed: 11)
         let parts = (0..<3).map { _ in (0..<5000).map { _ in Float(generator.next() % 700).bitPattern } }
         let sorted = parts.flatMap { $0 }.sorted(by: >)
-        for (low, high, bins) in [(UInt32(0), UInt32(0x7FFF_FFFF), 4096), (sorted.last!, sorted.first!, 1 << 16), (sorted.last!, sorted.first!, 7)] {
+        let settings = [(UInt32(0), UInt32(0x7FFF_FFFF), 4096), (sorted.last!, sorted.first!, 1 << 16), (sorted.last!, sorted.first!, 7)]
+        for (low, high, bins) in settings {
             for ranks in [[1], [15_000], [1, 15_000], [7_321, 4], [2_500, 2_500]] {
-                let selections = BitPatternSelect.select(descendingRanks: ranks, in: parts, low: low, high: high, maxBins: bins)
+                let selections = BitPatternSelect.select(
+                    descendingRanks: ranks, in: parts, low: low, high: high, maxBins: bins, kernels: kernels)
                 for (rank, selection) in zip(ranks, selections) {
                     let value = sorted[rank - 1]
                     #expect(selection.value == value)
