@@ -2,7 +2,7 @@ import Foundation
 
 /// A run to store: its identity, inputs and results, written in one transaction.
 public struct NewRun: Sendable {
-    /// `simulate`, `sweep`, `merge`, `calibrate`, `validate`.
+    /// `simulate`, `sweep`, `merge`, `bench`, `calibrate`, `validate`.
     public var kind: String
     public var startedAt: Date
     public var finishedAt: Date

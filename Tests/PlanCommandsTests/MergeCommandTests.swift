@@ -172,5 +172,11 @@ struct MergeCommandTests {
         let gemmJSON = try #require(try JSONSerialization.jsonObject(with: Data(gemm.stdout.utf8)) as? [String: Any])
         for key in ["seconds", "gflops", "peak_fraction", "peak_method", "blas_core", "threads"] { #expect(gemmJSON[key] != nil, "\(key)") }
         #expect(try Binary.run(["bench", "merge", "--method", "cat"], in: folder).status == 64)
+        // Both benchmarks are stored as runs, and their JSON names the run.
+        #expect(mergeJSON["run_id"] as? Int == 1 && gemmJSON["run_id"] as? Int == 2)
+        let runs = try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).list(kind: "bench")
+        #expect(runs.count == 2)
+        let unwritable = try Binary.run(["bench", "gemm", "--size", "64", "--db", "/nonexistent/dir/runs.sqlite"], in: folder)
+        #expect(unwritable.status == 73 && unwritable.stdout.isEmpty && unwritable.stderr.contains("cannot open run database"))
     }
 }

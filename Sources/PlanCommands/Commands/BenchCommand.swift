@@ -28,6 +28,7 @@ extension PlanCommand {
         @Option(help: "Merge kernels: auto (the fastest this CPU runs), avx512 or portable.") var kernels: String = "auto"
         @Flag(help: "Skip timing the portable kernels as a peer.") var noPortablePeer = false
         @Option(help: "table or json.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             do { _ = try MergeKernels.named(kernels) } catch let error as KernelError { throw ValidationError(error.description) }
@@ -46,12 +47,16 @@ extension PlanCommand {
 
         func run() throws {
             try KernelExit.guarded {
+                try MeasurementRecording.checkStore(database.db)
+                let started = Date()
                 let chosen = try MergeMethod.named(method)
                 let result = try MergeBenchmark.run(
                     method: chosen, density: density ?? (chosen.needsDensity ? 0.5 : nil), tasks: tasks, elements: elements,
                     majoritySign: MajoritySign(rawValue: majoritySign) ?? .total, seed: seed, repetitions: repetitions,
                     kernels: try MergeKernels.named(kernels), comparePortable: !noPortablePeer)
-                Console.out(format == .json ? BenchOutput.json(result).rendered() + "\n" : BenchOutput.table(result))
+                try MeasurementRecording.storeAndPrint(
+                    benchmark: "bench merge \(result.method)", seconds: result.seconds, json: BenchOutput.json(result),
+                    table: BenchOutput.table(result), format: format, seed: seed, started: started, database: database.db)
                 KernelExit.warnAboutBLASCore()
             }
         }
@@ -65,6 +70,7 @@ extension PlanCommand {
         @Option(help: "Matrix size n.") var size: Int = 2048
         @Option(help: "Repetitions (the best is reported).") var repetitions: Int = 3
         @Option(help: "table or json.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             if size < 1 || size > 32768 { throw ValidationError("--size must be between 1 and 32768") }
@@ -74,8 +80,12 @@ extension PlanCommand {
 
         func run() throws {
             try KernelExit.guarded {
+                try MeasurementRecording.checkStore(database.db)
+                let started = Date()
                 let result = try GEMMBenchmark.run(size: size, repetitions: repetitions)
-                Console.out(format == .json ? BenchOutput.json(result).rendered() + "\n" : BenchOutput.table(result))
+                try MeasurementRecording.storeAndPrint(
+                    benchmark: "bench gemm \(result.size)", seconds: result.seconds, json: BenchOutput.json(result),
+                    table: BenchOutput.table(result), format: format, seed: nil, started: started, database: database.db)
                 KernelExit.warnAboutBLASCore()
             }
         }

@@ -17,6 +17,7 @@ extension PlanCommand {
         @Option(help: "Sequences per step.") var batch: Int = 4
         @Option(help: "Timed steps (the best is reported).") var steps: Int = 3
         @Option(help: "table or json.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             for (name, value, limit) in [("--d-model", dModel, 16384), ("--layers", layers, 256), ("--seq", seq, 16384),
@@ -32,6 +33,8 @@ extension PlanCommand {
         func run() throws {
             try KernelExit.guarded {
                 KernelExit.warnAboutBLASCore()
+                try MeasurementRecording.checkStore(database.db)
+                let started = Date()
                 var options = FineTuneBenchmark.Options()
                 options.dModel = dModel
                 options.layers = layers
@@ -40,7 +43,9 @@ extension PlanCommand {
                 options.sequences = batch
                 options.steps = steps
                 let result = try FineTuneBenchmark.run(options)
-                Console.out(format == .json ? FinetuneBenchOutput.json(result).rendered() + "\n" : FinetuneBenchOutput.table(result))
+                try MeasurementRecording.storeAndPrint(
+                    benchmark: "bench finetune", seconds: result.seconds, json: FinetuneBenchOutput.json(result),
+                    table: FinetuneBenchOutput.table(result), format: format, seed: nil, started: started, database: database.db)
             }
         }
     }

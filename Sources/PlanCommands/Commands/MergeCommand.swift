@@ -99,21 +99,10 @@ enum MergeRun {
         _ outcome: MergeOutcome, options: MergeOptions, adapters: [String], output: String, started: Date, database: String?
     ) throws -> Int64 {
         let details = details(outcome, options: options, adapters: adapters, output: output)
-        let machine = JSONValue.object([
-            ("blas_core", .string(outcome.blas.coreName)), ("threads", .number(Double(outcome.blas.threads))),
-            ("blas_config", .string(outcome.blas.config)), ("merge_kernels", .string(outcome.kernels.rawValue)),
-        ])
-        let run = NewRun(
-            kind: "merge", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current, seed: options.seed,
-            machine: machine.rendered(pretty: false),
-            measurements: [
-                MeasurementRow(
-                    name: "merge \(options.method.name)", predictedSeconds: nil, measuredSeconds: outcome.seconds,
-                    details: details.rendered(pretty: false))
-            ])
-        return try Inputs.store(database).record(run) { id in
-            JSONValue.object([("run_id", .number(Double(id))), ("merge", details)]).rendered()
-        }
+        return try MeasurementRecording.store(
+            kind: "merge", name: "merge \(options.method.name)", seconds: outcome.seconds, details: details, seed: options.seed,
+            started: started, database: database, machine: MeasurementRecording.machine(blas: outcome.blas, kernels: outcome.kernels)
+        ) { id in JSONValue.object([("run_id", .number(Double(id))), ("merge", details)]) }
     }
 
     static func summary(_ outcome: MergeOutcome, options: MergeOptions, adapterCount: Int, output: String, runID: Int64) -> String {

@@ -1,0 +1,54 @@
+import Foundation
+import PlanKernels
+import PlanReport
+import PlanStore
+
+/// Storage of runs that measured one thing: `plan merge` and the `plan bench` commands.
+enum MeasurementRecording {
+    /// The machine a measurement ran on: OpenBLAS core, threads and build, merge kernels.
+    static func machine(blas: BLASInfo = .current(), kernels: MergeKernels = .fastest) -> JSONValue {
+        .object([
+            ("blas_core", .string(blas.coreName)), ("threads", .number(Double(blas.threads))),
+            ("blas_config", .string(blas.config)), ("merge_kernels", .string(kernels.rawValue)),
+        ])
+    }
+
+    /// Records a run of `kind` with one measurement (`name`, `seconds`, `details`) in one
+    /// transaction; the stored document is `document(id)`. Returns the run id.
+    static func store(
+        kind: String, name: String, seconds: Double, details: JSONValue, seed: UInt64?, started: Date,
+        database: String?, machine: JSONValue = machine(), document: (Int64) -> JSONValue
+    ) throws -> Int64 {
+        let run = NewRun(
+            kind: kind, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current, seed: seed,
+            machine: machine.rendered(pretty: false),
+            measurements: [
+                MeasurementRow(name: name, predictedSeconds: nil, measuredSeconds: seconds, details: details.rendered(pretty: false))
+            ])
+        return try Inputs.store(database).record(run) { document($0).rendered() }
+    }
+
+    /// Opens (creating or migrating) the database before a long measurement, so an unwritable
+    /// path fails in a second, not after the benchmark.
+    static func checkStore(_ database: String?) throws {
+        _ = try Inputs.store(database)
+    }
+
+    /// Stores a benchmark as a run of kind `bench` and prints it: the JSON document with its
+    /// `run_id` first, or the table and the run id.
+    static func storeAndPrint(
+        benchmark name: String, seconds: Double, json: JSONValue, table: String, format: OutputFormat, seed: UInt64?,
+        started: Date, database: String?
+    ) throws {
+        let id = try store(
+            kind: "bench", name: name, seconds: seconds, details: json, seed: seed, started: started, database: database
+        ) { withRunID(json, $0) }
+        Console.out(format == .json ? withRunID(json, id).rendered() + "\n" : table + "stored as run \(id) in \(Inputs.databasePath(database))\n")
+    }
+
+    /// `document` with ("run_id", id) as its first field.
+    static func withRunID(_ document: JSONValue, _ id: Int64) -> JSONValue {
+        guard case .object(let fields) = document else { return document }
+        return .object([("run_id", .number(Double(id)))] + fields)
+    }
+}
