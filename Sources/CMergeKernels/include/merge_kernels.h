@@ -58,6 +58,19 @@ uint32_t mk_read_checksum_avx512(const float *values, size_t count);
 void mk_dare_keep_avx512(const float *source, size_t count, uint64_t *state, int32_t limit,
                          float scale, float *kept);
 
+/// AVX2 versions of the kernels above (8 lanes; same contracts, same bits). Their buffers need
+/// 8 entries of slack instead of 16 (16 is always enough).
+int mk_avx2_available(void);
+size_t mk_scan_band_avx2(const float *values, size_t count, uint32_t low, uint32_t high,
+                         size_t *above, uint32_t *candidates, size_t capacity, size_t *scanned);
+size_t mk_collect_range_avx2(const uint32_t *values, size_t count, uint32_t low, uint32_t high,
+                             uint32_t *out);
+void mk_merge_avx2(size_t count, size_t task_count, const float *const *sources, const int32_t *cuts,
+                   const float *weights, int consensus, int streaming, float *out);
+void mk_dare_keep_avx2(const float *source, size_t count, uint64_t *state, int32_t limit, float scale,
+                       float *kept);
+uint32_t mk_read_checksum_avx2(const float *values, size_t count);
+
 /// 1 when this CPU runs AVX2 and FMA code, else 0.
 int mk_avx2_fma_available(void);
 

@@ -25,7 +25,7 @@ extension PlanCommand {
         @Option(name: .customLong("majority-sign"), help: "total or frequency.") var majoritySign: String = "total"
         @Option(help: "Seed for the synthetic data and DARE.") var seed: UInt64 = 1
         @Option(help: "Repetitions (the best is reported).") var repetitions: Int = 3
-        @Option(help: "Merge kernels: auto (the fastest this CPU runs), avx512 or portable.") var kernels: String = "auto"
+        @Option(help: "Merge kernels: auto (the fastest this CPU runs), avx512, avx2 or portable.") var kernels: String = "auto"
         @Flag(help: "Skip timing the portable kernels as a peer.") var noPortablePeer = false
         @Option(help: "table or json.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions

@@ -22,7 +22,7 @@ public enum MergeBenchmark {
         public let streamGBPerS: Double
         /// streamSeconds / seconds.
         public let peakFraction: Double
-        /// The merge kernels timed (`portable` or `avx512`).
+        /// The merge kernels timed (`portable`, `avx2` or `avx512`).
         public let kernels: String
         /// Best time of the same merge with the portable Swift kernels, measured in the same run
         /// (nil when the portable kernels are the ones timed).

@@ -1,14 +1,10 @@
-#if arch(x86_64)
-import CMergeKernels
-#endif
-
 /// DARE's random masks: 8 xoshiro256** generators run side by side, so one step yields 16 draws
 /// and vector kernels can produce them 16 at a time.
 ///
 /// Element 16g + 2l takes the low and 16g + 2l + 1 the high 32 bits of lane l's g-th output,
 /// shifted right by one (a uniform draw in [0, 2³¹)); it is kept, times the rescale, when the
 /// draw is below the limit. Lane l of the generators for `seed` starts from
-/// `SplitMix64.derive(seed, l)`. The portable and AVX-512 paths give identical bits.
+/// `SplitMix64.derive(seed, l)`. The portable and C (AVX2, AVX-512) paths give identical bits.
 struct DareLanes: Sendable {
     static let laneCount = 8
     private var lanes: [Xoshiro256StarStar]
@@ -23,12 +19,12 @@ struct DareLanes: Sendable {
     /// - Precondition: `kept.count >= source.count`.
     mutating func keep(_ source: BufferScope<Float>, limit: Int32, scale: Float, into kept: BufferScope<Float>, kernels: MergeKernels) {
         #if arch(x86_64)
-        if kernels == .avx512, MergeKernels.avx512Available {
+        if let vector = kernels.vectorFunctions {
             var state = [UInt64](repeating: 0, count: 4 * Self.laneCount)
             for (l, lane) in lanes.enumerated() {
                 (state[l], state[8 + l], state[16 + l], state[24 + l]) = (lane.s0, lane.s1, lane.s2, lane.s3)
             }
-            mk_dare_keep_avx512(source.base, source.count, &state, limit, scale, kept.base)
+            vector.dareKeep(source.base, source.count, &state, limit, scale, kept.base)
             for l in lanes.indices { lanes[l] = Xoshiro256StarStar(state: state[l], state[8 + l], state[16 + l], state[24 + l]) }
             return
         }

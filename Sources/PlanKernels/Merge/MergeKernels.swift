@@ -6,16 +6,18 @@ import CMergeKernels
 /// of top-k selection and the fused sparsify / sign-consensus / weighted-sum pass.
 ///
 /// `portable` is Swift and runs anywhere (baseline x86-64 code generation gives it SSE2 only);
-/// `avx512` is the C kernel target `CMergeKernels`, compiled for AVX-512 per function and used
-/// only when the CPU reports AVX-512 F/VL/BW/DQ. Both give identical bits (tests compare them).
+/// `avx512` and `avx2` are the C kernels of `CMergeKernels`, compiled per function for that
+/// instruction set and used only when the CPU reports it (AVX-512 F/VL/BW/DQ; AVX2). All give
+/// identical bits (tests compare them).
 public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertible {
     case portable
+    case avx2
     case avx512
 
     public var description: String { rawValue }
 
     /// The fastest implementation this CPU can run.
-    public static let fastest: MergeKernels = avx512Available ? .avx512 : .portable
+    public static let fastest: MergeKernels = avx512Available ? .avx512 : avx2Available ? .avx2 : .portable
 
     /// Whether this CPU runs the AVX-512 kernels.
     public static let avx512Available: Bool = {
@@ -26,18 +28,33 @@ public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertibl
         #endif
     }()
 
+    /// Whether this CPU runs the AVX2 kernels.
+    public static let avx2Available: Bool = {
+        #if arch(x86_64)
+        return mk_avx2_available() != 0
+        #else
+        return false
+        #endif
+    }()
+
     /// Whether this implementation can run on this CPU.
-    public var isAvailable: Bool { self == .portable || Self.avx512Available }
+    public var isAvailable: Bool {
+        switch self {
+        case .portable: true
+        case .avx2: Self.avx2Available
+        case .avx512: Self.avx512Available
+        }
+    }
 
     /// The implementation called `name` (`auto` = the fastest).
     /// - Throws: `KernelError.invalidArgument` for an unknown name or one this CPU cannot run.
     public static func named(_ name: String) throws -> MergeKernels {
         if name == "auto" { return fastest }
         guard let kernels = MergeKernels(rawValue: name) else {
-            throw KernelError.invalidArgument("unknown kernels '\(name)'; use auto, portable or avx512")
+            throw KernelError.invalidArgument("unknown kernels '\(name)'; use auto, portable, avx2 or avx512")
         }
         guard kernels.isAvailable else {
-            throw KernelError.invalidArgument("this cpu has no avx512 (f, vl, bw, dq); use --kernels portable or auto")
+            throw KernelError.invalidArgument("this cpu cannot run the \(name) kernels; use --kernels auto or portable")
         }
         return kernels
     }
@@ -57,7 +74,7 @@ public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertibl
     /// - Complexity: O(n), one read of `values`.
     func scanBand(_ values: BufferScope<Float>, low: UInt32, high: UInt32, expected: Int) -> BandScan {
         #if arch(x86_64)
-        if self == .avx512, Self.avx512Available { return Self.scanBandAVX512(values, low: low, high: high, expected: expected) }
+        if let vector = vectorFunctions { return Self.scanBandVector(vector, values, low: low, high: high, expected: expected) }
         #endif
         return Self.scanBandPortable(values, low: low, high: high, expected: expected)
     }
@@ -65,7 +82,7 @@ public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertibl
     /// out = the merge of `sources` (all `out.count` long), each task t keeping entries whose |x|
     /// bit pattern exceeds `cuts[t]` (-1 keeps all, `Int32.max` none). With a `consensus`, the
     /// disjoint mean of the agreeing weighted values; without, the weighted sum. `streaming`
-    /// asks for non-temporal stores (outputs far larger than the caches; AVX-512 kernel only).
+    /// asks for non-temporal stores (outputs far larger than the caches; C kernels only).
     /// `workspace` needs 3 · `out.count` elements (used by the portable kernel only).
     /// - Complexity: O(tasks · n), two reads of every source (the second from cache).
     func mergeBlock(
@@ -73,9 +90,9 @@ public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertibl
         streaming: Bool = false, out: BufferScope<Float>, workspace: BufferScope<Float>
     ) {
         #if arch(x86_64)
-        if self == .avx512, Self.avx512Available {
-            return Self.mergeBlockAVX512(
-                sources: sources, cuts: cuts, weights: weights, consensus: consensus, streaming: streaming, out: out)
+        if let vector = vectorFunctions {
+            return Self.mergeBlockVector(
+                vector, sources: sources, cuts: cuts, weights: weights, consensus: consensus, streaming: streaming, out: out)
         }
         #endif
         Self.mergeBlockPortable(sources: sources, cuts: cuts, weights: weights, consensus: consensus, out: out, workspace: workspace)
@@ -85,7 +102,7 @@ public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertibl
     /// - Complexity: O(n), one read.
     func collect(_ parts: [[UInt32]], low: UInt32, high: UInt32, expected: Int) -> [UInt32] {
         #if arch(x86_64)
-        if self == .avx512, Self.avx512Available { return Self.collectAVX512(parts, low: low, high: high, expected: expected) }
+        if let vector = vectorFunctions { return Self.collectVector(vector, parts, low: low, high: high, expected: expected) }
         #endif
         var members: [UInt32] = []
         members.reserveCapacity(expected)
@@ -101,7 +118,7 @@ public enum MergeKernels: String, Sendable, CaseIterable, CustomStringConvertibl
     /// - Complexity: O(n), one read.
     func readChecksum(_ values: BufferScope<Float>) -> UInt32 {
         #if arch(x86_64)
-        if self == .avx512, Self.avx512Available { return mk_read_checksum_avx512(values.base, values.count) }
+        if let vector = vectorFunctions { return vector.readChecksum(values.base, values.count) }
         #endif
         var sum: UInt32 = 0
         for index in 0..<values.count { sum &+= values[index].bitPattern }
