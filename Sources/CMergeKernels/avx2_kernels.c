@@ -9,21 +9,24 @@
 
 #pragma clang fp contract(off)
 
-#define MK_AVX2 __attribute__((target("avx2,fma,popcnt")))
+#define MK_AVX2 __attribute__((target("avx2,popcnt")))
 
 // For each 8-bit mask, the lane indices of its set bits first (the rest zero): the permutation
-// that packs the selected lanes to the front. Filled by mk_avx2_available, which callers run
-// (once) before any AVX2 kernel.
+// that packs the selected lanes to the front. Filled once when the library is loaded, before any
+// thread can run a kernel.
 static int32_t pack_table[256][8];
 
-int mk_avx2_available(void) {
-    __builtin_cpu_init();
+__attribute__((constructor)) static void fill_pack_table(void) {
     for (int mask = 0; mask < 256; mask++) {
         int next = 0;
         for (int lane = 0; lane < 8; lane++)
             if (mask & (1 << lane)) pack_table[mask][next++] = lane;
         while (next < 8) pack_table[mask][next++] = 0;
     }
+}
+
+int mk_avx2_available(void) {
+    __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
 }
 
@@ -54,7 +57,7 @@ MK_AVX2 size_t mk_scan_band_avx2(const float *values, size_t count, uint32_t low
     const __m256i width_biased = _mm256_set1_epi32((int)((high - low) ^ 0x80000000u));
     size_t found = 0, i = 0, count_above = 0;
     for (; i < count && found + 8 <= capacity; i += 8) {
-        _mm_prefetch((const char *)(values + i) + 2048, _MM_HINT_T0);
+        MK_PREFETCH(values + i);
         __m256i lanes = first_lanes(count - i);
         __m256i bits = _mm256_and_si256(_mm256_maskload_epi32((const int *)(values + i), lanes), magnitude);
         // Magnitudes are below 2^31, so the signed compare orders them correctly.
@@ -147,8 +150,8 @@ MK_AVX2 void mk_merge_avx2(size_t count, size_t task_count, const float *const *
         i = head;
     }
     for (; i + 8 <= count; i += 8) {
-        if ((i & 15) == 0)
-            for (size_t t = 0; t < task_count; t++) _mm_prefetch((const char *)(sources[t] + i) + 2048, _MM_HINT_T0);
+        if (((i - head) & 15) == 0)
+            for (size_t t = 0; t < task_count; t++) MK_PREFETCH(sources[t] + i);
         merge_group(i, 8, task_count, sources, cuts, weights, consensus, streaming, out);
     }
     if (i < count) merge_group(i, count - i, task_count, sources, cuts, weights, consensus, 0, out);
@@ -212,7 +215,7 @@ MK_AVX2 uint32_t mk_read_checksum_avx2(const float *values, size_t count) {
     __m256i sum = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 8 <= count; i += 8) {
-        if ((i & 15) == 0) _mm_prefetch((const char *)(values + i) + 2048, _MM_HINT_T0);
+        if ((i & 15) == 0) MK_PREFETCH(values + i);
         sum = _mm256_add_epi32(sum, _mm256_loadu_si256((const __m256i *)(values + i)));
     }
     uint32_t lanes[8];

@@ -75,7 +75,7 @@ MK_AVX512 void mk_merge_avx512(size_t count, size_t task_count, const float *con
     }
     for (; i + 16 <= count; i += 16) {
         // Software prefetch 2 KiB ahead in every source (see magnitude_scan.c).
-        for (size_t t = 0; t < task_count; t++) _mm_prefetch((const char *)(sources[t] + i) + 2048, _MM_HINT_T0);
+        for (size_t t = 0; t < task_count; t++) MK_PREFETCH(sources[t] + i);
         merge_group(i, (__mmask16)0xffff, task_count, sources, cuts, weights, consensus, streaming, out);
     }
     if (i < count)

@@ -10,7 +10,7 @@ __attribute__((target("avx512f"))) uint32_t mk_read_checksum_avx512(const float 
     __m512i sum = _mm512_setzero_si512();
     size_t i = 0;
     for (; i + 16 <= count; i += 16) {
-        _mm_prefetch((const char *)(values + i) + 2048, _MM_HINT_T0);
+        MK_PREFETCH(values + i);
         sum = _mm512_add_epi32(sum, _mm512_loadu_si512(values + i));
     }
     uint32_t total = (uint32_t)_mm512_reduce_add_epi32(sum);

@@ -176,6 +176,13 @@ struct MergeCommandTests {
         #expect(mergeJSON["run_id"] as? Int == 1 && gemmJSON["run_id"] as? Int == 2)
         let runs = try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).list(kind: "bench")
         #expect(runs.count == 2)
+        // The run records the kernels that were timed, not the fastest available.
+        let portable = try Binary.run(
+            ["bench", "merge", "--kernels", "portable", "--tasks", "2", "--elements", "5000", "--repetitions", "1", "--format", "json"],
+            in: folder)
+        #expect(portable.status == 0, "\(portable.stderr)")
+        let portableRun = try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).run(3)
+        #expect(portableRun.machine?.contains("\"merge_kernels\":\"portable\"") == true, "\(portableRun.machine ?? "")")
         let unwritable = try Binary.run(["bench", "gemm", "--size", "64", "--db", "/nonexistent/dir/runs.sqlite"], in: folder)
         #expect(unwritable.status == 73 && unwritable.stdout.isEmpty && unwritable.stderr.contains("cannot open run database"))
     }

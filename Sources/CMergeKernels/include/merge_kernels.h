@@ -13,6 +13,10 @@
 
 #if defined(__x86_64__)
 
+/// Software prefetch 2 KiB ahead of `pointer`, computed on integers: the address may lie past the
+/// end of the buffer (prefetching it is harmless; forming such a pointer would not be).
+#define MK_PREFETCH(pointer) _mm_prefetch((const char *)((uintptr_t)(pointer) + 2048), _MM_HINT_T0)
+
 /// 1 when this CPU runs AVX-512 F/VL/BW/DQ code, else 0.
 int mk_avx512_available(void);
 
@@ -59,7 +63,8 @@ void mk_dare_keep_avx512(const float *source, size_t count, uint64_t *state, int
                          float scale, float *kept);
 
 /// AVX2 versions of the kernels above (8 lanes; same contracts, same bits). Their buffers need
-/// 8 entries of slack instead of 16 (16 is always enough).
+/// 8 entries of slack instead of 16 (16 is always enough). mk_avx2_available: 1 when this CPU
+/// runs AVX2 code.
 int mk_avx2_available(void);
 size_t mk_scan_band_avx2(const float *values, size_t count, uint32_t low, uint32_t high,
                          size_t *above, uint32_t *candidates, size_t capacity, size_t *scanned);

@@ -56,7 +56,8 @@ extension PlanCommand {
                     kernels: try MergeKernels.named(kernels), comparePortable: !noPortablePeer)
                 try MeasurementRecording.storeAndPrint(
                     benchmark: "bench merge \(result.method)", seconds: result.seconds, json: BenchOutput.json(result),
-                    table: BenchOutput.table(result), format: format, seed: seed, started: started, database: database.db)
+                    table: BenchOutput.table(result), format: format, seed: seed, started: started, database: database.db,
+                    kernels: try MergeKernels.named(kernels))
                 KernelExit.warnAboutBLASCore()
             }
         }

@@ -38,10 +38,11 @@ enum MeasurementRecording {
     /// `run_id` first, or the table and the run id.
     static func storeAndPrint(
         benchmark name: String, seconds: Double, json: JSONValue, table: String, format: OutputFormat, seed: UInt64?,
-        started: Date, database: String?
+        started: Date, database: String?, kernels: MergeKernels = .fastest
     ) throws {
         let id = try store(
-            kind: "bench", name: name, seconds: seconds, details: json, seed: seed, started: started, database: database
+            kind: "bench", name: name, seconds: seconds, details: json, seed: seed, started: started, database: database,
+            machine: machine(kernels: kernels)
         ) { withRunID(json, $0) }
         Console.out(format == .json ? withRunID(json, id).rendered() + "\n" : table + "stored as run \(id) in \(Inputs.databasePath(database))\n")
     }

@@ -16,7 +16,7 @@ public struct FMAPeak: Sendable, Codable, Equatable {
     /// Peak, GFLOP/s.
     public let gflops: Double
     /// Clock, GHz: measured by the dependent chain for an estimate; implied by the peak
-    /// (gflops / cores / FLOPs per cycle) for a measurement.
+    /// (gflops / cores / FLOPs per cycle, assuming two FMA ports) for a measurement.
     public let gigahertz: Double
     /// Single-precision FLOPs per cycle per core of the instruction set.
     public let flopsPerCycle: Int

@@ -73,21 +73,26 @@ enum MagnitudeSelection {
         }
     }
 
-    /// Quickselect on a copy of all magnitudes, then a scan for the tie cutoff if needed.
+    /// Quickselect on a copy of all magnitude bit patterns, then a scan for the tie cutoff if
+    /// needed. Bit patterns order non-negative floats, and order NaN above infinity exactly as the
+    /// band scan and the cuts of the merge pass do, so every path agrees on any input.
     static func exact(_ values: BufferScope<Float>, keep k: Int) -> Threshold {
         let n = values.count
-        var magnitudes = [Float](repeating: 0, count: n)
-        for index in 0..<n { magnitudes[index] = abs(values[index]) }
-        let value = QuickSelect.select(&magnitudes, rank: n - k)
-        var above = 0, equal = 0
-        for magnitude in magnitudes {
-            above += magnitude > value ? 1 : 0
-            equal += magnitude == value ? 1 : 0
+        var magnitudes = [UInt32](unsafeUninitializedCapacity: n) { buffer, initialized in
+            for index in 0..<n { buffer[index] = values[index].bitPattern & 0x7FFF_FFFF }
+            initialized = n
         }
+        let valueBits = QuickSelect.select(&magnitudes, rank: n - k)
+        var above = 0, equal = 0
+        for bits in magnitudes {
+            above += bits > valueBits ? 1 : 0
+            equal += bits == valueBits ? 1 : 0
+        }
+        let value = Float(bitPattern: valueBits)
         guard equal > k - above else { return Threshold(value: value, tieCutoff: .max) }
         var remaining = k - above
         guard remaining > 0 else { return Threshold(value: value, tieCutoff: 0) }
-        for index in 0..<n where abs(values[index]) == value {
+        for index in 0..<n where values[index].bitPattern & 0x7FFF_FFFF == valueBits {
             remaining -= 1
             if remaining == 0 { return Threshold(value: value, tieCutoff: index + 1) }
         }

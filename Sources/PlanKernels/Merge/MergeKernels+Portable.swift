@@ -77,9 +77,11 @@ extension MergeKernels {
                 let v = kept(source[j], cut: cut), bits = v.bitPattern
                 let sameSign = 1 &- ((bits ^ elect[j].bitPattern) >> 31)
                 let nonzero = ((bits << 1) | (0 &- (bits << 1))) >> 31
-                let agrees = Float(sameSign & nonzero)
-                sum[j] += agrees * (w * v)
-                agreeing[j] += agrees
+                let agrees = sameSign & nonzero
+                // A disagreeing task adds +0 (a mask, not 0 · (w·v), which is NaN when w·v
+                // overflows to infinity), exactly as the C kernels do.
+                sum[j] += Float(bitPattern: (w * v).bitPattern & (0 &- agrees))
+                agreeing[j] += Float(agrees)
             }
         }
         for j in 0..<n { out[j] = sum[j] / max(1, agreeing[j]) }

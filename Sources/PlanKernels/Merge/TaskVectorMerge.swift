@@ -166,9 +166,11 @@ public struct TaskVectorMerge: Sendable {
             let cut = keep.cut(blockStart: start, count: length) ?? -1
             for j in 0..<length { kept[j] = MergeKernels.kept(source[j], cut: cut) }
         case .magnitude(let threshold, let tieCutoff):
+            // Bit patterns, as in the cuts: they order NaN above infinity like the selection.
+            let thresholdBits = threshold.bitPattern
             for j in 0..<length {
-                let v = source[j], m = abs(v)
-                kept[j] = (m > threshold || (m == threshold && start + j < tieCutoff)) ? v : 0
+                let v = source[j], bits = v.bitPattern & 0x7FFF_FFFF
+                kept[j] = (bits > thresholdBits || (bits == thresholdBits && start + j < tieCutoff)) ? v : 0
             }
         case .bernoulli(let limit, let scale):
             generators.keep(source, limit: limit, scale: scale, into: kept, kernels: kernels)

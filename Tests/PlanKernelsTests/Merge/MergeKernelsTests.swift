@@ -13,6 +13,15 @@ func awkwardValues(_ count: Int, seed: UInt64) -> [Float] {
     }
 }
 
+/// `awkwardValues` plus infinities, NaN and magnitudes whose weighted products overflow.
+func extremeValues(_ count: Int, seed: UInt64) -> [Float] {
+    var generator = Xoshiro256StarStar(seed: seed ^ 0xABCD)
+    let extremes: [Float] = [.infinity, -.infinity, .nan, 3e38, -3e38, .greatestFiniteMagnitude]
+    return awkwardValues(count, seed: seed).map { value in
+        generator.next() % 23 == 0 ? extremes[Int(generator.next() % UInt64(extremes.count))] : value
+    }
+}
+
 @Suite("portable, AVX2 and AVX-512 merge kernels")
 struct MergeKernelsTests {
     /// The implementations this CPU can run besides the portable reference.
@@ -22,17 +31,31 @@ struct MergeKernelsTests {
 
     @Test("the block merge gives the same bits on every implementation", arguments: consensusModes)
     func mergeBlockIdentical(_ consensus: MajoritySign?) throws {
-        // 3 tasks of odd length (a partial last group), cuts that keep all, none, and some.
-        let n = 16 * 37 + 5
-        let tasks = (0..<4).map { awkwardValues(n, seed: UInt64(10 + $0)) }
+        // 4 tasks with infinities, NaN and products that overflow; lengths from empty to several
+        // groups plus a ragged end; cuts that keep all, none, and some.
         let cuts: [Int32] = [-1, Int32(bitPattern: Float(0.5).bitPattern), .max, Int32(bitPattern: Float(0.25).bitPattern) - 1]
         let weights: [Float] = [0.7, -1.3, 2, 0.25]
-        let reference = run(.portable, tasks, cuts: cuts, weights: weights, consensus: consensus, streaming: false)
-        for kernels in Self.vectorKernels {
-            for streaming in [false, true] {
-                let result = run(kernels, tasks, cuts: cuts, weights: weights, consensus: consensus, streaming: streaming)
-                let identical = result.map(\.bitPattern) == reference.map(\.bitPattern)
-                #expect(identical, "\(kernels), streaming \(streaming)")
+        for n in [0, 1, 3, 7, 8, 15, 16, 17, 16 * 37 + 5] {
+            let tasks = (0..<4).map { extremeValues(n, seed: UInt64(10 + $0 + n)) }
+            let reference = run(.portable, tasks, cuts: cuts, weights: weights, consensus: consensus, streaming: false)
+            for kernels in Self.vectorKernels {
+                for streaming in [false, true] {
+                    let result = run(kernels, tasks, cuts: cuts, weights: weights, consensus: consensus, streaming: streaming)
+                    let identical = result.map(\.bitPattern) == reference.map(\.bitPattern)
+                    #expect(identical, "\(kernels), n \(n), streaming \(streaming)")
+                }
+            }
+        }
+    }
+
+    @Test("a disagreeing task whose weighted value overflows adds nothing, on every implementation")
+    func overflowingDisagreement() {
+        // Task 0 elects +; tasks 1 and 2 disagree, and 2 · 3e38 overflows to -inf.
+        let tasks: [[Float]] = [[3e38], [-3e38], [-1]], weights: [Float] = [2, 1, 1]
+        for kernels in MergeKernels.allCases where kernels.isAvailable {
+            for consensus in [MajoritySign.total, .frequency] {
+                let merged = run(kernels, tasks, cuts: [-1, -1, -1], weights: weights, consensus: consensus, streaming: false)
+                #expect(merged[0].isFinite, "\(kernels) \(consensus)")
             }
         }
     }
@@ -51,8 +74,13 @@ struct MergeKernelsTests {
     }
 
     @Test("the band scan counts and collects the same entries on every implementation")
-    func scanBandIdentical() {
-        let values = awkwardValues(100_003, seed: 7)
+    func scanBandIdenticalAllSizes() {
+        for count in [0, 1, 15, 16, 17, 100_003] {
+            scanBandIdentical(extremeValues(count, seed: 7))
+        }
+    }
+
+    func scanBandIdentical(_ values: [Float]) {
         for (low, high) in [(Float(0.2), Float(0.3)), (0, 0), (0.5, 0.5), (0, .greatestFiniteMagnitude)] {
             let (lowBits, highBits) = (low.bitPattern, high.bitPattern)
             let reference = BufferScope.reading(values) { MergeKernels.portable.scanBand($0, low: lowBits, high: highBits, expected: 10) }
@@ -133,6 +161,72 @@ struct MergeKernelsTests {
                     .merge([task], weights: [1])
                 #expect(merged.filter { $0 != 0 }.count == k)
             }
+        }
+    }
+
+    @Test("the range copy-out agrees on every implementation, for every length")
+    func collectIdentical() {
+        var generator = Xoshiro256StarStar(seed: 31)
+        for count in [0, 1, 7, 8, 9, 15, 16, 17, 1000] {
+            let parts = [(0..<count).map { _ in UInt32(generator.next() % 100) }, [5, 50, 95]]
+            let expected = parts.flatMap { $0 }.filter { $0 >= 20 && $0 <= 60 }
+            for kernels in MergeKernels.allCases where kernels.isAvailable {
+                #expect(kernels.collect(parts, low: 20, high: 60, expected: expected.count) == expected, "\(kernels) \(count)")
+            }
+        }
+    }
+
+    @Test("top-k is exact on both sides of the sampled-path size, for all-equal data and extreme k",
+          arguments: [8 * MagnitudeSelection.sampleSize - 1, 8 * MagnitudeSelection.sampleSize, 8 * MagnitudeSelection.sampleSize + 12_345])
+    func selectionBoundaries(_ n: Int) {
+        var generator = Xoshiro256StarStar(seed: UInt64(n))
+        let datasets: [[Float]] = [
+            (0..<n).map { _ in Float(Int(generator.next() % 9) - 4) / 2 },
+            [Float](repeating: -0.75, count: n),
+            (0..<n).map { _ in generator.next() % 3 == 0 ? 0 : Float.leastNonzeroMagnitude * Float(generator.next() % 4) },
+        ]
+        for (index, task) in datasets.enumerated() {
+            for k in [1, n / 100, n / 2, n - 1] {
+                let exact = BufferScope.reading(task) { MagnitudeSelection.exact($0, keep: k) }
+                for kernels in MergeKernels.allCases where kernels.isAvailable {
+                    let threshold = BufferScope.reading(task) { MagnitudeSelection.threshold($0, keep: k, kernels: kernels) }
+                    #expect(threshold == exact, "data \(index), k \(k), \(kernels)")
+                }
+            }
+        }
+    }
+
+    @Test("NaN and infinity order by bit pattern on every path, so exactly k are kept",
+          arguments: [1000, 8 * MagnitudeSelection.sampleSize + 3])
+    func nonFiniteSelection(_ n: Int) throws {
+        let task = randomValues(n, seed: 17).enumerated().map { $0.offset % 97 == 0 ? Float.nan : $0.offset % 89 == 0 ? -.infinity : $0.element }
+        let k = n / 2
+        for kernels in MergeKernels.allCases where kernels.isAvailable {
+            let merged = try TaskVectorMerge(sparsification: .magnitude(density: 0.5), consensus: nil, kernels: kernels).merge([task], weights: [1])
+            #expect(merged.filter { $0 != 0 }.count == k, "\(kernels)")
+            #expect(merged.enumerated().allSatisfy { !$0.element.isNaN || task[$0.offset].isNaN })
+            #expect(zip(merged, task).filter { $0.1.isNaN }.allSatisfy { $0.0.isNaN }, "every NaN is among the largest")
+        }
+    }
+
+    @Test("a slightly misleading sample is rescued by the wider band, without the exact fallback")
+    func widenedBand() {
+        // Scale exactly the sampled entries by 1.02: the sample's median moves by about 0.01,
+        // more than the first band's half-width (~0.007) but well inside the widened one.
+        let n = 1 << 21
+        let runs = MagnitudeSelection.sampleSize / MagnitudeSelection.sampleRun, spacing = n / runs
+        var task = randomValues(n, seed: 23)
+        for run in 0..<runs {
+            for offset in 0..<MagnitudeSelection.sampleRun { task[run * spacing + offset] *= 1.02 }
+        }
+        let k = n / 2
+        for kernels in MergeKernels.allCases where kernels.isAvailable {
+            let exact = BufferScope.reading(task) { MagnitudeSelection.exact($0, keep: k) }
+            let first = BufferScope.reading(task) { MagnitudeSelection.bandThresholds([$0], keep: k, widening: 1, kernels: kernels) }
+            let widened = BufferScope.reading(task) { MagnitudeSelection.bandThresholds([$0], keep: k, widening: 4, kernels: kernels) }
+            #expect(first == [nil], "\(kernels): the first band should miss")
+            #expect(widened == [exact], "\(kernels)")
+            #expect(BufferScope.reading(task) { MagnitudeSelection.threshold($0, keep: k, kernels: kernels) } == exact)
         }
     }
 
