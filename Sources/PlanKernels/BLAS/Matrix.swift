@@ -37,21 +37,33 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
         }
         self.rows = rows
         self.columns = columns
-        var storage = [Scalar](repeating: 0, count: elements.count)
-        for i in 0..<rows {
-            for j in 0..<columns { storage[i + j * rows] = elements[i * columns + j] }
+        storage = Self.transposed(elements, rows: rows, columns: columns)
+    }
+
+    /// The `columns × rows` transpose of a `rows × columns` layout (either order), in 32 × 32
+    /// tiles so both sides stay in cache; no bounds checks in the inner loops.
+    static func transposed(_ source: [Scalar], rows: Int, columns: Int) -> [Scalar] {
+        let tile = 32
+        return [Scalar](unsafeUninitializedCapacity: source.count) { target, initialized in
+            BufferScope.reading(source) { source in
+                for rowStart in stride(from: 0, to: rows, by: tile) {
+                    let rowEnd = min(rows, rowStart + tile)
+                    for columnStart in stride(from: 0, to: columns, by: tile) {
+                        for i in rowStart..<rowEnd {
+                            for j in columnStart..<min(columns, columnStart + tile) { target[i + j * rows] = source[i * columns + j] }
+                        }
+                    }
+                }
+            }
+            initialized = source.count
         }
-        self.storage = storage
     }
 
     /// The elements in row-major order, as safetensors stores them.
     /// - Complexity: O(rows × columns).
     public func rowMajorElements() -> [Scalar] {
-        var elements = [Scalar](repeating: 0, count: storage.count)
-        for j in 0..<columns {
-            for i in 0..<rows { elements[i * columns + j] = storage[i + j * rows] }
-        }
-        return elements
+        // Column-major rows × columns is row-major columns × rows: transpose that layout.
+        Self.transposed(storage, rows: columns, columns: rows)
     }
 
     /// Element (row, column).

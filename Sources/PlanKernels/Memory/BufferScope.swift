@@ -1,3 +1,5 @@
+import Foundation
+
 /// A closure-scoped view of contiguous storage: the only PlanKernels type that holds a raw pointer.
 ///
 /// Every use goes through one of the static `with…` functions, which hand a `BufferScope` to a
@@ -80,19 +82,23 @@ extension BufferScope where Element == UInt8 {
 
     /// Decodes `count` little-endian values of `width` bytes starting at `offset` of `bytes`,
     /// converting each raw bit pattern with `convert`.
-    static func decodeLittleEndian<Bits: FixedWidthInteger>(
-        _ bytes: [UInt8], offset: Int, count: Int, as _: Bits.Type, _ convert: (Bits) -> Float
+    static func decodeLittleEndian<Bytes: ContiguousBytes, Bits: FixedWidthInteger>(
+        _ bytes: Bytes, offset: Int, count: Int, as _: Bits.Type, _ convert: (Bits) -> Float
     ) -> [Float] {
         let width = MemoryLayout<Bits>.size
-        var values = [Float](repeating: 0, count: count)
-        bytes.withUnsafeBytes { raw in
-            values.withUnsafeMutableBufferPointer { out in
+        return bytes.withUnsafeBytes { raw in
+            [Float](unsafeUninitializedCapacity: count) { out, initialized in
                 for index in 0..<count {
                     let bits = raw.loadUnaligned(fromByteOffset: offset + index * width, as: Bits.self)
                     out[index] = convert(Bits(littleEndian: bits))
                 }
+                initialized = count
             }
         }
-        return values
+    }
+
+    /// The `count` bytes of `bytes` from `offset` (the caller checked the range).
+    static func bytes<Bytes: ContiguousBytes>(_ bytes: Bytes, offset: Int, count: Int) -> [UInt8] {
+        bytes.withUnsafeBytes { raw in [UInt8](raw[offset..<(offset + count)]) }
     }
 }

@@ -1,12 +1,14 @@
 /// Finds, per task, the magnitude threshold that keeps exactly the k largest |x|, by selection.
 ///
-/// Small tensors use quickselect on a copy of the magnitudes. Large ones take a sample spread
-/// over the tensor, pick a band around the expected threshold from it (quickselect), then stream
-/// every task once in parallel (task, chunk) pieces, counting entries above the band and
-/// collecting the 1–2 % inside it (the band scan of `MergeKernels`), and finish with a histogram
-/// and quickselect on those candidates. If the sample misled the band, that task is scanned again
-/// with a band four times wider, then by the exact path, so the result is always exact.
-/// Magnitudes that tie at the threshold are kept in index order up to `tieCutoff`.
+/// Tensors under 16 Ki entries use quickselect on a copy of the magnitudes. Larger ones take a
+/// sample (an eighth of the tensor, at most 2^17 entries) spread over the tensor, pick a band
+/// around the expected threshold from it (histogram selection), then stream every task once in
+/// parallel pieces, counting entries above the band and collecting the few inside it (the band
+/// scan of `MergeKernels`), and finish with a histogram and quickselect on those candidates. If
+/// the sample misled the band, that task is scanned again with a band four times wider, then by
+/// the exact path, so the result is always exact. Magnitudes that tie at the threshold are kept
+/// in index order up to `tieCutoff`. Magnitudes compare as bit patterns throughout (NaN above
+/// infinity), so every path agrees on any input.
 enum MagnitudeSelection {
     /// The result of a selection.
     struct Threshold: Equatable {
@@ -16,8 +18,18 @@ enum MagnitudeSelection {
         let tieCutoff: Int
     }
 
+    /// The largest sample: 2^17 magnitudes.
     static let sampleSize = 1 << 17
     static let sampleRun = 64
+    /// Tensors of at least this many entries take the sampled path (real LoRA factors are
+    /// 10^4–10^6 entries; quickselect on a copy of them is several times slower).
+    static let sampledPathMinimum = 1 << 14
+
+    /// The sample size for a tensor of `n` entries: an eighth of it, in whole runs, at most
+    /// `sampleSize`.
+    static func sampleSize(for n: Int) -> Int {
+        min(sampleSize, n / 8 / sampleRun * sampleRun)
+    }
     static let passChunkSize = 1 << 18
 
     /// The threshold that keeps the `k` largest magnitudes of each of `tasks` (all one length).
@@ -27,7 +39,7 @@ enum MagnitudeSelection {
         guard let n = tasks.first?.count else { return [] }
         if k <= 0 { return Array(repeating: Threshold(value: .infinity, tieCutoff: 0), count: tasks.count) }
         if k >= n { return Array(repeating: Threshold(value: 0, tieCutoff: .max), count: tasks.count) }
-        guard n >= 8 * sampleSize else { return Parallel.map(tasks.count) { exact(tasks[$0], keep: k) } }
+        guard n >= sampledPathMinimum else { return Parallel.map(tasks.count) { exact(tasks[$0], keep: k) } }
         var results = [Threshold?](repeating: nil, count: tasks.count)
         var pending = Array(tasks.indices)
         // A band from the sample, then (for the rare task whose threshold fell outside it) a band
@@ -101,12 +113,12 @@ enum MagnitudeSelection {
 
     /// Magnitude bit patterns that bracket the k-th largest with high probability: sample ranks
     /// ±(5 standard deviations + 64) · `widening` around the expected rank. The sample is
-    /// `sampleSize` entries in runs of `sampleRun` consecutive ones (one cache line each) spread
-    /// evenly over the tensor, so it costs 1/16 of the cache misses of single entries.
+    /// `sampleSize(for: n)` entries in runs of `sampleRun` consecutive ones (four cache lines)
+    /// spread evenly over the tensor, so it costs a fraction of the cache misses of single entries.
     static func sampleBand(
         _ values: BufferScope<Float>, keep k: Int, widening: Double, kernels: MergeKernels
     ) -> (low: UInt32, high: UInt32, expectedFraction: Double) {
-        let n = values.count, m = sampleSize
+        let n = values.count, m = sampleSize(for: n)
         let runs = m / sampleRun, spacing = n / runs
         let sample = [UInt32](unsafeUninitializedCapacity: m) { buffer, initialized in
             for run in 0..<runs {
@@ -122,8 +134,8 @@ enum MagnitudeSelection {
         // to the (expected − margin)-th.
         let upperRank = Int(expectedRank) - margin, lowerRank = Int(expectedRank) + margin
         let bounds = BitPatternSelect.select(
-            descendingRanks: [min(m, max(1, lowerRank)), min(m, max(1, upperRank))], in: [sample], low: 0, high: 0x7FFF_FFFF, maxBins: 1 << 16,
-            kernels: kernels)
+            descendingRanks: [min(m, max(1, lowerRank)), min(m, max(1, upperRank))], in: [sample], low: 0, high: 0x7FFF_FFFF,
+            maxBins: min(1 << 16, m / 2), kernels: kernels)
         let low: UInt32 = lowerRank >= m ? 0 : bounds[0].value
         let high: UInt32 = upperRank < 1 ? 0x7F7F_FFFF : bounds[1].value
         return (low, max(low, high), min(1, Double(2 * margin + 1) / Double(m)))

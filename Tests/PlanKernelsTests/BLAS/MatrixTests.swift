@@ -90,6 +90,19 @@ struct MatrixTests {
     @Test("thin SVD (gesdd) reconstructs the input with sorted singular values", arguments: svdCases)
     func svdReconstructs(_ scalar: ScalarCase) throws { try scalar.run(scalar.tolerance) }
 
+    @Test("row-major conversion in tiles equals the element-by-element definition", arguments: [(1, 1), (1, 70), (70, 1), (37, 70), (64, 33), (16, 4100)])
+    func tiledTranspose(_ rows: Int, _ columns: Int) throws {
+        let elements = (0..<rows * columns).map { Float($0) }
+        let matrix = try Matrix(rowMajor: elements, rows: rows, columns: columns)
+        for i in 0..<rows {
+            for j in 0..<columns where matrix[i, j] != elements[i * columns + j] {
+                Issue.record("(\(i), \(j)) is \(matrix[i, j]), not \(elements[i * columns + j])")
+                return
+            }
+        }
+        #expect(matrix.rowMajorElements() == elements)
+    }
+
     @Test("row-major tensors convert to column-major and back exactly")
     func rowMajorRoundTrip() throws {
         let elements: [Float] = [1, 2, 3, 4, 5, 6]  // [[1, 2, 3], [4, 5, 6]]
