@@ -100,7 +100,8 @@ struct CalibrationWorkflow {
         table.add(["lora factor gemms", String(format: "%.1f", r.adapterFlopsPerSecond / 1e9), "GFLOP/s"])
         table.add(["attention gemms", String(format: "%.1f", r.attentionFlopsPerSecond / 1e9), "GFLOP/s"])
         table.add(["sgemm \(c.sgemmSize)", String(format: "%.1f", c.sgemmFlopsPerSecond / 1e9), "GFLOP/s"])
-        table.add(["fma peak (estimate)", String(format: "%.1f", c.fmaPeakFlopsPerSecond / 1e9), "GFLOP/s"])
+        let peakKind = c.fmaPeakMethod.hasPrefix("measured") ? "measured" : "estimate"
+        table.add(["fma peak (\(peakKind))", String(format: "%.1f", c.fmaPeakFlopsPerSecond / 1e9), "GFLOP/s"])
         table.add(["memory bandwidth", String(format: "%.2f", r.memoryBytesPerSecond / 1e9), "GB/s (stream read)"])
         table.add(["merge (\(c.setupName) adapters)", String(format: "%.2f", r.mergeBytesPerSecond / 1e9), "GB/s + \(String(format: "%.1f", r.mergeSecondsPerModule * 1e6)) µs/module"])
         table.add(["svd", String(format: "%.2f", r.svdFlopsPerSecond / 1e9), "GFLOP/s"])
