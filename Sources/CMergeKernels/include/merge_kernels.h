@@ -1,10 +1,11 @@
-// AVX-512 kernels for the two hot passes of magnitude / TIES / DARE merges, the read loop that is
-// their bandwidth reference, and the FMA loops that measure the machine's peak.
+// AVX-512 and AVX2 kernels for the hot passes of magnitude / TIES / DARE merges (the top-k band
+// scan, the range copy-out, the fused keep / elect / disjoint-mean pass, DARE's masks), the read
+// loop that is their bandwidth reference, and the FMA loops that measure the machine's peak.
 //
 // Swift cannot compile one function for a wider instruction set than the rest of the binary, so
-// these two loops are written in C with per-function target attributes and chosen at run time
-// (mk_avx512_available). PlanKernels keeps a portable Swift implementation of both; tests check
-// that the two agree bit for bit. Everything here is x86-64 only.
+// these loops are written in C with per-function target attributes and chosen at run time
+// (mk_avx512_available, mk_avx2_available). PlanKernels keeps portable Swift implementations;
+// tests check that all agree bit for bit. Everything here is x86-64 only.
 #ifndef MERGE_KERNELS_H
 #define MERGE_KERNELS_H
 

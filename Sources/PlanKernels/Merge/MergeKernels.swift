@@ -2,8 +2,9 @@
 import CMergeKernels
 #endif
 
-/// Which implementation runs the two hot loops of the elementwise merges: the magnitude band scan
-/// of top-k selection and the fused sparsify / sign-consensus / weighted-sum pass.
+/// Which implementation runs the hot loops of the elementwise merges: the magnitude band scan and
+/// copy-out of top-k selection, the fused sparsify / sign-consensus / weighted-sum pass, and
+/// DARE's masks (`DareLanes`).
 ///
 /// `portable` is Swift and runs anywhere (baseline x86-64 code generation gives it SSE2 only);
 /// `avx512` and `avx2` are the C kernels of `CMergeKernels`, compiled per function for that
