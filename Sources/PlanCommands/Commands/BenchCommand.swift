@@ -19,7 +19,7 @@ extension PlanCommand {
             abstract: "Time a merge on synthetic task vectors; peak_fraction = time to stream the inputs once / merge time.")
 
         @Option(help: "linear, ties, dare_linear, dare_ties or magnitude_prune.") var method: String = "ties"
-        @Option(help: "Fraction kept by pruning methods.") var density: Double?
+        @Option(help: "Fraction kept by pruning methods (default 0.5 for them).") var density: Double?
         @Option(help: "Number of task vectors.") var tasks: Int = 5
         @Option(help: "Elements per task vector.") var elements: Int = 16_777_216
         @Option(name: .customLong("majority-sign"), help: "total or frequency.") var majoritySign: String = "total"
