@@ -25,11 +25,6 @@ __attribute__((constructor)) static void fill_pack_table(void) {
     }
 }
 
-int mk_avx2_available(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-}
-
 // All-ones lanes for the first `count` (< 8 allowed) lanes.
 MK_AVX2 static inline __m256i first_lanes(size_t count) {
     const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);

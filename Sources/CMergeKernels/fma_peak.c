@@ -7,11 +7,6 @@
 // runs at the core's FMA throughput. The values decay towards a fixed point and stay finite.
 #define MK_FMA_CHAINS 12
 
-int mk_avx2_fma_available(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
 __attribute__((target("avx512f"))) float mk_fma_loop_avx512(size_t iterations, float seed) {
     __m512 chains[MK_FMA_CHAINS];
     for (int j = 0; j < MK_FMA_CHAINS; j++) chains[j] = _mm512_set1_ps(seed + 0.01f * (float)j);

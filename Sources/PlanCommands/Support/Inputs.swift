@@ -35,6 +35,15 @@ enum Inputs {
         return (try loader.load(data: source.data, file: source.file), String(decoding: source.data, as: UTF8.self))
     }
 
+    /// The run database and a scenario validated against the machine profiles stored in it. The
+    /// scenario file is read before the database is opened, so a missing file creates nothing.
+    static func scenarioAndStore(_ path: String?, database: String?) throws -> (store: RunStore, scenario: Scenario, yaml: String) {
+        let source = try scenarioSource(path)
+        let store = try store(database)
+        let (scenario, yaml) = try scenario(source, profiles: try store.profiles().mapValues(\.gpuSpec))
+        return (store, scenario, yaml)
+    }
+
     /// `--db`, else `PLAN_DB`, else `plan-runs.sqlite` in the working directory.
     static func databasePath(_ option: String?) -> String {
         if let option, !option.isEmpty { return option }

@@ -15,9 +15,7 @@ struct SimulationWorkflow {
 
     func run() throws {
         let started = Date()
-        let source = try Inputs.scenarioSource(scenarioPath)
-        let store = try Inputs.store(databasePath)
-        let (scenario, yaml) = try Inputs.scenario(source, profiles: try store.profiles().mapValues(\.gpuSpec))
+        let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath)
         let result = Simulator(scenario: scenario).run(seed: seed)
         var monteCarlo: MonteCarlo.Result?
         var seconds: Double?

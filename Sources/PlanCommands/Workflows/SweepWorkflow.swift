@@ -16,9 +16,7 @@ struct SweepWorkflow {
 
     func run() throws {
         let started = Date()
-        let source = try Inputs.scenarioSource(scenarioPath)
-        let store = try Inputs.store(databasePath)
-        let (scenario, yaml) = try Inputs.scenario(source, profiles: try store.profiles().mapValues(\.gpuSpec))
+        let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath)
         for range in ranges { _ = try scenario.value(at: range.field) }  // unknown fields fail before any work
         let sweeper = Sweep(scenario: scenario, seed: seed)
         var results: [Sweep.Result] = []

@@ -17,6 +17,13 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
         storage = [Scalar](repeating: 0, count: self.rows * self.columns)
     }
 
+    /// A matrix over storage already known to hold `rows * columns` column-major elements.
+    init(rows: Int, columns: Int, validStorage storage: [Scalar]) {
+        self.rows = rows
+        self.columns = columns
+        self.storage = storage
+    }
+
     /// A matrix from column-major elements.
     /// - Throws: `KernelError.shapeMismatch` when `storage.count != rows * columns`.
     public init(rows: Int, columns: Int, columnMajor storage: [Scalar]) throws {
@@ -75,11 +82,8 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     /// The transpose.
     /// - Complexity: O(rows × columns).
     public var transposed: Matrix {
-        var result = Matrix(zeros: columns, rows)
-        for j in 0..<columns {
-            for i in 0..<rows { result.storage[j + i * columns] = storage[i + j * rows] }
-        }
-        return result
+        // The column-major transpose has this matrix's row-major layout.
+        Matrix(rows: columns, columns: rows, validStorage: rowMajorElements())
     }
 
     /// Frobenius norm, accumulated in Double.

@@ -23,18 +23,14 @@ public enum SafetensorsFile {
             throw KernelError.missingInput(
                 path: url.path, reason: "cannot read the safetensors file; check that it exists and is readable")
         }
-        return try decode(bytes: bytes, path: url.path)
+        return try decode(bytes, path: url.path)
     }
 
-    /// Decodes safetensors bytes; `path` only labels errors.
+    /// Decodes safetensors bytes from any contiguous storage (an array, a memory-mapped file);
+    /// `path` only labels errors.
     /// - Throws: `KernelError.invalidData` on any violation of the format.
-    public static func decode(_ bytes: [UInt8], path: String) throws -> [String: Tensor] {
-        try decode(bytes: bytes, path: path)
-    }
-
-    /// Decodes safetensors bytes from any contiguous storage (an array, a memory-mapped file).
-    static func decode<Bytes: ContiguousBytes & RandomAccessCollection<UInt8>>(
-        bytes: Bytes, path: String
+    public static func decode<Bytes: ContiguousBytes & RandomAccessCollection<UInt8>>(
+        _ bytes: Bytes, path: String
     ) throws -> [String: Tensor] {
         func invalid(_ reason: String) -> KernelError { .invalidData(path: path, reason: reason) }
         guard !bytes.isEmpty else {

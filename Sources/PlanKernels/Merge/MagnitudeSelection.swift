@@ -100,15 +100,31 @@ enum MagnitudeSelection {
             above += bits > valueBits ? 1 : 0
             equal += bits == valueBits ? 1 : 0
         }
+        return threshold(valueBits, above: above, equal: equal, keep: k) { ties in
+            indexAfter(ties, tiesOf: valueBits, in: values, range: 0..<n)
+        }
+    }
+
+    /// The threshold at `valueBits`, where `above` magnitudes are larger and `equal` tie with it.
+    /// When not every tie can be kept, `cutoff(ties)` finds the index just past the last of the
+    /// first `ties` ties (nil: past the end).
+    static func threshold(_ valueBits: UInt32, above: Int, equal: Int, keep k: Int, cutoff: (Int) -> Int?) -> Threshold {
         let value = Float(bitPattern: valueBits)
         guard equal > k - above else { return Threshold(value: value, tieCutoff: .max) }
-        var remaining = k - above
-        guard remaining > 0 else { return Threshold(value: value, tieCutoff: 0) }
-        for index in 0..<n where values[index].bitPattern & 0x7FFF_FFFF == valueBits {
+        // Keep the first (k − above) ties in index order: the cutoff is just past the last kept one.
+        let ties = k - above
+        guard ties > 0 else { return Threshold(value: value, tieCutoff: 0) }
+        return Threshold(value: value, tieCutoff: cutoff(ties) ?? .max)
+    }
+
+    /// One past the index of the `ties`-th entry in `range` whose magnitude is `valueBits`, or nil.
+    static func indexAfter(_ ties: Int, tiesOf valueBits: UInt32, in values: BufferScope<Float>, range: Range<Int>) -> Int? {
+        var remaining = ties
+        for index in range where values[index].bitPattern & 0x7FFF_FFFF == valueBits {
             remaining -= 1
-            if remaining == 0 { return Threshold(value: value, tieCutoff: index + 1) }
+            if remaining == 0 { return index + 1 }
         }
-        return Threshold(value: value, tieCutoff: .max)
+        return nil
     }
 
     /// Magnitude bit patterns that bracket the k-th largest with high probability: sample ranks
@@ -157,23 +173,18 @@ enum MagnitudeSelection {
         let selected = BitPatternSelect.select(
             descendingRanks: [needed], in: scans.map(\.candidates), low: low, high: high, kernels: kernels)[0]
         let valueBits = selected.value, above = aboveHigh + selected.greater
-        let value = Float(bitPattern: valueBits)
-        guard selected.equal > k - above else { return Threshold(value: value, tieCutoff: .max) }
-        // Keep the first (k − above) ties in index order: the cutoff is just past the last kept one.
-        var remaining = k - above
-        guard remaining > 0 else { return Threshold(value: value, tieCutoff: 0) }
-        for (chunk, scan) in zip(0..., scans) {
-            let ties = scan.candidates.reduce(0) { $0 + ($1 == valueBits ? 1 : 0) }
-            guard ties >= remaining else {
-                remaining -= ties
-                continue
+        return threshold(valueBits, above: above, equal: selected.equal, keep: k) { ties in
+            var remaining = ties
+            for (chunk, scan) in zip(0..., scans) {
+                let chunkTies = scan.candidates.reduce(0) { $0 + ($1 == valueBits ? 1 : 0) }
+                guard chunkTies >= remaining else {
+                    remaining -= chunkTies
+                    continue
+                }
+                let lower = chunk * passChunkSize
+                return indexAfter(remaining, tiesOf: valueBits, in: values, range: lower..<min(values.count, lower + passChunkSize))
             }
-            let lower = chunk * passChunkSize
-            for index in lower..<min(values.count, lower + passChunkSize) where values[index].bitPattern & 0x7FFF_FFFF == valueBits {
-                remaining -= 1
-                if remaining == 0 { return Threshold(value: value, tieCutoff: index + 1) }
-            }
+            return nil
         }
-        return Threshold(value: value, tieCutoff: .max)
     }
 }
