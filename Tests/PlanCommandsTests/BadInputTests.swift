@@ -6,8 +6,8 @@ import Testing
 struct BadInputTests {
     static let cases: [(String, String, String, String)] = [
         ("negative examples", "en: {examples: 5000", "en: {examples: -5000", "languages.en.examples"),
-        ("mfu above 1", "mfu: 0.35 ", "mfu: 1.5 ", "hardware.mfu"),
-        ("mfu NaN", "mfu: 0.35 ", "mfu: .nan ", "hardware.mfu"),
+        ("mfu above 1", "stack: hf ", "stack: hf\n  mfu: 1.5 ", "hardware.mfu"),
+        ("mfu NaN", "stack: hf ", "stack: hf\n  mfu: .nan ", "hardware.mfu"),
         ("epochs as a word", "epochs: 4 ", "epochs: four ", "finetune.epochs"),
         ("examples overflow", "en: {examples: 5000", "en: {examples: 1e400", "languages.en.examples"),
         ("unknown model", "model: llama-3.1-8b ", "model: llama-9 ", "unknown model"),
@@ -63,7 +63,7 @@ struct BadInputTests {
 
     @Test func checkReportsEveryProblem() throws {
         let folder = Binary.workspace()
-        let text = try Binary.defaultScenario(in: folder).replacingOccurrences(of: "mfu: 0.35 ", with: "mfu: 2 ")
+        let text = try Binary.defaultScenario(in: folder).replacingOccurrences(of: "stack: hf ", with: "stack: hf\n  mfu: 2 ")
             .replacingOccurrences(of: "epochs: 4 ", with: "epochs: x ")
         try Data(text.utf8).write(to: folder.appendingPathComponent("two.yaml"))
         let output = try Binary.run(["scenarios", "check", "two.yaml"], in: folder)

@@ -17,7 +17,10 @@ struct ValidateCommandTests {
         #expect(runs.status == 0 && runs.stdout.contains("calibrate"))
         // The profile stands in for a GPU in a scenario.
         var yaml = try Binary.defaultScenario(in: folder)
+        // A CPU profile's memory is the machine's RAM: a 1B model fits it, the 8B one may not.
         yaml = yaml.replacingOccurrences(of: "gpu: a100-80gb", with: "profile: box")
+            .replacingOccurrences(of: "model: llama-3.1-8b", with: "model: llama-3.2-1b")
+            .replacingOccurrences(of: "gradient_checkpointing: false", with: "gradient_checkpointing: auto")
         try yaml.write(to: folder.appendingPathComponent("profiled.yaml"), atomically: true, encoding: .utf8)
         let simulated = try Binary.run(["simulate", "profiled.yaml", "--format", "json", "--no-plots"], in: folder)
         #expect(simulated.status == 0, "\(simulated.stderr)")

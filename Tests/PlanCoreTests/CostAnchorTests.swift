@@ -8,11 +8,12 @@ struct CostAnchorTests {
 
     /// Llama 3 paper (arXiv 2407.21783): 405B trained on 15.6T tokens with about 3.8e25 FLOPs.
     @Test func llama3_405BTrainingComputeIsWithin6PercentOf3_8e25() throws {
-        let model = try catalog.model("llama-3.1-405b")
-        let gpu = try catalog.gpu("h100-sxm")
+        var spec = JobSpec(model: "llama-3.1-405b")
+        spec.method = .full
+        spec.gpu = "h100-sxm"
         let estimate = try JobEstimate.training(
-            model: model, tokens: 15.6e12, method: .full, rank: 16, gradientCheckpointing: false, sequenceLength: 4096,
-            gpu: gpu, gpus: 1, mfu: 0.4, rates: EnergyRates(gpuWatts: 700, pue: 1.1, kgCO2PerKWh: 0.385, usdPerGPUHour: 2))
+            try spec.resolve(in: catalog), tokens: 15.6e12, mfu: 0.4,
+            rates: EnergyRates(gpuWatts: 700, pue: 1.1, kgCO2PerKWh: 0.385, usdPerGPUHour: 2))
         let flops = try #require(estimate.flops)
         #expect(abs(flops / 3.8e25 - 1) < 0.06, "got \(flops)")
         // The 6·N·D rule of thumb (Kaplan et al. 2020) lands in the same place.

@@ -36,8 +36,8 @@ struct ScenarioValidationTests {
     /// Each bad input gets its own diagnostic at the right path (and only that one).
     @Test(arguments: [
         ("en: {examples: 5000", "en: {examples: -5000", "languages.en.examples", "between 0 and"),
-        ("mfu: 0.35 ", "mfu: 1.5 ", "hardware.mfu", "between 0 and 1"),
-        ("mfu: 0.35 ", "mfu: .nan ", "hardware.mfu", "finite"),
+        ("stack: hf ", "stack: hf\n  mfu: 1.5 ", "hardware.mfu", "between 0 and 1"),
+        ("stack: hf ", "stack: hf\n  mfu: .nan ", "hardware.mfu", "finite"),
         ("epochs: 4 ", "epochs: four ", "finetune.epochs", "expected a number"),
         ("en: {examples: 5000", "en: {examples: 1e400", "languages.en.examples", "finite"),
         ("model: llama-3.1-8b ", "model: llama-9 ", "model", "unknown model 'llama-9'"),
@@ -48,9 +48,9 @@ struct ScenarioValidationTests {
         ("pool_gpus: 2 ", "pool_gpus: 2.5 ", "hardware.pool_gpus", "whole number"),
         ("strategies: [full-retrain, merge]", "strategies: [full-retrain, merj]", "strategies[1]", "unknown strategy"),
         ("language: en, add", "language: es, add", "schedule.events[0].language", "unknown language"),
-        ("gpus_per_job: 1 ", "gpus_per_job: 4 ", "hardware.gpus_per_job", "pool has only 2"),
+        ("gpus_per_job: auto ", "gpus_per_job: 4 ", "hardware.gpus_per_job", "pool has only 2"),
         ("density: 0.5}", "density: -0.5}", "merge.density", "greater than 0"),
-        ("{uniform: [0.25, 0.45]}", "{uniform: [0.45, 0.25]}", "uncertainty.hardware.mfu.uniform", "bad parameters"),
+        ("{uniform: [0.55, 0.75]}", "{uniform: [0.75, 0.55]}", "uncertainty.hardware.gemm_efficiency.uniform", "bad parameters"),
         ("hardware.usd_per_gpu_hour: {", "hardware.colour: {", "uncertainty.hardware.colour", "unknown or non-numeric field"),
         ("tokens_per_example: 600}", "tokens_per_example: \"600\"}", "languages.en.tokens_per_example", "expected a number"),
     ])
@@ -62,7 +62,7 @@ struct ScenarioValidationTests {
     }
 
     @Test func allProblemsAreReportedAtOnce() {
-        let text = replacing("mfu: 0.35 ", "mfu: 1.5 ").replacingOccurrences(of: "epochs: 4 ", with: "epochs: four ")
+        let text = replacing("stack: hf ", "stack: hf\n  mfu: 1.5 ").replacingOccurrences(of: "epochs: 4 ", with: "epochs: four ")
             .replacingOccurrences(of: "pue: 1.1 ", with: "pue: 0.5 ")
         #expect(Set(problems(text).map(\.path)) == ["hardware.mfu", "finetune.epochs", "hardware.pue"])
     }

@@ -31,9 +31,10 @@ struct TrainingFlopsTests {
         #expect(qlora.perToken(context: context) == lora.perToken(context: context))
     }
 
-    @Test func trainingJobSecondsAreFlopsOverSustainedRatePlusOverheads() throws {
+    @Test func trainingJobSecondsAreFlopsOverSustainedRatePlusOverheadsWithAnExplicitMFU() throws {
         let catalog = try Catalog.bundled()
-        let scenario = try ScenarioLoader(catalog: catalog).load(text: try Catalog.scenarioText(Catalog.defaultScenarioName), file: "default")
+        var scenario = try ScenarioLoader(catalog: catalog).load(text: try Catalog.scenarioText(Catalog.defaultScenarioName), file: "default")
+        scenario.hardware.mfu = 0.35
         let cost = CostModel(scenario: scenario)
         let job = cost.training(name: "en", data: [.init(examples: 5000, tokensPerExample: 600)])
         let flops = 5000 * 600 * 4 * cost.flops.perToken(context: 8192)
@@ -43,6 +44,19 @@ struct TrainingFlopsTests {
         #expect(abs(job.wallSeconds / seconds - 1) < 1e-12)
         #expect(abs(job.usd - job.gpuHours * 2) < 1e-9)
         #expect(abs(job.kwh - job.gpuHours * 0.4 * 1.1) < 1e-9)
+    }
+
+    /// Without an MFU the job runs at the step-time model's tokens per second.
+    @Test func trainingJobSecondsFollowTheStepTimeModel() throws {
+        let catalog = try Catalog.bundled()
+        let scenario = try ScenarioLoader(catalog: catalog).load(text: try Catalog.scenarioText(Catalog.defaultScenarioName), file: "default")
+        let cost = CostModel(scenario: scenario)
+        let job = cost.training(name: "en", data: [.init(examples: 5000, tokensPerExample: 600)])
+        let rate = cost.rate(context: 8192)
+        let direct = StepTimeModel(stack: scenario.hardware.stack).throughput(rate.job, gpu: scenario.hardware.gpu)
+        #expect(abs(job.wallSeconds - (12_000_000 / direct.tokensPerSecondPerGPU + 5 * 60)) < 1e-6)
+        #expect(rate.job.gpus == 1 && job.gpus == 1)
+        #expect(rate.mfu > 0.2 && rate.mfu < 0.6)
     }
 
     @Test func evaluationIsTwoTimesParametersTimesTokens() throws {

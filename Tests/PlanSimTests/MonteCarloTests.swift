@@ -28,7 +28,7 @@ struct MonteCarloTests {
         var rng = Xoshiro256StarStar(seed: 3)
         for _ in 0..<500 {
             let sampled = MonteCarlo.sample(s, rng: &rng)
-            #expect(sampled.hardware.mfu > 0 && sampled.hardware.mfu <= 1)
+            #expect(sampled.hardware.mfu.map { $0 > 0 && $0 <= 1 } ?? false)
         }
     }
 

@@ -9,7 +9,7 @@ extension PlanCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure merge and GEMM kernels against this machine's memory bandwidth and FMA peak.",
             discussion: "Use a release build (swift build -c release); OPENBLAS_CORETYPE must be set before plan starts.",
-            subcommands: [MergeBench.self, GEMMBench.self, FinetuneBench.self])
+            subcommands: [MergeBench.self, GEMMBench.self, FinetuneBench.self, AnchorsBench.self])
     }
 
     /// `plan bench merge`.

@@ -7,28 +7,41 @@ extension PlanCommand {
     /// `plan estimate`: price one training job, or convert GPU-hours into $, kWh and CO2.
     struct Estimate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Price one training job, or convert GPU-hours into dollars, energy and CO2.",
+            abstract: "Price one training job (memory, step time, MFU), or convert GPU-hours into dollars, energy and CO2.",
             discussion: """
-                Job:        plan estimate --model llama-3.1-8b --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N] [--mfu F]
+                Job:        plan estimate --model llama-3.1-8b --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N]
+                            [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|hf-zero3|nemo-fp8] [--mfu F]
                 Footprint:  plan estimate --gpu a100-80gb --gpu-hours 1022362 [--gpu-watts 400] [--pue 1.1] [--kg-co2-per-kwh 0.385]
-                The job estimate is compute only (FLOPs / (peak x MFU)); scenarios add start-up overheads.
+                The job estimate is compute only (steps x step time from the step-time model, or FLOPs / (peak x MFU) with --mfu);
+                scenarios add start-up overheads. A job that does not fit its GPUs is still estimated, with a note on stderr.
                 """)
 
-        @Option(help: "Catalog model (see plan scenarios list for catalogs).") var model: String?
+        @Option(help: "Catalog model (plan scenarios list shows the catalogs).") var model: String?
         @Option(help: "Tokens trained (e.g. 1e9).") var tokens: Double?
         @Option(help: "lora, qlora or full.") var method: String = "lora"
-        @Option(help: "LoRA rank (all seven projections adapted).") var rank: Int = 16
-        @Flag(name: .customLong("gradient-checkpointing"), help: "Recompute activations (one more forward).") var gradientCheckpointing = false
+        @Option(help: "LoRA rank.") var rank: Int = 16
+        @Option(help: ArgumentHelp("Adapted projections, comma-separated (default all seven).", valueName: "q_proj,k_proj,..."))
+        var targets: String = "all"
+        @Flag(name: .customLong("gradient-checkpointing"), inversion: .prefixedNo,
+              help: "Recompute activations (one more forward, less memory); default: only when the job does not fit without it.")
+        var gradientCheckpointing: Bool?
         @Option(help: "Catalog GPU.") var gpu: String = "a100-80gb"
         @Option(help: "GPUs the job runs on.") var gpus: Int = 1
-        @Option(help: "Model FLOPs utilisation, in (0, 1].") var mfu: Double = 0.35
+        @Option(name: .customLong("micro-batch"), help: "Sequences per GPU per micro-step.") var microBatch: Int = 1
+        @Option(name: .customLong("gradient-accumulation"), help: "Micro-steps per optimizer step.") var gradientAccumulation: Int = 1
+        @Option(help: "Sharding of multi-GPU jobs: none or fsdp (default fsdp when --gpus > 1).") var sharding: String?
+        @Option(help: "Full fine-tuning precision recipe: mixed (fp32 master + moments) or bf16.") var precision: String = "mixed"
+        @Option(help: "Software stack: hf, torch, hf-zero3 or nemo-fp8 (Resources/stacks.yaml).") var stack: String = SoftwareStack.defaultName
+        @Option(help: "Explicit model FLOPs utilisation in (0, 1]; bypasses the step-time model.") var mfu: Double?
         @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = 4096
+        @Option(name: .customLong("network-gb-per-s"), help: "Per-GPU network bandwidth between nodes, GB/s (jobs past 8 GPUs).")
+        var networkGBPerS: Double = 50
         @Option(name: .customLong("gpu-hours"), help: "Convert these GPU-hours instead of pricing a job.") var gpuHours: Double?
         @Option(name: .customLong("gpu-watts"), help: "Power per GPU in W (default: the GPU's board power).") var gpuWatts: Double?
         @Option(help: "Data-centre power usage effectiveness (>= 1).") var pue: Double = 1.1
         @Option(name: .customLong("kg-co2-per-kwh"), help: "Grid carbon intensity.") var kgCO2PerKWh: Double = 0.475
         @Option(name: .customLong("usd-per-gpu-hour"), help: "Price per GPU-hour.") var usdPerGPUHour: Double = 2.0
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func validate() throws {
             if gpuHours == nil && (model == nil || tokens == nil) {
@@ -38,52 +51,54 @@ extension PlanCommand {
                 throw ValidationError("--gpu-hours converts given GPU-hours; do not combine it with --model or --tokens")
             }
             if Finetune.Method(rawValue: method) == nil { throw ValidationError("--method must be lora, qlora or full, got '\(method)'") }
-            if format == .csv { throw ValidationError("--format must be table or json") }
-            if rank < 1 { throw ValidationError("--rank must be at least 1") }
+            if let sharding, Sharding(rawValue: sharding) == nil { throw ValidationError("--sharding must be none or fsdp, got '\(sharding)'") }
+            if PrecisionRecipe(rawValue: precision) == nil { throw ValidationError("--precision must be mixed or bf16, got '\(precision)'") }
+            if !(1...65_536).contains(rank) { throw ValidationError("--rank must be between 1 and 65536") }
+            if !(1...MemoryModel.maximumGPUs).contains(gpus) { throw ValidationError("--gpus must be between 1 and \(MemoryModel.maximumGPUs)") }
+            if !(1...65_536).contains(microBatch) { throw ValidationError("--micro-batch must be between 1 and 65536") }
+            if !(1...1_000_000).contains(gradientAccumulation) { throw ValidationError("--gradient-accumulation must be between 1 and 1000000") }
+            if !(1...10_000_000).contains(sequenceLength) { throw ValidationError("--sequence-length must be between 1 and 10000000") }
+            if JobSpec.parseTargets(targets).isEmpty { throw ValidationError("--targets needs at least one projection") }
+        }
+
+        /// The job the flags describe.
+        var spec: JobSpec {
+            var spec = JobSpec(model: model ?? "")
+            spec.method = Finetune.Method(rawValue: method) ?? .lora
+            spec.rank = rank
+            spec.targets = JobSpec.parseTargets(targets)
+            spec.gpu = gpu
+            spec.gpus = gpus
+            spec.microBatch = microBatch
+            spec.gradientAccumulation = gradientAccumulation
+            spec.sequenceLength = sequenceLength
+            spec.gradientCheckpointing = gradientCheckpointing
+            spec.stack = stack
+            spec.sharding = sharding.flatMap(Sharding.init(rawValue:))
+            spec.precision = PrecisionRecipe(rawValue: precision) ?? .mixed
+            return spec
         }
 
         func run() throws {
             try guarded {
                 let catalog = try Catalog.bundled()
-                let spec = try catalog.gpu(gpu)
-                let rates = EnergyRates(gpuWatts: gpuWatts ?? spec.boardWatts, pue: pue, kgCO2PerKWh: kgCO2PerKWh, usdPerGPUHour: usdPerGPUHour)
+                let device = try catalog.gpu(gpu)
+                let rates = EnergyRates(gpuWatts: gpuWatts ?? device.boardWatts, pue: pue, kgCO2PerKWh: kgCO2PerKWh, usdPerGPUHour: usdPerGPUHour)
                 let estimate: JobEstimate
                 if let gpuHours {
                     estimate = try JobEstimate.footprint(gpuHours: gpuHours, gpus: gpus, rates: rates)
                 } else {
                     estimate = try JobEstimate.training(
-                        model: try catalog.model(model ?? ""), tokens: tokens ?? 0, method: Finetune.Method(rawValue: method) ?? .lora,
-                        rank: rank, gradientCheckpointing: gradientCheckpointing, sequenceLength: sequenceLength,
-                        gpu: spec, gpus: gpus, mfu: mfu, rates: rates)
+                        try spec.resolve(in: catalog, device: device), tokens: tokens ?? 0, mfu: mfu,
+                        networkBytesPerSecond: networkGBPerS * 1e9, rates: rates)
                 }
-                Console.out(format == .json ? EstimateOutput.json(estimate).rendered() + "\n" : EstimateOutput.table(estimate))
+                if let note = EstimateReport.fitNote(estimate) { Console.error(note) }
+                switch format {
+                case .json: Console.out(EstimateReport.json(estimate).rendered() + "\n")
+                case .csv: Console.out(EstimateReport.csv(estimate))
+                case .table: Console.out(EstimateReport.table(estimate))
+                }
             }
         }
-    }
-}
-
-/// Rendering of `plan estimate`.
-enum EstimateOutput {
-    static func json(_ e: JobEstimate) -> JSONValue {
-        var pairs: [(String, JSONValue)] = []
-        if let flops = e.flops { pairs.append(("flops", .rounded(flops))) }
-        if let perToken = e.flopsPerToken { pairs.append(("flops_per_token", .rounded(perToken))) }
-        pairs += [
-            ("gpu_hours", .rounded(e.gpuHours)), ("wall_clock_hours", .rounded(e.wallClockHours)), ("cost_usd", .rounded(e.costUSD)),
-            ("energy_kwh", .rounded(e.energyKWh)), ("co2_kg", .rounded(e.co2Kg)),
-        ]
-        return .object(pairs)
-    }
-
-    static func table(_ e: JobEstimate) -> String {
-        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
-        if let flops = e.flops { table.add(["training compute", String(format: "%.3e", flops), "FLOP"]) }
-        if let perToken = e.flopsPerToken { table.add(["per token", String(format: "%.3e", perToken), "FLOP/token"]) }
-        table.add(["GPU time", NumberFormat.quantity(e.gpuHours), "GPU-hours"])
-        table.add(["wall-clock", NumberFormat.quantity(e.wallClockHours), "hours"])
-        table.add(["cost", NumberFormat.dollars(e.costUSD), "USD"])
-        table.add(["energy", NumberFormat.quantity(e.energyKWh), "kWh"])
-        table.add(["emissions", NumberFormat.quantity(e.co2Kg), "kg CO2"])
-        return table.rendered() + "\n"
     }
 }

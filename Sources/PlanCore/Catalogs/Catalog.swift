@@ -5,17 +5,28 @@ import Yams
 public struct Catalog: Sendable {
     public var models: [String: ModelArchitecture]
     public var gpus: [String: GPUSpec]
+    public var stacks: [String: SoftwareStack]
 
-    public init(models: [String: ModelArchitecture], gpus: [String: GPUSpec]) {
+    /// A catalog of these models and GPUs; `stacks` nil → the bundled software stacks.
+    public init(models: [String: ModelArchitecture], gpus: [String: GPUSpec], stacks: [String: SoftwareStack]? = nil) {
         self.models = models
         self.gpus = gpus
+        self.stacks = stacks ?? ((try? Self.parseStacks(ResourceLocator.text("stacks.yaml"), file: "stacks.yaml")) ?? [:])
     }
 
     /// The catalog shipped with plan (`Resources/models.yaml`, `Resources/gpus.yaml`).
     public static func bundled() throws -> Catalog {
         let models = try parseModels(ResourceLocator.text("models.yaml"), file: "models.yaml")
         let gpus = try parseGPUs(ResourceLocator.text("gpus.yaml"), file: "gpus.yaml")
-        return Catalog(models: models, gpus: gpus)
+        let stacks = try parseStacks(ResourceLocator.text("stacks.yaml"), file: "stacks.yaml")
+        return Catalog(models: models, gpus: gpus, stacks: stacks)
+    }
+
+    public func stack(_ name: String) throws -> SoftwareStack {
+        guard let stack = stacks[name.lowercased()] else {
+            throw PlanCoreError.invalidArgument("unknown stack '\(name)'; known stacks: \(stacks.keys.sorted().joined(separator: ", "))")
+        }
+        return stack
     }
 
     public func model(_ name: String) throws -> ModelArchitecture {
@@ -85,19 +96,54 @@ public struct Catalog: Sendable {
             guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
             else { continue }
             let tflops = fields.requiredDouble("peak_tflops_bf16", range: 0...1e6, above: 0)
-            let memory = fields.requiredDouble("memory_gb", range: 0...1e6, above: 0)
+            let fp8: Double? = fields.has("peak_tflops_fp8") ? fields.requiredDouble("peak_tflops_fp8", range: 0...1e6, above: 0) : nil
+            let memory = fields.requiredDouble("memory_gib", range: 0...1e6, above: 0)
             let bandwidth = fields.requiredDouble("hbm_bandwidth_gbps", range: 0...1e7, above: 0)
+            let link = fields.requiredDouble("link_gb_per_s", range: 0...1e6, above: 0)
             let watts = fields.requiredDouble("board_watts", range: 0...1e5, above: 0)
             let source = fields.string("source", default: "catalog") ?? "catalog"
             fields.finish()
-            if let tflops, let memory, let bandwidth, let watts {
+            if let tflops, let memory, let bandwidth, let link, let watts {
                 gpus[name] = GPUSpec(
-                    name: name, peakFlopsPerSecond: tflops * 1e12, memoryBytes: memory * 1e9,
-                    memoryBytesPerSecond: bandwidth * 1e9, boardWatts: watts, source: source)
+                    name: name, peakFlopsPerSecond: tflops * 1e12, memoryBytes: memory * Memory.gib,
+                    memoryBytesPerSecond: bandwidth * 1e9, boardWatts: watts, source: source,
+                    peakFP8FlopsPerSecond: fp8.map { $0 * 1e12 }, linkBytesPerSecond: link * 1e9)
             }
         }
         if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
         return gpus
+    }
+}
+
+extension Catalog {
+    static func parseStacks(_ text: String, file: String) throws -> [String: SoftwareStack] {
+        let diagnostics = DiagnosticCollector()
+        var top = try root(text, file: file, diagnostics: diagnostics)
+        var stacks: [String: SoftwareStack] = [:]
+        for name in top.keys {
+            guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
+            else { continue }
+            let summary = fields.string("summary", default: "") ?? ""
+            let precision = SoftwareStack.Precision(rawValue: fields.string("precision", default: "bf16") ?? "bf16")
+            let eta = fields.requiredDouble("gemm_efficiency_max", range: 0...1, above: 0)
+            let ridges = fields.requiredDouble("half_efficiency_ridges", range: 0...1e6)
+            let elementwise = fields.requiredDouble("elementwise_passes", range: 0...100)
+            let adapter = fields.requiredDouble("adapter_passes", range: 0...100)
+            let logits = fields.requiredDouble("logit_bytes", range: 0...100)
+            let overlap = fields.requiredDouble("communication_overlap", range: 0...1)
+            let overhead = fields.requiredDouble("step_overhead_seconds", range: 0...1e4)
+            let source = fields.string("source", default: "") ?? ""
+            fields.finish()
+            guard let precision else { throw PlanCoreError.catalog("\(file): \(name).precision must be bf16 or fp8") }
+            if let eta, let ridges, let elementwise, let adapter, let logits, let overlap, let overhead {
+                stacks[name] = SoftwareStack(
+                    name: name, summary: summary, precision: precision, gemmEfficiencyMax: eta, halfEfficiencyRidges: ridges,
+                    elementwisePasses: elementwise, adapterPasses: adapter, logitBytes: logits,
+                    communicationOverlap: overlap, stepOverheadSeconds: overhead, source: source)
+            }
+        }
+        if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
+        return stacks
     }
 }
 

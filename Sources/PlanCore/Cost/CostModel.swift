@@ -1,9 +1,12 @@
 import Foundation
 
-/// Prices training, merge and evaluation jobs for one scenario (DESIGN §4).
+/// Prices training, merge and evaluation jobs for one scenario (DESIGN §4, §4a).
 ///
-/// GPU-seconds = FLOPs / (peak × MFU) + fixed overheads, times GPUs per job; merges add
-/// bytes / (bandwidth × merge efficiency). Dollars, kWh and CO2 follow from GPU-hours.
+/// Training: the step-time model (`StepTimeModel`) gives tokens per second per GPU for the
+/// job's shape (context, micro-batch, GPUs, stack); wall seconds = tokens / (GPUs × that) + fixed
+/// overheads. With an explicit `hardware.mfu` the job is priced as FLOPs / (GPUs × peak × MFU)
+/// instead. GPUs per job come from the memory model (`gpus_per_job: auto`) or the scenario.
+/// Merges: bytes / (bandwidth × merge efficiency). Dollars, kWh and CO2 follow from GPU-hours.
 public struct CostModel: Sendable, Equatable {
     public let model: ModelArchitecture
     public let finetune: Finetune
@@ -20,6 +23,12 @@ public struct CostModel: Sendable, Equatable {
         flops = TrainingFlops(model: model, finetune: finetune)
         mergeCost = MergeCostModel(method: merge.method, model: model, rank: finetune.rank, targets: finetune.targets)
         totalParameters = model.totalParameters
+        var device = hardware.gpu
+        if let gemm = hardware.gemmEfficiency { device.stepCurve?.gemmEfficiencyMax = gemm }
+        self.device = device
+        stack = hardware.effectiveStack
+        packedRate = nil
+        if finetune.packing { packedRate = rate(context: finetune.sequenceLength) }
     }
 
     public init(scenario: Scenario) {
@@ -31,9 +40,63 @@ public struct CostModel: Sendable, Equatable {
     public let flops: TrainingFlops
     let mergeCost: MergeCostModel
     let totalParameters: Double
+    /// The device jobs run on (with the scenario's efficiency override applied to a fitted curve).
+    let device: GPUSpec
+    let stack: SoftwareStack
+    /// The training rate at the packed sequence length (nil when unpacked).
+    private var packedRate: TrainingRate?
+
     public var rates: EnergyRates { EnergyRates(hardware: hardware) }
-    /// Sustained FLOP/s of one GPU: peak × MFU.
-    public var sustainedFlopsPerGPU: Double { hardware.gpu.peakFlopsPerSecond * hardware.mfu }
+
+    /// How fast one training job of a given context runs, and on how many GPUs.
+    public struct TrainingRate: Sendable, Equatable {
+        public var job: TrainingJob
+        public var memory: MemoryBreakdown
+        /// The memory model's smallest fitting GPU count (nil: nothing up to 512 fits).
+        public var minimumGPUs: Int?
+        public var throughput: StepTimeModel.Throughput
+        /// Tokens per second over all the job's GPUs.
+        public var tokensPerSecond: Double
+        /// Achieved MFU (an output, or the explicit override).
+        public var mfu: Double
+    }
+
+    /// The shape of a training job with `context` tokens per sequence on `gpus` GPUs.
+    public func trainingJob(context: Int, gpus: Int) -> TrainingJob {
+        TrainingJob(
+            model: model, method: finetune.method, rank: finetune.rank, targets: finetune.targets, context: context,
+            microBatch: finetune.microBatchSize, gradientAccumulation: finetune.gradientAccumulation,
+            gradientCheckpointing: finetune.gradientCheckpointing, gpus: gpus, sharding: hardware.sharding,
+            precision: finetune.precision)
+    }
+
+    /// The memory model this scenario uses.
+    public var memoryModel: MemoryModel { MemoryModel(stack: stack) }
+
+    /// The rate of a training job whose sequences hold `context` tokens.
+    public func rate(context: Int) -> TrainingRate {
+        if let packedRate, packedRate.job.context == context { return packedRate }
+        let memory = memoryModel
+        let single = trainingJob(context: context, gpus: 1)
+        let policy = finetune.checkpointingPolicy
+        let minimum = memory.minimumGPUs(single, gpu: device, policy: policy)
+        let gpus = hardware.gpusPerJobAuto ? (minimum ?? hardware.gpusPerJob) : hardware.gpusPerJob
+        let job = memory.resolving(single.on(gpus: gpus, sharding: hardware.sharding), gpu: device, policy: policy)
+        let stepModel = StepTimeModel(stack: stack, networkBytesPerSecond: hardware.networkBytesPerSecond)
+        let throughput = stepModel.throughput(job, gpu: device)
+        let perGPU: Double
+        let mfu: Double
+        if let explicit = hardware.mfu {
+            perGPU = stack.peakFlopsPerSecond(on: device) * explicit / job.flopsPerToken
+            mfu = explicit
+        } else {
+            perGPU = throughput.tokensPerSecondPerGPU
+            mfu = throughput.mfu
+        }
+        return TrainingRate(
+            job: job, memory: memory.breakdown(job, gpu: device), minimumGPUs: minimum, throughput: throughput,
+            tokensPerSecond: perGPU * Double(gpus), mfu: mfu)
+    }
 
     /// Examples of one language fed to a training job.
     public struct DataSlice: Sendable, Equatable {
@@ -51,22 +114,45 @@ public struct CostModel: Sendable, Equatable {
         return finetune.packing ? length : min(tokensPerExample, length)
     }
 
-    /// A training job over `data` for `epochs` epochs on `gpusPerJob` GPUs.
+    /// Tokens per sequence as the step-time model sees them (a whole number of tokens, at least 1).
+    func contextTokens(tokensPerExample: Double) -> Int {
+        let value = context(tokensPerExample: tokensPerExample).rounded(.up)
+        return value >= 1 ? Int(min(value, 1e9)) : 1
+    }
+
+    /// The GPUs a training job runs on.
+    public var trainingGPUs: Int { rate(context: finetune.sequenceLength).job.gpus }
+
+    /// A training job over `data` for `epochs` epochs.
     public func training(name: String, data: [DataSlice], epochs: Double? = nil) -> JobCost {
         let epochs = epochs ?? finetune.epochs
         let perToken = flops
         var tokens = 0.0
         var work = 0.0
+        var seconds = 0.0
+        var gpus = 1
         for slice in data {
             let sliceTokens = slice.examples * slice.tokensPerExample * epochs
+            guard sliceTokens > 0 else { continue }
             tokens += sliceTokens
             work += sliceTokens * perToken.perToken(context: context(tokensPerExample: slice.tokensPerExample))
+            let rate = rate(context: contextTokens(tokensPerExample: slice.tokensPerExample))
+            seconds += sliceTokens / rate.tokensPerSecond
+            gpus = max(gpus, rate.job.gpus)
         }
-        let gpus = hardware.gpusPerJob
-        let compute = work / (Double(gpus) * sustainedFlopsPerGPU)
+        if data.isEmpty || tokens == 0 { gpus = rate(context: finetune.sequenceLength).job.gpus }
         let fixed = (overheads.jobStartupMinutes + overheads.checkpointSaveMinutes) * 60
         return JobCost(kind: .training, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
-                       wallSeconds: compute + fixed, rates: rates)
+                       wallSeconds: seconds + fixed, rates: rates)
+    }
+
+    /// Sustained FLOP/s of one GPU for forward-only work (evaluation): the explicit MFU, or the
+    /// step-time model's GEMM efficiency at the packed micro-step size.
+    public var forwardFlopsPerGPU: Double {
+        let peak = stack.peakFlopsPerSecond(on: device)
+        if let mfu = hardware.mfu { return peak * mfu }
+        let tokens = Double(finetune.microBatchSize * finetune.sequenceLength)
+        return peak * stack.curve(on: device).efficiency(tokens: tokens)
     }
 
     /// An evaluation of one model on every language's held-out examples:
@@ -80,8 +166,8 @@ public struct CostModel: Sendable, Equatable {
         let examples = Double(overheads.evaluationExamplesPerLanguage)
         let tokens = examples * (sum + Double(count) * overheads.generatedTokensPerExample)
         let work = 2 * totalParameters * tokens
-        let gpus = hardware.gpusPerJob
-        let wall = work / (Double(gpus) * sustainedFlopsPerGPU) + overheads.evaluationStartupMinutesResolved * 60
+        let gpus = trainingGPUs
+        let wall = work / (Double(gpus) * forwardFlopsPerGPU) + overheads.evaluationStartupMinutesResolved * 60
         return JobCost(kind: .evaluation, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
                        wallSeconds: wall, rates: rates)
     }
@@ -90,8 +176,13 @@ public struct CostModel: Sendable, Equatable {
     public func mergeJob(name: String, adapters: Int) -> JobCost {
         let work = mergeCost.work(tasks: adapters)
         let seconds = work.bytes / (hardware.gpu.memoryBytesPerSecond * hardware.mergeEfficiency)
-            + work.flops / sustainedFlopsPerGPU + overheads.mergeStartupMinutes * 60
+            + work.flops / forwardFlopsPerGPU + overheads.mergeStartupMinutes * 60
         return JobCost(kind: .merge, name: name, flops: work.flops, bytesMoved: work.bytes, tokens: 0, gpus: 1,
                        wallSeconds: seconds, rates: rates)
     }
+}
+
+extension Scenario {
+    /// The rate of this scenario's training jobs at its sequence length (the largest job shape).
+    public var trainingRate: CostModel.TrainingRate { CostModel(scenario: self).rate(context: finetune.sequenceLength) }
 }

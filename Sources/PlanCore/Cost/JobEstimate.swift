@@ -2,51 +2,86 @@ import Foundation
 
 /// `plan estimate`: the price of one training job, or the footprint of given GPU-hours.
 public struct JobEstimate: Sendable, Equatable {
+    /// Model FLOPs of the job (no recompute: what MFU and published "training compute" count).
     public var flops: Double?
     public var flopsPerToken: Double?
+    /// FLOPs executed, the recompute of gradient checkpointing included.
+    public var hardwareFlops: Double?
     public var gpuHours: Double
     public var wallClockHours: Double
     public var costUSD: Double
     public var energyKWh: Double
     public var co2Kg: Double
+    /// The job's step, memory and throughput (training estimates only).
+    public var training: TrainingDetails?
 
-    /// Prices training `tokens` tokens of `model` with `method` on `gpus` GPUs of type `gpu`.
-    /// No start-up overheads: this is the compute alone (a scenario adds them).
+    /// What the step-time and memory models say about a training job.
+    public struct TrainingDetails: Sendable, Equatable {
+        public var job: TrainingJob
+        public var gpu: GPUSpec
+        public var stack: SoftwareStack
+        public var parameters: Double
+        public var memory: MemoryBreakdown
+        /// Smallest GPU count (fsdp) that fits; nil → none up to `MemoryModel.maximumGPUs`.
+        public var minimumGPUs: Int?
+        public var throughput: StepTimeModel.Throughput
+        /// The MFU the estimate used: the explicit `--mfu`, or the step-time model's.
+        public var mfu: Double
+        public var mfuIsModelled: Bool
+        /// Seconds per optimizer step (micro-batch × accumulation × GPUs sequences).
+        public var stepSeconds: Double
+        public var tokensPerSecondPerGPU: Double
+    }
+
+    /// Prices training `tokens` tokens with `resolved` (its job, GPU and stack). With `mfu` the
+    /// step-time model is bypassed: seconds = FLOPs / (GPUs × peak × MFU). No start-up overheads:
+    /// this is the compute alone (a scenario adds them).
     public static func training(
-        model: ModelArchitecture, tokens: Double, method: Finetune.Method, rank: Int, gradientCheckpointing: Bool,
-        sequenceLength: Int, gpu: GPUSpec, gpus: Int, mfu: Double, rates: EnergyRates
+        _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = 50e9, rates: EnergyRates
     ) throws -> JobEstimate {
-        try check(tokens, "--tokens", above: 0)
-        try check(mfu, "--mfu", above: 0, max: 1)
-        try check(Double(gpus), "--gpus", above: 0)
-        try check(Double(sequenceLength), "--sequence-length", above: 0)
-        let flopsModel = TrainingFlops(
-            model: model, method: method, rank: rank, targets: ModelArchitecture.projectionNames,
-            gradientCheckpointing: gradientCheckpointing)
-        let perToken = flopsModel.perToken(context: Double(sequenceLength))
+        try check(tokens, "--tokens", above: 0, max: 1e18)
+        if let mfu { try check(mfu, "--mfu", above: 0, max: 1) }
+        try check(networkBytesPerSecond / 1e9, "--network-gb-per-s", above: 0, max: 1e6)
+        let job = resolved.job
+        let memoryModel = resolved.memory
+        let throughput = resolved.stepTime(networkBytesPerSecond: networkBytesPerSecond).throughput(job, gpu: resolved.gpu)
+        let perToken = job.modelFlopsPerToken
         let total = perToken * tokens
-        let gpuSeconds = total / (gpu.peakFlopsPerSecond * mfu)
-        var result = unchecked(gpuHours: gpuSeconds / 3600, rates: rates)
+        let peak = resolved.stack.peakFlopsPerSecond(on: resolved.gpu)
+        // An explicit MFU prices model FLOPs, as MFU is defined.
+        let perGPU = mfu.map { peak * $0 / perToken } ?? throughput.tokensPerSecondPerGPU
+        let wallSeconds = tokens / (perGPU * Double(job.gpus))
+        guard wallSeconds.isFinite, wallSeconds >= 0 else {
+            throw PlanCoreError.invalidArgument("the estimate overflows (\(wallSeconds) s); check --tokens and the job shape")
+        }
+        let gpuHours = wallSeconds * Double(job.gpus) / 3600
+        var result = unchecked(gpuHours: gpuHours, rates: rates, gpus: job.gpus)
         result.flops = total
         result.flopsPerToken = perToken
-        result.wallClockHours = gpuSeconds / Double(gpus) / 3600
+        result.hardwareFlops = job.flopsPerToken * tokens
+        let ratio = mfu == nil ? 1 : perGPU / throughput.tokensPerSecondPerGPU
+        result.training = TrainingDetails(
+            job: job, gpu: resolved.gpu, stack: resolved.stack, parameters: job.model.totalParameters,
+            memory: memoryModel.breakdown(job, gpu: resolved.gpu), minimumGPUs: memoryModel.minimumGPUs(job, gpu: resolved.gpu, policy: resolved.checkpointing),
+            throughput: throughput, mfu: mfu ?? throughput.mfu, mfuIsModelled: mfu == nil,
+            stepSeconds: throughput.stepSeconds / ratio, tokensPerSecondPerGPU: perGPU)
         return result
     }
 
     /// Converts known GPU-hours into dollars, kWh and CO2 (wall-clock = GPU-hours / GPUs).
     public static func footprint(gpuHours: Double, gpus: Int = 1, rates: EnergyRates) throws -> JobEstimate {
-        try check(gpuHours, "--gpu-hours", above: -1)
-        try check(rates.gpuWatts, "--gpu-watts", above: 0)
+        try check(gpuHours, "--gpu-hours", above: -1, max: 1e15)
+        try check(rates.gpuWatts, "--gpu-watts", above: 0, max: 1e6)
         try check(rates.pue, "--pue", above: 0.999, max: 10)
         try check(rates.kgCO2PerKWh, "--kg-co2-per-kwh", above: -1e-300, max: 10)
-        try check(rates.usdPerGPUHour, "--usd-per-gpu-hour", above: -1e-300)
+        try check(rates.usdPerGPUHour, "--usd-per-gpu-hour", above: -1e-300, max: 1e6)
         return unchecked(gpuHours: gpuHours, rates: rates, gpus: gpus)
     }
 
     private static func unchecked(gpuHours: Double, rates: EnergyRates, gpus: Int = 1) -> JobEstimate {
         let f = rates.footprint(gpuHours: gpuHours)
-        return JobEstimate(flops: nil, flopsPerToken: nil, gpuHours: gpuHours, wallClockHours: gpuHours / Double(max(gpus, 1)),
-                           costUSD: f.usd, energyKWh: f.kwh, co2Kg: f.co2Kg)
+        return JobEstimate(flops: nil, flopsPerToken: nil, hardwareFlops: nil, gpuHours: gpuHours, wallClockHours: gpuHours / Double(max(gpus, 1)),
+                           costUSD: f.usd, energyKWh: f.kwh, co2Kg: f.co2Kg, training: nil)
     }
 
     private static func check(_ value: Double, _ name: String, above: Double, max: Double = .greatestFiniteMagnitude) throws {

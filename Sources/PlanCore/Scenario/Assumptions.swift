@@ -39,6 +39,7 @@ extension Scenario {
             value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.4g", value)
         }
         let modelSource = model.source
+        let trainingRate = CostModel(scenario: self).rate(context: finetune.sequenceLength)
         var rows: [Assumption] = [
             Assumption(path: "model", value: model.name, unit: "", origin: written.contains("model") ? .scenario : .defaultValue),
             Assumption(path: "model.parameters", value: String(format: "%.3g B", model.totalParameters / 1e9), unit: "parameters", origin: .catalog(modelSource)),
@@ -60,8 +61,15 @@ extension Scenario {
                        origin: .catalog(hardware.gpu.source)),
             row("hardware.gpu_watts", number(hardware.gpuWatts), "W", catalog: hardware.gpu.source),
             row("hardware.pool_gpus", "\(hardware.poolGPUs)", "GPUs"),
-            row("hardware.gpus_per_job", "\(hardware.gpusPerJob)", "GPUs"),
-            row("hardware.mfu", number(hardware.mfu), "fraction"),
+            Assumption(path: "hardware.gpus_per_job", value: hardware.gpusPerJobAuto ? "auto (\(hardware.gpusPerJob))" : "\(hardware.gpusPerJob)",
+                       unit: "GPUs", origin: written.contains("hardware.gpus_per_job") ? .scenario : .defaultValue),
+            row("hardware.stack", hardware.stack.name, ""),
+            row("finetune.micro_batch_size", "\(finetune.microBatchSize)", "sequences / GPU / micro-step"),
+            row("finetune.gradient_accumulation", "\(finetune.gradientAccumulation)", "micro-steps / step"),
+            Assumption(path: "hardware.mfu", value: hardware.mfu.map(number) ?? "model: \(number(trainingRate.mfu))", unit: "fraction",
+                       origin: written.contains("hardware.mfu") ? .scenario : .defaultValue),
+            Assumption(path: "training job peak memory per GPU", value: String(format: "%.1f of %.1f", trainingRate.memory.peak / Memory.gib, hardware.gpu.memoryGiB),
+                       unit: "GiB", origin: .defaultValue),
             row("hardware.merge_efficiency", number(hardware.mergeEfficiency), "fraction of bandwidth"),
             row("hardware.usd_per_gpu_hour", number(hardware.usdPerGPUHour), "USD / GPU-hour"),
             row("hardware.pue", number(hardware.pue), "ratio"),

@@ -5,8 +5,10 @@ extension Scenario {
     /// take a code (`languages.en.examples`) or `*` for every language.
     public static let variablePaths = [
         "hardware.mfu", "hardware.usd_per_gpu_hour", "hardware.pue", "hardware.kg_co2_per_kwh",
-        "hardware.gpu_watts", "hardware.pool_gpus", "hardware.merge_efficiency",
-        "finetune.epochs", "finetune.rank", "finetune.sequence_length",
+        "hardware.gpu_watts", "hardware.pool_gpus", "hardware.merge_efficiency", "hardware.gemm_efficiency",
+        "hardware.network_gb_per_s",
+        "finetune.epochs", "finetune.rank", "finetune.sequence_length", "finetune.micro_batch_size",
+        "finetune.gradient_accumulation",
         "overheads.job_startup_minutes", "overheads.merge_startup_minutes",
         "overheads.evaluation_examples_per_language",
         "languages.<code|*>.examples", "languages.<code|*>.tokens_per_example", "languages.count",
@@ -17,7 +19,12 @@ extension Scenario {
     /// The current value of a variable field.
     public func value(at path: String) throws -> Double {
         switch path {
-        case "hardware.mfu": return hardware.mfu
+        case "hardware.mfu": return hardware.mfu ?? CostModel(scenario: self).rate(context: finetune.sequenceLength).mfu
+        case "hardware.gemm_efficiency":
+            return hardware.gemmEfficiency ?? hardware.gpu.stepCurve?.gemmEfficiencyMax ?? hardware.stack.gemmEfficiencyMax
+        case "hardware.network_gb_per_s": return hardware.networkBytesPerSecond / 1e9
+        case "finetune.micro_batch_size": return Double(finetune.microBatchSize)
+        case "finetune.gradient_accumulation": return Double(finetune.gradientAccumulation)
         case "hardware.usd_per_gpu_hour": return hardware.usdPerGPUHour
         case "hardware.pue": return hardware.pue
         case "hardware.kg_co2_per_kwh": return hardware.kgCO2PerKWh
@@ -65,6 +72,10 @@ extension Scenario {
         case "hardware.pool_gpus":
             try check(Double(hardware.gpusPerJob)...1e6); copy.hardware.poolGPUs = whole
         case "hardware.merge_efficiency": try check(0...1, above: 0); copy.hardware.mergeEfficiency = value
+        case "hardware.gemm_efficiency": try check(0...1, above: 0); copy.hardware.gemmEfficiency = value
+        case "hardware.network_gb_per_s": try check(0...1e6, above: 0); copy.hardware.networkBytesPerSecond = value * 1e9
+        case "finetune.micro_batch_size": try check(1...65_536); copy.finetune.microBatchSize = whole
+        case "finetune.gradient_accumulation": try check(1...1e6); copy.finetune.gradientAccumulation = whole
         case "finetune.epochs": try check(0...10_000, above: 0); copy.finetune.epochs = value
         case "finetune.rank": try check(1...65_536); copy.finetune.rank = whole
         case "finetune.sequence_length": try check(1...1e7); copy.finetune.sequenceLength = whole

@@ -48,11 +48,23 @@ public struct Finetune: Sendable, Equatable {
     public var targets: [String] = ModelArchitecture.projectionNames
     public var epochs: Double = 1
     public var gradientCheckpointing: Bool = false
+    /// `gradient_checkpointing: auto` (the default): on only when a job does not fit without it.
+    public var gradientCheckpointingAuto: Bool = true
+    /// The checkpointing policy these settings give.
+    public var checkpointingPolicy: CheckpointingPolicy {
+        gradientCheckpointingAuto ? .auto : (gradientCheckpointing ? .on : .off)
+    }
     /// Pack examples into full sequences (attention context = `sequenceLength`), or pad each
     /// example on its own (context = its tokens).
     public var packing: Bool = true
     /// Maximum training sequence length in tokens.
     public var sequenceLength: Int = 4096
+    /// Sequences per GPU per micro-step.
+    public var microBatchSize: Int = 1
+    /// Micro-steps per optimizer step.
+    public var gradientAccumulation: Int = 1
+    /// Precision recipe of full fine-tuning (memory and optimizer traffic).
+    public var precision: PrecisionRecipe = .mixed
 
     public init() {}
     /// Every default in one place: what `finetune: {}` decodes to.
@@ -64,9 +76,22 @@ public struct Hardware: Sendable, Equatable {
     /// Catalog GPU (or machine profile) the rates come from.
     public var gpu: GPUSpec
     public var poolGPUs: Int = 8
+    /// GPUs per job: the explicit count, or (when `gpusPerJobAuto`) the smallest count on which
+    /// the scenario's training job fits, resolved by the loader.
     public var gpusPerJob: Int = 1
-    /// Model FLOPs utilisation of training and evaluation, in (0, 1].
-    public var mfu: Double = 0.35
+    /// `gpus_per_job: auto` (the default): each job gets the memory model's `min_gpus`.
+    public var gpusPerJobAuto: Bool = true
+    /// An explicit model FLOPs utilisation that bypasses the step-time model, in (0, 1]; nil →
+    /// the step-time model (MFU is then an output).
+    public var mfu: Double? = nil
+    /// The software stack (step-time and memory parameters).
+    public var stack: SoftwareStack
+    /// An explicit saturated GEMM efficiency replacing the stack's, in (0, 1]; nil → the stack's.
+    public var gemmEfficiency: Double? = nil
+    /// Sharding of multi-GPU jobs; nil → fsdp past one GPU.
+    public var sharding: Sharding? = nil
+    /// Per-GPU network bandwidth between nodes, bytes/s (jobs past one node).
+    public var networkBytesPerSecond: Double = 50e9
     /// Fraction of memory bandwidth merge kernels achieve, in (0, 1].
     public var mergeEfficiency: Double = 0.5
     public var usdPerGPUHour: Double = 2.0
@@ -75,9 +100,17 @@ public struct Hardware: Sendable, Equatable {
     public var pue: Double = 1.1
     public var kgCO2PerKWh: Double = 0.475
 
-    public init(gpu: GPUSpec) {
+    public init(gpu: GPUSpec, stack: SoftwareStack) {
         self.gpu = gpu
+        self.stack = stack
         self.gpuWatts = gpu.boardWatts
+    }
+
+    /// The stack with the scenario's GEMM-efficiency override applied.
+    public var effectiveStack: SoftwareStack {
+        var copy = stack
+        if let gemmEfficiency { copy.gemmEfficiencyMax = gemmEfficiency }
+        return copy
     }
 }
 

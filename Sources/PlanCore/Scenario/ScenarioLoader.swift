@@ -79,8 +79,9 @@ public struct ScenarioLoader: Sendable {
             fields.finish()
         }
         let uncertainty = readUncertainty(&root)
-        guard let model, let hardware else { return nil }
-        if hardware.gpusPerJob > hardware.poolGPUs {
+        guard let model, var hardware else { return nil }
+        checkMemory(model: model, finetune: finetune, hardware: &hardware, overheads: overheads, diagnostics: diagnostics)
+        if !hardware.gpusPerJobAuto && hardware.gpusPerJob > hardware.poolGPUs {
             diagnostics.error(
                 "hardware.gpus_per_job",
                 "a job needs \(hardware.gpusPerJob) GPUs but the pool has only \(hardware.poolGPUs); raise pool_gpus or lower gpus_per_job")
@@ -105,6 +106,43 @@ public struct ScenarioLoader: Sendable {
             }
         }
         return scenario
+    }
+
+    /// Resolves `gpus_per_job: auto` to the memory model's `min_gpus` and reports jobs that cannot
+    /// fit the GPUs the scenario gives them.
+    private func checkMemory(
+        model: ModelArchitecture, finetune: Finetune, hardware: inout Hardware, overheads: Overheads,
+        diagnostics: DiagnosticCollector
+    ) {
+        let cost = CostModel(model: model, finetune: finetune, hardware: hardware, overheads: overheads, merge: .defaults)
+        let rate = cost.rate(context: finetune.sequenceLength)
+        let single = cost.memoryModel.breakdown(
+            cost.memoryModel.resolving(rate.job.on(gpus: 1), gpu: hardware.gpu, policy: finetune.checkpointingPolicy), gpu: hardware.gpu)
+        let what = "\(model.name) \(finetune.method.rawValue)"
+        func gib(_ bytes: Double) -> String { String(format: "%.1f", bytes / Memory.gib) }
+        guard let minimum = rate.minimumGPUs else {
+            diagnostics.error(
+                hardware.gpusPerJobAuto ? "hardware.gpu" : "hardware.gpus_per_job",
+                "\(what) needs \(gib(single.peak)) GiB per GPU on 1 x \(hardware.gpu.name) (\(gib(hardware.gpu.memoryBytes)) GiB) and does not fit on up to \(MemoryModel.maximumGPUs) with fsdp; pipeline/tensor parallelism and CPU offload are not modelled")
+            return
+        }
+        if hardware.gpusPerJobAuto {
+            hardware.gpusPerJob = minimum
+            if minimum > hardware.poolGPUs {
+                diagnostics.error(
+                    "hardware.pool_gpus",
+                    "\(what) needs \(minimum) x \(hardware.gpu.name) per job (memory) but the pool has only \(hardware.poolGPUs); raise pool_gpus")
+            }
+            return
+        }
+        let given = cost.memoryModel.breakdown(rate.job, gpu: hardware.gpu)
+        if !given.fits {
+            let count = hardware.gpusPerJob
+            let sharding = rate.job.sharding == .fsdp ? " with fsdp" : ""
+            diagnostics.error(
+                "hardware.gpus_per_job",
+                "\(what) needs \(gib(given.peak)) GiB per GPU on \(count) x \(hardware.gpu.name)\(sharding) (\(gib(hardware.gpu.memoryBytes)) GiB); it fits on \(minimum) with fsdp")
+        }
     }
 
     private func readModel(_ root: inout MappingReader) -> ModelArchitecture? {
@@ -143,9 +181,21 @@ public struct ScenarioLoader: Sendable {
         }
         if result.targets.isEmpty { fields.diagnostics.error(fields.child("targets"), "needs at least one projection") }
         result.epochs = fields.double("epochs", default: result.epochs, range: 0...10_000, above: 0)
-        result.gradientCheckpointing = fields.bool("gradient_checkpointing", default: result.gradientCheckpointing)
+        if let node = fields.node("gradient_checkpointing"), case let .scalar(scalar) = node, scalar.string == "auto" {
+            result.gradientCheckpointingAuto = true
+        } else if fields.has("gradient_checkpointing") {
+            result.gradientCheckpointing = fields.bool("gradient_checkpointing", default: result.gradientCheckpointing)
+            result.gradientCheckpointingAuto = false
+        }
         result.packing = fields.bool("packing", default: result.packing)
         result.sequenceLength = fields.int("sequence_length", default: result.sequenceLength, range: 1...10_000_000)
+        result.microBatchSize = fields.int("micro_batch_size", default: result.microBatchSize, range: 1...65_536)
+        result.gradientAccumulation = fields.int("gradient_accumulation", default: result.gradientAccumulation, range: 1...1_000_000)
+        if let precision = fields.string("precision", default: nil) {
+            if let parsed = PrecisionRecipe(rawValue: precision) { result.precision = parsed } else {
+                fields.diagnostics.error(fields.child("precision"), "unknown precision \"\(precision)\"; expected mixed or bf16")
+            }
+        }
         fields.finish()
         return result
     }
@@ -174,10 +224,36 @@ public struct ScenarioLoader: Sendable {
         case (nil, nil):
             fields.diagnostics.error(fields.child("gpu"), "missing required field (a catalog GPU such as a100-80gb)")
         }
-        var hardware = Hardware(gpu: spec ?? GPUSpec(name: "", peakFlopsPerSecond: 1, memoryBytes: 1, memoryBytesPerSecond: 1, boardWatts: 1, source: ""))
+        var stack: SoftwareStack?
+        let stackName = fields.string("stack", default: SoftwareStack.defaultName) ?? SoftwareStack.defaultName
+        do { stack = try catalog.stack(stackName) } catch { fields.diagnostics.error(fields.child("stack"), "\(error)") }
+        guard let spec, let stack else {
+            _ = fields.node("pool_gpus"); _ = fields.node("gpus_per_job"); _ = fields.node("mfu"); _ = fields.node("merge_efficiency")
+            _ = fields.node("usd_per_gpu_hour"); _ = fields.node("gpu_watts"); _ = fields.node("pue"); _ = fields.node("kg_co2_per_kwh")
+            _ = fields.node("peak_tflops"); _ = fields.node("sharding"); _ = fields.node("gemm_efficiency"); _ = fields.node("network_gb_per_s")
+            fields.finish()
+            return nil
+        }
+        var hardware = Hardware(gpu: spec, stack: stack)
         hardware.poolGPUs = fields.int("pool_gpus", default: hardware.poolGPUs, range: 1...1_000_000)
-        hardware.gpusPerJob = fields.int("gpus_per_job", default: hardware.gpusPerJob, range: 1...1_000_000)
-        hardware.mfu = fields.double("mfu", default: hardware.mfu, range: 0...1, above: 0)
+        if let node = fields.node("gpus_per_job") {
+            if case let .scalar(scalar) = node, scalar.string == "auto" {
+                hardware.gpusPerJobAuto = true
+            } else if let count = MappingReader.integer(node, path: fields.child("gpus_per_job"), range: 1...1_000_000, diagnostics: fields.diagnostics) {
+                hardware.gpusPerJob = count
+                hardware.gpusPerJobAuto = false
+            }
+        }
+        if fields.has("mfu") { hardware.mfu = fields.double("mfu", default: 0.35, range: 0...1, above: 0) }
+        if fields.has("gemm_efficiency") {
+            hardware.gemmEfficiency = fields.double("gemm_efficiency", default: stack.gemmEfficiencyMax, range: 0...1, above: 0)
+        }
+        if let sharding = fields.string("sharding", default: nil) {
+            if let parsed = Sharding(rawValue: sharding) { hardware.sharding = parsed } else {
+                fields.diagnostics.error(fields.child("sharding"), "unknown sharding \"\(sharding)\"; expected none or fsdp")
+            }
+        }
+        hardware.networkBytesPerSecond = fields.double("network_gb_per_s", default: 50, range: 0...1e6, above: 0) * 1e9
         hardware.mergeEfficiency = fields.double("merge_efficiency", default: hardware.mergeEfficiency, range: 0...1, above: 0)
         hardware.usdPerGPUHour = fields.double("usd_per_gpu_hour", default: hardware.usdPerGPUHour, range: 0...1e6)
         hardware.gpuWatts = fields.double("gpu_watts", default: hardware.gpuWatts, range: 0...1e6, above: 0)
@@ -187,7 +263,7 @@ public struct ScenarioLoader: Sendable {
             hardware.gpu.peakFlopsPerSecond = fields.double("peak_tflops", default: 1, range: 0...1e9, above: 0) * 1e12
         }
         fields.finish()
-        return spec == nil ? nil : hardware
+        return hardware
     }
 
     private func readOverheads(_ root: inout MappingReader) -> Overheads {

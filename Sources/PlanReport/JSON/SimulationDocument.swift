@@ -82,6 +82,20 @@ public enum SimulationDocument {
         ]
     }
 
+    /// The step-time and memory figures of the scenario's training job shape.
+    static func trainingJob(_ rate: CostModel.TrainingRate) -> JSONValue {
+        .object([
+            ("gpus", .number(Double(rate.job.gpus))),
+            ("min_gpus", rate.minimumGPUs.map { .number(Double($0)) } ?? .null),
+            ("sharding", .string(rate.job.sharding.rawValue)),
+            ("mfu", .rounded(rate.mfu, digits: 4)),
+            ("tokens_per_second_per_gpu", .rounded(rate.tokensPerSecond / Double(rate.job.gpus), digits: 6)),
+            ("step_seconds", .rounded(rate.throughput.stepSeconds, digits: 6)),
+            ("peak_memory_gib", .rounded(rate.memory.peak / Memory.gib, digits: 4)),
+            ("gpu_memory_gib", .rounded(rate.memory.deviceBytes / Memory.gib, digits: 4)),
+        ])
+    }
+
     /// The inputs that move the numbers most, for the record.
     static func assumptions(_ scenario: Scenario) -> JSONValue {
         .object([
@@ -92,7 +106,12 @@ public enum SimulationDocument {
             ("gpu", .string(scenario.hardware.gpu.name)),
             ("pool_gpus", .number(Double(scenario.hardware.poolGPUs))),
             ("gpus_per_job", .number(Double(scenario.hardware.gpusPerJob))),
-            ("mfu", .number(scenario.hardware.mfu)),
+            ("mfu", .rounded(scenario.trainingRate.mfu, digits: 4)),
+            ("mfu_source", .string(scenario.hardware.mfu == nil ? "step-time model" : "scenario")),
+            ("stack", .string(scenario.hardware.stack.name)),
+            ("micro_batch_size", .number(Double(scenario.finetune.microBatchSize))),
+            ("gradient_accumulation", .number(Double(scenario.finetune.gradientAccumulation))),
+            ("training_job", trainingJob(scenario.trainingRate)),
             ("usd_per_gpu_hour", .number(scenario.hardware.usdPerGPUHour)),
             ("job_startup_minutes", .number(scenario.overheads.jobStartupMinutes)),
             ("merge_method", .string(scenario.merge.method)),

@@ -15,7 +15,7 @@ public enum SimulationTable {
         out.append("scenario \(scenario.name)\(runID.map { " (run \($0))" } ?? "")")
         out.append("  \(scenario.model.name), \(method), \(NumberFormat.plain(ft.epochs)) epochs; "
             + "\(scenario.languages.count) languages; \(hw.poolGPUs) x \(hw.gpu.name) pool, \(hw.gpusPerJob) GPU(s) per job, "
-            + "MFU \(NumberFormat.plain(hw.mfu)), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
+            + "MFU \(String(format: "%.3f", scenario.trainingRate.mfu))\(hw.mfu == nil ? " (\(hw.stack.name) stack, modelled)" : " (given)"), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
         out.append("  horizon \(result.horizonDays) days: \(CapacityReport.plural(result.arrivals, "data arrival")) in \(CapacityReport.plural(result.updates, "update build"))")
         out.append("")
 

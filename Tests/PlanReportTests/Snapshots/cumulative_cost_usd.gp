@@ -13,14 +13,14 @@ set format y "%g"
 set xrange [0:365]
 set yrange [0:*]
 $s0 << EOD
-0 13.5148
-30 29.3171
-365 29.3171
+0 11.7255
+30 25.4364
+365 25.4364
 EOD
 $s1 << EOD
-0 14.2482
-30 19.3661
-365 19.3661
+0 12.4589
+30 16.9051
+365 16.9051
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'cumulative_cost_usd.png'

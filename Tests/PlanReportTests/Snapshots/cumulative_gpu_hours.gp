@@ -13,14 +13,14 @@ set format y "%g"
 set xrange [0:365]
 set yrange [0:*]
 $s0 << EOD
-0 6.75741
-30 14.6585
-365 14.6585
+0 5.86276
+30 12.7182
+365 12.7182
 EOD
 $s1 << EOD
-0 7.12408
-30 9.68303
-365 9.68303
+0 6.22943
+30 8.45257
+365 8.45257
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'cumulative_gpu_hours.png'

@@ -15,8 +15,8 @@ set format y "%g"
 set yrange [0:*]
 set key top right
 $phases << EOD
-"full-retrain" 6.75741 7.90113
-"merge" 7.12408 2.55895
+"full-retrain" 5.86276 6.85545
+"merge" 6.22943 2.22314
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'initial_vs_maintenance.png'

@@ -14,8 +14,8 @@ set yrange [0:*]
 set xrange [-0.6:2-0.4]
 set key off
 $bands << EOD
-0 33.682 25.3279 47.6744 "full-retrain"
-1 22.3399 16.904 31.1014 "merge"
+0 30.5374 24.2644 40.1345 "full-retrain"
+1 20.1973 16.0839 26.5033 "merge"
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'monte_carlo_cost_usd.png'

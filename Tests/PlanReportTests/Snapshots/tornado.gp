@@ -13,19 +13,19 @@ set ytics scale 0
 set grid xtics lc rgb '#dddddd'
 set key bottom right
 set style fill solid 0.85 border -1
-set arrow from -9.95102, graph 0 to -9.95102, graph 1 nohead lc rgb '#333333'
+set arrow from -8.53129, graph 0 to -8.53129, graph 1 nohead lc rgb '#333333'
 $bars << EOD
-0 -9.95102 -9.95102 -9.95102 "schedule.events.add_examples"
-1 -9.95102 -9.95102 -9.95102 "hardware.pool_gpus"
-2 -9.95102 -9.95102 -9.95102 "overheads.evaluation_examples_per_language"
-3 -9.98436 -9.91769 -9.95102 "overheads.merge_startup_minutes"
-4 -10.1177 -9.78436 -9.95102 "overheads.job_startup_minutes"
-5 -7.46327 -12.4388 -9.95102 "hardware.usd_per_gpu_hour"
-6 -7.25838 -12.3921 -9.95102 "languages.count"
-7 -7.02308 -12.2385 -9.95102 "languages.*.tokens_per_example"
-8 -7.26327 -12.6388 -9.95102 "languages.*.examples"
-9 -7.26327 -12.6388 -9.95102 "finetune.epochs"
-10 -13.5347 -7.80082 -9.95102 "hardware.mfu"
+0 -8.53129 -8.53129 -8.53129 "schedule.events.add_examples"
+1 -8.53129 -8.53129 -8.53129 "hardware.pool_gpus"
+2 -8.53129 -8.53129 -8.53129 "overheads.evaluation_examples_per_language"
+3 -8.56462 -8.49796 -8.53129 "overheads.merge_startup_minutes"
+4 -8.69796 -8.36462 -8.53129 "overheads.job_startup_minutes"
+5 -6.39847 -10.6641 -8.53129 "hardware.usd_per_gpu_hour"
+6 -6.21623 -10.628 -8.53129 "languages.count"
+7 -5.99 -10.5167 -8.53129 "languages.*.tokens_per_example"
+8 -6.19847 -10.8641 -8.53129 "languages.*.examples"
+9 -6.19847 -10.8641 -8.53129 "finetune.epochs"
+10 -11.6417 -6.66503 -8.53129 "hardware.mfu"
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'tornado.png'

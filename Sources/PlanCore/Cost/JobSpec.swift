@@ -1,0 +1,65 @@
+import Foundation
+
+/// One training job described by names, as `plan estimate` flags, scenario fields, anchors and
+/// imported runs give it; `resolve` turns it into a priced job against a catalog.
+public struct JobSpec: Sendable, Equatable {
+    public var model: String
+    public var method: Finetune.Method = .lora
+    public var rank: Int = 16
+    public var targets: [String] = ModelArchitecture.projectionNames
+    public var gpu: String = "a100-80gb"
+    public var gpus: Int = 1
+    public var microBatch: Int = 1
+    public var gradientAccumulation: Int = 1
+    public var sequenceLength: Int = 4096
+    public var attentionContext: Int?
+    /// true / false, or nil for auto (on only when the job does not fit without it).
+    public var gradientCheckpointing: Bool? = false
+    public var stack: String = SoftwareStack.defaultName
+    /// nil → `fsdp` on more than one GPU.
+    public var sharding: Sharding?
+    public var precision: PrecisionRecipe = .mixed
+
+    public init(model: String) { self.model = model }
+
+    /// A resolved job: its shape, device and stack.
+    public struct Resolved: Sendable, Equatable {
+        public var job: TrainingJob
+        public var gpu: GPUSpec
+        public var stack: SoftwareStack
+        /// The checkpointing policy the job was resolved with (for `min_gpus`).
+        public var checkpointing: CheckpointingPolicy = .off
+        public var memory: MemoryModel { MemoryModel(stack: stack) }
+        public func stepTime(networkBytesPerSecond: Double = 50e9) -> StepTimeModel {
+            StepTimeModel(stack: stack, networkBytesPerSecond: networkBytesPerSecond)
+        }
+    }
+
+    /// Looks the names up in `catalog` (`architecture` replaces the model name when given, e.g.
+    /// from a config.json; `device` replaces the GPU name, e.g. a calibrated profile).
+    public func resolve(in catalog: Catalog, architecture: ModelArchitecture? = nil, device: GPUSpec? = nil) throws -> Resolved {
+        let model = try architecture ?? catalog.model(model)
+        let gpu = try device ?? catalog.gpu(gpu)
+        let stack = try catalog.stack(stack)
+        for target in targets where model.projectionShape(target) == nil {
+            throw PlanCoreError.invalidArgument(
+                "unknown projection '\(target)'; expected names from \(ModelArchitecture.projectionNames.joined(separator: ","))")
+        }
+        var job = TrainingJob(
+            model: model, method: method, rank: rank, targets: targets, context: sequenceLength, microBatch: microBatch,
+            gradientAccumulation: gradientAccumulation, gradientCheckpointing: gradientCheckpointing ?? false, gpus: gpus,
+            sharding: sharding, precision: precision)
+        job.attentionContext = attentionContext
+        let policy = CheckpointingPolicy(gradientCheckpointing)
+        job = MemoryModel(stack: stack).resolving(job, gpu: gpu, policy: policy)
+        return Resolved(job: job, gpu: gpu, stack: stack, checkpointing: policy)
+    }
+
+    /// Parses a comma- or semicolon-separated projection list; `all` → all seven.
+    public static func parseTargets(_ text: String) -> [String] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed == "all" { return ModelArchitecture.projectionNames }
+        return trimmed.split(whereSeparator: { $0 == "," || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Yams
+
+/// A published fine-tuning run (`Resources/anchors.yaml`): its job and what was measured.
+public struct PublishedRun: Sendable, Equatable {
+    public var name: String
+    public var source: String
+    public var spec: JobSpec
+    public var tokensPerSecondPerGPU: Double?
+    public var stepSeconds: Double?
+    public var peakMemoryGiB: Double?
+    /// Relative tolerance the tests hold throughput to (anchors only).
+    public var tolerance: Double?
+    public var memoryTolerance: Double?
+    /// True for the rows the test suite checks.
+    public var anchor: Bool
+
+    /// What the model predicts for this run.
+    public struct Check: Sendable, Equatable {
+        public var run: PublishedRun
+        public var predictedTokensPerSecondPerGPU: Double
+        public var predictedStepSeconds: Double
+        public var predictedPeakMemoryGiB: Double
+        public var mfu: Double
+        public var scalingEfficiency: Double
+        public var step: StepBreakdown
+
+        /// predicted / published − 1, where published.
+        public var throughputError: Double? { run.tokensPerSecondPerGPU.map { predictedTokensPerSecondPerGPU / $0 - 1 } }
+        public var stepError: Double? { run.stepSeconds.map { predictedStepSeconds / $0 - 1 } }
+        /// Compares with published torch allocations, so without the per-GPU overhead.
+        public var memoryError: Double? { run.peakMemoryGiB.map { predictedPeakMemoryGiB / $0 - 1 } }
+    }
+
+    /// Predicts this run with the catalog's models.
+    public func check(in catalog: Catalog) throws -> Check {
+        let resolved = try spec.resolve(in: catalog)
+        let throughput = resolved.stepTime().throughput(resolved.job, gpu: resolved.gpu)
+        let memory = resolved.memory.breakdown(resolved.job, gpu: resolved.gpu)
+        return Check(
+            run: self, predictedTokensPerSecondPerGPU: throughput.tokensPerSecondPerGPU,
+            predictedStepSeconds: throughput.stepSeconds, predictedPeakMemoryGiB: (memory.peak - memory.overhead) / Memory.gib,
+            mfu: throughput.mfu, scalingEfficiency: throughput.scalingEfficiency, step: throughput.step)
+    }
+
+    /// The bundled published runs, in file order.
+    public static func bundled() throws -> [PublishedRun] {
+        try parse(ResourceLocator.text("anchors.yaml"), file: "anchors.yaml")
+    }
+
+    static func parse(_ text: String, file: String) throws -> [PublishedRun] {
+        let diagnostics = DiagnosticCollector()
+        var top = try Catalog.root(text, file: file, diagnostics: diagnostics)
+        var runs: [PublishedRun] = []
+        for name in top.keys {
+            guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics) else { continue }
+            let source = fields.string("source", default: "") ?? ""
+            var spec: JobSpec?
+            if let jobNode = fields.node("job"), var job = MappingReader(jobNode, path: "\(name).job", diagnostics: diagnostics) {
+                spec = JobSpec.read(&job)
+                job.finish()
+            }
+            func optional(_ key: String) -> Double? {
+                fields.has(key) ? fields.requiredDouble(key, range: 0...1e12, above: 0) : nil
+            }
+            let run = PublishedRun(
+                name: name, source: source, spec: spec ?? JobSpec(model: ""),
+                tokensPerSecondPerGPU: optional("tokens_per_second_per_gpu"), stepSeconds: optional("step_seconds"),
+                peakMemoryGiB: optional("peak_memory_gib"), tolerance: optional("tolerance"),
+                memoryTolerance: optional("memory_tolerance"), anchor: fields.bool("anchor", default: false))
+            fields.finish()
+            runs.append(run)
+        }
+        if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
+        return runs
+    }
+}
+
+extension JobSpec {
+    /// Reads a job mapping with the same field names as `plan estimate`'s flags (snake_case).
+    static func read(_ fields: inout MappingReader) -> JobSpec {
+        var spec = JobSpec(model: fields.string("model", default: "") ?? "")
+        if let method = fields.string("method", default: nil) {
+            if let parsed = Finetune.Method(rawValue: method) { spec.method = parsed } else {
+                fields.diagnostics.error(fields.child("method"), "expected lora, qlora or full, got \"\(method)\"")
+            }
+        }
+        spec.rank = fields.int("rank", default: spec.rank, range: 1...65_536)
+        if let node = fields.node("targets") {
+            if case let .scalar(scalar) = node { spec.targets = JobSpec.parseTargets(scalar.string) } else {
+                spec.targets = fields.stringList("targets", default: spec.targets)
+            }
+        }
+        spec.gpu = fields.string("gpu", default: spec.gpu) ?? spec.gpu
+        spec.gpus = fields.int("gpus", default: spec.gpus, range: 1...MemoryModel.maximumGPUs)
+        spec.microBatch = fields.int("micro_batch", default: spec.microBatch, range: 1...65_536)
+        spec.gradientAccumulation = fields.int("gradient_accumulation", default: spec.gradientAccumulation, range: 1...1_000_000)
+        spec.sequenceLength = fields.int("sequence_length", default: spec.sequenceLength, range: 1...10_000_000)
+        if fields.has("attention_context") {
+            spec.attentionContext = fields.int("attention_context", default: spec.sequenceLength, range: 1...10_000_000)
+        }
+        spec.gradientCheckpointing = fields.bool("gradient_checkpointing", default: false)
+        spec.stack = fields.string("stack", default: spec.stack) ?? spec.stack
+        if let sharding = fields.string("sharding", default: nil) {
+            spec.sharding = Sharding(rawValue: sharding)
+            if spec.sharding == nil { fields.diagnostics.error(fields.child("sharding"), "expected none or fsdp, got \"\(sharding)\"") }
+        }
+        if let precision = fields.string("precision", default: nil) {
+            if let parsed = PrecisionRecipe(rawValue: precision) { spec.precision = parsed } else {
+                fields.diagnostics.error(fields.child("precision"), "expected mixed or bf16, got \"\(precision)\"")
+            }
+        }
+        return spec
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A fine-tuning software stack as data (`Resources/stacks.yaml`): the few parameters of the
+/// step-time and memory models that depend on the code that runs, not on the model or the GPU.
+/// Each parameter's provenance is in the data file.
+public struct SoftwareStack: Sendable, Equatable {
+    /// Tensor-core precision of the GEMMs: the peak they run against.
+    public enum Precision: String, Sendable, Equatable { case bf16, fp8 }
+
+    public var name: String
+    public var summary: String
+    public var precision: Precision
+    /// Saturated GEMM efficiency (fraction of the dense peak at `precision`).
+    public var gemmEfficiencyMax: Double
+    /// T_half in units of the device's ridge point: T_half = this × peak / bandwidth.
+    public var halfEfficiencyRidges: Double
+    /// Multiplier on the minimum elementwise traffic (1 = every elementwise chain fused into one
+    /// read and one write; eager PyTorch runs several kernels per norm, activation and loss).
+    public var elementwisePasses: Double
+    /// Multiplier on the LoRA adapters' minimum activation traffic (1 = fused LoRA kernels; PEFT
+    /// runs dropout, two skinny GEMMs, a scale and an add as separate kernels).
+    public var adapterPasses: Double
+    /// Bytes per logit alive at the loss (bf16 logits, fp32 upcast, fp32 gradient = 10 B in HF;
+    /// a chunked loss upcasts one chunk at a time).
+    public var logitBytes: Double
+    /// Fraction of FSDP / DDP communication hidden behind compute.
+    public var communicationOverlap: Double
+    /// Fixed seconds per optimizer step.
+    public var stepOverheadSeconds: Double
+    public var source: String
+
+    public init(
+        name: String, summary: String, precision: Precision, gemmEfficiencyMax: Double, halfEfficiencyRidges: Double,
+        elementwisePasses: Double, adapterPasses: Double, logitBytes: Double, communicationOverlap: Double,
+        stepOverheadSeconds: Double, source: String
+    ) {
+        self.name = name
+        self.summary = summary
+        self.precision = precision
+        self.gemmEfficiencyMax = gemmEfficiencyMax
+        self.halfEfficiencyRidges = halfEfficiencyRidges
+        self.elementwisePasses = elementwisePasses
+        self.adapterPasses = adapterPasses
+        self.logitBytes = logitBytes
+        self.communicationOverlap = communicationOverlap
+        self.stepOverheadSeconds = stepOverheadSeconds
+        self.source = source
+    }
+
+    /// The name of the stack used when none is given.
+    public static let defaultName = "hf"
+
+    /// The peak FLOP/s this stack's GEMMs run against on `gpu` (FP8 falls back to BF16 where the
+    /// device has no FP8 tensor cores).
+    public func peakFlopsPerSecond(on gpu: GPUSpec) -> Double {
+        precision == .fp8 ? (gpu.peakFP8FlopsPerSecond ?? gpu.peakFlopsPerSecond) : gpu.peakFlopsPerSecond
+    }
+
+    /// The GEMM-efficiency curve on `gpu`: the device's fitted curve when it has one (a calibrated
+    /// profile), else this stack's, with T_half scaled by the device's ridge point.
+    public func curve(on gpu: GPUSpec) -> StepCurve {
+        if let fitted = gpu.stepCurve { return fitted }
+        let ridge = peakFlopsPerSecond(on: gpu) / gpu.memoryBytesPerSecond
+        return StepCurve(
+            gemmEfficiencyMax: gemmEfficiencyMax, halfEfficiencyTokens: halfEfficiencyRidges * ridge,
+            stepOverheadSeconds: stepOverheadSeconds, communicationOverlap: communicationOverlap)
+    }
+}

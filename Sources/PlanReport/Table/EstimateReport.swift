@@ -1,0 +1,124 @@
+import Foundation
+import PlanCore
+
+/// Rendering of `plan estimate`: table, JSON and CSV of one job estimate.
+public enum EstimateReport {
+    static func gib(_ bytes: Double) -> JSONValue { .rounded(bytes / Memory.gib, digits: 4) }
+
+    public static func json(_ e: JobEstimate) -> JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        if let flops = e.flops { pairs.append(("flops", .rounded(flops))) }
+        if let perToken = e.flopsPerToken { pairs.append(("flops_per_token", .rounded(perToken))) }
+        if let executed = e.hardwareFlops { pairs.append(("hardware_flops", .rounded(executed))) }
+        pairs += [
+            ("gpu_hours", .rounded(e.gpuHours)), ("wall_clock_hours", .rounded(e.wallClockHours)), ("cost_usd", .rounded(e.costUSD)),
+            ("energy_kwh", .rounded(e.energyKWh)), ("co2_kg", .rounded(e.co2Kg)),
+        ]
+        guard let t = e.training else { return .object(pairs) }
+        let m = t.memory
+        let s = t.throughput.step
+        pairs += [
+            ("parameters", .rounded(t.parameters)),
+            ("trainable_parameters", .rounded(t.job.trainableParameters)),
+            ("model", .string(t.job.model.name)), ("method", .string(t.job.method.rawValue)),
+            ("gpu", .string(t.gpu.name)), ("gpus", .number(Double(t.job.gpus))), ("sharding", .string(t.job.sharding.rawValue)),
+            ("stack", .string(t.stack.name)), ("micro_batch", .number(Double(t.job.microBatch))),
+            ("gradient_accumulation", .number(Double(t.job.gradientAccumulation))),
+            ("sequence_length", .number(Double(t.job.context))),
+            ("gradient_checkpointing", .bool(t.job.gradientCheckpointing)),
+            ("memory", .object([
+                ("weights_gib", gib(m.weights + m.gathered)), ("trainable_state_gib", gib(m.trainableState)),
+                ("activations_gib", gib(m.activations)), ("logits_gib", gib(m.logits)), ("overhead_gib", gib(m.overhead)),
+                ("peak_gib", gib(m.peak)), ("gpu_gib", gib(m.deviceBytes)), ("fits", .bool(m.fits)),
+                ("gathered_gib", gib(m.gathered)),
+            ])),
+            ("min_gpus", t.minimumGPUs.map { .number(Double($0)) } ?? .null),
+            ("step", .object([
+                ("gemm_seconds", .rounded(s.gemm, digits: 6)), ("memory_bound_seconds", .rounded(s.memoryBound, digits: 6)),
+                ("optimizer_seconds", .rounded(s.optimizer, digits: 6)), ("communication_seconds", .rounded(s.communication, digits: 6)),
+                ("overhead_seconds", .rounded(s.overhead, digits: 6)), ("gemm_efficiency", .rounded(s.gemmEfficiency, digits: 4)),
+                ("communication_total_seconds", .rounded(s.communicationTotal, digits: 6)),
+            ])),
+            ("step_seconds", .rounded(t.stepSeconds, digits: 6)),
+            ("tokens_per_second_per_gpu", .rounded(t.tokensPerSecondPerGPU, digits: 6)),
+            ("mfu", .rounded(t.mfu, digits: 4)),
+            ("mfu_source", .string(t.mfuIsModelled ? "step-time model" : "--mfu")),
+            ("scaling_efficiency", .rounded(t.throughput.scalingEfficiency, digits: 4)),
+        ]
+        return .object(pairs)
+    }
+
+    /// One header row and one value row.
+    public static func csv(_ e: JobEstimate) -> String {
+        var header = ["flops", "flops_per_token", "gpu_hours", "wall_clock_hours", "cost_usd", "energy_kwh", "co2_kg"]
+        var row = [e.flops, e.flopsPerToken, e.gpuHours, e.wallClockHours, e.costUSD, e.energyKWh, e.co2Kg].map { value in
+            value.map { JSONValue.rounded($0).rendered() } ?? ""
+        }
+        if let t = e.training {
+            let m = t.memory
+            header += ["gpus", "min_gpus", "peak_gib", "gpu_gib", "fits", "step_seconds", "tokens_per_second_per_gpu", "mfu",
+                       "scaling_efficiency"]
+            row += [String(t.job.gpus), t.minimumGPUs.map(String.init) ?? "", JSONValue.rounded(m.peak / Memory.gib, digits: 4).rendered(),
+                    JSONValue.rounded(m.deviceBytes / Memory.gib, digits: 4).rendered(), m.fits ? "true" : "false",
+                    JSONValue.rounded(t.stepSeconds, digits: 6).rendered(), JSONValue.rounded(t.tokensPerSecondPerGPU, digits: 6).rendered(),
+                    JSONValue.rounded(t.mfu, digits: 4).rendered(), JSONValue.rounded(t.throughput.scalingEfficiency, digits: 4).rendered()]
+        }
+        return header.joined(separator: ",") + "\n" + row.joined(separator: ",") + "\n"
+    }
+
+    public static func table(_ e: JobEstimate) -> String {
+        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
+        if let t = e.training {
+            table.add(["parameters", String(format: "%.3g", t.parameters), "total (trainable \(String(format: "%.3g", t.job.trainableParameters)))"])
+        }
+        if let flops = e.flops { table.add(["training compute", String(format: "%.3e", flops), "FLOP (model)"]) }
+        if let executed = e.hardwareFlops, let flops = e.flops, executed != flops {
+            table.add(["executed", String(format: "%.3e", executed), "FLOP (with recompute)"])
+        }
+        if let perToken = e.flopsPerToken { table.add(["per token", String(format: "%.3e", perToken), "FLOP/token"]) }
+        table.add(["GPU time", NumberFormat.quantity(e.gpuHours), "GPU-hours"])
+        table.add(["wall-clock", NumberFormat.quantity(e.wallClockHours), "hours"])
+        table.add(["cost", NumberFormat.dollars(e.costUSD), "USD"])
+        table.add(["energy", NumberFormat.quantity(e.energyKWh), "kWh"])
+        table.add(["emissions", NumberFormat.quantity(e.co2Kg), "kg CO2"])
+        var out = table.rendered() + "\n"
+        guard let t = e.training else { return out }
+        let s = t.throughput.step
+        var step = TextTable(columns: [("step (\(t.job.gpus) x \(t.gpu.name), \(t.stack.name))", .left), ("seconds", .right), ("share", .right)])
+        let total = s.total
+        for (name, value) in [("GEMM (\(String(format: "%.0f%%", s.gemmEfficiency * 100)) of peak)", s.gemm),
+                              ("memory-bound kernels", s.memoryBound), ("optimizer", s.optimizer),
+                              ("communication (exposed)", s.communication), ("overhead", s.overhead)] {
+            step.add([name, String(format: "%.4g", value), String(format: "%.1f%%", total > 0 ? value / total * 100 : 0)])
+        }
+        step.add(["step", String(format: "%.4g", t.stepSeconds), ""])
+        out += "\n" + step.rendered() + "\n"
+        out += String(format: "tokens/s per GPU %.0f, MFU %.3f (%@), scaling efficiency %.2f; step = %d x %d x %d sequences of %d tokens\n",
+                      t.tokensPerSecondPerGPU, t.mfu, t.mfuIsModelled ? "modelled" : "given", t.throughput.scalingEfficiency,
+                      t.job.microBatch, t.job.gradientAccumulation, t.job.gpus, t.job.context)
+        let m = t.memory
+        var memory = TextTable(columns: [("memory per GPU", .left), ("GiB", .right)])
+        memory.add(["weights" + (m.gathered > 0 ? " (shard + gathered units)" : ""), String(format: "%.2f", (m.weights + m.gathered) / Memory.gib)])
+        memory.add(["trainable state (grads, optimizer)", String(format: "%.2f", m.trainableState / Memory.gib)])
+        memory.add(["activations", String(format: "%.2f", m.activations / Memory.gib)])
+        memory.add(["logits", String(format: "%.2f", m.logits / Memory.gib)])
+        memory.add(["overhead (CUDA context, workspaces)", String(format: "%.2f", m.overhead / Memory.gib)])
+        memory.add(["peak", String(format: "%.2f", m.peak / Memory.gib)])
+        memory.add(["\(t.gpu.name) memory", String(format: "%.2f", m.deviceBytes / Memory.gib)])
+        out += "\n" + memory.rendered() + "\n"
+        out += "fits: \(m.fits ? "yes" : "no"); min_gpus (fsdp): \(t.minimumGPUs.map(String.init) ?? "none up to \(MemoryModel.maximumGPUs)")\n"
+        return out
+    }
+
+    /// The stderr note for a job that does not fit, or nil.
+    public static func fitNote(_ e: JobEstimate) -> String? {
+        guard let t = e.training, !t.memory.fits else { return nil }
+        let need = String(format: "%.1f", t.memory.peak / Memory.gib)
+        let have = String(format: "%.1f", t.memory.deviceBytes / Memory.gib)
+        let what = "\(t.job.model.name) \(t.job.method.rawValue) needs \(need) GiB per GPU on \(t.job.gpus) x \(t.gpu.name) (\(have) GiB)"
+        if let minimum = t.minimumGPUs {
+            return "note: \(what); it fits on \(minimum) with fsdp (--gpus \(minimum))"
+        }
+        return "note: \(what) and fits on no count up to \(MemoryModel.maximumGPUs) with fsdp; it would need pipeline or tensor parallelism or CPU offload, which plan does not model"
+    }
+}
