@@ -10,7 +10,7 @@ extension PlanCommand {
                 Plans each strategy once (same seed, so the same arrivals at every size) and searches pool sizes from its \
                 widest job upwards (doubling, then bisection). Latency runs from a data arrival to the deployed model that \
                 includes it; the initial build is not an update. With hardware.pricing: reserved, the pool's cost for the \
-                horizon is shown too. Nothing is stored. Example: plan size --target-latency-hours 24
+                horizon is shown too. Nothing is stored (--db is read for machine profiles only). Example: plan size --target-latency-hours 24
                 """)
 
         @Argument(help: ArgumentHelp("Scenario YAML file (default: the embedded study scenario).", valueName: "scenario"))
