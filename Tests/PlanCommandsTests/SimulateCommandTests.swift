@@ -63,7 +63,11 @@ struct SimulateCommandTests {
                 #expect(band["p10"]! <= band["p50"]! && band["p50"]! <= band["p90"]!)
             }
         }
-        #expect(NSDictionary(dictionary: (a["strategies"] as! [[String: Any]])[1]).isEqual(to: (b["strategies"] as! [[String: Any]])[1]))
+        // Compared as canonical JSON text: on Linux, NSDictionary.isEqual does not see two parsed booleans as equal.
+        func canonical(_ document: [String: Any]) throws -> Data {
+            try JSONSerialization.data(withJSONObject: try #require(document["strategies"] as? [[String: Any]])[1], options: .sortedKeys)
+        }
+        #expect(try canonical(a) == canonical(b))
     }
 
     @Test func csvAndRunsReadBack() throws {

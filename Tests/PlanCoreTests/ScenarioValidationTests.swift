@@ -27,6 +27,11 @@ struct ScenarioValidationTests {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scenarios/paper-2601.16127.yaml")
         #expect(try String(contentsOf: file, encoding: .utf8) == base, "scenarios/ and Sources/PlanCore/Resources/Scenarios/ differ")
+        for name in ["fifty-languages", "twelve-languages"] {
+            let copy = file.deletingLastPathComponent().appendingPathComponent("\(name).yaml")
+            #expect(try String(contentsOf: copy, encoding: .utf8) == (try Catalog.scenarioText(name)), "scenarios/\(name).yaml differs from the embedded copy")
+            #expect(problems(try Catalog.scenarioText(name)).isEmpty)
+        }
         let scenario = try loader.load(text: base, file: "s")
         #expect(scenario.languages.map(\.code) == ["en", "fr", "de", "zh", "ja"])
         #expect(scenario.finetune.rank == 64 && scenario.finetune.alpha == 64 && scenario.finetune.epochs == 4)

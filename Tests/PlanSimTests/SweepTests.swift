@@ -24,8 +24,14 @@ struct SweepTests {
             let s = point.value / 60
             #expect(abs(point.gapUSD - (2 * s - 5) * 2) < 1e-6, "at \(point.value)")
         }
-        // Cheaper at s = 0, dearer from s = 3 h on: already cheaper at the start of the range.
-        #expect(result.cheaperThroughout)
+        // Cheaper up to s = 2 h, dearer from s = 3 h: one crossing, at s = 2.5 h = 150 minutes.
+        #expect(!result.cheaperThroughout)
+        #expect(result.crossings.count == 1)
+        let crossing = try #require(result.crossings.first)
+        #expect(crossing.from == 120 && crossing.to == 180 && crossing.becomes == .dearer)
+        #expect(abs(crossing.interpolated - 150) < 1e-6)
+        #expect(result.regions.map(\.side) == [.cheaper, .dearer])
+        #expect(result.breakEven == nil)
         let reversed = try Sweep(scenario: scenario, seed: 1).run(.init(field: "languages.a.examples", from: 2, to: 2, step: 1))
         #expect(reversed.points.count == 1)
     }
@@ -35,6 +41,27 @@ struct SweepTests {
         let crossing = Sweep.breakEven([point(1, 4), point(2, 2), point(3, -2)])
         #expect(crossing.first == 3 && crossing.interpolated == 2.5 && !crossing.throughout)
         #expect(Sweep.breakEven([point(1, 1), point(2, 3)]).first == nil)
+    }
+
+    @Test func everySignChangeIsACrossingAndThroughoutNeedsOneSign() {
+        func point(_ v: Double, _ gap: Double) -> Sweep.Point { Sweep.Point(value: v, strategies: [], gapUSD: gap, baselineCostUSD: 100) }
+        // The shape: cheaper, cheaper, cheaper, dearer, dearer.
+        let shape = [point(300, -3.48), point(330, -3.48), point(360, -3.48), point(390, 4.67), point(420, 4.67)]
+        let crossings = Sweep.crossings(shape)
+        #expect(crossings.count == 1 && crossings[0].from == 360 && crossings[0].to == 390 && crossings[0].becomes == .dearer)
+        #expect(abs(crossings[0].interpolated - (360 + 30 * 3.48 / (3.48 + 4.67))) < 1e-9)
+        #expect(!Sweep.breakEven(shape).throughout && Sweep.breakEven(shape).first == nil)
+        // Dearer, cheaper, dearer, cheaper: three crossings; break-even is the first into cheaper.
+        let zigzag = [point(1, 2), point(2, -2), point(3, 2), point(4, -6)]
+        #expect(Sweep.crossings(zigzag).map(\.becomes) == [.cheaper, .dearer, .cheaper])
+        #expect(Sweep.crossings(zigzag).map(\.interpolated) == [1.5, 2.5, 3.25])
+        #expect(Sweep.breakEven(zigzag).first == 2 && Sweep.breakEven(zigzag).interpolated == 1.5)
+        #expect(Sweep.regions(zigzag).count == 4)
+        // A point at exactly zero is its own side; the crossing sits on it.
+        let even = [point(1, -1), point(2, 0), point(3, 1)]
+        #expect(Sweep.crossings(even).map(\.interpolated) == [2, 2] && Sweep.crossings(even).map(\.becomes) == [.even, .dearer])
+        #expect(Sweep.breakEven([point(1, -1), point(2, -3)]).throughout)
+        #expect(!Sweep.breakEven([point(1, -1), point(2, 0)]).throughout)
     }
 
     @Test func tornadoRanksBySwingAndIgnoresNeutralInputs() throws {

@@ -17,6 +17,7 @@ struct SimulationWorkflow {
         let started = Date()
         let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath)
         let result = Simulator(scenario: scenario).run(seed: seed)
+        for warning in PoolTable.saturationWarnings(result) { Console.error("warning: " + warning) }
         var monteCarlo: MonteCarlo.Result?
         var seconds: Double?
         if trials > 0 {

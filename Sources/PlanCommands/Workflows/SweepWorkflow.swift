@@ -22,8 +22,13 @@ struct SweepWorkflow {
         var results: [Sweep.Result] = []
         for range in ranges {
             let progress = Progress("sweep \(range.field)", total: range.values.count)
-            results.append(try sweeper.run(range) { progress.update($0) })
+            let result = try sweeper.run(range) { progress.update($0) }
             progress.finish()
+            if !result.saturatedValues.isEmpty {
+                Console.error("warning: the pool cannot keep up within the horizon (saturated) at \(range.field) = "
+                    + result.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + "; raise hardware.pool_gpus (see plan size)")
+            }
+            results.append(result)
         }
         let sensitivity = tornado ? try Tornado(scenario: scenario, seed: seed).run() : nil
 

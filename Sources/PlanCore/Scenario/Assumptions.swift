@@ -72,6 +72,7 @@ extension Scenario {
                        unit: "GiB", origin: .defaultValue),
             row("hardware.merge_efficiency", number(hardware.mergeEfficiency), "fraction of bandwidth"),
             row("hardware.usd_per_gpu_hour", number(hardware.usdPerGPUHour), "USD / GPU-hour"),
+            row("hardware.pricing", hardware.pricing.rawValue, ""),
             row("hardware.pue", number(hardware.pue), "ratio"),
             row("hardware.kg_co2_per_kwh", number(hardware.kgCO2PerKWh), "kg CO2 / kWh"),
             row("overheads.job_startup_minutes", number(overheads.jobStartupMinutes), "minutes"),
@@ -90,7 +91,9 @@ extension Scenario {
             row("merge.density", number(merge.density), "fraction"),
             row("schedule.horizon_days", "\(schedule.horizonDays)", "days"),
             row("schedule.release_every_days", "\(schedule.releaseEveryDays)", "days"),
-            row("strategies", strategies.map(\.rawValue).joined(separator: ", "), ""),
+            row("strategies", strategies.map { kind in
+                strategyOptions[kind]?.gpusPerJob.map { "\(kind.rawValue) (\($0) GPUs per job)" } ?? kind.rawValue
+            }.joined(separator: ", "), ""),
         ]
         if strategies.contains(.continued) { rows.append(row("continued.replay_fraction", number(continued.replayFraction), "fraction")) }
         if strategies.contains(.hybrid) { rows.append(row("hybrid.refresh_every_days", "\(hybrid.refreshEveryDays)", "days")) }

@@ -70,7 +70,7 @@ extension Scenario {
         case "hardware.kg_co2_per_kwh": try check(0...10); copy.hardware.kgCO2PerKWh = value
         case "hardware.gpu_watts": try check(0...1e6, above: 0); copy.hardware.gpuWatts = value
         case "hardware.pool_gpus":
-            try check(Double(hardware.gpusPerJob)...1e6); copy.hardware.poolGPUs = whole
+            try check(Double(widestJobGPUs)...1e6); copy.hardware.poolGPUs = whole
         case "hardware.merge_efficiency": try check(0...1, above: 0); copy.hardware.mergeEfficiency = value
         case "hardware.gemm_efficiency": try check(0...1, above: 0); copy.hardware.gemmEfficiency = value
         case "hardware.network_gb_per_s": try check(0...1e6, above: 0); copy.hardware.networkBytesPerSecond = value * 1e9

@@ -17,6 +17,9 @@ public struct Scenario: Sendable, Equatable {
     public var merge: MergeSettings
     public var schedule: Schedule
     public var strategies: [StrategyKind]
+    /// Per-strategy resources from `strategies` entries written as mappings
+    /// (`- {name: full-retrain, gpus_per_job: 8}`); strategies written as plain names have none.
+    public var strategyOptions: [StrategyKind: StrategyOptions] = [:]
     public var continued: ContinuedSettings
     public var hybrid: HybridSettings
     /// Monte Carlo inputs: field path → distribution, in file order.
@@ -26,9 +29,25 @@ public struct Scenario: Sendable, Equatable {
         lhs.name == rhs.name && lhs.description == rhs.description && lhs.model == rhs.model
             && lhs.finetune == rhs.finetune && lhs.hardware == rhs.hardware && lhs.overheads == rhs.overheads
             && lhs.languages == rhs.languages && lhs.merge == rhs.merge && lhs.schedule == rhs.schedule
-            && lhs.strategies == rhs.strategies && lhs.continued == rhs.continued && lhs.hybrid == rhs.hybrid
+            && lhs.strategies == rhs.strategies && lhs.strategyOptions == rhs.strategyOptions && lhs.continued == rhs.continued && lhs.hybrid == rhs.hybrid
             && lhs.uncertainty.map(\.path) == rhs.uncertainty.map(\.path)
             && lhs.uncertainty.map(\.distribution) == rhs.uncertainty.map(\.distribution)
+    }
+
+    /// The hardware one strategy's jobs run on: the scenario's, with that strategy's
+    /// `gpus_per_job` override applied.
+    public func hardware(for strategy: StrategyKind) -> Hardware {
+        var result = hardware
+        if let gpus = strategyOptions[strategy]?.gpusPerJob {
+            result.gpusPerJob = gpus
+            result.gpusPerJobAuto = false
+        }
+        return result
+    }
+
+    /// The most GPUs any job of any simulated strategy asks for (the smallest valid pool).
+    public var widestJobGPUs: Int {
+        strategies.map { hardware(for: $0).gpusPerJob }.max() ?? hardware.gpusPerJob
     }
 
     /// The language with this code, if any.
@@ -99,6 +118,17 @@ public struct Hardware: Sendable, Equatable {
     public var gpuWatts: Double
     public var pue: Double = 1.1
     public var kgCO2PerKWh: Double = 0.475
+    /// How the pool is paid for: busy GPU-hours only, or every pool GPU for the whole horizon.
+    public var pricing: Pricing = .onDemand
+
+    /// `hardware.pricing`.
+    public enum Pricing: String, Sendable, Equatable, CaseIterable {
+        /// Pay for busy GPU-hours only (cloud on demand).
+        case onDemand = "on-demand"
+        /// Pay `usd_per_gpu_hour` for every pool GPU over the whole horizon, busy or idle
+        /// (an owned or reserved pool).
+        case reserved
+    }
 
     public init(gpu: GPUSpec, stack: SoftwareStack) {
         self.gpu = gpu
@@ -174,6 +204,14 @@ public struct HybridSettings: Sendable, Equatable {
     /// A full multilingual refresh every this many days (merge otherwise).
     public var refreshEveryDays: Int = 180
     public init() {}
+}
+
+/// Resources of one strategy that differ from the scenario's hardware.
+public struct StrategyOptions: Sendable, Equatable {
+    /// GPUs each of this strategy's training and evaluation jobs uses; nil → `hardware.gpus_per_job`.
+    public var gpusPerJob: Int?
+
+    public init(gpusPerJob: Int? = nil) { self.gpusPerJob = gpusPerJob }
 }
 
 /// The maintenance strategies the simulation compares.

@@ -67,7 +67,7 @@ public struct ScenarioLoader: Sendable {
         let (languages, declared) = readLanguages(&root)
         let merge = readMerge(&root)
         let schedule = readSchedule(&root, declared: declared)
-        let strategies = readStrategies(&root)
+        let (strategies, strategyOptions) = readStrategies(&root)
         var continued = ContinuedSettings()
         if var fields = root.mapping("continued") {
             continued.replayFraction = fields.double("replay_fraction", default: continued.replayFraction, range: 0...1)
@@ -86,10 +86,25 @@ public struct ScenarioLoader: Sendable {
                 "hardware.gpus_per_job",
                 "a job needs \(hardware.gpusPerJob) GPUs but the pool has only \(hardware.poolGPUs); raise pool_gpus or lower gpus_per_job")
         }
+        for (index, kind) in strategies.enumerated() {
+            if let gpus = strategyOptions[kind]?.gpusPerJob {
+                var own = hardware
+                own.gpusPerJob = gpus
+                own.gpusPerJobAuto = false
+                checkMemory(model: model, finetune: finetune, hardware: &own, overheads: overheads, diagnostics: diagnostics,
+                            path: "strategies[\(index)].gpus_per_job")
+            }
+            if let gpus = strategyOptions[kind]?.gpusPerJob, gpus > hardware.poolGPUs {
+                diagnostics.error(
+                    "strategies[\(index)].gpus_per_job",
+                    "a \(kind.rawValue) job needs \(gpus) GPUs but the pool has only \(hardware.poolGPUs); raise hardware.pool_gpus or lower gpus_per_job")
+            }
+        }
         var scenario = Scenario(
             name: name, description: description, model: model, finetune: finetune, hardware: hardware,
             overheads: overheads, languages: languages, merge: merge, schedule: schedule, strategies: strategies,
             continued: continued, hybrid: hybrid, uncertainty: [])
+        scenario.strategyOptions = strategyOptions
         for (path, distribution) in uncertainty {
             let sample: Double
             switch distribution {
@@ -112,7 +127,7 @@ public struct ScenarioLoader: Sendable {
     /// fit the GPUs the scenario gives them.
     private func checkMemory(
         model: ModelArchitecture, finetune: Finetune, hardware: inout Hardware, overheads: Overheads,
-        diagnostics: DiagnosticCollector
+        diagnostics: DiagnosticCollector, path: String = "hardware.gpus_per_job"
     ) {
         let cost = CostModel(model: model, finetune: finetune, hardware: hardware, overheads: overheads, merge: .defaults)
         let rate = cost.rate(context: finetune.sequenceLength)
@@ -122,7 +137,7 @@ public struct ScenarioLoader: Sendable {
         func gib(_ bytes: Double) -> String { String(format: "%.1f", bytes / Memory.gib) }
         guard let minimum = rate.minimumGPUs else {
             diagnostics.error(
-                hardware.gpusPerJobAuto ? "hardware.gpu" : "hardware.gpus_per_job",
+                hardware.gpusPerJobAuto ? "hardware.gpu" : path,
                 "\(what) needs \(gib(single.peak)) GiB per GPU on 1 x \(hardware.gpu.name) (\(gib(hardware.gpu.memoryBytes)) GiB) and does not fit on up to \(MemoryModel.maximumGPUs) with fsdp; pipeline/tensor parallelism and CPU offload are not modelled")
             return
         }
@@ -140,7 +155,7 @@ public struct ScenarioLoader: Sendable {
             let count = hardware.gpusPerJob
             let sharding = rate.job.sharding == .fsdp ? " with fsdp" : ""
             diagnostics.error(
-                "hardware.gpus_per_job",
+                path,
                 "\(what) needs \(gib(given.peak)) GiB per GPU on \(count) x \(hardware.gpu.name)\(sharding) (\(gib(hardware.gpu.memoryBytes)) GiB); it fits on \(minimum) with fsdp")
         }
     }
@@ -259,6 +274,11 @@ public struct ScenarioLoader: Sendable {
         hardware.gpuWatts = fields.double("gpu_watts", default: hardware.gpuWatts, range: 0...1e6, above: 0)
         hardware.pue = fields.double("pue", default: hardware.pue, range: 1...10)
         hardware.kgCO2PerKWh = fields.double("kg_co2_per_kwh", default: hardware.kgCO2PerKWh, range: 0...10)
+        if let pricing = fields.string("pricing", default: nil) {
+            if let parsed = Hardware.Pricing(rawValue: pricing) { hardware.pricing = parsed } else {
+                fields.diagnostics.error(fields.child("pricing"), "unknown pricing \"\(pricing)\"; expected on-demand or reserved")
+            }
+        }
         if fields.has("peak_tflops") {
             hardware.gpu.peakFlopsPerSecond = fields.double("peak_tflops", default: 1, range: 0...1e9, above: 0) * 1e12
         }
@@ -323,20 +343,44 @@ public struct ScenarioLoader: Sendable {
         return result
     }
 
-    private func readStrategies(_ root: inout MappingReader) -> [StrategyKind] {
-        let names = root.stringList("strategies", default: [StrategyKind.fullRetrain.rawValue, StrategyKind.merge.rawValue])
+    /// `strategies`: a list of names, or of mappings `{name, gpus_per_job?}`, mixed freely.
+    private func readStrategies(_ root: inout MappingReader) -> ([StrategyKind], [StrategyKind: StrategyOptions]) {
+        let defaults = [StrategyKind.fullRetrain, StrategyKind.merge]
+        guard let node = root.node("strategies") else { return (defaults, [:]) }
+        guard case let .sequence(sequence) = node else {
+            root.diagnostics.error("strategies", "expected a list of strategy names, got \(node.kindName)")
+            return (defaults, [:])
+        }
         var result: [StrategyKind] = []
-        for (index, name) in names.enumerated() {
+        var options: [StrategyKind: StrategyOptions] = [:]
+        for (index, item) in sequence.enumerated() {
+            let path = "strategies[\(index)]"
+            let name: String?
+            var entry = StrategyOptions()
+            if case .mapping = item {
+                guard var fields = MappingReader(item, path: path, diagnostics: root.diagnostics) else { continue }
+                name = fields.string("name", default: nil)
+                if name == nil { fields.diagnostics.error(fields.child("name"), "missing required field (a strategy name)") }
+                if fields.has("gpus_per_job") { entry.gpusPerJob = fields.int("gpus_per_job", default: 1, range: 1...1_000_000) }
+                fields.finish()
+            } else {
+                name = MappingReader.text(item, path: path, diagnostics: root.diagnostics)
+            }
+            guard let name else { continue }
             guard let kind = StrategyKind(rawValue: name) else {
                 root.diagnostics.error(
-                    "strategies[\(index)]",
-                    "unknown strategy \"\(name)\"; expected one of \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    path, "unknown strategy \"\(name)\"; expected one of \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
-            if !result.contains(kind) { result.append(kind) }
+            if result.contains(kind) {
+                if entry.gpusPerJob != nil { root.diagnostics.error(path, "\(name) is listed twice; give its settings once") }
+                continue
+            }
+            result.append(kind)
+            if entry.gpusPerJob != nil { options[kind] = entry }
         }
-        if names.isEmpty { root.diagnostics.error("strategies", "needs at least one strategy") }
-        return result
+        if sequence.isEmpty { root.diagnostics.error("strategies", "needs at least one strategy") }
+        return (result, options)
     }
 
     private func readUncertainty(_ root: inout MappingReader) -> [(String, Distribution)] {

@@ -51,6 +51,17 @@ public enum SimulationDocument {
         } else {
             pairs.append(("savings", .null))
         }
+        let pool = outcome.pool
+        pairs.append(("saturated", .bool(pool.saturated)))
+        // reserved_cost_usd only under reserved pricing (on demand, the pool's idle hours are not paid).
+        pairs.append(("pool", .object([
+            ("gpus", .number(Double(pool.poolGPUs))), ("gpus_per_job", .number(Double(pool.gpusPerJob))),
+            ("pricing", .string(pool.pricing.rawValue)),
+            ("utilisation", .rounded(pool.utilisation, digits: 4)), ("busy_gpu_hours", .rounded(pool.busyGPUHours)),
+            ("peak_queue_jobs", .number(Double(pool.peakQueuedJobs))), ("last_job_finished_hours", .rounded(pool.lastFinishHours)),
+            ("max_update_latency_hours", .rounded(pool.maxLatencyHours)),
+            ("on_demand_cost_usd", .rounded(pool.onDemandCostUSD)),
+        ] + (pool.pricing == .reserved ? [("reserved_cost_usd", .rounded(pool.reservedCostUSD))] : []))))
         pairs.append(("builds", .number(Double(outcome.builds.count))))
         pairs.append(("jobs", .number(Double(outcome.total.jobs))))
         if let bands = monteCarlo?.percentiles[outcome.kind] {
@@ -113,6 +124,7 @@ public enum SimulationDocument {
             ("gradient_accumulation", .number(Double(scenario.finetune.gradientAccumulation))),
             ("training_job", trainingJob(scenario.trainingRate)),
             ("usd_per_gpu_hour", .number(scenario.hardware.usdPerGPUHour)),
+            ("pricing", .string(scenario.hardware.pricing.rawValue)),
             ("job_startup_minutes", .number(scenario.overheads.jobStartupMinutes)),
             ("merge_method", .string(scenario.merge.method)),
             ("languages", .number(Double(scenario.languages.count))),

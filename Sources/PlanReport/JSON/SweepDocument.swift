@@ -22,6 +22,17 @@ public enum SweepDocument {
             ("break_even", result.breakEven.map { .rounded($0, digits: 6) } ?? .null),
             ("break_even_interpolated", result.breakEvenInterpolated.map { .rounded($0, digits: 4) } ?? .null),
             ("cheaper_throughout", .bool(result.cheaperThroughout)),
+            ("summary", .string(SweepTable.summary(result))),
+            ("crossings", .array(result.crossings.map { crossing in
+                .object([
+                    ("from", .number(crossing.from)), ("to", .number(crossing.to)),
+                    ("interpolated", .rounded(crossing.interpolated, digits: 6)), ("becomes", .string(crossing.becomes.rawValue)),
+                ])
+            })),
+            ("regions", .array(result.regions.map { region in
+                .object([("from", .number(region.from)), ("to", .number(region.to)), ("side", .string(region.side.rawValue))])
+            })),
+            ("saturated_values", .array(result.saturatedValues.map { .number($0) })),
             ("points", .array(result.points.map { point in
                 .object([
                     ("value", .number(point.value)),
@@ -33,6 +44,8 @@ public enum SweepDocument {
                             ("wall_clock_hours", .rounded(row.total.wallClockHours)), ("energy_kwh", .rounded(row.total.energyKWh)),
                             ("co2_kg", .rounded(row.total.co2Kg)), ("maintenance_gpu_hours", .rounded(row.maintenance.gpuHours)),
                             ("update_latency_mean_hours", .rounded(row.latency.meanHours)),
+                            ("update_latency_p90_hours", .rounded(row.latency.p90Hours)),
+                            ("saturated", .bool(row.saturated)),
                         ])
                     })),
                 ])

@@ -14,9 +14,12 @@ extension GnuplotScript {
             for point in result.points { lines.append("\(number(point.value)) \(number(point.strategies[index].total.costUSD))") }
             lines.append("EOD")
         }
-        if let value = result.breakEven, !result.cheaperThroughout {
+        // Every sign change of the gap, at its interpolated crossing.
+        for (index, crossing) in result.crossings.enumerated() {
+            let value = crossing.interpolated
+            let label = "\(result.compared.rawValue) \(SweepTable.word(crossing.becomes)) ≈ " + String(format: "%.3g", value)
             lines.append("set arrow from \(number(value)), graph 0 to \(number(value)), graph 1 nohead dt 2 lc rgb '#555555'")
-            lines.append("set label \(quote("break-even " + String(format: "%.3g", value))) at \(number(value)), graph 0.95 offset 1,0")
+            lines.append("set label \(quote(label)) at \(number(value)), graph \(number(0.95 - 0.05 * Double(index % 4))) offset 1,0")
         }
         let plots = kinds.enumerated().map { index, kind in
             "$s\(index) using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '\(palette[index % palette.count])' title \(quote(kind.rawValue))"

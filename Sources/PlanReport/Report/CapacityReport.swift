@@ -67,8 +67,10 @@ public enum CapacityReport {
             }
         }
         blocks.append(.table(header: ["strategy", "phase", "trained tokens", "GPU-hours", "cost", "energy (kWh)", "CO2 (kg)",
-                                      "wall-clock (h)", "latency mean / p90 (h)"],
+                                      "build hours, summed", "latency mean / p90 (h)"],
                              rows: rows, numeric: [false, false, true, true, true, true, true, true, true]))
+        blocks.append(.paragraph("*Build hours, summed*: hours from each build's trigger to its deployed model, added over the phase's "
+            + "builds. Builds overlap and queue for GPUs, so this is neither calendar time nor GPU-hours; the latency column is per data arrival."))
         var savingsRows: [[String]] = []
         for outcome in result.strategies {
             guard let s = outcome.savings else { continue }
@@ -81,6 +83,7 @@ public enum CapacityReport {
             blocks.append(.table(header: ["strategy", "initial GPU-hours", "initial wall-clock", "maintenance GPU-hours", "total cost", "break-even"],
                                  rows: savingsRows, numeric: [false, true, true, true, true, false]))
         }
+        blocks += poolSection(input)
         blocks.append(.image(path: "cumulative_cost_usd.png", alt: "Cumulative cost per strategy over the horizon"))
         blocks.append(.image(path: "cumulative_gpu_hours.png", alt: "Cumulative GPU-hours per strategy over the horizon"))
         blocks.append(.image(path: "initial_vs_maintenance.png", alt: "GPU-hours of the initial build and of maintenance"))
@@ -110,11 +113,13 @@ public enum CapacityReport {
 
         for sweep in input.sweeps {
             blocks.append(.heading(level: 2, text: "Cost growth: \(sweep.range.field)"))
-            let verdict = sweep.cheaperThroughout ? "`\(sweep.compared.rawValue)` is cheaper over the whole range."
-                : sweep.breakEven.map { "`\(sweep.compared.rawValue)` becomes cheaper at `\(sweep.range.field)` = \(NumberFormat.plain($0)) (first grid value)." }
-                ?? "`\(sweep.compared.rawValue)` never becomes cheaper in this range."
             blocks.append(.paragraph("\(sweep.range.field) from \(NumberFormat.plain(sweep.range.from)) to \(NumberFormat.plain(sweep.range.to)) "
-                + "in steps of \(NumberFormat.plain(sweep.range.step)). \(verdict)"))
+                + "in steps of \(NumberFormat.plain(sweep.range.step)): \(SweepTable.summary(sweep))."))
+            if !sweep.crossings.isEmpty { blocks.append(.bullets(SweepTable.crossingLines(sweep))) }
+            if !sweep.saturatedValues.isEmpty {
+                blocks.append(.paragraph("**Saturated pool** at `\(sweep.range.field)` = "
+                    + sweep.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + ": the pool cannot keep up within the horizon there."))
+            }
             let plot = GnuplotScript.sweep(sweep, title: scenario.name)
             plots.append(plot)
             blocks.append(.image(path: plot.name + ".png", alt: "Total cost per strategy against \(sweep.range.field)"))
@@ -203,12 +208,30 @@ public enum CapacityReport {
         } else if input.monteCarlo == nil {
             text += " This is one deterministic run; rerun `plan simulate --trials 2000` for uncertainty ranges."
         }
-        for sweep in input.sweeps {
-            if let value = sweep.breakEven, !sweep.cheaperThroughout {
-                text += " Along `\(sweep.range.field)`, `\(sweep.compared.rawValue)` becomes cheaper at \(NumberFormat.plain(value))."
-            }
+        if input.scenario.hardware.pricing == .reserved {
+            text += " The pool is reserved: \(NumberFormat.dollars(base.pool.reservedCostUSD)) for the horizon whichever strategy runs on it, "
+                + "so the strategies differ in utilisation and latency (see Pool), not in what the pool costs."
+        }
+        if let saturated = result.strategies.first(where: \.pool.saturated) {
+            text += " **Warning:** the pool cannot keep up with `\(saturated.kind.rawValue)` (see Pool)."
+        }
+        for sweep in input.sweeps where !sweep.crossings.isEmpty {
+            text += " Along `\(sweep.range.field)`, \(SweepTable.summary(sweep))."
         }
         return text
+    }
+
+    /// Utilisation, saturation and on-demand vs reserved cost per strategy.
+    static func poolSection(_ input: ReportInput) -> [ReportDocument.Block] {
+        let result = input.simulation
+        var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Pool")]
+        blocks.append(.paragraph(PoolTable.headline(input.scenario, horizonDays: result.horizonDays) + ". Utilisation is busy GPU-hours / "
+            + "(pool GPUs × horizon hours); a pool is saturated when utilisation exceeds 100% or an update waits longer than the horizon."))
+        let pricing = input.scenario.hardware.pricing
+        blocks.append(.table(header: PoolTable.header(pricing), rows: PoolTable.rows(result), numeric: PoolTable.numeric(pricing)))
+        let warnings = PoolTable.saturationWarnings(result)
+        if !warnings.isEmpty { blocks.append(.bullets(warnings.map { "**Saturated:** " + $0 })) }
+        return blocks
     }
 
     static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

@@ -14,14 +14,14 @@ public enum SimulationTable {
         let method = ft.method == .full ? "full fine-tuning" : "\(ft.method.rawValue) r=\(ft.rank)"
         out.append("scenario \(scenario.name)\(runID.map { " (run \($0))" } ?? "")")
         out.append("  \(scenario.model.name), \(method), \(NumberFormat.plain(ft.epochs)) epochs; "
-            + "\(scenario.languages.count) languages; \(hw.poolGPUs) x \(hw.gpu.name) pool, \(hw.gpusPerJob) GPU(s) per job, "
+            + "\(scenario.languages.count) languages; \(hw.poolGPUs) x \(hw.gpu.name) pool, \(gpusPerJob(scenario)), "
             + "MFU \(String(format: "%.3f", scenario.trainingRate.mfu))\(hw.mfu == nil ? " (\(hw.stack.name) stack, modelled)" : " (given)"), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
         out.append("  horizon \(result.horizonDays) days: \(CapacityReport.plural(result.arrivals, "data arrival")) in \(CapacityReport.plural(result.updates, "update build"))")
         out.append("")
 
         var table = TextTable(columns: [
             ("strategy", .left), ("phase", .left), ("jobs", .right), ("trained tokens", .right), ("GPU-hours", .right),
-            ("wall-clock h", .right), ("cost", .right), ("energy kWh", .right), ("CO2 kg", .right),
+            ("build h", .right), ("cost", .right), ("energy kWh", .right), ("CO2 kg", .right),
         ])
         for outcome in result.strategies {
             for (phase, totals) in [("initial", outcome.initial), ("maintenance", outcome.maintenance), ("total", outcome.total)] {
@@ -33,6 +33,8 @@ public enum SimulationTable {
             }
         }
         out.append(table.rendered())
+        out.append("build h: hours from each build's trigger to its deployed model, summed over the phase's builds; builds overlap")
+        out.append("and queue, so this is neither calendar time nor GPU-hours (update latency below is per arrival).")
         out.append("")
 
         out.append("update latency, data arrival to deployed model (hours):")
@@ -40,6 +42,13 @@ public enum SimulationTable {
             let latency = outcome.latency
             out.append("  \(pad(outcome.kind.rawValue)) mean \(NumberFormat.quantity(latency.meanHours)), p90 \(NumberFormat.quantity(latency.p90Hours)) over \(CapacityReport.plural(latency.count, "arrival"))")
         }
+        out.append("")
+        out.append(PoolTable.headline(scenario, horizonDays: result.horizonDays) + ":")
+        let numeric = PoolTable.numeric(hw.pricing)
+        var pool = TextTable(columns: PoolTable.header(hw.pricing).enumerated().map { ($1, numeric[$0] ? .right : .left) })
+        for row in PoolTable.rows(result) { pool.add(row) }
+        out.append(pool.rendered().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        out += PoolTable.saturationWarnings(result).map { "  warning: " + $0 }
         if let base = result.strategy(result.baseline) {
             for outcome in result.strategies where outcome.kind != result.baseline {
                 guard let savings = outcome.savings else { continue }
@@ -48,7 +57,7 @@ public enum SimulationTable {
                 out.append("  initial      GPU-hours \(signed(savings.initial.gpuHours)), wall-clock \(signed(savings.initial.wallClockHours))")
                 out.append("  maintenance  GPU-hours \(signed(savings.maintenance.gpuHours)), cost \(signed(savings.maintenance.costUSD))")
                 out.append("  total        GPU-hours \(signed(savings.total.gpuHours)), cost \(signed(savings.total.costUSD)), CO2 \(signed(savings.total.co2Kg))")
-                out.append("  break-even   " + (outcome.breakEvenDay.map { "cheaper from day \($0) to the horizon" } ?? "never within the horizon"))
+                out.append("  break-even   " + breakEven(outcome, base: base, horizonDays: result.horizonDays))
                 out += why(outcome, base: base, scenario: scenario).map { "  " + $0 }
             }
         }
@@ -68,6 +77,34 @@ public enum SimulationTable {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// "cheaper from day 30 on", with why day 0 can already be cheaper, or why never.
+    static func breakEven(_ outcome: StrategyOutcome, base: StrategyOutcome, horizonDays: Int) -> String {
+        guard let day = outcome.breakEvenDay else {
+            return outcome.total.costUSD > base.total.costUSD
+                ? "never: dearer in total (\(NumberFormat.dollars(outcome.total.costUSD)) vs \(NumberFormat.dollars(base.total.costUSD)))"
+                : "never for the whole horizon (cumulative cost rises above the baseline's after a point)"
+        }
+        var text = day > horizonDays
+            ? "cheaper from day \(day), once the work queued past the \(horizonDays)-day horizon has finished"
+            : "cheaper from day \(day) on (cumulative cost, work past the horizon included)"
+        if day == 0, outcome.initial.costUSD > base.initial.costUSD {
+            let updatesOnDayZero = outcome.builds.contains { $0.build.reason != .initial && $0.build.day < 1 }
+            text += updatesOnDayZero
+                ? "; the initial build alone costs \(NumberFormat.percent(outcome.initial.costUSD / base.initial.costUSD - 1)) more, "
+                    + "but an update also arrives on day 0 and its build runs that day, so day 0's cost already includes maintenance"
+                : "; the initial build alone costs \(NumberFormat.percent(outcome.initial.costUSD / base.initial.costUSD - 1)) more, "
+                    + "but part of its cost falls after day 0, and the maintenance savings cover it by then"
+        }
+        return text
+    }
+
+    /// "1 GPU per job", or the per-strategy counts when a `strategies` entry sets its own.
+    static func gpusPerJob(_ scenario: Scenario) -> String {
+        let counts = scenario.strategies.map { ($0, scenario.hardware(for: $0).gpusPerJob) }
+        if Set(counts.map(\.1)).count <= 1 { return "\(counts.first?.1 ?? scenario.hardware.gpusPerJob) GPU(s) per job" }
+        return "GPUs per job: " + counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
+    }
+
     /// Plain-language reasons, computed from the builds.
     static func why(_ outcome: StrategyOutcome, base: StrategyOutcome, scenario: Scenario) -> [String] {
         var lines: [String] = []
@@ -75,7 +112,7 @@ public enum SimulationTable {
             let training = first.jobs.filter { $0.cost.kind == .training }.count
             let baseTraining = baseFirst.jobs.filter { $0.cost.kind == .training }.count
             if training != baseTraining {
-                let waves = Int((Double(training) / Double(max(1, scenario.hardware.poolGPUs / scenario.hardware.gpusPerJob))).rounded(.up))
+                let waves = Int((Double(training) / Double(max(1, scenario.hardware.poolGPUs / scenario.hardware(for: outcome.kind).gpusPerJob))).rounded(.up))
                 lines.append("why (initial): \(training) training jobs on \(scenario.hardware.poolGPUs) GPUs run in \(waves) wave(s) instead of "
                     + "\(baseTraining) job; trained tokens \(NumberFormat.tokens(outcome.initial.trainedTokens)) vs "
                     + "\(NumberFormat.tokens(base.initial.trainedTokens)), so GPU-hours stay close "

@@ -19,16 +19,13 @@ public enum SweepTable {
                 table.add(row)
             }
             out.append(table.rendered())
-            let verdict: String
-            if result.cheaperThroughout {
-                verdict = "\(result.compared.rawValue) is cheaper than \(result.baseline.rawValue) over the whole range"
-            } else if let value = result.breakEven {
-                verdict = "\(result.compared.rawValue) becomes cheaper than \(result.baseline.rawValue) at \(result.range.field) = \(NumberFormat.plain(value))"
-                    + (result.breakEvenInterpolated.map { " (first grid value; the gap crosses zero at ≈ \(NumberFormat.plain($0)) by linear interpolation)" } ?? "")
-            } else {
-                verdict = "\(result.compared.rawValue) never becomes cheaper than \(result.baseline.rawValue) in this range"
+            out.append("break-even: " + summary(result))
+            out += crossingLines(result).map { "  " + $0 }
+            if !result.saturatedValues.isEmpty {
+                out.append("  pool saturated (cannot keep up within the horizon) at \(result.range.field) = "
+                    + result.saturatedValues.map(NumberFormat.plain).joined(separator: ", "))
             }
-            out += ["break-even: " + verdict, ""]
+            out.append("")
         }
         if let tornado {
             out.append("sensitivity (each input ±25%, others fixed): \(tornado.compared.rawValue) - \(tornado.baseline.rawValue) total cost, base \(NumberFormat.dollars(tornado.baseGapUSD))")
@@ -40,5 +37,44 @@ public enum SweepTable {
             out.append(table.rendered())
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    static func word(_ side: Sweep.Side) -> String {
+        switch side {
+        case .cheaper: return "cheaper"
+        case .dearer: return "dearer"
+        case .even: return "equal in cost"
+        }
+    }
+
+    /// "merge is cheaper for FIELD ≤ 360, dearer from 390 (against full-retrain)": one clause
+    /// per run of grid values on the same side of the baseline.
+    public static func summary(_ result: Sweep.Result) -> String {
+        let compared = result.compared.rawValue
+        let baseline = result.baseline.rawValue
+        let regions = result.regions
+        guard regions.count > 1 else {
+            switch regions.first?.side ?? .even {
+            case .even: return "\(compared) and \(baseline) cost the same over the whole range"
+            case let side: return "\(compared) is \(word(side)) than \(baseline) over the whole range"
+            }
+        }
+        let field = result.range.field
+        let parts = regions.enumerated().map { index, region -> String in
+            let from = NumberFormat.plain(region.from)
+            let to = NumberFormat.plain(region.to)
+            if index == 0 { return "\(word(region.side)) for \(field) ≤ \(to)" }
+            if index == regions.count - 1 { return "\(word(region.side)) from \(from)" }
+            return region.from == region.to ? "\(word(region.side)) at \(from)" : "\(word(region.side)) from \(from) to \(to)"
+        }
+        return "\(compared) is " + parts.joined(separator: ", ") + " (against \(baseline))"
+    }
+
+    /// One line per sign change of the cost gap.
+    public static func crossingLines(_ result: Sweep.Result) -> [String] {
+        result.crossings.map { crossing in
+            "crossing between \(NumberFormat.plain(crossing.from)) and \(NumberFormat.plain(crossing.to)) "
+                + "(≈ \(NumberFormat.plain(crossing.interpolated)) by linear interpolation): \(result.compared.rawValue) becomes \(word(crossing.becomes))"
+        }
     }
 }

@@ -22,7 +22,19 @@ public struct GPUPool: Sendable {
     /// Start and finish hours of every job.
     /// - Precondition: every job needs at most `gpus` GPUs and dependencies point to earlier jobs.
     /// - Complexity: O(J log J) for J jobs; only running jobs sit in the heap.
-    public func run(_ jobs: [PoolJob]) -> [JobTiming] {
+    public func run(_ jobs: [PoolJob]) -> [JobTiming] { schedule(jobs).timings }
+
+    /// What the pool did: when each job ran, and the longest queue it built.
+    public struct Schedule: Sendable, Equatable {
+        public var timings: [JobTiming]
+        /// The most jobs that were ready (released, dependencies done) but waiting for GPUs at once.
+        public var peakQueuedJobs: Int
+    }
+
+    /// Start and finish hours of every job, and the peak queue length.
+    /// - Precondition: as `run(_:)`.
+    /// - Complexity: O(J log J) for J jobs.
+    public func schedule(_ jobs: [PoolJob]) -> Schedule {
         let count = jobs.count
         var timings = [JobTiming](repeating: JobTiming(startHours: .nan, finishHours: .nan), count: count)
         // Dependents in one flat array (CSR): no per-job allocation.
@@ -52,6 +64,7 @@ public struct GPUPool: Sendable {
         queue.reserveCapacity(count)
         var head = 0
         var free = gpus
+        var peakQueued = 0
 
         while true {
             let releaseTime = nextRelease < count ? jobs[order[nextRelease]].releaseHours : .infinity
@@ -83,8 +96,9 @@ public struct GPUPool: Sendable {
                 running.push(Finish(time: finish, sequence: sequence, job: index))
                 sequence += 1
             }
+            peakQueued = max(peakQueued, queue.count - head)
         }
-        return timings
+        return Schedule(timings: timings, peakQueuedJobs: peakQueued)
     }
 }
 

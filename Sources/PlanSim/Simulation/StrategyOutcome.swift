@@ -54,8 +54,11 @@ public struct StrategyOutcome: Sendable, Equatable {
     /// Against the baseline; nil for the baseline itself.
     public var savings: Savings?
     /// First day from which this strategy's cumulative dollars stay at or below the
-    /// baseline's until the horizon; nil if never (or for the baseline).
+    /// baseline's until all work has finished (the series include work past the horizon, so
+    /// they end at the totals); nil if never, whenever the total is dearer, and for the baseline.
     public var breakEvenDay: Int?
+    /// How the strategy used the GPU pool, and what the pool costs.
+    public var pool: PoolUsage
 }
 
 /// The result of one simulation of every strategy in a scenario.

@@ -32,7 +32,9 @@ struct BuildPlanner {
     init(strategy: StrategyKind, scenario: Scenario) {
         self.strategy = strategy
         self.scenario = scenario
-        self.cost = CostModel(scenario: scenario)
+        // A strategy's own gpus_per_job (a `strategies` entry) replaces the hardware's.
+        self.cost = CostModel(model: scenario.model, finetune: scenario.finetune, hardware: scenario.hardware(for: strategy),
+                              overheads: scenario.overheads, merge: scenario.merge)
         var codes = scenario.languages.map(\.code)
         for addition in scenario.schedule.additions where !codes.contains(addition.language) { codes.append(addition.language) }
         let absent = codes.count - scenario.languages.count

@@ -2,8 +2,8 @@ import Foundation
 import PlanCore
 
 /// A parameter sweep: the same scenario simulated at each value of one field (common random
-/// numbers: every point uses the same seed), with the point where the compared strategy first
-/// becomes cheaper than the baseline.
+/// numbers: every point uses the same seed), with every value where the cost gap between the
+/// compared strategy and the baseline changes sign.
 public struct Sweep: Sendable {
     /// One field's range, `FIELD=A:B:STEP`.
     public struct Range: Sendable, Equatable {
@@ -47,9 +47,11 @@ public struct Sweep: Sendable {
     /// Totals of every strategy at one value.
     public struct Point: Sendable, Equatable {
         public var value: Double
-        public var strategies: [(kind: StrategyKind, total: PhaseTotals, maintenance: PhaseTotals, latency: LatencySummary)]
+        public var strategies: [(kind: StrategyKind, total: PhaseTotals, maintenance: PhaseTotals, latency: LatencySummary, saturated: Bool)]
         /// compared.total.costUSD − baseline.total.costUSD (negative = compared is cheaper).
         public var gapUSD: Double
+        /// baseline.total.costUSD (the scale "equal within rounding" is judged on).
+        public var baselineCostUSD: Double = 0
 
         public static func == (a: Point, b: Point) -> Bool {
             a.value == b.value && a.gapUSD == b.gapUSD && a.strategies.map(\.kind) == b.strategies.map(\.kind)
@@ -57,20 +59,54 @@ public struct Sweep: Sendable {
         }
     }
 
+    /// Which side of zero the cost gap is on at a grid value.
+    public enum Side: String, Sendable, Equatable {
+        /// compared costs less than the baseline.
+        case cheaper
+        /// compared costs more.
+        case dearer
+        /// Equal within rounding (1e-9 of the baseline's cost).
+        case even
+    }
+
+    /// A change of side between two neighbouring grid values.
+    public struct Crossing: Sendable, Equatable {
+        /// The last grid value on the old side and the first on the new one.
+        public var from: Double
+        public var to: Double
+        /// Where the gap crosses zero by linear interpolation between `from` and `to`
+        /// (meaningful for continuous fields; for step-like costs, such as an update that
+        /// falls inside or outside the horizon, all that is known is that it lies in between).
+        public var interpolated: Double
+        /// The side `compared` is on from `to` on.
+        public var becomes: Side
+    }
+
+    /// A run of neighbouring grid values on the same side.
+    public struct Region: Sendable, Equatable {
+        public var from: Double
+        public var to: Double
+        public var side: Side
+    }
+
     public struct Result: Sendable, Equatable {
         public var range: Range
         public var baseline: StrategyKind
         public var compared: StrategyKind
         public var points: [Point]
-        /// The first grid value at which `compared` is cheaper than the baseline after a value
-        /// where it was not; nil when it never becomes cheaper in the range.
+        /// Every sign change of the gap, in grid order.
+        public var crossings: [Crossing]
+        /// The grid split into runs of one side, in grid order.
+        public var regions: [Region]
+        /// The first grid value at which `compared` becomes cheaper after a value where it was
+        /// not; nil when it never does in the range (including when it is cheaper throughout).
         public var breakEven: Double?
-        /// Where the cost gap crosses zero by linear interpolation between the two grid values
-        /// around `breakEven` (meaningful for continuous fields; step-like costs, such as an
-        /// update that falls inside or outside the horizon, cross at `breakEven`).
+        /// `breakEven`'s crossing by linear interpolation.
         public var breakEvenInterpolated: Double?
-        /// True when `compared` is already cheaper at the first value.
+        /// True only when `compared` is cheaper at every grid value.
         public var cheaperThroughout: Bool
+        /// Grid values at which some strategy's pool is saturated (see `PoolUsage`).
+        public var saturatedValues: [Double]
     }
 
     public var scenario: Scenario
@@ -98,25 +134,65 @@ public struct Sweep: Sendable {
         for (index, value) in range.values.enumerated() {
             let variant = try scenario.setting(range.field, to: value)
             let result = Simulator(scenario: variant).run(seed: seed)
-            let rows = result.strategies.map { ($0.kind, $0.total, $0.maintenance, $0.latency) }
-            let gap = (result.strategy(compared)?.total.costUSD ?? 0) - (result.strategy(baseline)?.total.costUSD ?? 0)
-            points.append(Point(value: value, strategies: rows, gapUSD: gap))
+            let rows = result.strategies.map { ($0.kind, $0.total, $0.maintenance, $0.latency, $0.pool.saturated) }
+            let baseCost = result.strategy(baseline)?.total.costUSD ?? 0
+            let gap = (result.strategy(compared)?.total.costUSD ?? 0) - baseCost
+            points.append(Point(value: value, strategies: rows, gapUSD: gap, baselineCostUSD: baseCost))
             progress?(index + 1)
         }
         let crossing = Self.breakEven(points)
-        return Result(range: range, baseline: baseline, compared: compared, points: points, breakEven: crossing.first,
-                      breakEvenInterpolated: crossing.interpolated, cheaperThroughout: crossing.throughout)
+        let crossings = Self.crossings(points)
+        return Result(range: range, baseline: baseline, compared: compared, points: points, crossings: crossings,
+                      regions: Self.regions(points), breakEven: crossing.first, breakEvenInterpolated: crossing.interpolated,
+                      cheaperThroughout: crossing.throughout,
+                      saturatedValues: points.filter { $0.strategies.contains { $0.saturated } }.map(\.value))
     }
 
-    /// First sign change of the gap from ≥ 0 to < 0: the grid value, and the linear
-    /// interpolation between it and the previous one.
-    static func breakEven(_ points: [Point]) -> (first: Double?, interpolated: Double?, throughout: Bool) {
-        guard let first = points.first else { return (nil, nil, false) }
-        if first.gapUSD < 0 { return (first.value, first.value, true) }
-        for (a, b) in zip(points, points.dropFirst()) where a.gapUSD >= 0 && b.gapUSD < 0 {
-            let t = a.gapUSD / (a.gapUSD - b.gapUSD)
-            return (b.value, a.value + t * (b.value - a.value), false)
+    /// The side of zero a point's gap is on.
+    static func side(_ point: Point) -> Side {
+        let tolerance = 1e-9 * max(1, abs(point.baselineCostUSD))
+        if point.gapUSD < -tolerance { return .cheaper }
+        if point.gapUSD > tolerance { return .dearer }
+        return .even
+    }
+
+    /// Every change of side between neighbouring points, with the linear zero crossing.
+    static func crossings(_ points: [Point]) -> [Crossing] {
+        var result: [Crossing] = []
+        for (a, b) in zip(points, points.dropFirst()) where side(a) != side(b) {
+            let interpolated: Double
+            if side(a) == .even {
+                interpolated = a.value
+            } else if side(b) == .even {
+                interpolated = b.value
+            } else {
+                interpolated = a.value + a.gapUSD / (a.gapUSD - b.gapUSD) * (b.value - a.value)
+            }
+            result.append(Crossing(from: a.value, to: b.value, interpolated: interpolated, becomes: side(b)))
         }
-        return (nil, nil, false)
+        return result
+    }
+
+    /// Runs of neighbouring points on the same side.
+    static func regions(_ points: [Point]) -> [Region] {
+        var result: [Region] = []
+        for point in points {
+            let s = side(point)
+            if let last = result.last, last.side == s {
+                result[result.count - 1].to = point.value
+            } else {
+                result.append(Region(from: point.value, to: point.value, side: s))
+            }
+        }
+        return result
+    }
+
+    /// The first change of the gap from not cheaper to cheaper: the grid value, and the linear
+    /// interpolation between it and the previous one; `throughout` when every point is cheaper.
+    static func breakEven(_ points: [Point]) -> (first: Double?, interpolated: Double?, throughout: Bool) {
+        guard !points.isEmpty else { return (nil, nil, false) }
+        if points.allSatisfy({ side($0) == .cheaper }) { return (nil, nil, true) }
+        guard let crossing = crossings(points).first(where: { $0.becomes == .cheaper }) else { return (nil, nil, false) }
+        return (crossing.to, crossing.interpolated, false)
     }
 }

@@ -26,8 +26,8 @@ $s1 << EOD
 50 16.9051
 60 16.9051
 EOD
-set arrow from 30, graph 0 to 30, graph 1 nohead dt 2 lc rgb '#555555'
-set label 'break-even 30' at 30, graph 0.95 offset 1,0
+set arrow from 20.7915, graph 0 to 20.7915, graph 1 nohead dt 2 lc rgb '#555555'
+set label 'merge cheaper ≈ 20.8' at 20.7915, graph 0.95 offset 1,0
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'sweep_schedule_horizon_days.png'
 plot $s0 using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '#0072B2' title 'full-retrain', \

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+
+extension PlanCommand {
+    /// `plan size [SCENARIO] --target-latency-hours H`
+    struct Size: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The smallest GPU pool at which each strategy keeps p90 update latency within a target.",
+            discussion: """
+                Plans each strategy once (same seed, so the same arrivals at every size) and searches pool sizes from its \
+                widest job upwards (doubling, then bisection). Latency runs from a data arrival to the deployed model that \
+                includes it; the initial build is not an update. With hardware.pricing: reserved, the pool's cost for the \
+                horizon is shown too. Nothing is stored (--db is read for machine profiles only). Example: plan size --target-latency-hours 24
+                """)
+
+        @Argument(help: ArgumentHelp("Scenario YAML file (default: the embedded study scenario).", valueName: "scenario"))
+        var scenario: String?
+
+        @Option(name: .customLong("target-latency-hours"), help: ArgumentHelp("p90 update latency to meet, in hours.", valueName: "h"))
+        var targetLatencyHours: Double
+
+        @Option(help: "Output: table or json.")
+        var format: OutputFormat = .table
+
+        @Option(help: "Seed for Poisson arrivals (the same at every pool size).")
+        var seed: UInt64 = 42
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: ArgumentHelp("Folder for the latency vs pool size plot (PNG + SVG).", valueName: "dir"))
+        var plots: String = "plots"
+
+        @Flag(name: .customLong("no-plots"), help: "Do not draw the plot.")
+        var noPlots = false
+
+        func validate() throws {
+            guard targetLatencyHours.isFinite, targetLatencyHours > 0 else {
+                throw ValidationError("--target-latency-hours must be a positive number of hours, got \(targetLatencyHours)")
+            }
+            guard format != .csv else { throw ValidationError("plan size prints --format table or json") }
+        }
+
+        func run() throws {
+            try guarded {
+                try SizeWorkflow(scenarioPath: scenario, targetLatencyHours: targetLatencyHours, format: format, seed: seed,
+                                 databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import PlanCore
+import PlanReport
+import PlanSim
+
+/// `plan size`: the smallest pool per strategy for a p90 latency target; printed and plotted.
+struct SizeWorkflow {
+    var scenarioPath: String?
+    var targetLatencyHours: Double
+    var format: OutputFormat
+    var seed: UInt64
+    var databasePath: String?
+    var plotsFolder: String?
+
+    func run() throws {
+        let source = try Inputs.scenarioSource(scenarioPath)
+        let (scenario, _) = try Inputs.scenario(source, profiles: try Inputs.profiles(databasePath))
+        let result = PoolSizing(scenario: scenario, seed: seed, targetLatencyHours: targetLatencyHours).run()
+        var written = ""
+        if let folder = plotsFolder, let plot = GnuplotScript.poolSize(result) {
+            let files = try PlotWriter.write([plot], to: URL(fileURLWithPath: folder))
+            written = "plots: \(folder)/ (\(files.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")), and .svg)\n"
+        }
+        switch format {
+        case .json: Console.out(SizeDocument.make(result).rendered() + "\n")
+        case .table, .csv: Console.out(SizeTable.render(result, releaseEveryDays: scenario.schedule.releaseEveryDays) + (written.isEmpty ? "" : "\n" + written))
+        }
+    }
+}

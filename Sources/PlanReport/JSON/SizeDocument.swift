@@ -1,0 +1,41 @@
+import Foundation
+import PlanSim
+
+/// The `plan size --format json` document.
+public enum SizeDocument {
+    public static func make(_ result: PoolSizing.Result) -> JSONValue {
+        .object([
+            ("scenario", .string(result.scenarioName)),
+            ("seed", .number(Double(result.seed))),
+            ("horizon_days", .number(Double(result.horizonDays))),
+            ("target_latency_hours", .number(result.targetLatencyHours)),
+            ("gpu", .string(result.gpuName)),
+            ("pricing", .string(result.pricing.rawValue)),
+            ("strategies", .array(result.strategies.map(strategy))),
+        ])
+    }
+
+    static func strategy(_ size: PoolSizing.StrategySize) -> JSONValue {
+        let at = size.atSize
+        return .object([
+            ("name", .string(size.kind.rawValue)),
+            ("minimum_pool_gpus", .number(Double(size.minimumPoolGPUs))),
+            ("pool_gpus", size.poolGPUs.map { .number(Double($0)) } ?? .null),
+            ("meets_target", .bool(size.poolGPUs != nil)),
+            ("update_latency_hours", at.map { .object([("mean", .rounded($0.latency.meanHours)), ("p90", .rounded($0.latency.p90Hours))]) } ?? .null),
+            ("unqueued_p90_latency_hours", .rounded(size.unqueuedP90Hours)),
+            ("utilisation", at.map { .rounded($0.utilisation, digits: 4) } ?? .null),
+            ("saturated", at.map { .bool($0.saturated) } ?? .null),
+            ("updates", .number(Double(size.updates))),
+            ("busy_gpu_hours", .rounded(size.busyGPUHours)),
+            ("on_demand_cost_usd", .rounded(size.onDemandCostUSD)),
+            ("reserved_cost_usd", size.reservedCostUSD.map { .rounded($0) } ?? .null),
+            ("curve", .array(size.curve.map { probe in
+                .object([
+                    ("pool_gpus", .number(Double(probe.poolGPUs))), ("p90_latency_hours", .rounded(probe.latency.p90Hours)),
+                    ("mean_latency_hours", .rounded(probe.latency.meanHours)), ("utilisation", .rounded(probe.utilisation, digits: 4)),
+                ])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import PlanCore
+import PlanSim
+
+/// The terminal output of `plan size`.
+public enum SizeTable {
+    /// - Parameter releaseEveryDays: the scenario's release window, to explain latency floors.
+    public static func render(_ result: PoolSizing.Result, releaseEveryDays: Int = 0) -> String {
+        let target = NumberFormat.plain(result.targetLatencyHours)
+        var out = [
+            "pool sizing for \(result.scenarioName): the smallest pool of \(result.gpuName) GPUs at which p90 update latency "
+                + "(data arrival to deployed model) stays ≤ \(target) h over \(result.horizonDays) days (seed \(result.seed))",
+            "",
+        ]
+        let reserved = result.pricing == .reserved
+        var columns: [(String, TextTable.Alignment)] = [
+            ("strategy", .left), ("GPUs per job", .right), ("smallest pool", .right), ("p90 latency h", .right), ("mean latency h", .right),
+            ("utilisation", .right), ("busy GPU-hours", .right), ("on-demand cost", .right),
+        ]
+        if reserved { columns.append(("reserved cost", .right)) }
+        var table = TextTable(columns: columns)
+        var notes: [String] = []
+        for size in result.strategies {
+            var row = [size.kind.rawValue, "\(size.minimumPoolGPUs)"]
+            if let gpus = size.poolGPUs, let at = size.atSize {
+                row += ["\(gpus)", NumberFormat.quantity(at.latency.p90Hours), NumberFormat.quantity(at.latency.meanHours),
+                        NumberFormat.percent(at.utilisation)]
+            } else {
+                row += ["none", "≥ " + NumberFormat.quantity(size.unqueuedP90Hours), "", ""]
+            }
+            row += [NumberFormat.quantity(size.busyGPUHours), NumberFormat.dollars(size.onDemandCostUSD)]
+            if reserved { row.append(size.reservedCostUSD.map(NumberFormat.dollars) ?? "") }
+            table.add(row)
+            if size.updates == 0 {
+                notes.append("\(size.kind.rawValue): no update arrives within the horizon, so any pool that fits its widest job "
+                    + "(\(size.minimumPoolGPUs) GPUs) meets the target.")
+            } else if size.poolGPUs == nil {
+                let why = releaseEveryDays > 0
+                    ? "updates wait for the next \(releaseEveryDays)-day release window (schedule.release_every_days) and then for their builds"
+                    : "its builds alone take that long"
+                notes.append("\(size.kind.rawValue): no pool meets \(target) h: even when no job ever waits for a GPU, p90 latency is "
+                    + "\(NumberFormat.quantity(size.unqueuedP90Hours)) h (\(why)); more GPUs cannot shorten that.")
+            }
+        }
+        out.append(table.rendered())
+        out.append("")
+        out += notes
+        out.append("GPUs per job: the widest job (the smallest pool that can run it); utilisation and latency at the smallest pool; "
+            + "on-demand cost: busy GPU-hours, the same at every pool size"
+            + (reserved ? "; reserved cost: the smallest pool for the whole horizon." : "; with hardware.pricing: reserved the pool's cost is shown too."))
+        return out.joined(separator: "\n") + "\n"
+    }
+}
