@@ -30,6 +30,21 @@ public struct Calibration: Sendable, Equatable {
     public var setupName: String
     /// Wall time of the calibration, seconds.
     public var seconds: Double
+    /// The step-time model's curve for this CPU, fitted to real training steps
+    /// (`StepCalibration`), and the points it was fitted to.
+    public var stepCurve: StepCurve
+    public var stepPoints: [StepCalibration.Point]
+
+    /// The software stack of the validation transformer (`cpu` in `Resources/stacks.yaml`).
+    public static func stack() throws -> SoftwareStack {
+        do { return try Catalog.bundled().stack("cpu") } catch { throw ValidateError.invalidArgument("\(error)") }
+    }
+
+    /// This CPU as a device of the step-time model (FMA peak, stream bandwidth, RAM, fitted curve).
+    public var device: GPUSpec {
+        StepCalibration.device(name: "this cpu", peakFlopsPerSecond: fmaPeakFlopsPerSecond, memoryBytesPerSecond: rates.memoryBytesPerSecond,
+                               memoryBytes: memoryBytes, watts: boardWatts, curve: stepCurve)
+    }
 
     /// "release" or "debug", as compiled.
     public static var buildConfiguration: String {
@@ -48,7 +63,7 @@ public struct Calibration: Sendable, Equatable {
     public static func run(setup: ValidationSetup, progress: (Int, Int) -> Void = { _, _ in }) throws -> Calibration {
         try setup.validate()
         let started = DispatchTime.now().uptimeNanoseconds
-        let steps = 5
+        let steps = 6
         do {
             progress(0, steps)
             let kernels = try TransformerKernelTimings.measure(
@@ -64,6 +79,16 @@ public struct Calibration: Sendable, Equatable {
             let sgemmSize = setup.name == "tiny" ? 128 : 1024
             let gemm = try GEMMBenchmark.run(size: sgemmSize, repetitions: max(2, setup.calibrationRepetitions))
             progress(4, steps)
+            let memoryBytes = Double(ProcessInfo.processInfo.physicalMemory)
+            let stepFit: StepCalibration.Result
+            do {
+                stepFit = try StepCalibration.run(
+                    setup: setup, stack: try stack(), peakFlopsPerSecond: gemm.peak.gflops * 1e9,
+                    memoryBytesPerSecond: stream.streamGBPerS * 1e9, memoryBytes: memoryBytes)
+            } catch let error as PlanCoreError {
+                throw ValidateError.kernelFailure("fitting the step-time curve: \(error)")
+            }
+            progress(5, steps)
             let rates = KernelRates(
                 matmulFlopsPerSecond: kernels.matmulFlopsPerSecond, adapterFlopsPerSecond: kernels.adapterFlopsPerSecond,
                 attentionFlopsPerSecond: kernels.attentionFlopsPerSecond, normSecondsPerElement: kernels.normSecondsPerElement,
@@ -77,8 +102,9 @@ public struct Calibration: Sendable, Equatable {
             return Calibration(
                 rates: rates, sgemmFlopsPerSecond: gemm.gflops * 1e9, sgemmSize: sgemmSize, fmaPeakFlopsPerSecond: gemm.peak.gflops * 1e9,
                 fmaPeakMethod: gemm.peak.method, blas: blas, buildConfiguration: buildConfiguration, coreWarning: blas.coreWarning(),
-                memoryBytes: Double(ProcessInfo.processInfo.physicalMemory), boardWatts: nominalWatts, setupName: setup.name,
-                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+                memoryBytes: memoryBytes, boardWatts: nominalWatts, setupName: setup.name,
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, stepCurve: stepFit.curve,
+                stepPoints: stepFit.points)
         } catch let error as KernelError {
             throw ValidateError.kernelFailure(error.description)
         }

@@ -37,6 +37,7 @@ public enum Validation {
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         let calibrationStart = now()
         let calibration = try Calibration.run(setup: setup)
+        let stack = try Calibration.stack()
         let calibrationTime = (calibrationStart + now()) / 2
         advance("calibrate")
         do {
@@ -51,7 +52,6 @@ public enum Validation {
             let tuner = try FineTuner(
                 config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
                 adapterSeed: setup.seed + 1, optimizer: AdamW(learningRate: setup.learningRate))
-            let energy = EnergyRates(gpuWatts: calibration.boardWatts, pue: 1, kgCO2PerKWh: 0, usdPerGPUHour: 0)
             let baseLosses = try heldOut.map { try tuner.evaluate($0) }
             // One untimed step: OpenBLAS starts its threads and the step buffers are touched once,
             // a per-process cost that belongs to no job.
@@ -61,7 +61,7 @@ public enum Validation {
             /// A measured job, predicted once the closing calibration is in.
             struct Measured {
                 var name: String, kind: String, measured: Double, units: Int, midpoint: UInt64
-                var predict: (SmallScaleCostModel) -> Double
+                var predict: (ValidationPredictor) -> Double
             }
             var measured: [Measured] = []
             var jobSeed = setup.seed &* 1000
@@ -82,7 +82,7 @@ public enum Validation {
                     measured.append(Measured(
                         name: run.name, kind: "training", measured: run.seconds, units: run.totalSteps,
                         midpoint: ((run.firstStart ?? run.lastEnd) + run.lastEnd) / 2,
-                        predict: { $0.training(name: run.name, sequences: sequences, epochs: setup.epochs, energy: energy).wallSeconds }))
+                        predict: { $0.training(sequences: sequences, epochs: setup.epochs) }))
                 }
             }
             func trainingJob(_ name: String, _ examples: [[Int32]]) throws {
@@ -107,7 +107,7 @@ public enum Validation {
                 measured.append(Measured(
                     name: name, kind: "merge", measured: times[times.count / 2], units: adapters.first?.modules.count ?? 0,
                     midpoint: (first + now()) / 2,
-                    predict: { $0.merge(name: name, method: setup.mergeMethod, adapters: count, energy: energy).wallSeconds }))
+                    predict: { $0.merge(adapters: count) }))
                 return merged!
             }
             let codes = ValidationSetup.languageCodes
@@ -147,9 +147,7 @@ public enum Validation {
             let jobs = measured.map { job in
                 let span = Double(closingTime) - Double(calibrationTime)
                 let weight = span > 0 ? min(1, max(0, (Double(job.midpoint) - Double(calibrationTime)) / span)) : 0
-                let model = SmallScaleCostModel(
-                    model: setup.architecture, finetune: setup.finetune, rates: calibration.rates.blended(with: closing.rates, weight: weight),
-                    sequencesPerStep: setup.sequencesPerStep)
+                let model = ValidationPredictor.blended(setup, calibration, closing, weight: weight, stack: stack)
                 return ValidationReport.Job(
                     name: job.name, kind: job.kind, predictedSeconds: job.predict(model), measuredSeconds: job.measured, units: job.units)
             }

@@ -132,6 +132,8 @@ extension Catalog {
             let logits = fields.requiredDouble("logit_bytes", range: 0...100)
             let overlap = fields.requiredDouble("communication_overlap", range: 0...1)
             let overhead = fields.requiredDouble("step_overhead_seconds", range: 0...1e4)
+            let activationBytes = fields.double("activation_bytes", default: 2, range: 1...8)
+            let materialised = fields.bool("materialised_attention", default: false)
             let source = fields.string("source", default: "") ?? ""
             fields.finish()
             guard let precision else { throw PlanCoreError.catalog("\(file): \(name).precision must be bf16 or fp8") }
@@ -140,6 +142,8 @@ extension Catalog {
                     name: name, summary: summary, precision: precision, gemmEfficiencyMax: eta, halfEfficiencyRidges: ridges,
                     elementwisePasses: elementwise, adapterPasses: adapter, logitBytes: logits,
                     communicationOverlap: overlap, stepOverheadSeconds: overhead, source: source)
+                stacks[name]?.activationBytes = activationBytes
+                stacks[name]?.materialisedAttention = materialised
             }
         }
         if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }

@@ -18,6 +18,8 @@ public struct GPUSpec: Sendable, Equatable {
     public var source: String
     /// A fitted step-time curve (calibrated profiles); nil → the software stack's curve.
     public var stepCurve: StepCurve?
+    /// The stack a calibrated profile was measured with; scenarios on it default to this stack.
+    public var defaultStack: String?
 
     public init(
         name: String, peakFlopsPerSecond: Double, memoryBytes: Double, memoryBytesPerSecond: Double,

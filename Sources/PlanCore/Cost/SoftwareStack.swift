@@ -27,6 +27,11 @@ public struct SoftwareStack: Sendable, Equatable {
     public var communicationOverlap: Double
     /// Fixed seconds per optimizer step.
     public var stepOverheadSeconds: Double
+    /// Bytes per activation element of the elementwise kernels (bf16 2; an fp32 CPU model 4).
+    public var activationBytes: Double = 2
+    /// True when attention materialises the S × S scores and computes the masked half (eager /
+    /// BLAS attention), false for FlashAttention (causal blocks skipped, no s² memory traffic).
+    public var materialisedAttention: Bool = false
     public var source: String
 
     public init(

@@ -78,7 +78,16 @@ public struct StepTimeModel: Sendable, Equatable {
         let passes = Self.passes(job)
         let layers = Double(m.layers) * Self.elementwiseBytesPerLayerForward(m) * passes
         let loss = 16 * Double(m.vocab)
-        let perToken = (layers + loss) * stack.elementwisePasses + Self.adapterBytesForward(job) * passes * stack.adapterPasses
+        var scores = 0.0
+        if stack.materialisedAttention {
+            // Per forward pass the scores are written, read by the softmax, the probabilities
+            // written and read by A·V: 4 passes of 2 bytes over heads × S elements per token (S
+            // keys per query: the whole square); the backward moves twice that.
+            let keys = Double(job.attentionContext ?? job.context)
+            scores = Double(m.layers) * Double(m.heads) * keys * 4 * 2 * passes
+        }
+        let perToken = (layers + loss + scores) * stack.elementwisePasses * (stack.activationBytes / 2)
+            + Self.adapterBytesForward(job) * passes * stack.adapterPasses * (stack.activationBytes / 2)
         var bytes = job.tokensPerMicroStep * perToken
         if job.method == .qlora {
             // Dequantise each NF4 weight to bf16 per weight pass (forward, recompute, and the
@@ -115,7 +124,12 @@ public struct StepTimeModel: Sendable, Equatable {
         let tokens = job.tokensPerMicroStep
         let efficiency = curve.efficiency(tokens: tokens)
         let peak = stack.peakFlopsPerSecond(on: gpu)
-        let flops = job.flopsPerToken * tokens
+        var counted = job
+        if stack.materialisedAttention {
+            // The whole S × S square is computed: S keys per query, i.e. a causal context of 2S − 1.
+            counted.attentionContext = 2 * (job.attentionContext ?? job.context) - 1
+        }
+        let flops = counted.flopsPerToken * tokens
         let gemm = efficiency > 0 ? flops / (peak * efficiency) : .infinity
         let memoryBound = memoryBoundBytes(job) / gpu.memoryBytesPerSecond
         let compute = gemm + memoryBound

@@ -1,0 +1,91 @@
+import Dispatch
+import PlanCore
+import PlanKernels
+
+/// Times real training steps of the validation transformer at several micro-batch sizes — none of
+/// them the size `plan validate` runs, so the validation tests the model rather than replaying
+/// the measurement — and fits the CPU device's `StepCurve` with `StepCurveFit` (the planning
+/// step-time model itself as the forward model).
+///
+/// Each size's figure is the median of its timed steps (after two untimed ones): steps run in
+/// situ, with the step's own activations pushing the weights out of cache as in a job, and a
+/// median is what a job of many steps averages to on a shared machine (a lower quartile would
+/// predict the quietest moments).
+public enum StepCalibration {
+    /// One timed size.
+    public struct Point: Sendable, Equatable, Codable {
+        public var sequencesPerStep: Int
+        public var tokensPerStep: Int
+        public var medianSeconds: Double
+        public var predictedSeconds: Double
+    }
+
+    /// The fitted curve and the points it was fitted to.
+    public struct Result: Sendable, Equatable {
+        public var curve: StepCurve
+        public var points: [Point]
+    }
+
+    /// Micro-batch sizes timed for `setup`: around the validated size, excluding it.
+    public static func sizes(for setup: ValidationSetup) -> [Int] {
+        let n = setup.sequencesPerStep
+        let candidates = [max(1, n / 4), max(1, n / 2), n + max(1, n / 2), 2 * n]
+        var result: [Int] = []
+        for size in candidates where size != n && !result.contains(size) { result.append(size) }
+        return result
+    }
+
+    /// The CPU as a device of the step-time model: the measured FMA peak, stream bandwidth and RAM.
+    public static func device(name: String, peakFlopsPerSecond: Double, memoryBytesPerSecond: Double, memoryBytes: Double,
+                              watts: Double, curve: StepCurve?) -> GPUSpec {
+        GPUSpec(name: name, peakFlopsPerSecond: peakFlopsPerSecond, memoryBytes: memoryBytes,
+                memoryBytesPerSecond: memoryBytesPerSecond, boardWatts: watts, source: "plan calibrate (this CPU)",
+                linkBytesPerSecond: memoryBytesPerSecond, gpusPerNode: 1, stepCurve: curve)
+    }
+
+    /// The training job of one step of `setup` at `sequences` sequences per step.
+    public static func job(_ setup: ValidationSetup, sequences: Int) -> TrainingJob {
+        let f = setup.finetune
+        return TrainingJob(model: setup.architecture, method: .lora, rank: f.rank, targets: f.targets,
+                           context: setup.config.sequenceLength, microBatch: sequences)
+    }
+
+    /// Times the sizes and fits the curve for a CPU with these peak and bandwidth figures.
+    /// - Throws: `KernelError` from the kernels, `PlanCoreError` from the fit.
+    public static func run(setup: ValidationSetup, stack: SoftwareStack, peakFlopsPerSecond: Double,
+                           memoryBytesPerSecond: Double, memoryBytes: Double) throws -> Result {
+        let corpus = try SyntheticCorpus(task: setup.task)
+        let s = setup.config.sequenceLength
+        let sizes = sizes(for: setup)
+        let timedSteps = max(3, setup.calibrationRepetitions)
+        let largest = sizes.max() ?? 1
+        let needed = largest * (timedSteps + 2)
+        let perSequence = max(1, s / max(1, setup.task.tokensPerExample))
+        let examples = corpus.examples(language: 0, split: .train, count: needed * perSequence + perSequence)
+        let packed = try PackedSequences(examples: examples, sequenceLength: s)
+        var medians: [(Int, Double)] = []
+        for size in sizes {
+            let tuner = try FineTuner(
+                config: setup.config, mode: setup.mode, sequencesPerStep: size, baseSeed: setup.seed,
+                adapterSeed: setup.seed + 11, optimizer: AdamW(learningRate: setup.learningRate))
+            let batches = try packed.batches(size: size, shuffleSeed: setup.seed)
+            var times: [Double] = []
+            for index in 0..<(timedSteps + 2) {
+                let batch = batches[index % batches.count]
+                let start = DispatchTime.now().uptimeNanoseconds
+                try tuner.train(batch)
+                if index >= 2 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+            }
+            times.sort()
+            medians.append((size, times[times.count / 2]))
+        }
+        let device = device(name: "cpu", peakFlopsPerSecond: peakFlopsPerSecond, memoryBytesPerSecond: memoryBytesPerSecond,
+                            memoryBytes: memoryBytes, watts: 0, curve: nil)
+        let samples = medians.map { StepCurveFit.Sample(job: job(setup, sequences: $0.0), stepSeconds: $0.1) }
+        let fit = try StepCurveFit.fit(samples, gpu: device, stack: stack)
+        let points = zip(medians, fit.predictedStepSeconds).map { measured, predicted in
+            Point(sequencesPerStep: measured.0, tokensPerStep: measured.0 * s, medianSeconds: measured.1, predictedSeconds: predicted)
+        }
+        return Result(curve: fit.curve, points: points)
+    }
+}
