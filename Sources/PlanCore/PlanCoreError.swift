@@ -19,11 +19,11 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownModel(name, known):
-            return "unknown model '\(name)'; known models: \(known.joined(separator: ", "))"
+            return "unknown model '\(TerminalText.excerpt(name))'; known models: \(known.joined(separator: ", "))"
         case let .unknownGPU(name, known):
-            return "unknown gpu '\(name)'; known gpus: \(known.joined(separator: ", "))"
+            return "unknown gpu '\(TerminalText.excerpt(name))'; known gpus: \(known.joined(separator: ", "))"
         case let .unknownScenario(name, known):
-            return "unknown scenario '\(name)'; embedded scenarios: \(known.joined(separator: ", "))"
+            return "unknown scenario '\(TerminalText.excerpt(name))'; embedded scenarios: \(known.joined(separator: ", "))"
         case let .catalog(message):
             return "catalog data is unreadable: \(message); reinstall or rebuild plan"
         case let .invalidScenario(diagnostics):

@@ -100,7 +100,8 @@ public struct Simulator: Sendable {
             let start = timing.startHours / 24
             let finish = timing.finishHours / 24
             let length = finish - start
-            var day = Int(start.rounded(.down))
+            // Checked before converting: a job may start past the horizon (or never, at +inf).
+            var day = start.isNaN || start >= Double(horizonDays) ? horizonDays : Int(max(0, start).rounded(.down))
             while day <= horizonDays {
                 let share: Double
                 if length <= 0 {
