@@ -15,6 +15,8 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     case invalidScenario(ScenarioDiagnostics)
     /// An argument outside its valid range.
     case invalidArgument(String)
+    /// Work beyond one of the documented `WorkLimits` (invalid input data, exit 65).
+    case workLimit(String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
         case let .invalidScenario(diagnostics):
             return diagnostics.description
         case let .invalidArgument(message):
+            return message
+        case let .workLimit(message):
             return message
         }
     }

@@ -89,6 +89,10 @@ public struct ScenarioLoader: Sendable {
             name: name, description: description, model: model, finetune: finetune, hardware: hardware,
             overheads: overheads, languages: languages, merge: merge, schedule: schedule, strategies: strategies,
             continued: continued, hybrid: hybrid, uncertainty: [])
+        // Documented work limits, checked here so that no command starts work it cannot finish.
+        if let problem = scenario.workLimitProblem() {
+            diagnostics.error(scenario.languages.count + schedule.additions.count > WorkLimits.languages ? "languages" : "schedule", problem)
+        }
         for (path, distribution) in uncertainty {
             let sample: Double
             switch distribution {

@@ -35,7 +35,7 @@ public struct Sweep: Sendable {
             let intervals = (b - a) / step
             guard intervals.isFinite, intervals < Double(WorkLimits.sweepPoints) else {
                 let count = intervals.isFinite ? String(format: "%.3g", intervals.rounded(.down) + 1) : "more than 1e308"
-                throw PlanCoreError.invalidArgument(
+                throw PlanCoreError.workLimit(
                     "--vary \(TerminalText.excerpt(parts[0])): at most \(WorkLimits.sweepPoints) points, got \(count); widen STEP or narrow A:B")
             }
             guard b == a || a + step != a else {
@@ -104,14 +104,24 @@ public struct Sweep: Sendable {
         return (baseline, compared)
     }
 
+    /// Checks every value of `range` against the field's bounds and the work limits, without
+    /// simulating: a bad grid fails before any work.
+    public func check(_ range: Range) throws {
+        _ = try scenario.value(at: range.field)
+        for value in range.values {
+            do { try scenario.setting(range.field, to: value).checkWorkLimits() } catch let PlanCoreError.workLimit(message) {
+                throw PlanCoreError.workLimit("--vary \(range.field) at \(value): \(message)")
+            }
+        }
+    }
+
     /// Simulates every value of `range`; throws when a value is invalid for the field.
     public func run(_ range: Range, progress: ((Int) -> Void)? = nil) throws -> Result {
         guard let (baseline, compared) = Self.pair(scenario) else {
             throw PlanCoreError.invalidArgument("a sweep compares two strategies; the scenario lists only \(scenario.strategies.map(\.rawValue))")
         }
         let values = range.values
-        // Every value is checked before the first simulation, so a bad grid fails at once.
-        for value in values { _ = try scenario.setting(range.field, to: value) }
+        try check(range)
         var points: [Point] = []
         for (index, value) in values.enumerated() {
             let variant = try scenario.setting(range.field, to: value)
