@@ -194,3 +194,16 @@ struct InjectionTests {
         #expect(ReportDocument(title: "t", blocks: [.code("a\n```\n<b>")]).markdown.contains("````\na\n```\n<b>\n````"))
     }
 }
+
+/// Rounding for display never turns an extreme but finite figure into NaN.
+struct ExtremeNumberTests {
+    @Test(arguments: [1e-300, 5e-324, 1e300, 1.7976931348623157e308, -1e-310])
+    func roundedStaysFinite(_ value: Double) {
+        guard case let .number(rounded) = JSONValue.rounded(value) else {
+            Issue.record("not a number")
+            return
+        }
+        #expect(rounded.isFinite && abs(rounded - value) <= abs(value) * 1e-9)
+        #expect(NumberFormat.quantity(value) != "n/a")
+    }
+}
