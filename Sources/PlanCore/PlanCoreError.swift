@@ -15,20 +15,24 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     case invalidScenario(ScenarioDiagnostics)
     /// An argument outside its valid range.
     case invalidArgument(String)
+    /// Work beyond one of the documented `WorkLimits` (invalid input data, exit 65).
+    case workLimit(String)
 
     public var description: String {
         switch self {
         case let .unknownModel(name, known):
-            return "unknown model '\(name)'; known models: \(known.joined(separator: ", "))"
+            return "unknown model '\(TerminalText.excerpt(name))'; known models: \(known.joined(separator: ", "))"
         case let .unknownGPU(name, known):
-            return "unknown gpu '\(name)'; known gpus: \(known.joined(separator: ", "))"
+            return "unknown gpu '\(TerminalText.excerpt(name))'; known gpus: \(known.joined(separator: ", "))"
         case let .unknownScenario(name, known):
-            return "unknown scenario '\(name)'; embedded scenarios: \(known.joined(separator: ", "))"
+            return "unknown scenario '\(TerminalText.excerpt(name))'; embedded scenarios: \(known.joined(separator: ", "))"
         case let .catalog(message):
             return "catalog data is unreadable: \(message); reinstall or rebuild plan"
         case let .invalidScenario(diagnostics):
             return diagnostics.description
         case let .invalidArgument(message):
+            return message
+        case let .workLimit(message):
             return message
         }
     }

@@ -83,18 +83,20 @@ extension RunStore {
 
     /// Every saved profile, by name.
     public func profiles() throws -> [String: MachineProfile] {
-        try wrapped {
-            try pool.read { db in
-                var result: [String: MachineProfile] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM profile") {
-                    let profile = MachineProfile(
-                        name: row["name"], runID: row["run_id"], createdAt: row["created_at"],
-                        peakFlopsPerSecond: row["peak_flops_per_second"], memoryBytesPerSecond: row["memory_bytes_per_second"],
-                        memoryBytes: row["memory_bytes"], boardWatts: row["board_watts"], details: row["details"])
-                    result[profile.name] = profile
-                }
-                return result
-            }
+        try wrapped { try pool.read { db in try Self.profiles(in: db) } }
+    }
+
+    static func profiles(in db: Database) throws -> [String: MachineProfile] {
+        var result: [String: MachineProfile] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM profile") {
+            let name: String = try row.checked("name", table: "profile", row: nil)
+            func cell<T: DatabaseValueConvertible>(_ column: String) throws -> T { try row.checked(column, table: "profile '\(name)'", row: nil) }
+            let profile = MachineProfile(
+                name: name, runID: try row.checkedOptional("run_id", table: "profile '\(name)'", row: nil), createdAt: try cell("created_at"),
+                peakFlopsPerSecond: try cell("peak_flops_per_second"), memoryBytesPerSecond: try cell("memory_bytes_per_second"),
+                memoryBytes: try cell("memory_bytes"), boardWatts: try cell("board_watts"), details: try cell("details"))
+            result[profile.name] = profile
         }
+        return result
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PlanCore
 
 /// A one-line summary of a stored run, for `plan runs list`.
 public struct RunSummary: Sendable, Equatable {
@@ -25,11 +26,26 @@ extension RunStore {
                 sql += " ORDER BY id DESC LIMIT ?"
                 arguments += [limit]
                 return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                    RunSummary(id: row["id"], kind: row["kind"], startedAt: row["started_at"], scenarioName: row["scenario_name"],
-                               seed: (row["seed"] as String?).flatMap { UInt64($0) }, trials: row["trials"])
+                    let id: Int64 = try row.checked("id", table: "run", row: nil)
+                    let seed: String? = try row.checkedOptional("seed", table: "run", row: id)
+                    return RunSummary(
+                        id: id, kind: try row.checked("kind", table: "run", row: id),
+                        startedAt: try row.checked("started_at", table: "run", row: id),
+                        scenarioName: try row.checkedOptional("scenario_name", table: "run", row: id),
+                        seed: try Self.seed(seed, row: id), trials: try row.checkedOptional("trials", table: "run", row: id))
                 }
             }
         }
+    }
+
+    /// A stored seed (decimal text, since UInt64 does not fit SQLite's signed integers).
+    static func seed(_ text: String?, row id: Int64) throws -> UInt64? {
+        guard let text else { return nil }
+        guard let seed = UInt64(text) else {
+            throw StoreError.badCell(table: "run", row: id, column: "seed", found: "the text '\(TerminalText.excerpt(text, limit: 40))'",
+                                     expected: "UInt64")
+        }
+        return seed
     }
 
     /// The id of the newest run (of `kind`, if given).
@@ -44,21 +60,37 @@ extension RunStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
                     throw StoreError.noSuchRun(id)
                 }
-                let results = try Row.fetchAll(db, sql: "SELECT * FROM result WHERE run_id = ? ORDER BY rowid", arguments: [id]).map {
-                    ResultRow(strategy: $0["strategy"], phase: $0["phase"], gpuHours: $0["gpu_hours"], wallClockHours: $0["wall_clock_hours"],
-                              costUSD: $0["cost_usd"], energyKWh: $0["energy_kwh"], co2Kg: $0["co2_kg"], trainedTokens: $0["trained_tokens"])
+                let results = try Row.fetchAll(db, sql: "SELECT rowid AS row_number, * FROM result WHERE run_id = ? ORDER BY rowid", arguments: [id]).map {
+                    row -> ResultRow in
+                    let n: Int64? = try? row.checked("row_number", table: "result", row: nil)
+                    func cell<T: DatabaseValueConvertible>(_ column: String) throws -> T { try row.checked(column, table: "result", row: n) }
+                    return ResultRow(strategy: try cell("strategy"), phase: try cell("phase"), gpuHours: try cell("gpu_hours"),
+                                     wallClockHours: try cell("wall_clock_hours"), costUSD: try cell("cost_usd"),
+                                     energyKWh: try cell("energy_kwh"), co2Kg: try cell("co2_kg"), trainedTokens: try cell("trained_tokens"))
                 }
-                let series = try Row.fetchAll(db, sql: "SELECT * FROM series WHERE run_id = ? ORDER BY rowid", arguments: [id]).map {
-                    SeriesRow(strategy: $0["strategy"], day: $0["day"], gpuHours: $0["gpu_hours"], costUSD: $0["cost_usd"])
+                let series = try Row.fetchAll(db, sql: "SELECT rowid AS row_number, * FROM series WHERE run_id = ? ORDER BY rowid", arguments: [id]).map {
+                    row -> SeriesRow in
+                    let n: Int64? = try? row.checked("row_number", table: "series", row: nil)
+                    func cell<T: DatabaseValueConvertible>(_ column: String) throws -> T { try row.checked(column, table: "series", row: n) }
+                    return SeriesRow(strategy: try cell("strategy"), day: try cell("day"), gpuHours: try cell("gpu_hours"), costUSD: try cell("cost_usd"))
                 }
                 let measurements = try Row.fetchAll(db, sql: "SELECT * FROM measurement WHERE run_id = ? ORDER BY id", arguments: [id]).map {
-                    MeasurementRow(name: $0["name"], predictedSeconds: $0["predicted_s"], measuredSeconds: $0["measured_s"], details: $0["details"])
+                    row -> MeasurementRow in
+                    let n: Int64? = try? row.checked("id", table: "measurement", row: nil)
+                    return MeasurementRow(
+                        name: try row.checked("name", table: "measurement", row: n),
+                        predictedSeconds: try row.checkedOptional("predicted_s", table: "measurement", row: n),
+                        measuredSeconds: try row.checked("measured_s", table: "measurement", row: n),
+                        details: try row.checked("details", table: "measurement", row: n))
                 }
+                func cell<T: DatabaseValueConvertible>(_ column: String) throws -> T { try row.checked(column, table: "run", row: id) }
+                func optional<T: DatabaseValueConvertible>(_ column: String) throws -> T? { try row.checkedOptional(column, table: "run", row: id) }
                 return StoredRun(
-                    id: id, kind: row["kind"], startedAt: row["started_at"], finishedAt: row["finished_at"], toolVersion: row["tool_version"],
-                    scenarioName: row["scenario_name"], scenarioYAML: row["scenario_yaml"], scenarioHash: row["scenario_hash"],
-                    seed: (row["seed"] as String?).flatMap { UInt64($0) }, trials: row["trials"], machine: row["machine"],
-                    document: row["document"], results: results, series: series, measurements: measurements)
+                    id: id, kind: try cell("kind"), startedAt: try cell("started_at"), finishedAt: try cell("finished_at"),
+                    toolVersion: try cell("tool_version"), scenarioName: try optional("scenario_name"), scenarioYAML: try optional("scenario_yaml"),
+                    scenarioHash: try optional("scenario_hash"), seed: try Self.seed(try optional("seed"), row: id), trials: try optional("trials"),
+                    machine: try optional("machine"), document: try cell("document"), results: results, series: series,
+                    measurements: measurements)
             }
         }
     }

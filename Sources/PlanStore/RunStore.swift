@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PlanCore
 
 /// The SQLite file every run is recorded in (DESIGN §9).
 ///
@@ -23,6 +24,7 @@ public final class RunStore: Sendable {
         else {
             throw StoreError.cannotOpen(path: path, reason: "folder \(directory) does not exist")
         }
+        try Self.refuseForeignFile(path)
         do {
             pool = try Self.retryingContention { try DatabasePool(path: path, configuration: configuration) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
@@ -33,6 +35,58 @@ public final class RunStore: Sendable {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
         try migrate()
+    }
+
+    /// Checked with a read-only connection before anything can write (opening a pool switches the
+    /// file to WAL, which rewrites its header): an existing, non-empty file must be a SQLite
+    /// database that is plan's (it has `grdb_migrations`) or has no tables yet. A corrupt file or
+    /// another program's database is refused with `notADatabase` and left byte-for-byte unchanged.
+    static func refuseForeignFile(_ path: String) throws {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > 0 else { return }
+        let tables: [String]
+        do {
+            tables = try readOnly(path) { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            throw StoreError.notADatabase(path: path, reason: "\(error.message ?? "file is not a database"); plan did not change it")
+        } catch {
+            return  // cannot open read-only (permissions, ...): the normal open reports it
+        }
+        if !tables.isEmpty && !tables.contains("grdb_migrations") {
+            let names = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
+            throw StoreError.notADatabase(
+                path: path, reason: "it is another program's SQLite database (tables: \(TerminalText.excerpt(names))); plan did not change it, pass another --db")
+        }
+    }
+
+    /// Runs `body` on a read-only connection to an existing file.
+    static func readOnly<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read(body)
+    }
+
+    /// The machine profiles in the plan database at `path`, read without creating, migrating or
+    /// writing anything: empty when the file does not exist or holds no profiles yet.
+    public static func profilesReadOnly(path: String) throws -> [String: MachineProfile] {
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        try refuseForeignFile(path)
+        do {
+            return try readOnly(path) { db in
+                guard try db.tableExists("profile") else { return [:] }
+                return try Self.profiles(in: db)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            throw StoreError.notADatabase(path: path, reason: error.message ?? "file is not a database")
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
     }
 
     private func migrate() throws {

@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notADatabase(path: String, reason: String)
     /// No run with this id.
     case noSuchRun(Int64)
+    /// A cell holds a value of the wrong type (the file was edited by hand or by another program).
+    case badCell(table: String, row: Int64?, column: String, found: String, expected: String)
     /// A read or write failed.
     case failed(String)
 
@@ -23,6 +25,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not a plan run database: \(reason)"
         case let .noSuchRun(id):
             return "no run with id \(id); see plan runs list"
+        case let .badCell(table, row, column, found, expected):
+            let rowText = row.map { "row \($0)" } ?? "a row"
+            return "run database: table \(table), \(rowText), column \(column) holds \(found), not a valid \(expected); "
+                + "the file was modified outside plan (use another --db, or delete that run)"
         case let .failed(message):
             return "run database error: \(message)"
         }

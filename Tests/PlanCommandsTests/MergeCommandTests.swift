@@ -126,6 +126,49 @@ struct MergeCommandTests {
             try AdapterWriter.write(other, to: folder.appendingPathComponent("other"))
             return ["merge", "--method", "linear", adapter("en"), "other", "--output", "out"]
         },
+        BadMerge(name: "density above 1", status: 64, message: "density must be > 0 and ≤ 1") { _ in
+            ["merge", "--method", "ties", "--density", "1.5", adapter("en"), adapter("fr"), "--output", "out"]
+        },
+        BadMerge(name: "density 0 for magnitude pruning", status: 64, message: "density must be > 0 and ≤ 1") { _ in
+            ["merge", "--method", "magnitude_prune", "--density", "0", adapter("en"), adapter("fr"), "--output", "out"]
+        },
+        BadMerge(name: "lora_alpha 1e308 overflows the merged weights", status: 65, message: "not finite") { folder in
+            let bad = try copy("fr", to: folder, as: "bad")
+            let config = bad.appendingPathComponent("adapter_config.json")
+            let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "\"lora_alpha\": 16", with: "\"lora_alpha\": 1e308")
+            try Data(text.utf8).write(to: config)
+            return ["merge", "--method", "linear", adapter("en"), bad.path, "--output", "out"]
+        },
+        BadMerge(name: "inputs near 3e38 overflow the sum", status: 65, message: "not finite") { folder in
+            var big = try LoRAAdapter.load(URL(fileURLWithPath: adapter("en")))
+            big.modules = try big.modules.map { module in
+                // Every B entry scaled so that the largest is 3e38 (finite as float32, but two of them overflow).
+                let peak = module.b.storage.map { abs($0) }.max() ?? 0
+                let scaled = module.b.storage.map { peak > 0 ? $0 / peak * 3e38 : 3e38 }
+                return try LoRAModule(name: module.name, a: module.a, b: Matrix(rows: module.b.rows, columns: module.b.columns, columnMajor: scaled))
+            }
+            try AdapterWriter.write(big, to: folder.appendingPathComponent("big"))
+            return ["merge", "--method", "linear", "big", "big", "--output", "out"]
+        },
+        BadMerge(name: "svd on a 200000 × 200000 dense delta", status: 65, message: "limit of 2147483648 elements") { folder in
+            let en = try LoRAAdapter.load(URL(fileURLWithPath: adapter("en")))
+            var wide = en
+            wide.config = en.config.merged(rank: 1, targetModules: en.config.targetModules)
+            wide.modules = [try LoRAModule(name: en.modules[0].name, a: Matrix(zeros: 1, 200_000), b: Matrix(zeros: 200_000, 1))]
+            try AdapterWriter.write(wide, to: folder.appendingPathComponent("wide"))
+            return ["merge", "--method", "svd", "wide", "wide", "--output", "out"]
+        },
+        BadMerge(name: "svd rank above min(out, in)", status: 65, message: "exceeds min(out, in)") { _ in
+            ["merge", "--method", "svd", "--svd-rank", "100000", adapter("en"), adapter("fr"), "--output", "out"]
+        },
+        BadMerge(name: "another base model with --strict", status: 65, message: "base model 'other-base'") { folder in
+            let bad = try copy("fr", to: folder, as: "bad")
+            let config = bad.appendingPathComponent("adapter_config.json")
+            let text = try String(contentsOf: config, encoding: .utf8)
+                .replacingOccurrences(of: "\"base_model_name_or_path\": \"base\"", with: "\"base_model_name_or_path\": \"other-base\"")
+            try Data(text.utf8).write(to: config)
+            return ["merge", "--strict", "--method", "linear", adapter("en"), bad.path, "--output", "out"]
+        },
         BadMerge(name: "output under a missing folder", status: 73, message: "cannot create output") { _ in
             ["merge", "--method", "linear", adapter("en"), adapter("fr"), "--output", "missing/deeper/out"]
         },
@@ -153,6 +196,23 @@ struct MergeCommandTests {
         if bad.name != "output folder already full" {
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
         }
+    }
+
+    @Test func differingBaseModelsAndTargetsWarnAndStaleStagingIsSwept() throws {
+        let folder = Binary.workspace()
+        let other = try Self.copy("fr", to: folder, as: "other")
+        let config = other.appendingPathComponent("adapter_config.json")
+        let text = try String(contentsOf: config, encoding: .utf8)
+            .replacingOccurrences(of: "\"base_model_name_or_path\": \"base\"", with: "\"base_model_name_or_path\": \"other-base\"")
+            .replacingOccurrences(of: "\"o_proj\"\n", with: "\"o_proj\", \"lm_head\"\n")
+        try Data(text.utf8).write(to: config)
+        // A folder a killed merge left (pid 4194305 cannot exist on Linux: pid_max ≤ 2^22).
+        let stale = folder.appendingPathComponent(".out.partial-4194305-dead")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        let output = try Binary.run(["merge", "--method", "linear", Self.adapter("en"), other.path, "--output", "out"], in: folder)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("warning: ") && output.stderr.contains("'other-base'") && output.stderr.contains("lm_head"), "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
     }
 
     @Test func benchMergeAndGEMMPrintJSON() throws {

@@ -43,7 +43,8 @@ struct StorageHardeningTests {
         try Data(scenario.utf8).write(to: folder.appendingPathComponent("fifty.yaml"))
         #expect(try Binary.run(["simulate", "--no-plots", "--db", "k.sqlite"], in: folder).status == 0)
         for delay in [0.05, 0.2, 0.5] {
-            let process = try start(["simulate", "fifty.yaml", "--trials", "1000000", "--no-plots", "--db", "k.sqlite"], in: folder)
+            // 100,000 trials of ~1,350 arrivals: long enough to be killed, within the trials × arrivals limit.
+            let process = try start(["simulate", "fifty.yaml", "--trials", "100000", "--no-plots", "--db", "k.sqlite"], in: folder)
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -12,7 +12,9 @@ extension PlanCommand {
             discussion: """
                 Methods: \(MergeMethod.all.map(\.name).joined(separator: ", ")).
                 Semantics follow PEFT add_weighted_adapter 0.21; the output has r = lora_alpha = new rank.
-                The output folder is written atomically and must not exist (or be empty).
+                The output folder is written atomically and must not exist (or be empty); nothing is written when the
+                merged weights would not be finite. Adapters of different base models or target modules get a warning
+                (--strict refuses them).
                 Example: plan merge --method ties --density 0.5 adapters/en adapters/fr --output merged
                 """)
 
@@ -27,6 +29,8 @@ extension PlanCommand {
         @Option(help: "Seed for DARE's random masks.") var seed: UInt64 = 0
         @Argument(help: ArgumentHelp("PEFT adapter folders.", valueName: "adapter")) var adapters: [String] = []
         @Option(help: ArgumentHelp("Folder to write the merged adapter to.", valueName: "dir")) var output: String
+        @Flag(help: "Refuse (exit 65) adapters of different base models or target modules instead of warning.")
+        var strict = false
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -61,6 +65,11 @@ extension PlanCommand {
                 let started = Date()
                 let options = try options()
                 let loaded = try adapters.map { try LoRAAdapter.load(URL(fileURLWithPath: $0)) }
+                let mismatches = AdapterMerger.mismatches(loaded, names: adapters)
+                if strict, let first = mismatches.first {
+                    throw KernelError.invalidData(path: adapters[0], reason: "\(first) (--strict)")
+                }
+                for mismatch in mismatches { Console.error("plan: warning: \(mismatch); merging anyway (--strict refuses)") }
                 let outcome = try AdapterMerger.merge(loaded, options: options)
                 try AdapterWriter.write(outcome.adapter, to: URL(fileURLWithPath: output))
                 let runID = try MergeRun.store(

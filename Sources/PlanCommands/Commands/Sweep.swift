@@ -27,8 +27,20 @@ extension PlanCommand {
 
         func validate() throws {
             if vary.isEmpty && noTornado { throw ValidationError("give at least one --vary FIELD=A:B:STEP, or drop --no-tornado") }
+            var fields: Set<String> = []
             for text in vary {
-                do { _ = try Sweep.Range.parse(text) } catch { throw ValidationError("\(error)") }
+                do {
+                    let range = try Sweep.Range.parse(text)
+                    guard fields.insert(range.field).inserted else {
+                        throw ValidationError("--vary \(range.field) is given twice; vary each field once (one curve per field)")
+                    }
+                } catch PlanCoreError.workLimit {
+                    continue  // reported by run() as invalid input (exit 65), with the limit
+                } catch let error as ValidationError {
+                    throw error
+                } catch {
+                    throw ValidationError("\(error)")
+                }
             }
         }
 

@@ -36,7 +36,7 @@ enum Exit {
         case is ScenarioDiagnostics: return dataError
         case let error as PlanCoreError:
             switch error {
-            case .invalidScenario: return dataError
+            case .invalidScenario, .workLimit: return dataError
             case .unknownScenario: return noInput
             case .unknownModel, .unknownGPU, .invalidArgument: return usage
             case .catalog: return software
@@ -44,7 +44,7 @@ enum Exit {
         case let error as StoreError:
             switch error {
             case .cannotOpen: return cannotCreate
-            case .newerSchema, .notADatabase: return dataError
+            case .newerSchema, .notADatabase, .badCell: return dataError
             case .noSuchRun: return noInput
             case .failed: return cannotCreate
             }

@@ -1,14 +1,18 @@
 import Foundation
+import PlanCore
 import PlanReport
 
-/// stdout for results, stderr for diagnostics and progress.
+/// stdout for results, stderr for diagnostics and progress. Both go through
+/// `TerminalText.escape`, so that control characters from a scenario, an adapter or a database
+/// (ANSI escapes, carriage returns) are printed visibly and never act on the terminal.
 enum Console {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(TerminalText.escape(text, keepingLineBreaks: true).utf8))
     }
 
+    /// One line on stderr: a newline inside `line` is shown as `\n`, so a message stays one line.
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escape(line) + "\n").utf8))
     }
 
     /// Renders `scripts` into `folder` (nil: no plots) and, for table output, says what was

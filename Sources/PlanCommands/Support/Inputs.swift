@@ -36,11 +36,19 @@ enum Inputs {
     }
 
     /// The run database and a scenario validated against the machine profiles stored in it. The
-    /// scenario file is read before the database is opened, so a missing file creates nothing.
-    static func scenarioAndStore(_ path: String?, database: String?) throws -> (store: RunStore, scenario: Scenario, yaml: String) {
+    /// scenario is read and validated before the database is opened for writing (profiles come
+    /// from a read-only open), so a missing or invalid scenario creates nothing, and a bad `--db`
+    /// cannot hide the scenario's diagnostics.
+    /// `check` runs on the valid scenario before the database is opened (work limits).
+    static func scenarioAndStore(_ path: String?, database: String?, check: (Scenario) throws -> Void = { _ in })
+        throws -> (store: RunStore, scenario: Scenario, yaml: String)
+    {
         let source = try scenarioSource(path)
+        // A database that cannot be read gives no profiles here; its own error comes when it is opened.
+        let profiles = (try? RunStore.profilesReadOnly(path: databasePath(database)))?.mapValues(\.gpuSpec) ?? [:]
+        let (scenario, yaml) = try scenario(source, profiles: profiles)
+        try check(scenario)
         let store = try store(database)
-        let (scenario, yaml) = try scenario(source, profiles: try store.profiles().mapValues(\.gpuSpec))
         return (store, scenario, yaml)
     }
 
@@ -58,7 +66,6 @@ enum Inputs {
     /// Machine profiles saved by `plan calibrate` in the database, if it exists.
     static func profiles(_ option: String?) throws -> [String: GPUSpec] {
         let path = databasePath(option)
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        return try RunStore(path: path).profiles().mapValues(\.gpuSpec)
+        return try RunStore.profilesReadOnly(path: path).mapValues(\.gpuSpec)
     }
 }

@@ -15,7 +15,9 @@ struct SimulationWorkflow {
 
     func run() throws {
         let started = Date()
-        let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath)
+        let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath) {
+            try $0.checkMonteCarloWork(trials: trials)
+        }
         let result = Simulator(scenario: scenario).run(seed: seed)
         for warning in PoolTable.saturationWarnings(result) { Console.error("warning: " + warning) }
         var monteCarlo: MonteCarlo.Result?

@@ -16,8 +16,11 @@ struct SweepWorkflow {
 
     func run() throws {
         let started = Date()
-        let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath)
-        for range in ranges { _ = try scenario.value(at: range.field) }  // unknown fields fail before any work
+        let ranges = self.ranges
+        let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath) { scenario in
+            // Unknown fields, bad values and work limits fail before any work (and before the database is opened).
+            for range in ranges { try Sweep(scenario: scenario, seed: 0).check(range) }
+        }
         let sweeper = Sweep(scenario: scenario, seed: seed)
         var results: [Sweep.Result] = []
         for range in ranges {
@@ -37,7 +40,7 @@ struct SweepWorkflow {
             for point in result.points {
                 for entry in point.strategies {
                     let t = entry.total
-                    rows.append(ResultRow(strategy: entry.kind.rawValue, phase: "\(result.range.field)=\(NumberFormat.plain(point.value))",
+                    rows.append(ResultRow(strategy: entry.kind.rawValue, phase: "\(result.range.field)=\(Self.exact(point.value))",
                                           gpuHours: t.gpuHours, wallClockHours: t.wallClockHours, costUSD: t.costUSD,
                                           energyKWh: t.energyKWh, co2Kg: t.co2Kg, trainedTokens: t.trainedTokens))
                 }
@@ -55,6 +58,12 @@ struct SweepWorkflow {
         var scripts = results.map { GnuplotScript.sweep($0, title: scenario.name) }
         if let sensitivity { scripts.append(GnuplotScript.tornado(sensitivity, title: scenario.name)) }
         try Console.plotAndSummarise(scripts, folder: plotsFolder, runID: id, storePath: store.path, summary: format == .table)
+    }
+
+    /// A point's value as stored: exact (shortest round-trip text), so that two points never
+    /// share a phase however close they are (NumberFormat.plain rounds to 4 digits).
+    static func exact(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     private func csv(_ id: Int64, _ results: [Sweep.Result]) -> String {

@@ -49,7 +49,7 @@ struct MappingReader {
     /// Records an error for every key that was never read.
     func finish() {
         for (key, _) in pairs where !consumed.contains(key) {
-            diagnostics.error(child(key), "unknown field '\(key)'")
+            diagnostics.error(child(key), "unknown field '\(TerminalText.excerpt(key))'")
         }
     }
 
@@ -154,15 +154,15 @@ struct MappingReader {
             return nil
         }
         guard value.isFinite else {
-            diagnostics.error(path, "expected a finite number, got \(scalar.string)")
+            diagnostics.error(path, "expected a finite number, got \(TerminalText.excerpt(scalar.string))")
             return nil
         }
         if let lowerExclusive, value <= lowerExclusive {
-            diagnostics.error(path, "must be greater than \(format(lowerExclusive)), got \(scalar.string)")
+            diagnostics.error(path, "must be greater than \(format(lowerExclusive)), got \(TerminalText.excerpt(scalar.string))")
             return nil
         }
         guard range.contains(value) else {
-            diagnostics.error(path, "must be between \(format(range.lowerBound)) and \(format(range.upperBound)), got \(scalar.string)")
+            diagnostics.error(path, "must be between \(format(range.lowerBound)) and \(format(range.upperBound)), got \(TerminalText.excerpt(scalar.string))")
             return nil
         }
         return value
@@ -177,7 +177,12 @@ struct MappingReader {
             diagnostics.error(path, "expected a whole number, got \(format(value))")
             return nil
         }
-        return Int(value)
+        // Double(Int.max) rounds up to 2^63, so an in-range Double can still be unrepresentable.
+        guard let whole = Int(exactly: value) else {
+            diagnostics.error(path, "must be between \(range.lowerBound) and \(range.upperBound), got \(format(value))")
+            return nil
+        }
+        return whole
     }
 
     static func text(_ node: Node, path: String, diagnostics: DiagnosticCollector) -> String? {
@@ -220,7 +225,7 @@ extension Node {
             if scalar.style == .plain && (scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null") {
                 return "nothing (null)"
             }
-            return "the value \"\(scalar.string)\""
+            return "the value \"\(TerminalText.excerpt(scalar.string))\""
         }
     }
 

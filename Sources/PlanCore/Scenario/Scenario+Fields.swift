@@ -51,54 +51,94 @@ extension Scenario {
         }
     }
 
+    /// The valid values of a variable field: a closed range, an optional exclusive lower
+    /// bound, and whether the field is a whole number (rounded when set).
+    public struct FieldBounds: Sendable, Equatable {
+        public var range: ClosedRange<Double>
+        public var above: Double?
+        public var isWhole: Bool
+
+        /// `value` moved to the nearest valid value (NaN has none).
+        public func clamped(_ value: Double) -> Double? {
+            guard !value.isNaN else { return nil }
+            var result = min(max(value, range.lowerBound), range.upperBound)
+            if let above, result <= above { result = min(range.upperBound, isWhole ? (above + 1).rounded(.down) : above.nextUp) }
+            return result
+        }
+    }
+
+    /// The bounds of a variable field (see `variablePaths`); throws for an unknown path.
+    /// Every whole-number field's upper bound is far below `Int.max`, so a checked value always converts.
+    public func bounds(at path: String) throws -> FieldBounds {
+        func real(_ range: ClosedRange<Double>, above: Double? = nil) -> FieldBounds { FieldBounds(range: range, above: above, isWhole: false) }
+        func whole(_ range: ClosedRange<Double>) -> FieldBounds { FieldBounds(range: range, above: nil, isWhole: true) }
+        switch path {
+        case "hardware.mfu", "hardware.merge_efficiency", "hardware.gemm_efficiency": return real(0...1, above: Self.minimumEfficiency)
+        case "hardware.network_gb_per_s": return real(0...1e6, above: 0)
+        case "finetune.micro_batch_size": return whole(1...65_536)
+        case "finetune.gradient_accumulation": return whole(1...1e6)
+        case "hardware.usd_per_gpu_hour": return real(0...1e6)
+        case "hardware.pue": return real(1...10)
+        case "hardware.kg_co2_per_kwh": return real(0...10)
+        case "hardware.gpu_watts": return real(0...1e6, above: 0)
+        case "hardware.pool_gpus": return whole(Double(widestJobGPUs)...1e6)
+        case "finetune.epochs": return real(0...10_000, above: 0)
+        case "finetune.rank": return whole(1...65_536)
+        case "finetune.sequence_length": return whole(1...1e7)
+        case "overheads.job_startup_minutes", "overheads.merge_startup_minutes": return real(0...1e6)
+        case "overheads.evaluation_examples_per_language": return whole(0...1e9)
+        case "languages.count": return whole(1...Double(Self.maximumLanguages))
+        case "schedule.horizon_days": return whole(1...36_500)
+        case "schedule.events.add_examples", "schedule.periodic.add_examples", "schedule.poisson.add_examples": return real(0...1e12)
+        case "schedule.periodic.every_days": return real(0...36_500, above: 0)
+        case "schedule.poisson.per_year": return real(0...100_000)
+        default:
+            let (_, field) = try languageField(path)
+            return field == "examples" ? real(0...1e12) : real(1...1e8)
+        }
+    }
+
     /// A copy with one variable field set to `value`; throws for unknown paths or values out
-    /// of the field's range. Integer fields are rounded.
+    /// of the field's range. Integer fields are rounded (after the range check, so that no
+    /// value converts to `Int` unchecked).
     public func setting(_ path: String, to value: Double) throws -> Scenario {
+        let bounds = try bounds(at: path)
         guard value.isFinite else { throw PlanCoreError.invalidArgument("\(path) must be a finite number") }
-        func check(_ range: ClosedRange<Double>, above: Double? = nil) throws {
-            if let above, value <= above { throw PlanCoreError.invalidArgument("\(path) must be greater than \(above), got \(value)") }
-            if !range.contains(value) {
-                throw PlanCoreError.invalidArgument("\(path) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
-            }
+        if let above = bounds.above, value <= above {
+            throw PlanCoreError.invalidArgument("\(path) must be greater than \(above), got \(value)")
+        }
+        if !bounds.range.contains(value) {
+            throw PlanCoreError.invalidArgument("\(path) must be between \(bounds.range.lowerBound) and \(bounds.range.upperBound), got \(value)")
         }
         var copy = self
-        let whole = Int(value.rounded())
+        let whole = Int(value.rounded())  // safe: |value| <= 1e9 here
         switch path {
-        case "hardware.mfu": try check(0...1, above: 0); copy.hardware.mfu = value
-        case "hardware.usd_per_gpu_hour": try check(0...1e6); copy.hardware.usdPerGPUHour = value
-        case "hardware.pue": try check(1...10); copy.hardware.pue = value
-        case "hardware.kg_co2_per_kwh": try check(0...10); copy.hardware.kgCO2PerKWh = value
-        case "hardware.gpu_watts": try check(0...1e6, above: 0); copy.hardware.gpuWatts = value
-        case "hardware.pool_gpus":
-            try check(Double(widestJobGPUs)...1e6); copy.hardware.poolGPUs = whole
-        case "hardware.merge_efficiency": try check(0...1, above: 0); copy.hardware.mergeEfficiency = value
-        case "hardware.gemm_efficiency": try check(0...1, above: 0); copy.hardware.gemmEfficiency = value
-        case "hardware.network_gb_per_s": try check(0...1e6, above: 0); copy.hardware.networkBytesPerSecond = value * 1e9
-        case "finetune.micro_batch_size": try check(1...65_536); copy.finetune.microBatchSize = whole
-        case "finetune.gradient_accumulation": try check(1...1e6); copy.finetune.gradientAccumulation = whole
-        case "finetune.epochs": try check(0...10_000, above: 0); copy.finetune.epochs = value
-        case "finetune.rank": try check(1...65_536); copy.finetune.rank = whole
-        case "finetune.sequence_length": try check(1...1e7); copy.finetune.sequenceLength = whole
-        case "overheads.job_startup_minutes": try check(0...1e6); copy.overheads.jobStartupMinutes = value
-        case "overheads.merge_startup_minutes": try check(0...1e6); copy.overheads.mergeStartupMinutes = value
-        case "overheads.evaluation_examples_per_language":
-            try check(0...1e9); copy.overheads.evaluationExamplesPerLanguage = whole
-        case "languages.count":
-            try check(1...10_000); copy.languages = Self.resized(languages, to: whole)
-        case "schedule.horizon_days": try check(1...36_500); copy.schedule.horizonDays = whole
-        case "schedule.events.add_examples":
-            try check(0...1e12); for i in copy.schedule.events.indices { copy.schedule.events[i].addExamples = value }
-        case "schedule.periodic.every_days":
-            try check(0...36_500, above: 0); for i in copy.schedule.periodic.indices { copy.schedule.periodic[i].everyDays = value }
-        case "schedule.periodic.add_examples":
-            try check(0...1e12); for i in copy.schedule.periodic.indices { copy.schedule.periodic[i].addExamples = value }
-        case "schedule.poisson.per_year":
-            try check(0...100_000); for i in copy.schedule.poisson.indices { copy.schedule.poisson[i].perYear = value }
-        case "schedule.poisson.add_examples":
-            try check(0...1e12); for i in copy.schedule.poisson.indices { copy.schedule.poisson[i].addExamples = value }
+        case "hardware.mfu": copy.hardware.mfu = value
+        case "hardware.usd_per_gpu_hour": copy.hardware.usdPerGPUHour = value
+        case "hardware.pue": copy.hardware.pue = value
+        case "hardware.kg_co2_per_kwh": copy.hardware.kgCO2PerKWh = value
+        case "hardware.gpu_watts": copy.hardware.gpuWatts = value
+        case "hardware.pool_gpus": copy.hardware.poolGPUs = whole
+        case "hardware.merge_efficiency": copy.hardware.mergeEfficiency = value
+        case "hardware.gemm_efficiency": copy.hardware.gemmEfficiency = value
+        case "hardware.network_gb_per_s": copy.hardware.networkBytesPerSecond = value * 1e9
+        case "finetune.micro_batch_size": copy.finetune.microBatchSize = whole
+        case "finetune.gradient_accumulation": copy.finetune.gradientAccumulation = whole
+        case "finetune.epochs": copy.finetune.epochs = value
+        case "finetune.rank": copy.finetune.rank = whole
+        case "finetune.sequence_length": copy.finetune.sequenceLength = whole
+        case "overheads.job_startup_minutes": copy.overheads.jobStartupMinutes = value
+        case "overheads.merge_startup_minutes": copy.overheads.mergeStartupMinutes = value
+        case "overheads.evaluation_examples_per_language": copy.overheads.evaluationExamplesPerLanguage = whole
+        case "languages.count": copy.languages = Self.resized(languages, to: whole)
+        case "schedule.horizon_days": copy.schedule.horizonDays = whole
+        case "schedule.events.add_examples": for i in copy.schedule.events.indices { copy.schedule.events[i].addExamples = value }
+        case "schedule.periodic.every_days": for i in copy.schedule.periodic.indices { copy.schedule.periodic[i].everyDays = value }
+        case "schedule.periodic.add_examples": for i in copy.schedule.periodic.indices { copy.schedule.periodic[i].addExamples = value }
+        case "schedule.poisson.per_year": for i in copy.schedule.poisson.indices { copy.schedule.poisson[i].perYear = value }
+        case "schedule.poisson.add_examples": for i in copy.schedule.poisson.indices { copy.schedule.poisson[i].addExamples = value }
         default:
             let (codes, field) = try languageField(path)
-            if field == "examples" { try check(0...1e12) } else { try check(1...1e8) }
             for i in copy.languages.indices where codes.contains(copy.languages[i].code) {
                 if field == "examples" { copy.languages[i].examples = value } else { copy.languages[i].tokensPerExample = value }
             }
@@ -110,11 +150,11 @@ extension Scenario {
         let parts = path.split(separator: ".").map(String.init)
         guard parts.count == 3, parts[0] == "languages", ["examples", "tokens_per_example"].contains(parts[2]) else {
             throw PlanCoreError.invalidArgument(
-                "unknown or non-numeric field \"\(path)\"; variable fields: \(Self.variablePaths.joined(separator: ", "))")
+                "unknown or non-numeric field \"\(TerminalText.excerpt(path))\"; variable fields: \(Self.variablePaths.joined(separator: ", "))")
         }
         if parts[1] == "*" { return (Set(languages.map(\.code)), parts[2]) }
         guard language(parts[1]) != nil else {
-            throw PlanCoreError.invalidArgument("unknown language \"\(parts[1])\" in \(path)")
+            throw PlanCoreError.invalidArgument("unknown language \"\(TerminalText.excerpt(parts[1]))\" in \(TerminalText.excerpt(path))")
         }
         return ([parts[1]], parts[2])
     }

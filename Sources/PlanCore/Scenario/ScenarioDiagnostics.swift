@@ -13,7 +13,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        path.isEmpty ? message : "at \(path): \(message)"
+        path.isEmpty ? message : "at \(TerminalText.excerpt(path, limit: 2 * TerminalText.excerptCharacters)): \(message)"
     }
 }
 

@@ -19,7 +19,7 @@ extension ScenarioLoader {
             let tokens = item.requiredDouble("tokens_per_example", range: Self.tokensRange)
             if language == nil { diagnostics.error(item.child("language"), "missing required field") }
             if let language, known.contains(language) {
-                diagnostics.error(item.child("language"), "language \"\(language)\" already exists; additions add new languages")
+                diagnostics.error(item.child("language"), "language \"\(TerminalText.excerpt(language))\" already exists; additions add new languages")
             }
             item.finish()
             if let day, let language, let examples, let tokens {
@@ -65,7 +65,7 @@ extension ScenarioLoader {
 
     private func checkLanguage(_ code: String, known: Set<String>, path: String, _ diagnostics: DiagnosticCollector) {
         if !known.contains(code) {
-            diagnostics.error(path, "unknown language \"\(code)\"; declare it under languages or schedule.additions")
+            diagnostics.error(path, "unknown language \"\(TerminalText.excerpt(code))\"; declare it under languages or schedule.additions")
         }
     }
 

@@ -38,7 +38,7 @@ public struct ScenarioLoader: Sendable {
         guard var root = MappingReader(node, path: "", diagnostics: diagnostics) else {
             throw ScenarioDiagnostics(file: file, diagnostics: diagnostics.items)
         }
-        let version = root.requiredInt("version", range: Int.min...Int.max)
+        let version = root.requiredInt("version", range: 0...1_000_000)
         if let version, version != Self.supportedVersion {
             // A different version means different field meanings: stop before misreading them.
             throw Self.fail(file, "version", "unsupported version \(version); this plan reads version \(Self.supportedVersion)")
@@ -105,6 +105,10 @@ public struct ScenarioLoader: Sendable {
             overheads: overheads, languages: languages, merge: merge, schedule: schedule, strategies: strategies,
             continued: continued, hybrid: hybrid, uncertainty: [])
         scenario.strategyOptions = strategyOptions
+        // Documented work limits, checked here so that no command starts work it cannot finish.
+        if let problem = scenario.workLimitProblem() {
+            diagnostics.error(scenario.languages.count + schedule.additions.count > WorkLimits.languages ? "languages" : "schedule", problem)
+        }
         for (path, distribution) in uncertainty {
             let sample: Double
             switch distribution {
@@ -183,7 +187,7 @@ public struct ScenarioLoader: Sendable {
         guard var fields = root.mapping("finetune") else { return result }
         if let method = fields.string("method", default: nil) {
             if let parsed = Finetune.Method(rawValue: method) { result.method = parsed } else {
-                fields.diagnostics.error(fields.child("method"), "unknown method \"\(method)\"; expected lora, qlora or full")
+                fields.diagnostics.error(fields.child("method"), "unknown method \"\(TerminalText.excerpt(method))\"; expected lora, qlora or full")
             }
         }
         result.rank = fields.int("rank", default: result.rank, range: 1...65_536)
@@ -192,7 +196,7 @@ public struct ScenarioLoader: Sendable {
         for (index, target) in result.targets.enumerated() where !ModelArchitecture.projectionNames.contains(target) {
             fields.diagnostics.error(
                 "\(fields.child("targets"))[\(index)]",
-                "unknown projection \"\(target)\"; expected one of \(ModelArchitecture.projectionNames.joined(separator: ", "))")
+                "unknown projection \"\(TerminalText.excerpt(target))\"; expected one of \(ModelArchitecture.projectionNames.joined(separator: ", "))")
         }
         if result.targets.isEmpty { fields.diagnostics.error(fields.child("targets"), "needs at least one projection") }
         result.epochs = fields.double("epochs", default: result.epochs, range: 0...10_000, above: 0)
@@ -231,7 +235,7 @@ public struct ScenarioLoader: Sendable {
                 let known = profiles.keys.sorted()
                 fields.diagnostics.error(
                     fields.child("profile"),
-                    "unknown machine profile \"\(profile)\"; "
+                    "unknown machine profile \"\(TerminalText.excerpt(profile))\"; "
                         + (known.isEmpty ? "run plan calibrate first" : "known profiles: \(known.joined(separator: ", "))"))
             }
         case (_?, _?):
@@ -260,9 +264,9 @@ public struct ScenarioLoader: Sendable {
                 hardware.gpusPerJobAuto = false
             }
         }
-        if fields.has("mfu") { hardware.mfu = fields.double("mfu", default: 0.35, range: 0...1, above: 0) }
+        if fields.has("mfu") { hardware.mfu = fields.double("mfu", default: 0.35, range: 0...1, above: Scenario.minimumEfficiency) }
         if fields.has("gemm_efficiency") {
-            hardware.gemmEfficiency = fields.double("gemm_efficiency", default: stack.gemmEfficiencyMax, range: 0...1, above: 0)
+            hardware.gemmEfficiency = fields.double("gemm_efficiency", default: stack.gemmEfficiencyMax, range: 0...1, above: Scenario.minimumEfficiency)
         }
         if let sharding = fields.string("sharding", default: nil) {
             if let parsed = Sharding(rawValue: sharding) { hardware.sharding = parsed } else {
@@ -370,7 +374,7 @@ public struct ScenarioLoader: Sendable {
             guard let name else { continue }
             guard let kind = StrategyKind(rawValue: name) else {
                 root.diagnostics.error(
-                    path, "unknown strategy \"\(name)\"; expected one of \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    path, "unknown strategy \"\(TerminalText.excerpt(name))\"; expected one of \(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
             if result.contains(kind) {
@@ -419,7 +423,7 @@ public struct ScenarioLoader: Sendable {
                     "bad parameters; expected uniform: [low, high], triangular: [low, mode, high], normal: [mean, sd >= 0], lognormal: [median > 0, sigma >= 0]")
                 distribution = nil
             default:
-                fields.diagnostics.error(where_, "unknown distribution \"\(kind)\"; expected uniform, triangular, normal or lognormal")
+                fields.diagnostics.error(where_, "unknown distribution \"\(TerminalText.excerpt(kind))\"; expected uniform, triangular, normal or lognormal")
                 distribution = nil
             }
             if let distribution { result.append((path, distribution)) }

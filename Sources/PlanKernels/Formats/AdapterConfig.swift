@@ -14,6 +14,9 @@ public struct AdapterConfig: Equatable, Sendable {
     /// The full JSON object as read.
     var document: [String: JSONValue]
 
+    /// `base_model_name_or_path`, when the config names one.
+    public var baseModel: String? { document["base_model_name_or_path"]?.stringValue }
+
     /// The factor applied to B·A: `alpha / sqrt(r)` with rsLoRA, else `alpha / r`.
     public var scaling: Double {
         useRSLoRA ? alpha / Double(rank).squareRoot() : alpha / Double(rank)

@@ -24,6 +24,7 @@ public enum AdapterWriter {
             }
             replaceEmptyFolder = true
         }
+        sweepStaleStaging(in: parent, prefix: ".\(destination.lastPathComponent).partial-")
         let temporary = parent.appendingPathComponent(
             ".\(destination.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         do {
@@ -42,6 +43,18 @@ public enum AdapterWriter {
             try? manager.removeItem(at: temporary)
             if let error = error as? KernelError { throw error }
             throw failure("\(error.localizedDescription); check free space and permissions")
+        }
+    }
+
+    /// Removes `PREFIX<pid>-…` folders left by a killed merge: only when that process no longer runs.
+    static func sweepStaleStaging(in parent: URL, prefix: String) {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: parent.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }
+            guard let pid = Int32(digits), pid > 0, pid != ProcessInfo.processInfo.processIdentifier else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            try? manager.removeItem(at: parent.appendingPathComponent(name))
         }
     }
 }

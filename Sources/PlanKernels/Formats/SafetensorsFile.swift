@@ -86,9 +86,12 @@ public enum SafetensorsFile {
                 guard !overflow else { throw invalid("tensor '\(name)': shape \(shape) is too large") }
                 elementCount = product
             }
-            guard elementCount.multipliedReportingOverflow(by: dtype.byteCount) == (end - begin, false) else {
+            let needed = elementCount.multipliedReportingOverflow(by: dtype.byteCount)
+            guard needed == (end - begin, false) else {
+                // The byte count may itself overflow (shape [2^62]): say so instead of computing it.
+                let bytes = needed.overflow ? "more than \(Int.max)" : "\(needed.partialValue)"
                 throw invalid(
-                    "tensor '\(name)': shape \(shape) of \(dtypeName) needs \(elementCount * dtype.byteCount) bytes "
+                    "tensor '\(name)': shape \(shape) of \(dtypeName) needs \(bytes) bytes "
                         + "but data_offsets span \(end - begin)")
             }
             spans.append((name, begin, end, dtype, shape))

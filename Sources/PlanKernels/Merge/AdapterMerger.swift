@@ -29,6 +29,7 @@ public enum AdapterMerger {
         case .denseSVD:
             outputRank = options.svdRank ?? maxRank
         }
+        if case .denseSVD = method.route { try checkDenseSVD(adapters, svdRank: options.svdRank) }
         let pipeline = method.pipeline(density: options.density ?? 1, majoritySign: options.majoritySign, seed: options.seed)
         let names = Set(adapters.flatMap { $0.modules.map(\.name) }).sorted()
         let jobs = try names.enumerated().map { index, name in
@@ -47,6 +48,13 @@ public enum AdapterMerger {
             results = jobs.map(mergeOne)
         }
         let modules = try results.map { try $0.get() }
+        // Large inputs (3e38) or scalings (lora_alpha 1e308) overflow Float: such a result would be
+        // an adapter that nothing, plan included, can load. Refuse it before anything is written.
+        for module in modules where !(module.a.storage.allSatisfy(\.isFinite) && module.b.storage.allSatisfy(\.isFinite)) {
+            throw KernelError.invalidData(
+                path: module.name,
+                reason: "the merged weights are not finite (inf or nan); the inputs' values or lora_alpha / r scalings are too large for float32")
+        }
         var targets: [String] = []
         for adapter in adapters {
             for target in adapter.config.targetModules where !targets.contains(target) { targets.append(target) }
@@ -59,6 +67,54 @@ public enum AdapterMerger {
             inputElements: adapters.reduce(0) { $0 + $1.modules.reduce(0) { $0 + $1.a.storage.count + $1.b.storage.count } },
             outputElements: modules.reduce(0) { $0 + $1.a.storage.count + $1.b.storage.count },
             seconds: seconds, blas: BLASInfo.current(), kernels: pipeline.kernels)
+    }
+
+    /// The largest dense ΔW (out × in elements, one module) the `*svd` methods build: 2^31, about
+    /// 8.6 GB as Float and twice that for the Double SVD.
+    public static let maximumDenseDeltaElements = 1 << 31
+
+    /// Checked before any allocation: every module's dense ΔW fits `maximumDenseDeltaElements`
+    /// and an explicit SVD rank is at most min(out, in).
+    static func checkDenseSVD(_ adapters: [LoRAAdapter], svdRank: Int?) throws {
+        for adapter in adapters {
+            for module in adapter.modules {
+                let (elements, overflow) = module.outFeatures.multipliedReportingOverflow(by: module.inFeatures)
+                if overflow || elements > maximumDenseDeltaElements {
+                    throw KernelError.invalidData(
+                        path: module.name,
+                        reason: "the svd methods build a dense \(module.outFeatures) × \(module.inFeatures) delta, more than the limit of "
+                            + "\(maximumDenseDeltaElements) elements per module; use a factor-level method (ties, cat, knots_ties)")
+                }
+                if let svdRank, svdRank > min(module.outFeatures, module.inFeatures) {
+                    throw KernelError.invalidData(
+                        path: module.name,
+                        reason: "--svd-rank \(svdRank) exceeds min(out, in) = \(min(module.outFeatures, module.inFeatures)) of this "
+                            + "\(module.outFeatures) × \(module.inFeatures) module")
+                }
+            }
+        }
+    }
+
+    /// Differences between the adapters that PEFT would merge without complaint but that
+    /// usually mean a mistake: another base model, or other target modules. Empty when they agree.
+    public static func mismatches(_ adapters: [LoRAAdapter], names: [String]) -> [String] {
+        guard let first = adapters.first else { return [] }
+        var result: [String] = []
+        let firstName = names.first ?? "adapter 1"
+        for (index, adapter) in adapters.enumerated().dropFirst() {
+            let name = index < names.count ? names[index] : "adapter \(index + 1)"
+            if adapter.config.baseModel != first.config.baseModel {
+                result.append(
+                    "\(name) was trained on base model \(adapter.config.baseModel.map { "'\($0)'" } ?? "(none)") but \(firstName) on "
+                        + "\(first.config.baseModel.map { "'\($0)'" } ?? "(none)")")
+            }
+            if Set(adapter.config.targetModules) != Set(first.config.targetModules) {
+                result.append(
+                    "\(name) targets [\(adapter.config.targetModules.joined(separator: ", "))] but \(firstName) targets "
+                        + "[\(first.config.targetModules.joined(separator: ", "))]")
+            }
+        }
+        return result
     }
 
     /// One module's inputs: the adapters that have it, with their weights and scalings.

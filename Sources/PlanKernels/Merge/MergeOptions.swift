@@ -38,11 +38,10 @@ public struct MergeOptions: Sendable, Equatable {
         }
         guard weights.allSatisfy(\.isFinite) else { throw KernelError.invalidArgument("weights must be finite numbers") }
         if let density {
-            guard density.isFinite, density >= 0 else {
-                throw KernelError.invalidArgument("density must be a number ≥ 0 (fraction of entries kept), got \(density)")
-            }
-            if method.sparsifier == .dare, density == 0 {
-                throw KernelError.invalidArgument("density must be > 0 for \(method.name): dare divides kept entries by it")
+            // (0, 1]: a fraction of entries kept; 1 keeps everything (no pruning).
+            guard density.isFinite, density > 0, density <= 1 else {
+                let hint = method.sparsifier == .dare ? "; dare divides kept entries by it" : ""
+                throw KernelError.invalidArgument("density must be > 0 and ≤ 1 (fraction of entries kept), got \(density)\(hint)")
             }
         } else if method.needsDensity {
             throw KernelError.invalidArgument("method \(method.name) needs a density, e.g. --density 0.5")

@@ -86,6 +86,8 @@ extension JSONValue {
         guard value.isFinite, value != 0 else { return .number(value) }
         let magnitude = Int(floor(log10(abs(value))))
         let scale = pow(10, Double(digits - 1 - magnitude))
-        return .number((value * scale).rounded() / scale)
+        let rounded = (value * scale).rounded() / scale
+        // Near the ends of Double's range the scale overflows (1e-300 needs 10^309): keep the value.
+        return .number(scale.isFinite && scale > 0 && rounded.isFinite ? rounded : value)
     }
 }

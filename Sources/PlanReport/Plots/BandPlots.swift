@@ -16,7 +16,7 @@ extension GnuplotScript {
         for (index, strategy) in strategies.enumerated() {
             guard let kind = result.percentiles.keys.first(where: { $0.rawValue == strategy }), let band = result.percentiles[kind]?[figure]
             else { continue }
-            lines.append("\(index) \(number(band.p50)) \(number(band.p10)) \(number(band.p90)) \"\(strategy)\"")
+            lines.append("\(index) \(number(band.p50)) \(number(band.p10)) \(number(band.p90)) \(dataLabel(strategy))")
         }
         lines.append("EOD")
         let plot = "plot $bands using 1:2:xtic(5) with boxes lc rgb '\(palette[0])', \\\n"

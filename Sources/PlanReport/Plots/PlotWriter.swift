@@ -13,6 +13,7 @@ public enum PlotWriter {
         } catch {
             throw ReportError.cannotWrite(path: folder.path, reason: "cannot create the folder")
         }
+        StagingSweeper.sweep(in: folder, prefixes: [".plan-tmp-"])
         let staging = folder.appendingPathComponent(".plan-tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         do { try manager.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
             throw ReportError.cannotWrite(path: folder.path, reason: "folder is not writable")

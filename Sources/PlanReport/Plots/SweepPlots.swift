@@ -41,8 +41,7 @@ extension GnuplotScript {
             "$bars << EOD",
         ]
         for (index, bar) in bars.enumerated() {
-            let label = "\"" + bar.field.replacingOccurrences(of: "\"", with: "") + "\""
-            lines.append("\(index) \(number(bar.gapLowUSD)) \(number(bar.gapHighUSD)) \(number(result.baseGapUSD)) \(label)")
+            lines.append("\(index) \(number(bar.gapLowUSD)) \(number(bar.gapHighUSD)) \(number(result.baseGapUSD)) \(dataLabel(bar.field))")
         }
         lines.append("EOD")
         let plot = "plot $bars using (($2+$4)/2):1:(($2<$4)?$2:$4):(($2<$4)?$4:$2):($1-0.35):($1+0.35):ytic(5) with boxxyerror lc rgb '\(palette[0])' title 'input -25%', \\\n"

@@ -38,7 +38,7 @@ public enum ValidationPlots {
             "$jobs << EOD",
         ]
         for point in points {
-            let label = "\"" + point.name.replacingOccurrences(of: "\"", with: "") + "\""
+            let label = GnuplotScript.dataLabel(point.name)
             lines.append("\(GnuplotScript.number(point.measuredSeconds)) \(GnuplotScript.number(point.predictedSeconds)) \(label)")
         }
         lines.append("EOD")
@@ -59,7 +59,7 @@ public enum ValidationPlots {
             "$losses << EOD",
         ]
         for row in rows {
-            let label = "\"" + row.language.replacingOccurrences(of: "\"", with: "") + "\""
+            let label = GnuplotScript.dataLabel(row.language)
             lines.append(([label] + row.losses.map(GnuplotScript.number)).joined(separator: " "))
         }
         lines.append("EOD")

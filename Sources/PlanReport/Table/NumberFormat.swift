@@ -43,11 +43,14 @@ public enum NumberFormat {
     /// `68.9%` from 0.689.
     public static func percent(_ fraction: Double) -> String {
         guard fraction.isFinite else { return "n/a" }
+        if abs(fraction) >= 1e10 { return String(format: "%.3g%%", fraction * 100) }
         return String(format: "%.1f%%", fraction * 100)
     }
 
     /// `value` with `decimals` decimals and commas between thousands.
     public static func grouped(_ value: Double, decimals: Int) -> String {
+        // Absurd magnitudes (a saturated pool, a tiny peak) stay one short token.
+        if !value.isFinite || abs(value) >= 1e15 { return String(format: "%.3g", value) }
         let text = String(format: "%.\(decimals)f", abs(value))
         let parts = text.split(separator: ".", maxSplits: 1)
         var integer = String(parts[0])

@@ -2,18 +2,12 @@ import Foundation
 import PlanCore
 
 extension Scenario {
-    /// A copy with `path` set to `value`, or, when `value` is outside the field's valid range,
-    /// to the nearest valid value (found by bisection towards the current value). Nil for an
-    /// unknown path.
+    /// A copy with `path` set to `value`, or, when `value` is outside the field's valid range
+    /// (infinite included), to the nearest valid value: the draw is clamped to the field's
+    /// bounds before any conversion. Nil for an unknown path, a NaN draw, or a value no
+    /// setting accepts (a language field on a language that does not exist).
     public func settingClamped(_ path: String, to value: Double) -> Scenario? {
-        if let updated = try? setting(path, to: value) { return updated }
-        guard let current = try? self.value(at: path), value.isFinite else { return nil }
-        var valid = current
-        var invalid = value
-        for _ in 0..<60 {
-            let middle = (valid + invalid) / 2
-            if (try? setting(path, to: middle)) != nil { valid = middle } else { invalid = middle }
-        }
-        return try? setting(path, to: valid)
+        guard let bounds = try? bounds(at: path), let clamped = bounds.clamped(value) else { return nil }
+        return try? setting(path, to: clamped)
     }
 }

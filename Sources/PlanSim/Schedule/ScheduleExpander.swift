@@ -28,12 +28,18 @@ public enum ScheduleExpander {
         }
 
         var result: [Arrival] = []
+        // A hard cap on arrivals and loop steps (the loader and Monte Carlo check the expected
+        // count first; this bounds memory and time for an extreme draw, and a step so small
+        // that `day += every` no longer advances).
+        let cap = WorkLimits.arrivalsPerScenario
+        var steps = 0
         for event in schedule.events where joined[event.language] != nil {
             result.append(arrival(event.day, event.language, .examples(event.addExamples)))
         }
         for rule in schedule.periodic {
             var day = rule.startDay ?? rule.everyDays
-            while day <= horizon {
+            while day <= horizon && result.count < cap && steps < cap {
+                steps += 1
                 for code in present(rule.languages, on: day) {
                     result.append(arrival(day, code, .examples(rule.addExamples)))
                 }
@@ -49,7 +55,8 @@ public enum ScheduleExpander {
             for code in codes {
                 guard let start = joined[code] else { continue }
                 var day = start + rng.exponential(rate: rule.perYear / 365)
-                while day <= horizon {
+                while day <= horizon && result.count < cap && steps < cap {
+                    steps += 1
                     result.append(arrival(day, code, .examples(rule.addExamples)))
                     day += rng.exponential(rate: rule.perYear / 365)
                 }

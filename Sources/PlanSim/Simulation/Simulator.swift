@@ -138,7 +138,8 @@ public struct Simulator: Sendable {
             let finish = timing.finishHours / 24
             lastFinish = max(lastFinish, finish)
             let length = finish - start
-            var day = start >= Double(overflow) ? overflow : Int(start.rounded(.down))
+            // Checked before converting: a job may start past the horizon (or never, at +inf).
+            var day = start.isNaN || start >= Double(overflow) ? overflow : Int(max(0, start).rounded(.down))
             while day <= overflow {
                 let share: Double
                 if length <= 0 {

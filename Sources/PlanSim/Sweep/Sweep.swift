@@ -26,21 +26,36 @@ public struct Sweep: Sendable {
             guard parts.count == 2, numbers.count == 3, let a = numbers[0], let b = numbers[1], let step = numbers[2],
                 a.isFinite, b.isFinite, step.isFinite
             else {
-                throw PlanCoreError.invalidArgument("--vary expects FIELD=A:B:STEP (e.g. languages.count=1:50:1), got '\(text)'")
+                throw PlanCoreError.invalidArgument("--vary expects FIELD=A:B:STEP (e.g. languages.count=1:50:1), got '\(TerminalText.excerpt(text))'")
             }
             guard step > 0, b >= a else {
-                throw PlanCoreError.invalidArgument("--vary \(parts[0]): need STEP > 0 and B >= A, got \(a):\(b):\(step)")
+                throw PlanCoreError.invalidArgument("--vary \(TerminalText.excerpt(parts[0])): need STEP > 0 and B >= A, got \(a):\(b):\(step)")
             }
-            guard (b - a) / step <= 10_000 else {
-                throw PlanCoreError.invalidArgument("--vary \(parts[0]): at most 10,000 points, got \(Int((b - a) / step) + 1)")
+            // Count in Double and compare before any conversion: (b - a) / step may be 1e19 or infinite.
+            let intervals = (b - a) / step
+            guard intervals.isFinite, intervals < Double(WorkLimits.sweepPoints) else {
+                let count = intervals.isFinite ? String(format: "%.3g", intervals.rounded(.down) + 1) : "more than 1e308"
+                throw PlanCoreError.workLimit(
+                    "--vary \(TerminalText.excerpt(parts[0])): at most \(WorkLimits.sweepPoints) points, got \(count); widen STEP or narrow A:B")
+            }
+            guard b == a || a + step != a else {
+                throw PlanCoreError.invalidArgument("--vary \(TerminalText.excerpt(parts[0])): STEP \(step) is too small to change \(a); every point would be the same")
             }
             return Range(field: parts[0], from: a, to: b, step: step)
         }
 
         /// A, A + STEP, ... up to B (B included when it lies on the grid, within rounding).
         public var values: [Double] {
-            let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
-            return (0..<count).map { from + Double($0) * step }
+            let intervals = ((to - from) / step + 1e-9).rounded(.down)
+            guard intervals.isFinite, intervals >= 0 else { return [from] }
+            let count = Int(min(intervals, Double(WorkLimits.sweepPoints))) + 1
+            // Distinct values only: near a huge A, A + i·STEP may round to the same Double.
+            var values: [Double] = []
+            for index in 0..<count {
+                let value = from + Double(index) * step
+                if values.last != value { values.append(value) }
+            }
+            return values
         }
     }
 
@@ -125,13 +140,26 @@ public struct Sweep: Sendable {
         return (baseline, compared)
     }
 
+    /// Checks every value of `range` against the field's bounds and the work limits, without
+    /// simulating: a bad grid fails before any work.
+    public func check(_ range: Range) throws {
+        _ = try scenario.value(at: range.field)
+        for value in range.values {
+            do { try scenario.setting(range.field, to: value).checkWorkLimits() } catch let PlanCoreError.workLimit(message) {
+                throw PlanCoreError.workLimit("--vary \(range.field) at \(value): \(message)")
+            }
+        }
+    }
+
     /// Simulates every value of `range`; throws when a value is invalid for the field.
     public func run(_ range: Range, progress: ((Int) -> Void)? = nil) throws -> Result {
         guard let (baseline, compared) = Self.pair(scenario) else {
             throw PlanCoreError.invalidArgument("a sweep compares two strategies; the scenario lists only \(scenario.strategies.map(\.rawValue))")
         }
+        let values = range.values
+        try check(range)
         var points: [Point] = []
-        for (index, value) in range.values.enumerated() {
+        for (index, value) in values.enumerated() {
             let variant = try scenario.setting(range.field, to: value)
             let result = Simulator(scenario: variant).run(seed: seed)
             let rows = result.strategies.map { ($0.kind, $0.total, $0.maintenance, $0.latency, $0.pool.saturated) }

@@ -92,6 +92,16 @@ struct SafetensorsTests {
                 header: #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#, data: [UInt8](repeating: 0, count: 8)),
             message: "outside"),
         BadFile(
+            name: "shape of 2^62 elements (bytes overflow Int)",
+            bytes: safetensorsBytes(
+                header: #"{"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)),
+            message: "more than 9223372036854775807 bytes"),
+        BadFile(
+            name: "shape whose element count overflows Int",
+            bytes: safetensorsBytes(
+                header: #"{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)),
+            message: "too large"),
+        BadFile(
             name: "metadata that is not an object",
             bytes: safetensorsBytes(header: #"{"__metadata__":3}"#, data: []), message: "__metadata__"),
     ]

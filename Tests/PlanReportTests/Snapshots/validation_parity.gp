@@ -15,7 +15,7 @@ set size square
 set key top left box opaque
 $jobs << EOD
 26.4 35.7 "combined training"
-4.5 4.2 "adapter de"
+4.5 4.2 "adapter ”de”"
 0.027 0.031 "ties merge"
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
