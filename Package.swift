@@ -41,13 +41,13 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        .executableTarget(name: "plan", dependencies: ["PlanCommands", "PlanStore"]),
+        .executableTarget(name: "plan", dependencies: ["PlanCommands"]),
         .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"]),
         .testTarget(name: "PlanSimTests", dependencies: ["PlanSim"]),
         .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PlanSim"]),
+        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore"]),
         .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore"]),
+        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore", "PlanKernels"]),
         .testTarget(name: "PlanValidateTests", dependencies: ["PlanValidate", "PlanCore", "PlanKernels"]),
     ]
 )

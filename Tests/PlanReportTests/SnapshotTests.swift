@@ -5,14 +5,17 @@ import Testing
 @testable import PlanSim
 
 /// Snapshots of text outputs for the default scenario. Re-record on purpose with
-/// `PLAN_RECORD_SNAPSHOTS=1 swift test --filter PlanReportTests`, then review the diff.
+/// `PLAN_RECORD_SNAPSHOTS=1 swift test --filter PlanReportTests` records (and fails: "recorded, re-run"), then
+/// review the diff and re-run without it.
 struct SnapshotTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
     func check(_ text: String, _ name: String) throws {
         let file = Self.folder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["PLAN_RECORD_SNAPSHOTS"] == "1" {
+            // Record, then fail, as swift-snapshot-testing does: a recording run never passes silently.
             try Data(text.utf8).write(to: file)
+            Issue.record("recorded snapshot \(name); review the diff and re-run without PLAN_RECORD_SNAPSHOTS")
             return
         }
         guard let recorded = try? String(contentsOf: file, encoding: .utf8) else {
@@ -82,8 +85,8 @@ struct SnapshotTests {
         }
     }
 
-    @Test func gnuplotRendersPNGAndSVGWhenInstalled() throws {
-        guard Gnuplot.executable() != nil else { return }  // CI installs gnuplot-nox; a dev box may not
+    @Test(.enabled(if: Gnuplot.executable() != nil, "needs gnuplot (CI installs gnuplot-nox)"))
+    func gnuplotRendersPNGAndSVGWhenInstalled() throws {
         let (_, result) = try defaultResult()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-plots-\(UUID().uuidString)")
         let written = try PlotWriter.write(GnuplotScript.all(CostCurves(result: result)), to: folder)
