@@ -15,6 +15,9 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     case invalidScenario(ScenarioDiagnostics)
     /// An argument outside its valid range.
     case invalidArgument(String)
+    /// A measured-run file (Trainer JSON, torchtune log, probe CSV) that cannot be imported; the
+    /// message names the file and the field.
+    case invalidRunLog(String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,8 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
         case let .invalidScenario(diagnostics):
             return diagnostics.description
         case let .invalidArgument(message):
+            return message
+        case let .invalidRunLog(message):
             return message
         }
     }

@@ -31,11 +31,15 @@ public struct MachineProfile: Sendable, Equatable {
         self.details = details
     }
 
-    /// The profile as an accelerator the cost model can use.
+    /// The profile as an accelerator the cost model can use. An imported profile's `details`
+    /// (`plan calibrate --import`) add the base GPU's FP8 peak, link and node size, the fitted
+    /// step curve and its stack (`MachineProfile+Imported.swift`).
     public var gpuSpec: GPUSpec {
-        GPUSpec(name: name, peakFlopsPerSecond: peakFlopsPerSecond, memoryBytes: memoryBytes,
-                memoryBytesPerSecond: memoryBytesPerSecond, boardWatts: boardWatts,
-                source: "machine profile \(name)" + (runID.map { " (calibrate run \($0))" } ?? ""))
+        var spec = GPUSpec(name: name, peakFlopsPerSecond: peakFlopsPerSecond, memoryBytes: memoryBytes,
+                           memoryBytesPerSecond: memoryBytesPerSecond, boardWatts: boardWatts,
+                           source: "machine profile \(name)" + (runID.map { " (calibrate run \($0))" } ?? ""))
+        applyImportedDetails(to: &spec)
+        return spec
     }
 }
 
