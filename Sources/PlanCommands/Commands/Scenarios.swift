@@ -41,7 +41,7 @@ extension PlanCommand {
                 try guarded {
                     if let model {
                         let architecture = try Catalog.bundled().model(model)
-                        let data = try JSONSerialization.data(withJSONObject: architecture.jsonObject, options: [.prettyPrinted, .sortedKeys])
+                        let data = try JSONSerialization.data(withJSONObject: architecture.jsonObject, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                         Console.out(String(decoding: data, as: UTF8.self) + "\n")
                     } else {
                         Console.out(try Catalog.scenarioText(name ?? ""))

@@ -25,7 +25,7 @@ extension ModelArchitecture {
                 if required { throw PlanCoreError.invalidRunLog("\(file): missing field \(key)") }
                 return nil
             }
-            guard let number = value as? NSNumber, !(value is Bool), number.doubleValue == number.doubleValue.rounded(),
+            guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded(),
                   number.doubleValue >= 1, number.doubleValue <= 1e9
             else { throw PlanCoreError.invalidRunLog("\(file): field \(key): expected a positive integer, got \(value)") }
             return number.intValue

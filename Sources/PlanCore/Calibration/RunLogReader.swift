@@ -66,7 +66,7 @@ public struct RunLogReader: Sendable {
         let final = history.last { $0["train_runtime"] != nil } ?? [:]
         func value(_ key: String) throws -> Double? {
             guard let raw = object[key] ?? final[key] else { return nil }
-            guard let number = raw as? NSNumber, !(raw is Bool), number.doubleValue.isFinite else {
+            guard let number = raw as? NSNumber, number.doubleValue.isFinite else {
                 throw PlanCoreError.invalidRunLog("\(file): field \(key): expected a number, got \(raw)")
             }
             return number.doubleValue
