@@ -274,11 +274,11 @@ def build_model(arch, method, args, runtime):
                   head_dim=arch["head_dim"], tie_word_embeddings=bool(arch.get("tied_embeddings", False)),
                   max_position_embeddings=max(args.sequence_lengths), use_cache=False)
     config = transformers.Qwen2Config(**common) if arch.get("qkv_bias") else transformers.LlamaConfig(**common)
-    config._attn_implementation = args.attention if runtime.cuda else "sdpa"
     weights_dtype = torch.float32 if (not runtime.cuda or method == "full") else torch.bfloat16
     torch.manual_seed(args.seed)
     with torch.device(runtime.device if method != "qlora" else "cpu"):
-        model = transformers.AutoModelForCausalLM.from_config(config, torch_dtype=weights_dtype)
+        model = transformers.AutoModelForCausalLM.from_config(
+            config, torch_dtype=weights_dtype, attn_implementation=args.attention if runtime.cuda else "sdpa")
     if method == "qlora":
         if not runtime.cuda:
             raise ProbeError("--methods qlora needs CUDA (bitsandbytes NF4 kernels)")
@@ -337,7 +337,8 @@ def measure(arch, method, micro_batch, sequence_length, args, runtime):
     torch = runtime.torch
     model = build_model(arch, method, args, runtime)
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=1e-5, **({"fused": True} if runtime.cuda else {}))
+    # Fused AdamW on one GPU (what HF Trainer's adamw_torch_fused runs); the foreach default on FSDP2 shards.
+    optimizer = torch.optim.AdamW(trainable, lr=1e-5, **({"fused": True} if runtime.cuda and runtime.world == 1 else {}))
     generator = torch.Generator(device="cpu").manual_seed(args.seed + runtime.rank)
     batch = torch.randint(0, arch["vocab"], (micro_batch, sequence_length), generator=generator).to(runtime.device)
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if runtime.cuda else torch.autocast("cpu", enabled=False)

@@ -6,9 +6,10 @@ import Testing
 /// by `plan estimate --profile` and scenarios, bad files refused with nothing stored, and the
 /// probe's CSV round trip.
 struct CalibrateImportCommandTests {
+    /// Fixtures are read from the source tree (not a resource bundle: creating a Bundle while other
+    /// tests enumerate `Bundle.allBundles` is not safe in corelibs Foundation).
     static func fixture(_ name: String) throws -> String {
-        let folder = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures/calibration")
-        return folder.appendingPathComponent(name).path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/calibration/\(name)").path
     }
 
     static let probe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
