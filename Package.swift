@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore"]),
         .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore", "PlanKernels"]),
+        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore", "PlanKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanValidateTests", dependencies: ["PlanValidate", "PlanCore", "PlanKernels"]),
     ]
 )

@@ -17,6 +17,9 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// Work beyond one of the documented `WorkLimits` (invalid input data, exit 65).
     case workLimit(String)
+    /// A measured-run file (Trainer JSON, torchtune log, probe CSV) that cannot be imported; the
+    /// message names the file and the field.
+    case invalidRunLog(String)
 
     public var description: String {
         switch self {
@@ -30,9 +33,7 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
             return "catalog data is unreadable: \(message); reinstall or rebuild plan"
         case let .invalidScenario(diagnostics):
             return diagnostics.description
-        case let .invalidArgument(message):
-            return message
-        case let .workLimit(message):
+        case let .invalidArgument(message), let .workLimit(message), let .invalidRunLog(message):
             return message
         }
     }

@@ -31,32 +31,15 @@ public struct MachineProfile: Sendable, Equatable {
         self.details = details
     }
 
-    /// The profile as an accelerator the cost model can use.
+    /// The profile as an accelerator the cost model can use. An imported profile's `details`
+    /// (`plan calibrate --import`) add the base GPU's FP8 peak, link and node size, the fitted
+    /// step curve and its stack (`MachineProfile+Imported.swift`).
     public var gpuSpec: GPUSpec {
         var spec = GPUSpec(name: name, peakFlopsPerSecond: peakFlopsPerSecond, memoryBytes: memoryBytes,
                            memoryBytesPerSecond: memoryBytesPerSecond, boardWatts: boardWatts,
                            source: "machine profile \(name)" + (runID.map { " (calibrate run \($0))" } ?? ""))
-        spec.stepCurve = Self.stepCurve(details)
-        spec.defaultStack = Self.stackName(details)
+        applyImportedDetails(to: &spec)
         return spec
-    }
-
-    /// The fitted step-time curve in a profile's details JSON (`step_curve`), if any.
-    static func stepCurve(_ details: String) -> StepCurve? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(details.utf8))) as? [String: Any],
-            let curve = object["step_curve"] as? [String: Any],
-            let eta = curve["gemm_efficiency_max"] as? Double, eta > 0, eta <= 1,
-            let half = curve["half_efficiency_tokens"] as? Double, half >= 0, half.isFinite,
-            let overhead = curve["step_overhead_seconds"] as? Double, overhead >= 0, overhead.isFinite
-        else { return nil }
-        let overlap = (curve["communication_overlap"] as? Double).flatMap { (0...1).contains($0) ? $0 : nil }
-        return StepCurve(gemmEfficiencyMax: eta, halfEfficiencyTokens: half, stepOverheadSeconds: overhead, communicationOverlap: overlap)
-    }
-
-    /// The software stack a profile was measured with (`stack` in its details), if any.
-    static func stackName(_ details: String) -> String? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(details.utf8))) as? [String: Any] else { return nil }
-        return object["stack"] as? String
     }
 }
 

@@ -79,12 +79,28 @@ public enum StepCalibration {
             times.sort()
             medians.append((size, times[times.count / 2]))
         }
-        let device = device(name: "cpu", peakFlopsPerSecond: peakFlopsPerSecond, memoryBytesPerSecond: memoryBytesPerSecond,
-                            memoryBytes: memoryBytes, watts: 0, curve: nil)
-        let samples = medians.map { StepCurveFit.Sample(job: job(setup, sequences: $0.0), stepSeconds: $0.1) }
-        let fit = try StepCurveFit.fit(samples, gpu: device, stack: stack)
-        let points = zip(medians, fit.predictedStepSeconds).map { measured, predicted in
-            Point(sequencesPerStep: measured.0, tokensPerStep: measured.0 * s, medianSeconds: measured.1, predictedSeconds: predicted)
+        // The CPU joins a copy of the catalog as one more device, and the runs go through the same
+        // least-squares fit as imported GPU runs (`StepCurveFit`).
+        var catalog: Catalog
+        do { catalog = try Catalog.bundled() } catch { throw ValidateError.invalidArgument("\(error)") }
+        let deviceName = "this-cpu"
+        catalog.gpus[deviceName] = device(name: deviceName, peakFlopsPerSecond: peakFlopsPerSecond, memoryBytesPerSecond: memoryBytesPerSecond,
+                                          memoryBytes: memoryBytes, watts: 0, curve: nil)
+        catalog.stacks[stack.name] = stack
+        let runs = medians.map { size, seconds -> MeasuredRun in
+            var spec = JobSpec(model: setup.architecture.name)
+            spec.rank = setup.rank
+            spec.targets = setup.finetune.targets
+            spec.gpu = deviceName
+            spec.microBatch = size
+            spec.sequenceLength = s
+            spec.stack = stack.name
+            return MeasuredRun(source: "plan calibrate step at \(size) sequences", format: .timedSteps, spec: spec,
+                               architecture: setup.architecture, tokensPerSecondPerGPU: Double(size * s) / seconds)
+        }
+        let fit = try StepCurveFit.fit(runs, catalog: catalog)
+        let points = zip(medians, fit.runs).map { measured, row in
+            Point(sequencesPerStep: measured.0, tokensPerStep: measured.0 * s, medianSeconds: measured.1, predictedSeconds: row.fittedStepSeconds)
         }
         return Result(curve: fit.curve, points: points)
     }

@@ -11,6 +11,7 @@ extension PlanCommand {
             discussion: """
                 Job:        plan estimate --model llama-3.1-8b --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N]
                             [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|hf-zero3|nemo-fp8] [--mfu F]
+                            [--profile NAME [--db PATH]]   (a profile from plan calibrate --import instead of --gpu)
                 Footprint:  plan estimate --gpu a100-80gb --gpu-hours 1022362 [--gpu-watts 400] [--pue 1.1] [--kg-co2-per-kwh 0.385]
                 The job estimate is compute only (steps x step time from the step-time model, or FLOPs / (peak x MFU) with --mfu);
                 scenarios add start-up overheads. A job that does not fit its GPUs is still estimated, with a note on stderr.
@@ -25,13 +26,14 @@ extension PlanCommand {
         @Flag(name: .customLong("gradient-checkpointing"), inversion: .prefixedNo,
               help: "Recompute activations (one more forward, less memory); default: only when the job does not fit without it.")
         var gradientCheckpointing: Bool?
-        @Option(help: "Catalog GPU.") var gpu: String = "a100-80gb"
+        @Option(help: "Catalog GPU (default a100-80gb).") var gpu: String?
+        @Option(help: "Machine profile stored by plan calibrate (its device and fitted step curve) instead of --gpu.") var profile: String?
         @Option(help: "GPUs the job runs on.") var gpus: Int = 1
         @Option(name: .customLong("micro-batch"), help: "Sequences per GPU per micro-step.") var microBatch: Int = 1
         @Option(name: .customLong("gradient-accumulation"), help: "Micro-steps per optimizer step.") var gradientAccumulation: Int = 1
         @Option(help: "Sharding of multi-GPU jobs: none or fsdp (default fsdp when --gpus > 1).") var sharding: String?
         @Option(help: "Full fine-tuning precision recipe: mixed (fp32 master + moments) or bf16.") var precision: String = "mixed"
-        @Option(help: "Software stack: hf, torch, hf-zero3 or nemo-fp8 (Resources/stacks.yaml).") var stack: String = SoftwareStack.defaultName
+        @Option(help: "Software stack: hf, torch, hf-zero3 or nemo-fp8 (Resources/stacks.yaml; default hf, or the profile's).") var stack: String?
         @Option(help: "Explicit model FLOPs utilisation in (0, 1]; bypasses the step-time model.") var mfu: Double?
         @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = 4096
         @Option(name: .customLong("network-gb-per-s"), help: "Per-GPU network bandwidth between nodes, GB/s (jobs past 8 GPUs).")
@@ -42,6 +44,7 @@ extension PlanCommand {
         @Option(name: .customLong("kg-co2-per-kwh"), help: "Grid carbon intensity.") var kgCO2PerKWh: Double = 0.475
         @Option(name: .customLong("usd-per-gpu-hour"), help: "Price per GPU-hour.") var usdPerGPUHour: Double = 2.0
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             if gpuHours == nil && (model == nil || tokens == nil) {
@@ -59,6 +62,7 @@ extension PlanCommand {
             if !(1...1_000_000).contains(gradientAccumulation) { throw ValidationError("--gradient-accumulation must be between 1 and 1000000") }
             if !(1...10_000_000).contains(sequenceLength) { throw ValidationError("--sequence-length must be between 1 and 10000000") }
             if JobSpec.parseTargets(targets).isEmpty { throw ValidationError("--targets needs at least one projection") }
+            if gpu != nil && profile != nil { throw ValidationError("give --gpu or --profile, not both") }
         }
 
         /// The job the flags describe.
@@ -67,29 +71,48 @@ extension PlanCommand {
             spec.method = Finetune.Method(rawValue: method) ?? .lora
             spec.rank = rank
             spec.targets = JobSpec.parseTargets(targets)
-            spec.gpu = gpu
+            spec.gpu = gpu ?? "a100-80gb"
             spec.gpus = gpus
             spec.microBatch = microBatch
             spec.gradientAccumulation = gradientAccumulation
             spec.sequenceLength = sequenceLength
             spec.gradientCheckpointing = gradientCheckpointing
-            spec.stack = stack
+            spec.stack = stack ?? SoftwareStack.defaultName
             spec.sharding = sharding.flatMap(Sharding.init(rawValue:))
             spec.precision = PrecisionRecipe(rawValue: precision) ?? .mixed
+            return spec
+        }
+
+        /// The catalog GPU, or the stored profile named by --profile.
+        func device(_ catalog: Catalog) throws -> GPUSpec {
+            guard let profile else { return try catalog.gpu(gpu ?? "a100-80gb") }
+            let profiles = try Inputs.profiles(database.db)
+            guard let found = profiles[profile] else {
+                let known = profiles.keys.sorted()
+                throw CommandError.usage("unknown machine profile '\(profile)' in \(Inputs.databasePath(database.db)); "
+                    + (known.isEmpty ? "store one with plan calibrate --import" : "known profiles: \(known.joined(separator: ", "))"))
+            }
+            return found
+        }
+
+        /// The flags' job on `device`: without --stack, a fitted profile's own stack.
+        func spec(for device: GPUSpec) -> JobSpec {
+            var spec = self.spec
+            if stack == nil, let fitted = device.stackName { spec.stack = fitted }
             return spec
         }
 
         func run() throws {
             try guarded {
                 let catalog = try Catalog.bundled()
-                let device = try catalog.gpu(gpu)
+                let device = try self.device(catalog)
                 let rates = EnergyRates(gpuWatts: gpuWatts ?? device.boardWatts, pue: pue, kgCO2PerKWh: kgCO2PerKWh, usdPerGPUHour: usdPerGPUHour)
                 let estimate: JobEstimate
                 if let gpuHours {
                     estimate = try JobEstimate.footprint(gpuHours: gpuHours, gpus: gpus, rates: rates)
                 } else {
                     estimate = try JobEstimate.training(
-                        try spec.resolve(in: catalog, device: device), tokens: tokens ?? 0, mfu: mfu,
+                        try spec(for: device).resolve(in: catalog, device: device), tokens: tokens ?? 0, mfu: mfu,
                         networkBytesPerSecond: networkGBPerS * 1e9, rates: rates)
                 }
                 if let note = EstimateReport.fitNote(estimate) { Console.error(note) }

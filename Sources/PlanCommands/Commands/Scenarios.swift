@@ -24,10 +24,29 @@ extension PlanCommand {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print an embedded scenario's YAML.")
-            @Argument(help: "Scenario name.") var name: String
+            static let configuration = CommandConfiguration(
+                abstract: "Print an embedded scenario's YAML, or a catalog model's architecture (--model NAME --format json).",
+                discussion: "scripts/gpu-probe.py builds a randomly initialised model from the --model export.")
+            @Argument(help: "Scenario name.") var name: String?
+            @Option(help: "Catalog model to export instead of a scenario.") var model: String?
+            @Option(help: "yaml (scenarios) or json (--model).") var format: String?
+
+            func validate() throws {
+                if (name == nil) == (model == nil) { throw ValidationError("give a scenario NAME or --model NAME") }
+                if model != nil, let format, format != "json" { throw ValidationError("--model exports json only") }
+                if name != nil, let format, format != "yaml" { throw ValidationError("scenarios print as yaml only") }
+            }
+
             func run() throws {
-                try guarded { Console.out(try Catalog.scenarioText(name)) }
+                try guarded {
+                    if let model {
+                        let architecture = try Catalog.bundled().model(model)
+                        let data = try JSONSerialization.data(withJSONObject: architecture.jsonObject, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                        Console.out(String(decoding: data, as: UTF8.self) + "\n")
+                    } else {
+                        Console.out(try Catalog.scenarioText(name ?? ""))
+                    }
+                }
             }
         }
 

@@ -36,7 +36,7 @@ enum Exit {
         case is ScenarioDiagnostics: return dataError
         case let error as PlanCoreError:
             switch error {
-            case .invalidScenario, .workLimit: return dataError
+            case .invalidScenario, .workLimit, .invalidRunLog: return dataError
             case .unknownScenario: return noInput
             case .unknownModel, .unknownGPU, .invalidArgument: return usage
             case .catalog: return software

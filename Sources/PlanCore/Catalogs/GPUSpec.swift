@@ -18,13 +18,15 @@ public struct GPUSpec: Sendable, Equatable {
     public var source: String
     /// A fitted step-time curve (calibrated profiles); nil → the software stack's curve.
     public var stepCurve: StepCurve?
-    /// The stack a calibrated profile was measured with; scenarios on it default to this stack.
-    public var defaultStack: String?
+    /// The software stack `stepCurve` was fitted with (an imported calibration); scenarios and
+    /// `plan estimate --profile` use it when they name no stack. nil → `SoftwareStack.defaultName`.
+    public var stackName: String?
 
     public init(
         name: String, peakFlopsPerSecond: Double, memoryBytes: Double, memoryBytesPerSecond: Double,
         boardWatts: Double, source: String, peakFP8FlopsPerSecond: Double? = nil,
-        linkBytesPerSecond: Double = 25e9, gpusPerNode: Int = 8, stepCurve: StepCurve? = nil
+        linkBytesPerSecond: Double = 25e9, gpusPerNode: Int = 8, stepCurve: StepCurve? = nil,
+        stackName: String? = nil
     ) {
         self.name = name
         self.peakFlopsPerSecond = peakFlopsPerSecond
@@ -36,6 +38,7 @@ public struct GPUSpec: Sendable, Equatable {
         self.boardWatts = boardWatts
         self.source = source
         self.stepCurve = stepCurve
+        self.stackName = stackName
     }
 
     /// Memory in GiB (2^30 bytes).

@@ -244,7 +244,7 @@ public struct ScenarioLoader: Sendable {
             fields.diagnostics.error(fields.child("gpu"), "missing required field (a catalog GPU such as a100-80gb)")
         }
         var stack: SoftwareStack?
-        let defaultStack = spec?.defaultStack ?? SoftwareStack.defaultName
+        let defaultStack = spec?.stackName ?? SoftwareStack.defaultName  // a calibrated profile brings its own
         let stackName = fields.string("stack", default: defaultStack) ?? defaultStack
         do { stack = try catalog.stack(stackName) } catch { fields.diagnostics.error(fields.child("stack"), "\(error)") }
         guard let spec, let stack else {

@@ -1,0 +1,250 @@
+import Foundation
+
+/// Reads measured runs from the files fine-tuning stacks write (realscale.md §5):
+///
+/// - HF Trainer `trainer_state.json`, `train_results.json`, `all_results.json`: one run per file,
+///   whose facts (model, method, GPUs, …) come from `facts` (the `plan calibrate --import` flags).
+///   Tokens/s per GPU = `num_input_tokens_seen` (summed over all processes) / `train_runtime` / GPUs,
+///   else `train_tokens_per_second` (per device). `total_flos` is never used: it is 6 × non-embedding
+///   parameters × tokens, which ignores attention and overstates LoRA about 1.5×; the cost model
+///   recomputes FLOPs from the architecture.
+/// - torchtune DiskLogger lines (`Step N | … tokens_per_second_per_gpu:… peak_memory_alloc:…`):
+///   one run per file, the median `tokens_per_second_per_gpu` over the steps after the first (which
+///   includes warm-up), the largest `peak_memory_alloc` (GiB) as its peak memory.
+/// - The probe CSV: the header `csvHeader` (columns found by name, extra columns ignored, no quoting),
+///   one run per row; `targets` separated by `;`; `peak_memory_gib` may be empty. A `model` that
+///   ends in `.json` is an architecture file (plan's export or a Hugging Face config.json)
+///   relative to the CSV's folder.
+///
+/// Every problem is a `PlanCoreError.invalidRunLog` naming the file (and line) and the field.
+public struct RunLogReader: Sendable {
+    /// The CSV columns, in the order the probe writes them.
+    public static let csvColumns = [
+        "model", "method", "rank", "targets", "gpu", "gpus", "micro_batch", "gradient_accumulation", "sequence_length",
+        "gradient_checkpointing", "stack", "tokens_per_second_per_gpu", "peak_memory_gib",
+    ]
+    public static var csvHeader: String { csvColumns.joined(separator: ",") }
+
+    public var catalog: Catalog
+    /// The run's facts for Trainer and torchtune files (nil: such files are refused).
+    public var facts: JobSpec?
+
+    public init(catalog: Catalog, facts: JobSpec?) {
+        self.catalog = catalog
+        self.facts = facts
+    }
+
+    /// The runs in `data`, read from `file` (its folder resolves model files named in a CSV).
+    public func read(_ data: Data, file: String) throws -> [MeasuredRun] {
+        let text = String(decoding: data, as: UTF8.self)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw PlanCoreError.invalidRunLog("\(file): the file is empty") }
+        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") || file.lowercased().hasSuffix(".json") {
+            return [try trainer(data, file: file)]
+        }
+        let firstLine = trimmed.prefix { $0 != "\n" && $0 != "\r" }
+        if firstLine.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains("tokens_per_second_per_gpu") {
+            return try csv(text, file: file)
+        }
+        if text.contains("tokens_per_second_per_gpu:") { return [try torchtune(text, file: file)] }
+        throw PlanCoreError.invalidRunLog(
+            "\(file): not a Trainer JSON, a torchtune log (tokens_per_second_per_gpu:…) or a probe CSV (header \(Self.csvHeader))")
+    }
+
+    // MARK: HF Trainer
+
+    func trainer(_ data: Data, file: String) throws -> MeasuredRun {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
+            throw PlanCoreError.invalidRunLog("\(file): not JSON (\(Self.reason(error)))")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw PlanCoreError.invalidRunLog("\(file): expected a JSON object (trainer_state.json, train_results.json or all_results.json)")
+        }
+        // trainer_state.json keeps the speed metrics in the last log_history entry that has them.
+        let history = (object["log_history"] as? [[String: Any]]) ?? []
+        let final = history.last { $0["train_runtime"] != nil } ?? [:]
+        func value(_ key: String) throws -> Double? {
+            guard let raw = object[key] ?? final[key] else { return nil }
+            guard let number = raw as? NSNumber, number.doubleValue.isFinite else {
+                throw PlanCoreError.invalidRunLog("\(file): field \(key): expected a number, got \(raw)")
+            }
+            return number.doubleValue
+        }
+        let (spec, architecture) = try resolvedFacts(file: file)
+        guard let runtime = try value("train_runtime") else {
+            throw PlanCoreError.invalidRunLog("\(file): missing field train_runtime (seconds; HF Trainer train_results.json or trainer_state.json)")
+        }
+        guard runtime > 0 else { throw PlanCoreError.invalidRunLog("\(file): field train_runtime: must be positive, got \(runtime)") }
+        let tokens = try value("num_input_tokens_seen")
+        let perDevice = try value("train_tokens_per_second")
+        let rate: Double
+        if let tokens {
+            guard tokens > 0 else { throw PlanCoreError.invalidRunLog("\(file): field num_input_tokens_seen: must be positive, got \(tokens)") }
+            rate = tokens / runtime / Double(spec.gpus)
+        } else if let perDevice {
+            guard perDevice > 0 else {
+                throw PlanCoreError.invalidRunLog("\(file): field train_tokens_per_second: must be positive, got \(perDevice)")
+            }
+            rate = perDevice
+        } else {
+            throw PlanCoreError.invalidRunLog(
+                "\(file): missing field num_input_tokens_seen (or train_tokens_per_second): "
+                    + "train with include_num_input_tokens_seen=True or include_tokens_per_second=True")
+        }
+        return MeasuredRun(
+            source: file, format: .trainer, spec: spec, architecture: architecture, tokensPerSecondPerGPU: rate,
+            loggedTotalFlos: try value("total_flos"), tokens: tokens ?? rate * runtime * Double(spec.gpus), runtimeSeconds: runtime)
+    }
+
+    // MARK: torchtune
+
+    func torchtune(_ text: String, file: String) throws -> MeasuredRun {
+        var rates: [(step: Int, value: Double)] = []
+        var peak: Double?
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
+        where line.contains("tokens_per_second_per_gpu:") {
+            let where_ = "\(file):line \(index + 1)"
+            var step = rates.count + 1
+            var fields: [String: String] = [:]
+            for part in line.split(separator: "|") {
+                let piece = part.trimmingCharacters(in: .whitespaces)
+                if piece.hasPrefix("Step "), let n = Int(piece.dropFirst(5).trimmingCharacters(in: .whitespaces)) { step = n; continue }
+                for pair in piece.split(separator: " ") {
+                    let kv = pair.split(separator: ":", maxSplits: 1)
+                    if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
+                }
+            }
+            guard let raw = fields["tokens_per_second_per_gpu"], let rate = Double(raw), rate.isFinite, rate > 0 else {
+                throw PlanCoreError.invalidRunLog(
+                    "\(where_): field tokens_per_second_per_gpu: expected a positive number, got '\(fields["tokens_per_second_per_gpu"] ?? "")'")
+            }
+            rates.append((step, rate))
+            if let raw = fields["peak_memory_alloc"] {
+                guard let gib = Double(raw), gib.isFinite, gib >= 0 else {
+                    throw PlanCoreError.invalidRunLog("\(where_): field peak_memory_alloc: expected GiB, got '\(raw)'")
+                }
+                peak = max(peak ?? 0, gib)
+            }
+        }
+        let (spec, architecture) = try resolvedFacts(file: file)
+        let steady = rates.count > 1 ? Array(rates.sorted { $0.step < $1.step }.dropFirst()) : rates
+        let median = Self.median(steady.map(\.value))
+        return MeasuredRun(source: file, format: .torchtune, spec: spec, architecture: architecture,
+                           tokensPerSecondPerGPU: median, peakMemoryGiB: peak)
+    }
+
+    // MARK: probe CSV
+
+    func csv(_ text: String, file: String) throws -> [MeasuredRun] {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var column: [String: Int] = [:]
+        for (index, name) in header.enumerated() where column[name] == nil { column[name] = index }
+        if let missing = Self.csvColumns.first(where: { column[$0] == nil }) {
+            throw PlanCoreError.invalidRunLog("\(file): header: missing column \(missing); expected \(Self.csvHeader)")
+        }
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        var runs: [MeasuredRun] = []
+        for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let where_ = "\(file):line \(index + 1)"
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            func cell(_ name: String) -> String { column[name].flatMap { $0 < cells.count ? cells[$0] : nil } ?? "" }
+            func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
+                guard let value = Int(cell(name)), range.contains(value) else {
+                    throw PlanCoreError.invalidRunLog("\(where_): field \(name): expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(cell(name))'")
+                }
+                return value
+            }
+            if let short = Self.csvColumns.dropLast().first(where: { (column[$0] ?? 0) >= cells.count }) {
+                throw PlanCoreError.invalidRunLog("\(where_): field \(short): missing (the row has \(cells.count) of \(header.count) columns)")
+            }
+            var spec = JobSpec(model: cell("model"))
+            guard let method = Finetune.Method(rawValue: cell("method")) else {
+                throw PlanCoreError.invalidRunLog("\(where_): field method: expected lora, qlora or full, got '\(cell("method"))'")
+            }
+            spec.method = method
+            spec.rank = try integer("rank", 1...65_536)
+            spec.targets = JobSpec.parseTargets(cell("targets"))
+            spec.gpu = cell("gpu")
+            spec.gpus = try integer("gpus", 1...MemoryModel.maximumGPUs)
+            spec.microBatch = try integer("micro_batch", 1...65_536)
+            spec.gradientAccumulation = try integer("gradient_accumulation", 1...1_000_000)
+            spec.sequenceLength = try integer("sequence_length", 1...10_000_000)
+            switch cell("gradient_checkpointing").lowercased() {
+            case "true", "1", "yes": spec.gradientCheckpointing = true
+            case "false", "0", "no": spec.gradientCheckpointing = false
+            default: throw PlanCoreError.invalidRunLog("\(where_): field gradient_checkpointing: expected true or false, got '\(cell("gradient_checkpointing"))'")
+            }
+            spec.stack = cell("stack").isEmpty ? SoftwareStack.defaultName : cell("stack")
+            guard let rate = Double(cell("tokens_per_second_per_gpu")), rate.isFinite, rate > 0 else {
+                throw PlanCoreError.invalidRunLog("\(where_): field tokens_per_second_per_gpu: expected a positive number, got '\(cell("tokens_per_second_per_gpu"))'")
+            }
+            var peak: Double?
+            if !cell("peak_memory_gib").isEmpty {
+                guard let gib = Double(cell("peak_memory_gib")), gib.isFinite, gib >= 0 else {
+                    throw PlanCoreError.invalidRunLog("\(where_): field peak_memory_gib: expected GiB or empty, got '\(cell("peak_memory_gib"))'")
+                }
+                peak = gib
+            }
+            let architecture = try check(spec, file: where_, folder: folder, fieldPrefix: "")
+            runs.append(MeasuredRun(source: where_, format: .csv, spec: spec, architecture: architecture,
+                                    tokensPerSecondPerGPU: rate, peakMemoryGiB: peak))
+        }
+        guard !runs.isEmpty else { throw PlanCoreError.invalidRunLog("\(file): no rows after the header") }
+        return runs
+    }
+
+    // MARK: facts
+
+    /// The flags' job, checked; the model may be an architecture file.
+    func resolvedFacts(file: String) throws -> (JobSpec, ModelArchitecture?) {
+        guard let facts, !facts.model.isEmpty else {
+            throw PlanCoreError.invalidRunLog("\(file): field --model: a Trainer or torchtune log needs the run's facts as flags (--model, --method, --gpu, …)")
+        }
+        let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return (facts, try check(facts, file: file, folder: folder, fieldPrefix: "--"))
+    }
+
+    /// Checks every name in `spec` against the catalog; returns the architecture of a model file.
+    func check(_ spec: JobSpec, file: String, folder: URL, fieldPrefix: String) throws -> ModelArchitecture? {
+        func field(_ name: String) -> String { fieldPrefix.isEmpty ? name : fieldPrefix + name.replacingOccurrences(of: "_", with: "-") }
+        var architecture: ModelArchitecture?
+        if spec.model.lowercased().hasSuffix(".json") {
+            let url = spec.model.hasPrefix("/") ? URL(fileURLWithPath: spec.model) : folder.appendingPathComponent(spec.model)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): cannot read the architecture file \(url.path)")
+            }
+            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): \(url.path) is not a JSON object")
+            }
+            architecture = try ModelArchitecture.decode(object, file: url.path, name: url.deletingPathExtension().lastPathComponent)
+        } else {
+            do { _ = try catalog.model(spec.model) } catch {
+                throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): \(error)")
+            }
+        }
+        do { _ = try catalog.gpu(spec.gpu) } catch { throw PlanCoreError.invalidRunLog("\(file): field \(field("gpu")): \(error)") }
+        do { _ = try catalog.stack(spec.stack) } catch { throw PlanCoreError.invalidRunLog("\(file): field \(field("stack")): \(error)") }
+        if spec.targets.isEmpty { throw PlanCoreError.invalidRunLog("\(file): field \(field("targets")): needs at least one projection") }
+        if let bad = spec.targets.first(where: { !ModelArchitecture.projectionNames.contains($0) }) {
+            throw PlanCoreError.invalidRunLog(
+                "\(file): field \(field("targets")): unknown projection '\(bad)'; expected names from \(ModelArchitecture.projectionNames.joined(separator: ","))")
+        }
+        return architecture
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    /// The first line of a Foundation error, without its debug payload.
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        let detail = (nsError.userInfo["NSDebugDescription"] as? String) ?? nsError.localizedDescription
+        return detail.split(whereSeparator: \.isNewline).first.map(String.init) ?? "unreadable"
+    }
+}
