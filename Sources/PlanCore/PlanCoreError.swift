@@ -15,6 +15,8 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     case invalidScenario(ScenarioDiagnostics)
     /// An argument outside its valid range.
     case invalidArgument(String)
+    /// A Hugging Face `config.json` that plan cannot read as a dense decoder (file, problem).
+    case invalidModelConfig(String, String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
             return diagnostics.description
         case let .invalidArgument(message):
             return message
+        case let .invalidModelConfig(file, problem):
+            return "\(file): \(problem)"
         }
     }
 }

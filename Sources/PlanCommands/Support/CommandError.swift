@@ -36,7 +36,7 @@ enum Exit {
         case is ScenarioDiagnostics: return dataError
         case let error as PlanCoreError:
             switch error {
-            case .invalidScenario: return dataError
+            case .invalidScenario, .invalidModelConfig: return dataError
             case .unknownScenario: return noInput
             case .unknownModel, .unknownGPU, .invalidArgument: return usage
             case .catalog: return software
