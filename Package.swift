@@ -42,7 +42,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "plan", dependencies: ["PlanCommands", "PlanStore"]),
-        .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"]),
+        .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanSimTests", dependencies: ["PlanSim"]),
         .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PlanSim"]),

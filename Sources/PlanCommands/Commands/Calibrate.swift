@@ -15,7 +15,7 @@ extension PlanCommand {
 
         @Flag(help: "Calibrate for the --quick validation model.") var quick = false
         @Option(help: ArgumentHelp("Profile name.", valueName: "name")) var name: String = "local"
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json.") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
         /// `tiny` runs a seconds-long setup (tests); hidden from help.
         @Option(help: ArgumentHelp("Setup: quick, standard or tiny.", visibility: .hidden)) var setup: String?
@@ -24,7 +24,6 @@ extension PlanCommand {
             if name.isEmpty || name.count > 64 || name.contains(where: { $0.isWhitespace }) {
                 throw ValidationError("--name must be 1 to 64 characters without spaces")
             }
-            if format == .csv { throw ValidationError("--format must be table or json") }
             if let setup, ValidationSetups.named(setup) == nil { throw ValidationError("--setup must be quick, standard or tiny") }
         }
 
@@ -32,7 +31,7 @@ extension PlanCommand {
 
         func run() throws {
             try ValidateExit.guarded {
-                try CalibrationWorkflow(setup: chosenSetup, name: name, format: format, databasePath: database.db).run()
+                try CalibrationWorkflow(setup: chosenSetup, name: name, format: format.output, databasePath: database.db).run()
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlanCore
+import PlanReport
 
 extension PlanCommand {
     /// `plan scenarios list | show NAME | check FILE`
@@ -10,15 +11,17 @@ extension PlanCommand {
             subcommands: [List.self, Show.self, Check.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List embedded scenarios and the model and GPU catalogs.")
+            static let configuration = CommandConfiguration(abstract: "List embedded scenarios and the model, GPU and stack catalogs.")
+            @Option(help: "table or json (json: every catalog entry with its figures and source).") var format: TableOrJSON = .table
             func run() throws {
                 try guarded {
                     let catalog = try Catalog.bundled()
-                    var lines = ["embedded scenarios (plan scenarios show NAME):"]
-                    lines += Catalog.scenarioNames().map { "  \($0)\($0 == Catalog.defaultScenarioName ? "  (default)" : "")" }
-                    lines.append("models: " + catalog.models.keys.sorted().joined(separator: ", "))
-                    lines.append("gpus: " + catalog.gpus.keys.sorted().joined(separator: ", "))
-                    Console.out(lines.joined(separator: "\n") + "\n")
+                    let names = Catalog.scenarioNames()
+                    switch format {
+                    case .table: Console.out(ScenarioOutput.listTable(scenarios: names, defaultName: Catalog.defaultScenarioName, catalog: catalog))
+                    case .json:
+                        Console.out(ScenarioOutput.listJSON(scenarios: names, defaultName: Catalog.defaultScenarioName, catalog: catalog).rendered() + "\n")
+                    }
                 }
             }
         }
@@ -26,20 +29,41 @@ extension PlanCommand {
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Print an embedded scenario's YAML.")
             @Argument(help: "Scenario name.") var name: String
+            @Option(help: "yaml (the file itself) or json (its text and what it resolves to).") var format: YAMLOrJSON = .yaml
             func run() throws {
-                try guarded { Console.out(try Catalog.scenarioText(name)) }
+                try guarded {
+                    let yaml = try Catalog.scenarioText(name)
+                    switch format {
+                    case .yaml: Console.out(yaml)
+                    case .json:
+                        let scenario = try ScenarioLoader(catalog: try Catalog.bundled()).load(text: yaml, file: "\(name) (embedded)")
+                        Console.out(ScenarioOutput.showJSON(
+                            name: name, isDefault: name == Catalog.defaultScenarioName, yaml: yaml, scenario: scenario).rendered() + "\n")
+                    }
+                }
             }
         }
 
         struct Check: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Validate a scenario file; every problem is listed (exit 65).")
+            static let configuration = CommandConfiguration(
+                abstract: "Validate a scenario file; every problem is listed (exit 65).",
+                discussion: "With --format json the verdict is a document on stdout (ok, scenario, diagnostics) and the problems also go to stderr.")
             @Argument(help: "Scenario YAML file.") var file: String
+            @Option(help: "table or json.") var format: TableOrJSON = .table
             @OptionGroup var database: DatabaseOptions
             func run() throws {
                 try guarded {
-                    let (scenario, _) = try Inputs.scenario(file, profiles: try Inputs.profiles(database.db))
-                    Console.out("\(file): ok: \(scenario.name), \(scenario.model.name), \(scenario.languages.count) languages, "
-                        + "strategies \(scenario.strategies.map(\.rawValue).joined(separator: ", "))\n")
+                    let scenario: Scenario
+                    do {
+                        (scenario, _) = try Inputs.scenario(file, profiles: try Inputs.profiles(database.db))
+                    } catch let diagnostics as ScenarioDiagnostics where format == .json {
+                        Console.out(ScenarioOutput.checkJSON(file: file, scenario: nil, diagnostics: diagnostics.diagnostics).rendered() + "\n")
+                        throw diagnostics
+                    }
+                    switch format {
+                    case .table: Console.out(ScenarioOutput.checkTable(file: file, scenario: scenario))
+                    case .json: Console.out(ScenarioOutput.checkJSON(file: file, scenario: scenario, diagnostics: []).rendered() + "\n")
+                    }
                 }
             }
         }
