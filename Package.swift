@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PlanSim"]),
         .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore"]),
+        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore", "PlanReport"]),
         .testTarget(name: "PlanValidateTests", dependencies: ["PlanValidate", "PlanCore", "PlanKernels"]),
     ]
 )
