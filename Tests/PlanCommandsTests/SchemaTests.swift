@@ -7,8 +7,14 @@ import Testing
 struct SchemaTests {
     static let schemaNames = [
         "simulate", "estimate", "sweep", "runs-list", "runs-show", "runs-compare", "merge", "bench", "bench-anchors", "calibrate",
-        "validate", "scenarios-list", "scenarios-show", "scenarios-check",
+        "validate", "scenarios-list", "scenarios-show", "scenarios-check", "size",
     ]
+
+    /// Whether the built plan has this subcommand (`plan size` arrives with the pool-sizing work).
+    static func hasCommand(_ name: String) -> Bool {
+        // `plan NAME --help` for an unknown NAME prints the root help (exit 0), so look at the usage line.
+        (try? Binary.run([name, "--help"], in: Binary.workspace()).stdout.contains("USAGE: plan \(name)")) == true
+    }
 
     static var scenario: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios/paper-2601.16127.yaml")
@@ -117,6 +123,12 @@ struct SchemaTests {
             #expect(JSONValue.parse(exported.stdout) == stored)
         }
         #expect(seen == ["simulate", "sweep", "merge", "bench", "calibrate", "validate"])
+    }
+
+    @Test(.enabled(if: hasCommand("size"), "plan size is not in this build"))
+    func sizeConformsToItsSchema() throws {
+        let output = try Binary.run(["size", "--target-latency-hours", "48", "--format", "json", "--no-plots"], in: Binary.workspace())
+        try expectConforms(output, "size", "size")
     }
 
     /// The `(values: …)` list ArgumentParser prints for `--format` in a command's help.
