@@ -25,9 +25,9 @@ extension PlanCommand {
         @Option(name: .customLong("svd-rank"), help: "Rank of *svd methods (default: the largest input rank).")
         var svdRank: Int?
         @Option(help: "Seed for DARE's random masks.") var seed: UInt64 = 0
+        @Option(help: "table (a summary line and the inputs) or json (the document the run stores).") var format: TableOrJSON = .table
         @Argument(help: ArgumentHelp("PEFT adapter folders.", valueName: "adapter")) var adapters: [String] = []
         @Option(help: ArgumentHelp("Folder to write the merged adapter to.", valueName: "dir")) var output: String
-        @Option(help: "table (a summary line and the inputs) or json (the document the run stores).") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {

@@ -36,10 +36,11 @@ enum Exit {
         case is ScenarioDiagnostics: return dataError
         case let error as PlanCoreError:
             switch error {
-            case .invalidScenario, .invalidModelConfig: return dataError
+            case .invalidScenario: return dataError
             case .unknownScenario: return noInput
             case .unknownModel, .unknownGPU, .invalidArgument: return usage
             case .catalog: return software
+            case .invalidModelConfig: return dataError
             }
         case let error as StoreError:
             switch error {
