@@ -42,12 +42,12 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "plan", dependencies: ["PlanCommands"]),
-        .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"]),
+        .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanSimTests", dependencies: ["PlanSim"]),
         .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore"]),
         .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore", "PlanKernels"], exclude: ["Fixtures"]),
+        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore", "PlanKernels", "PlanReport"], exclude: ["Fixtures"]),
         .testTarget(name: "PlanValidateTests", dependencies: ["PlanValidate", "PlanCore", "PlanKernels"]),
     ]
 )

@@ -11,6 +11,8 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     case unknownScenario(String, known: [String])
     /// A catalog data file that is missing or malformed (a build problem, not a user one).
     case catalog(String)
+    /// A Hugging Face `config.json` that plan cannot read as a dense decoder (file, problem).
+    case invalidModelConfig(String, String)
     /// A scenario file with one or more problems.
     case invalidScenario(ScenarioDiagnostics)
     /// An argument outside its valid range.
@@ -31,6 +33,8 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
             return "unknown scenario '\(TerminalText.excerpt(name))'; embedded scenarios: \(known.joined(separator: ", "))"
         case let .catalog(message):
             return "catalog data is unreadable: \(message); reinstall or rebuild plan"
+        case let .invalidModelConfig(file, problem):
+            return "\(file): \(problem)"
         case let .invalidScenario(diagnostics):
             return diagnostics.description
         case let .invalidArgument(message), let .workLimit(message), let .invalidRunLog(message):

@@ -11,11 +11,7 @@ extension PlanCommand {
             abstract: "Predict every published fine-tuning run in the anchor set and show the error (no timing: a model check).",
             discussion: "Runs and sources: Sources/PlanCore/Resources/anchors.yaml (../shared/reference/realscale.md).")
 
-        @Option(help: "table or json.") var format: OutputFormat = .table
-
-        func validate() throws {
-            if format == .csv { throw ValidationError("--format must be table or json") }
-        }
+        @Option(help: "table or json.") var format: TableOrJSON = .table
 
         func run() throws {
             try guarded {

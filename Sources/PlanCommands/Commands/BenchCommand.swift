@@ -27,14 +27,13 @@ extension PlanCommand {
         @Option(help: "Repetitions (the best is reported; the read reference gets two more).") var repetitions: Int = 5
         @Option(help: "Merge kernels: auto (the fastest this CPU runs), avx512, avx2 or portable.") var kernels: String = "auto"
         @Flag(help: "Skip timing the portable kernels as a peer.") var noPortablePeer = false
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json.") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             do { _ = try MergeKernels.named(kernels) } catch let error as KernelError { throw ValidationError(error.description) }
             if tasks < 1 || elements < 1 { throw ValidationError("--tasks and --elements must be at least 1") }
             if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
-            if format == .csv { throw ValidationError("--format must be table or json") }
             if MajoritySign(rawValue: majoritySign) == nil { throw ValidationError("--majority-sign must be total or frequency") }
             do {
                 let chosen = try MergeMethod.named(method)
@@ -56,7 +55,7 @@ extension PlanCommand {
                     kernels: try MergeKernels.named(kernels), comparePortable: !noPortablePeer)
                 try MeasurementRecording.storeAndPrint(
                     benchmark: "bench merge \(result.method)", seconds: result.seconds, json: BenchOutput.json(result),
-                    table: BenchOutput.table(result), format: format, seed: seed, started: started, database: database.db,
+                    table: BenchOutput.table(result), format: format.output, seed: seed, started: started, database: database.db,
                     kernels: try MergeKernels.named(kernels))
                 KernelExit.warnAboutBLASCore()
             }
@@ -70,13 +69,12 @@ extension PlanCommand {
 
         @Option(help: "Matrix size n.") var size: Int = 2048
         @Option(help: "Repetitions (the best is reported).") var repetitions: Int = 3
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json.") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             if size < 1 || size > 32768 { throw ValidationError("--size must be between 1 and 32768") }
             if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
-            if format == .csv { throw ValidationError("--format must be table or json") }
         }
 
         func run() throws {
@@ -86,7 +84,7 @@ extension PlanCommand {
                 let result = try GEMMBenchmark.run(size: size, repetitions: repetitions)
                 try MeasurementRecording.storeAndPrint(
                     benchmark: "bench gemm \(result.size)", seconds: result.seconds, json: BenchOutput.json(result),
-                    table: BenchOutput.table(result), format: format, seed: nil, started: started, database: database.db)
+                    table: BenchOutput.table(result), format: format.output, seed: nil, started: started, database: database.db)
                 KernelExit.warnAboutBLASCore()
             }
         }

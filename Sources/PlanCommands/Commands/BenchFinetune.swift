@@ -16,7 +16,7 @@ extension PlanCommand {
         @Option(help: "LoRA rank (alpha = 2 × rank, all seven projections).") var rank: Int = 16
         @Option(help: "Sequences per step.") var batch: Int = 4
         @Option(help: "Timed steps (the best is reported).") var steps: Int = 3
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json.") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -27,7 +27,6 @@ extension PlanCommand {
             }
             if dModel >= 64, dModel % 64 != 0 { throw ValidationError("--d-model must be a multiple of 64 (64-wide heads)") }
             if dModel < 64, dModel % 2 != 0 { throw ValidationError("--d-model must be even") }
-            if format == .csv { throw ValidationError("--format must be table or json") }
         }
 
         func run() throws {
@@ -45,7 +44,7 @@ extension PlanCommand {
                 let result = try FineTuneBenchmark.run(options)
                 try MeasurementRecording.storeAndPrint(
                     benchmark: "bench finetune", seconds: result.seconds, json: FinetuneBenchOutput.json(result),
-                    table: FinetuneBenchOutput.table(result), format: format, seed: nil, started: started, database: database.db)
+                    table: FinetuneBenchOutput.table(result), format: format.output, seed: nil, started: started, database: database.db)
             }
         }
     }

@@ -24,7 +24,7 @@ extension PlanCommand {
 
         @Flag(help: "Calibrate for the --quick validation model.") var quick = false
         @Option(help: ArgumentHelp("Profile name (default local; required with --import).", valueName: "name")) var name: String?
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json.") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
         /// `tiny` runs a seconds-long setup (tests); hidden from help.
         @Option(help: ArgumentHelp("Setup: quick, standard or tiny.", visibility: .hidden)) var setup: String?
@@ -38,7 +38,6 @@ extension PlanCommand {
             if let name, name.isEmpty || name.count > 64 || name.contains(where: { $0.isWhitespace }) {
                 throw ValidationError("--name must be 1 to 64 characters without spaces")
             }
-            if format == .csv { throw ValidationError("--format must be table or json") }
             if let setup, ValidationSetups.named(setup) == nil { throw ValidationError("--setup must be quick, standard or tiny") }
             if imports.isEmpty {
                 if facts.given { throw ValidationError("--model, --method, --gpu and the other run facts go with --import") }
@@ -54,13 +53,13 @@ extension PlanCommand {
         func run() throws {
             if !imports.isEmpty {
                 try guarded {
-                    try ImportCalibrationWorkflow(files: imports, name: name ?? "", facts: facts.spec, format: format,
+                    try ImportCalibrationWorkflow(files: imports, name: name ?? "", facts: facts.spec, format: format.output,
                                                   databasePath: database.db).run()
                 }
                 return
             }
             try ValidateExit.guarded {
-                try CalibrationWorkflow(setup: chosenSetup, name: name ?? "local", format: format, databasePath: database.db).run()
+                try CalibrationWorkflow(setup: chosenSetup, name: name ?? "local", format: format.output, databasePath: database.db).run()
             }
         }
     }

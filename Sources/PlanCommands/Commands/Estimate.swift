@@ -9,7 +9,7 @@ extension PlanCommand {
         static let configuration = CommandConfiguration(
             abstract: "Price one training job (memory, step time, MFU), or convert GPU-hours into dollars, energy and CO2.",
             discussion: """
-                Job:        plan estimate --model llama-3.1-8b --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N]
+                Job:        plan estimate --model llama-3.1-8b | --model-config config.json --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N]
                             [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|hf-zero3|nemo-fp8] [--mfu F]
                             [--profile NAME [--db PATH]]   (a profile from plan calibrate --import instead of --gpu)
                 Footprint:  plan estimate --gpu a100-80gb --gpu-hours 1022362 [--gpu-watts 400] [--pue 1.1] [--kg-co2-per-kwh 0.385]
@@ -18,6 +18,9 @@ extension PlanCommand {
                 """)
 
         @Option(help: "Catalog model (plan scenarios list shows the catalogs).") var model: String?
+        @Option(name: .customLong("model-config"),
+                help: ArgumentHelp("A Hugging Face config.json of a dense decoder (Llama, Mistral, Qwen2, Gemma2, ...) instead of --model.", valueName: "path"))
+        var modelConfig: String?
         @Option(help: "Tokens trained (e.g. 1e9).") var tokens: Double?
         @Option(help: "lora, qlora or full.") var method: String = "lora"
         @Option(help: "LoRA rank.") var rank: Int = 16
@@ -47,11 +50,12 @@ extension PlanCommand {
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            if gpuHours == nil && (model == nil || tokens == nil) {
-                throw ValidationError("give --model and --tokens to price a job, or --gpu-hours to convert GPU-hours")
+            if model != nil && modelConfig != nil { throw ValidationError("give --model or --model-config, not both") }
+            if gpuHours == nil && ((model == nil && modelConfig == nil) || tokens == nil) {
+                throw ValidationError("give --model (or --model-config) and --tokens to price a job, or --gpu-hours to convert GPU-hours")
             }
-            if gpuHours != nil && (model != nil || tokens != nil) {
-                throw ValidationError("--gpu-hours converts given GPU-hours; do not combine it with --model or --tokens")
+            if gpuHours != nil && (model != nil || modelConfig != nil || tokens != nil) {
+                throw ValidationError("--gpu-hours converts given GPU-hours; do not combine it with --model, --model-config or --tokens")
             }
             if Finetune.Method(rawValue: method) == nil { throw ValidationError("--method must be lora, qlora or full, got '\(method)'") }
             if let sharding, Sharding(rawValue: sharding) == nil { throw ValidationError("--sharding must be none or fsdp, got '\(sharding)'") }
@@ -112,7 +116,7 @@ extension PlanCommand {
                     estimate = try JobEstimate.footprint(gpuHours: gpuHours, gpus: gpus, rates: rates)
                 } else {
                     estimate = try JobEstimate.training(
-                        try spec(for: device).resolve(in: catalog, device: device), tokens: tokens ?? 0, mfu: mfu,
+                        try spec(for: device).resolve(in: catalog, architecture: try modelConfig.map(Inputs.modelConfig), device: device), tokens: tokens ?? 0, mfu: mfu,
                         networkBytesPerSecond: networkGBPerS * 1e9, rates: rates)
                 }
                 if let note = EstimateReport.fitNote(estimate) { Console.error(note) }

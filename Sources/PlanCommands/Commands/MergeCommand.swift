@@ -27,6 +27,7 @@ extension PlanCommand {
         @Option(name: .customLong("svd-rank"), help: "Rank of *svd methods (default: the largest input rank).")
         var svdRank: Int?
         @Option(help: "Seed for DARE's random masks.") var seed: UInt64 = 0
+        @Option(help: "table (a summary line and the inputs) or json (the document the run stores).") var format: TableOrJSON = .table
         @Argument(help: ArgumentHelp("PEFT adapter folders.", valueName: "adapter")) var adapters: [String] = []
         @Option(help: ArgumentHelp("Folder to write the merged adapter to.", valueName: "dir")) var output: String
         @Flag(help: "Refuse (exit 65) adapters of different base models or target modules instead of warning.")
@@ -72,52 +73,49 @@ extension PlanCommand {
                 for mismatch in mismatches { Console.error("plan: warning: \(mismatch); merging anyway (--strict refuses)") }
                 let outcome = try AdapterMerger.merge(loaded, options: options)
                 try AdapterWriter.write(outcome.adapter, to: URL(fileURLWithPath: output))
-                let runID = try MergeRun.store(
-                    outcome, options: options, adapters: adapters, output: output, started: started, database: database.db)
-                Console.out(MergeRun.summary(outcome, options: options, adapterCount: adapters.count, output: output, runID: runID))
+                let record = try MergeRun.record(outcome, options: options, adapters: loaded, paths: adapters, output: output)
+                let runID = try MergeRun.store(record, outcome: outcome, seed: options.seed, started: started, database: database.db)
+                Console.out(format == .json ? record.document(runID: runID).rendered() + "\n" : record.table(runID: runID))
                 KernelExit.warnAboutBLASCore()
             }
         }
     }
 }
 
-/// Storage and printing of a `plan merge` run.
+/// Storage of a `plan merge` run (its document is `MergeDocument`, in PlanReport).
 enum MergeRun {
-    static func details(_ outcome: MergeOutcome, options: MergeOptions, adapters: [String], output: String) -> JSONValue {
-        .object([
-            ("method", .string(options.method.name)),
-            ("adapters", .array(adapters.map { .string($0) })),
-            ("output", .string(output)),
-            ("density", options.density.map { .number($0) } ?? .null),
-            ("weights", options.weights.map { .array($0.map { .number($0) }) } ?? .null),
-            ("majority_sign", .string(options.majoritySign.rawValue)),
-            ("seed", .number(Double(options.seed))),
-            ("rank", .number(Double(outcome.rank))),
-            ("modules", .number(Double(outcome.adapter.modules.count))),
-            ("input_elements", .number(Double(outcome.inputElements))),
-            ("output_elements", .number(Double(outcome.outputElements))),
-            ("seconds", .rounded(outcome.seconds)),
-            ("blas_core", .string(outcome.blas.coreName)),
-            ("threads", .number(Double(outcome.blas.threads))),
-            ("merge_kernels", .string(outcome.kernels.rawValue)),
-        ])
+    /// The merge's inputs (with the sha256 of both files of each adapter folder), settings and outcome.
+    static func record(
+        _ outcome: MergeOutcome, options: MergeOptions, adapters: [LoRAAdapter], paths: [String], output: String
+    ) throws -> MergeDocument {
+        let weights = try options.validatedWeights(adapterCount: paths.count)
+        let inputs = try zip(paths, adapters).enumerated().map { index, pair in
+            let folder = URL(fileURLWithPath: pair.0)
+            return MergeDocument.Input(
+                path: pair.0, weight: weights[index],
+                weightsSHA256: try digest(folder.appendingPathComponent(LoRAAdapter.weightsFileName)),
+                configSHA256: try digest(folder.appendingPathComponent(LoRAAdapter.configFileName)),
+                rank: pair.1.config.rank, alpha: pair.1.config.alpha)
+        }
+        return MergeDocument(
+            method: options.method.name, inputs: inputs, output: output, density: options.density, weights: options.weights,
+            majoritySign: options.majoritySign.rawValue, svdRank: options.svdRank, seed: options.seed, rank: outcome.rank,
+            modules: outcome.adapter.modules.count, inputElements: outcome.inputElements, outputElements: outcome.outputElements,
+            seconds: outcome.seconds, blasCore: outcome.blas.coreName, threads: outcome.blas.threads, mergeKernels: outcome.kernels.rawValue)
+    }
+
+    /// sha256 of a file that was just read (memory-mapped: no second copy of a large adapter).
+    static func digest(_ file: URL) throws -> String {
+        do { return SHA256.hex(try Data(contentsOf: file, options: .alwaysMapped)) } catch {
+            throw CommandError.unreadableFile(file.path, error.localizedDescription)
+        }
     }
 
     /// Records the merge as a run with one measurement; returns its id.
-    static func store(
-        _ outcome: MergeOutcome, options: MergeOptions, adapters: [String], output: String, started: Date, database: String?
-    ) throws -> Int64 {
-        let details = details(outcome, options: options, adapters: adapters, output: output)
-        return try MeasurementRecording.store(
-            kind: "merge", name: "merge \(options.method.name)", seconds: outcome.seconds, details: details, seed: options.seed,
+    static func store(_ record: MergeDocument, outcome: MergeOutcome, seed: UInt64, started: Date, database: String?) throws -> Int64 {
+        try MeasurementRecording.store(
+            kind: "merge", name: "merge \(record.method)", seconds: outcome.seconds, details: record.details, seed: seed,
             started: started, database: database, machine: MeasurementRecording.machine(blas: outcome.blas, kernels: outcome.kernels)
-        ) { id in JSONValue.object([("run_id", .number(Double(id))), ("merge", details)]) }
-    }
-
-    static func summary(_ outcome: MergeOutcome, options: MergeOptions, adapterCount: Int, output: String, runID: Int64) -> String {
-        "merged \(adapterCount) adapters with \(options.method.name) in \(String(format: "%.3f", outcome.seconds)) s: "
-            + "\(outcome.adapter.modules.count) modules, rank \(outcome.rank), \(outcome.inputElements) → \(outcome.outputElements) elements; "
-            + "wrote \(output) (run \(runID), openblas \(outcome.blas.coreName), \(outcome.blas.threads) threads, "
-            + "\(outcome.kernels) merge kernels)\n"
+        ) { record.document(runID: $0) }
     }
 }

@@ -14,7 +14,7 @@ extension PlanCommand {
                 """)
 
         @Flag(help: "The smaller setup (under three minutes on two cores with the right OpenBLAS core).") var quick = false
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json.") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
         /// `tiny` runs a seconds-long setup (tests); hidden from help.
         @Option(help: ArgumentHelp("Setup: quick, standard or tiny.", visibility: .hidden)) var setup: String?
@@ -22,7 +22,6 @@ extension PlanCommand {
         @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
 
         func validate() throws {
-            if format == .csv { throw ValidationError("--format must be table or json") }
             if let setup, ValidationSetups.named(setup) == nil { throw ValidationError("--setup must be quick, standard or tiny") }
         }
 
@@ -31,7 +30,7 @@ extension PlanCommand {
         func run() throws {
             try ValidateExit.guarded {
                 try ValidationWorkflow(
-                    setup: chosenSetup, format: format, databasePath: database.db, plotsFolder: noPlots ? nil : plots
+                    setup: chosenSetup, format: format.output, databasePath: database.db, plotsFolder: noPlots ? nil : plots
                 ).run()
             }
         }

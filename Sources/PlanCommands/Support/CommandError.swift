@@ -40,6 +40,7 @@ enum Exit {
             case .unknownScenario: return noInput
             case .unknownModel, .unknownGPU, .invalidArgument: return usage
             case .catalog: return software
+            case .invalidModelConfig: return dataError
             }
         case let error as StoreError:
             switch error {

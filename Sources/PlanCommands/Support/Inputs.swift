@@ -15,6 +15,13 @@ enum Inputs {
         return data
     }
 
+    /// A Hugging Face `config.json` as an architecture named after the file: missing → exit 66,
+    /// unreadable as a dense decoder → exit 65.
+    static func modelConfig(_ path: String) throws -> ModelArchitecture {
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try HFConfig.architecture(from: try read(path), file: path, name: name)
+    }
+
     /// A scenario from a file, or the embedded default when `path` is nil. Returns the scenario
     /// and its YAML text.
     static func scenario(_ path: String?, profiles: [String: GPUSpec] = [:]) throws -> (Scenario, String) {
@@ -31,7 +38,9 @@ enum Inputs {
 
     /// Validates a scenario source against the catalogs and `profiles`.
     static func scenario(_ source: (data: Data, file: String), profiles: [String: GPUSpec]) throws -> (Scenario, String) {
-        let loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles)
+        // `model: {hf_config: PATH}` is relative to the scenario file's folder.
+        let base = FileManager.default.fileExists(atPath: source.file) ? URL(fileURLWithPath: source.file).deletingLastPathComponent() : nil
+        let loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles, baseDirectory: base)
         return (try loader.load(data: source.data, file: source.file), String(decoding: source.data, as: UTF8.self))
     }
 

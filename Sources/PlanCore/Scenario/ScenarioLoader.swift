@@ -6,10 +6,14 @@ public struct ScenarioLoader: Sendable {
     public var catalog: Catalog
     /// Extra accelerators (calibrated machine profiles) a scenario may name as `hardware.profile`.
     public var profiles: [String: GPUSpec]
+    /// The folder `model: {hf_config: PATH}` paths are relative to (the scenario file's folder);
+    /// nil → the working directory.
+    public var baseDirectory: URL?
 
-    public init(catalog: Catalog, profiles: [String: GPUSpec] = [:]) {
+    public init(catalog: Catalog, profiles: [String: GPUSpec] = [:], baseDirectory: URL? = nil) {
         self.catalog = catalog
         self.profiles = profiles
+        self.baseDirectory = baseDirectory
     }
 
     /// The only schema version this build reads.
@@ -176,10 +180,43 @@ public struct ScenarioLoader: Sendable {
             }
         }
         guard var fields = MappingReader(node, path: "model", diagnostics: root.diagnostics) else { return nil }
+        if fields.has("hf_config") { return readHFConfig(&fields) }
         let name = fields.string("name", default: "inline") ?? "inline"
         let model = ModelArchitecture.read(&fields, name: name)
         fields.finish()
         return model
+    }
+
+    /// `model: {hf_config: PATH, name: NAME}`: a Hugging Face config.json, relative to the scenario.
+    private func readHFConfig(_ fields: inout MappingReader) -> ModelArchitecture? {
+        let path = fields.string("hf_config", default: "") ?? ""
+        let given = fields.string("name", default: "") ?? ""
+        let extra = fields.keys.filter { $0 != "hf_config" && $0 != "name" }
+        for key in extra { _ = fields.node(key) }
+        if !extra.isEmpty {
+            fields.diagnostics.error(
+                fields.child(extra[0]), "hf_config gives the architecture; remove \(extra.joined(separator: ", ")) (only name may go with it)")
+        }
+        guard !path.isEmpty else {
+            fields.diagnostics.error(fields.child("hf_config"), "expected the path of a Hugging Face config.json")
+            return nil
+        }
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path)
+            : (baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).appendingPathComponent(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: url.path)
+        else {
+            fields.diagnostics.error(fields.child("hf_config"), "no such file: \(url.path)")
+            return nil
+        }
+        let name = given.isEmpty ? url.deletingPathExtension().lastPathComponent : given
+        do {
+            return try HFConfig.architecture(from: data, file: path, name: name)
+        } catch {
+            fields.diagnostics.error(fields.child("hf_config"), "\(error)")
+            return nil
+        }
     }
 
     private func readFinetune(_ root: inout MappingReader, model: ModelArchitecture?) -> Finetune {
