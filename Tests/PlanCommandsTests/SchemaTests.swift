@@ -156,6 +156,7 @@ struct SchemaTests {
             (["runs", "compare"], ["1", "1"], ["table", "json", "csv"]),
             (["runs", "export"], ["1"], ["table", "json", "csv"]),
             (["scenarios", "list"], [], ["table", "json"]),
+            (["size"], ["--target-latency-hours", "24", "--no-plots"], ["table", "json"]),
             (["scenarios", "show"], ["paper-2601.16127"], ["yaml", "json"]),
             (["scenarios", "check"], [Self.scenario], ["table", "json"]),
             (["merge"], ["--method", "linear", adapters.appendingPathComponent("en").path, adapters.appendingPathComponent("fr").path],

@@ -19,8 +19,8 @@ extension PlanCommand {
         @Option(name: .customLong("target-latency-hours"), help: ArgumentHelp("p90 update latency to meet, in hours.", valueName: "h"))
         var targetLatencyHours: Double
 
-        @Option(help: "Output: table or json.")
-        var format: OutputFormat = .table
+        @Option(help: "table or json.")
+        var format: TableOrJSON = .table
 
         @Option(help: "Seed for Poisson arrivals (the same at every pool size).")
         var seed: UInt64 = 42
@@ -37,12 +37,11 @@ extension PlanCommand {
             guard targetLatencyHours.isFinite, targetLatencyHours > 0 else {
                 throw ValidationError("--target-latency-hours must be a positive number of hours, got \(targetLatencyHours)")
             }
-            guard format != .csv else { throw ValidationError("plan size prints --format table or json") }
         }
 
         func run() throws {
             try guarded {
-                try SizeWorkflow(scenarioPath: scenario, targetLatencyHours: targetLatencyHours, format: format, seed: seed,
+                try SizeWorkflow(scenarioPath: scenario, targetLatencyHours: targetLatencyHours, format: format.output, seed: seed,
                                  databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
             }
         }
