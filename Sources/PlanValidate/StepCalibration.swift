@@ -63,21 +63,36 @@ public enum StepCalibration {
         let perSequence = max(1, s / max(1, setup.task.tokensPerExample))
         let examples = corpus.examples(language: 0, split: .train, count: needed * perSequence + perSequence)
         let packed = try PackedSequences(examples: examples, sequenceLength: s)
-        var medians: [(Int, Double)] = []
+        // One tuner per size; the sizes take turns in rounds so that a burst of load on a shared
+        // machine reaches all of them alike, and each size's figure is the median of all its steps.
+        let rounds = 3
+        var tuners: [FineTuner] = []
+        var batches: [[TokenBatch]] = []
+        var times = [[Double]](repeating: [], count: sizes.count)
         for size in sizes {
-            let tuner = try FineTuner(
+            tuners.append(try FineTuner(
                 config: setup.config, mode: setup.mode, sequencesPerStep: size, baseSeed: setup.seed,
-                adapterSeed: setup.seed + 11, optimizer: AdamW(learningRate: setup.learningRate))
-            let batches = try packed.batches(size: size, shuffleSeed: setup.seed)
-            var times: [Double] = []
-            for index in 0..<(timedSteps + 2) {
-                let batch = batches[index % batches.count]
-                let start = DispatchTime.now().uptimeNanoseconds
-                try tuner.train(batch)
-                if index >= 2 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+                adapterSeed: setup.seed + 11, optimizer: AdamW(learningRate: setup.learningRate)))
+            batches.append(try packed.batches(size: size, shuffleSeed: setup.seed))
+        }
+        for (index, tuner) in tuners.enumerated() {
+            for step in 0..<2 { try tuner.train(batches[index][step % batches[index].count]) }  // untimed warm-up
+        }
+        var position = 0
+        for _ in 0..<rounds {
+            for (index, tuner) in tuners.enumerated() {
+                for _ in 0..<max(1, timedSteps / rounds + 1) {
+                    let batch = batches[index][position % batches[index].count]
+                    position += 1
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    try tuner.train(batch)
+                    times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                }
             }
-            times.sort()
-            medians.append((size, times[times.count / 2]))
+        }
+        let medians: [(Int, Double)] = zip(sizes, times).map { size, values in
+            let sorted = values.sorted()
+            return (size, sorted[sorted.count / 2])
         }
         // The CPU joins a copy of the catalog as one more device, and the runs go through the same
         // least-squares fit as imported GPU runs (`StepCurveFit`).
@@ -98,7 +113,7 @@ public enum StepCalibration {
             return MeasuredRun(source: "plan calibrate step at \(size) sequences", format: .timedSteps, spec: spec,
                                architecture: setup.architecture, tokensPerSecondPerGPU: Double(size * s) / seconds)
         }
-        let fit = try StepCurveFit.fit(runs, catalog: catalog)
+        let fit = try StepCurveFit.fit(runs, catalog: catalog, fixed: [.halfEfficiencyTokens])
         let points = zip(medians, fit.runs).map { measured, row in
             Point(sequencesPerStep: measured.0, tokensPerStep: measured.0 * s, medianSeconds: measured.1, predictedSeconds: row.fittedStepSeconds)
         }

@@ -73,7 +73,10 @@ public struct StepCurveFit: Sendable {
     }
 
     /// Fits the curve to `runs` (one GPU and one stack for all of them).
-    public static func fit(_ measured: [MeasuredRun], catalog: Catalog, networkBytesPerSecond: Double = 50e9) throws -> StepCurveFit {
+    /// - Parameter fixed: parameters kept at the stack's value even when the runs could determine
+    ///   them (a noisy CPU calibration fixes T_half to the stack's ridge rule).
+    public static func fit(_ measured: [MeasuredRun], catalog: Catalog, networkBytesPerSecond: Double = 50e9,
+                           fixed: [Parameter] = []) throws -> StepCurveFit {
         guard let first = measured.first else { throw PlanCoreError.invalidRunLog("no measured runs to fit") }
         let gpuNames = Set(measured.map { $0.spec.gpu.lowercased() })
         guard gpuNames.count == 1 else {
@@ -93,7 +96,7 @@ public struct StepCurveFit: Sendable {
             }
         }
         let stackCurve = stack.curve(on: base)
-        let chosen = parameters(for: jobs)
+        let chosen = parameters(for: jobs).filter { !fixed.contains($0) }
         let targets = measured.map(\.tokensPerSecondPerGPU)
 
         func predict(_ curve: StepCurve) -> [Double] {
