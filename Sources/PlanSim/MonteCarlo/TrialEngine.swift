@@ -320,13 +320,41 @@ struct TrialEngine {
                                                count: models.count * slotCount))
     }
 
+    /// The slice rate of `slot` at `tokens` per example. The first price of a slot is kept (it
+    /// is primed when the language becomes present, at its own tokens per example, which never
+    /// change afterwards); another value (a repeated addition's slice) is priced without caching.
     @inline(__always) private mutating func sliceRate(model: Int, slot: Int, tokensPerExample tokens: Double) -> CostModel.SliceRate {
         let key = model * slotCount + slot
         if rateKey[key] == tokens { return rates[key] }
         let rate = models[model].sliceRate(tokensPerExample: tokens)
-        rateKey[key] = tokens
-        rates[key] = rate
+        if rateKey[key].isNaN {
+            rateKey[key] = tokens
+            rates[key] = rate
+        }
         return rate
+    }
+
+    /// A training job on every slot's data (absent slots hold 0 examples and are skipped, as
+    /// are slots without data); every slot with data is present, so its primed rate applies.
+    private func allSlotsSum(model: Int, epochs: Double) -> TrainingSum {
+        var sum = TrainingSum()
+        let base = model * slotCount
+        examples.withUnsafeBufferPointer { examples in
+            tokensPerExample.withUnsafeBufferPointer { tokensPerExample in
+                rates.withUnsafeBufferPointer { rates in
+                    for s in 0..<examples.count {
+                        let sliceTokens = examples[s] * tokensPerExample[s] * epochs
+                        guard sliceTokens > 0 else { continue }
+                        sum.tokens += sliceTokens
+                        let rate = rates[base + s]
+                        sum.work += sliceTokens * rate.flopsPerToken
+                        sum.seconds += sliceTokens / rate.tokensPerSecond
+                        sum.gpus = max(sum.gpus, rate.gpus)
+                    }
+                }
+            }
+        }
+        return sum
     }
 
     /// One training data slice's contribution, as in `CostModel.training(name:data:epochs:)`.
@@ -346,6 +374,27 @@ struct TrialEngine {
         sum.work += sliceTokens * rate.flopsPerToken
         sum.seconds += sliceTokens / rate.tokensPerSecond
         sum.gpus = max(sum.gpus, rate.gpus)
+    }
+
+    /// Adds `replay` of the data before the update (slots that had data were present, so
+    /// their primed rate applies), in slot order.
+    private func replaySum(_ sum: inout TrainingSum, model: Int, replay: Double, epochs: Double) {
+        let base = model * slotCount
+        previous.withUnsafeBufferPointer { previous in
+            tokensPerExample.withUnsafeBufferPointer { tokensPerExample in
+                rates.withUnsafeBufferPointer { rates in
+                    for s in 0..<previous.count where previous[s] > 0 {
+                        let sliceTokens = previous[s] * replay * tokensPerExample[s] * epochs
+                        guard sliceTokens > 0 else { continue }
+                        sum.tokens += sliceTokens
+                        let rate = rates[base + s]
+                        sum.work += sliceTokens * rate.flopsPerToken
+                        sum.seconds += sliceTokens / rate.tokensPerSecond
+                        sum.gpus = max(sum.gpus, rate.gpus)
+                    }
+                }
+            }
+        }
     }
 
     // MARK: - One strategy
@@ -383,6 +432,7 @@ struct TrialEngine {
         present.append(contentsOf: repeatElement(false, count: absent))
         stamp.removeAll(keepingCapacity: true)
         stamp.append(contentsOf: repeatElement(-1, count: slotCount))
+        for s in 0..<scenario.languages.count { _ = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s]) }
 
         jobGPUs.removeAll(keepingCapacity: true)
         jobHours.removeAll(keepingCapacity: true)
@@ -467,11 +517,7 @@ struct TrialEngine {
                 addTraining(sum, day: 0)
             }
         } else {
-            var sum = TrainingSum()
-            for s in 0..<slotCount {
-                add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
-            }
-            addTraining(sum, day: 0)
+            addTraining(allSlotsSum(model: model, epochs: epochs), day: 0)
         }
         finish(first: 0, day: 0, merged: adapters, step: -1)
 
@@ -494,16 +540,13 @@ struct TrialEngine {
                     examples[s] = amount[a]
                     tokensPerExample[s] = newTokens[a]
                     presentDirty = true
+                    _ = sliceRate(model: model, slot: s, tokensPerExample: newTokens[a])
                 }
             }
             let first = jobGPUs.count
             var merged = false
             if refresh || kind == .fullRetrain {
-                var sum = TrainingSum()
-                for s in 0..<slotCount {
-                    add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
-                }
-                addTraining(sum, day: day)
+                addTraining(allSlotsSum(model: model, epochs: epochs), day: day)
             } else if adapters {
                 for a in from..<to {
                     let s = slot[a]
@@ -522,11 +565,7 @@ struct TrialEngine {
                     let tokens = newTokens[a].isNaN ? tokensPerExample[s] : newTokens[a]
                     add(&sum, model: model, slot: s, examples: amount[a], tokensPerExample: tokens, epochs: epochs)
                 }
-                if replay > 0 {
-                    for s in 0..<slotCount where previous[s] > 0 {
-                        add(&sum, model: model, slot: s, examples: previous[s] * replay, tokensPerExample: tokensPerExample[s], epochs: epochs)
-                    }
-                }
+                if replay > 0 { replaySum(&sum, model: model, replay: replay, epochs: epochs) }
                 addTraining(sum, day: day)
             }
             finish(first: first, day: day, merged: merged, step: step)
@@ -540,81 +579,122 @@ struct TrialEngine {
     // MARK: - Pool and figures
 
     /// `GPUPool.schedule` on the job arrays; fills `jobFinish`, returns the peak queue.
+    /// Every job enters the ready queue and the heap of running jobs at most once, so both are
+    /// fixed-size buffers of `count` slots.
     private mutating func schedulePool(gpus: Int) -> Int {
         let count = jobGPUs.count
         jobFinish.removeAll(keepingCapacity: true)
         jobFinish.append(contentsOf: repeatElement(.nan, count: count))
         jobReleased.removeAll(keepingCapacity: true)
         jobReleased.append(contentsOf: repeatElement(false, count: count))
-        // Builds are planned in day order, so releases are already in time order.
         heap.removeAll(keepingCapacity: true)
+        heap.append(contentsOf: repeatElement(Finish(time: 0, sequence: 0, job: 0), count: count))
         queue.removeAll(keepingCapacity: true)
+        queue.append(contentsOf: repeatElement(0, count: count))
+        return jobGPUs.withUnsafeBufferPointer { jobGPUs in
+            jobHours.withUnsafeBufferPointer { jobHours in
+                jobRelease.withUnsafeBufferPointer { jobRelease in
+                    jobDependent.withUnsafeBufferPointer { jobDependent in
+                        jobWaiting.withUnsafeMutableBufferPointer { jobWaiting in
+                            jobReleased.withUnsafeMutableBufferPointer { jobReleased in
+                                jobFinish.withUnsafeMutableBufferPointer { jobFinish in
+                                    heap.withUnsafeMutableBufferPointer { heap in
+                                        queue.withUnsafeMutableBufferPointer { queue in
+                                            Self.schedule(gpus: gpus, count: count, jobGPUs: jobGPUs, jobHours: jobHours, jobRelease: jobRelease,
+                                                          jobDependent: jobDependent, jobWaiting: jobWaiting, jobReleased: jobReleased,
+                                                          jobFinish: jobFinish, heap: heap, queue: queue)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Builds are planned in day order, so releases are already in time order.
+    private static func schedule(
+        gpus: Int, count: Int, jobGPUs: UnsafeBufferPointer<Int>, jobHours: UnsafeBufferPointer<Double>,
+        jobRelease: UnsafeBufferPointer<Double>, jobDependent: UnsafeBufferPointer<Int>, jobWaiting: UnsafeMutableBufferPointer<Int>,
+        jobReleased: UnsafeMutableBufferPointer<Bool>, jobFinish: UnsafeMutableBufferPointer<Double>,
+        heap: UnsafeMutableBufferPointer<Finish>, queue: UnsafeMutableBufferPointer<Int>
+    ) -> Int {
+        var heapCount = 0
         var head = 0
+        var tail = 0
         var nextRelease = 0
         var sequence = 0
         var free = gpus
         var peak = 0
         while true {
             let releaseTime = nextRelease < count ? jobRelease[nextRelease] : .infinity
-            let finishTime = heap.first?.time ?? .infinity
+            let finishTime = heapCount > 0 ? heap[0].time : .infinity
             let now = min(releaseTime, finishTime)
             guard now.isFinite else { break }
-            while let top = heap.first, top.time == now {
-                popHeap()
+            while heapCount > 0, heap[0].time == now {
+                let top = heap[0]
+                heapCount -= 1
+                heap[0] = heap[heapCount]
+                siftDown(heap, count: heapCount)
                 free += jobGPUs[top.job]
                 let next = jobDependent[top.job]
                 if next >= 0 {
                     jobWaiting[next] -= 1
-                    if jobWaiting[next] == 0 && jobReleased[next] { queue.append(next) }
+                    if jobWaiting[next] == 0 && jobReleased[next] {
+                        queue[tail] = next
+                        tail += 1
+                    }
                 }
             }
             while nextRelease < count, jobRelease[nextRelease] == now {
                 let index = nextRelease
                 nextRelease += 1
                 jobReleased[index] = true
-                if jobWaiting[index] == 0 { queue.append(index) }
+                if jobWaiting[index] == 0 {
+                    queue[tail] = index
+                    tail += 1
+                }
             }
-            while head < queue.count, jobGPUs[queue[head]] <= free {
+            while head < tail, jobGPUs[queue[head]] <= free {
                 let index = queue[head]
                 head += 1
                 free -= jobGPUs[index]
                 let finish = now + jobHours[index]
                 jobFinish[index] = finish
-                pushHeap(Finish(time: finish, sequence: sequence, job: index))
+                // Push and sift up.
+                var child = heapCount
+                heapCount += 1
+                let element = Finish(time: finish, sequence: sequence, job: index)
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    guard Finish.before(element, heap[parent]) else { break }
+                    heap[child] = heap[parent]
+                    child = parent
+                }
+                heap[child] = element
                 sequence += 1
             }
-            peak = max(peak, queue.count - head)
+            peak = max(peak, tail - head)
         }
         return peak
     }
 
-    private mutating func pushHeap(_ element: Finish) {
-        heap.append(element)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Finish.before(heap[child], heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func popHeap() {
-        let last = heap.count - 1
-        heap.swapAt(0, last)
-        heap.removeLast()
+    @inline(__always) private static func siftDown(_ heap: UnsafeMutableBufferPointer<Finish>, count: Int) {
+        guard count > 1 else { return }
+        let element = heap[0]
         var parent = 0
-        let count = heap.count
         while true {
             let left = 2 * parent + 1
+            guard left < count else { break }
             let right = left + 1
-            var smallest = parent
-            if left < count && Finish.before(heap[left], heap[smallest]) { smallest = left }
-            if right < count && Finish.before(heap[right], heap[smallest]) { smallest = right }
-            if smallest == parent { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
+            let smaller = right < count && Finish.before(heap[right], heap[left]) ? right : left
+            guard Finish.before(heap[smaller], element) else { break }
+            heap[parent] = heap[smaller]
+            parent = smaller
         }
+        heap[parent] = element
     }
 
     /// Phase totals and latency, as `Simulator.simulate(_:triggers:detailed:)`.
@@ -666,30 +746,30 @@ struct TrialEngine {
         return LatencySummary(meanHours: mean, p90Hours: low + (high - low) * fraction, count: n)
     }
 
-    /// The `k`-th smallest of `values` (three-way quickselect); afterwards everything from
-    /// `k + 1` on is at least that value.
+    /// The `k`-th smallest of `values` (Wirth's selection: Hoare partitions around the
+    /// current k-th element, which stop on equal keys, so runs of ties stay O(n)); afterwards
+    /// everything from `k + 1` on is at least that value.
     static func select(_ values: inout [Double], _ k: Int) -> Double {
-        var low = 0
-        var high = values.count - 1
-        while low < high {
-            let pivot = values[low + (high - low) / 2]
-            var lt = low
-            var i = low
-            var gt = high
-            while i <= gt {
-                if values[i] < pivot {
-                    values.swapAt(lt, i)
-                    lt += 1
-                    i += 1
-                } else if values[i] > pivot {
-                    values.swapAt(i, gt)
-                    gt -= 1
-                } else {
-                    i += 1
-                }
+        values.withUnsafeMutableBufferPointer { a in
+            var low = 0
+            var high = a.count - 1
+            while low < high {
+                let pivot = a[k]
+                var i = low
+                var j = high
+                repeat {
+                    while a[i] < pivot { i += 1 }
+                    while pivot < a[j] { j -= 1 }
+                    if i <= j {
+                        a.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                } while i <= j
+                if j < k { low = i }
+                if k < i { high = j }
             }
-            if k < lt { high = lt - 1 } else if k > gt { low = gt + 1 } else { return values[k] }
+            return a[k]
         }
-        return values[k]
     }
 }
