@@ -43,7 +43,7 @@ struct ReportWorkflow {
             let progress = Progress("sensitivity", total: analysis.evaluations)
             sensitivity = try analysis.run { progress.update($0) }
             progress.finish()
-        } else if let trials = stored.trials, trials > 0 {
+        } else if stored.kind == "simulate", let trials = stored.trials, trials > 0 {
             let progress = Progress("monte carlo", total: trials)
             monteCarlo = MonteCarlo(scenario: scenario, trials: trials, seed: seed).run { progress.update($0) }
             progress.finish()
@@ -52,7 +52,7 @@ struct ReportWorkflow {
         var tornado: Tornado.Result?
         if stored.kind == "sweep" {
             let (ranges, hasTornado) = Self.sweepSettings(stored.document)
-            for range in ranges { sweeps.append(try Sweep(scenario: scenario, seed: seed).run(range)) }
+            for range in ranges { sweeps.append(try Sweep(scenario: scenario, seed: seed, trials: stored.trials ?? 0).run(range)) }
             if hasTornado { tornado = try Tornado(scenario: scenario, seed: seed).run() }
         }
         let input = ReportInput(

@@ -7,7 +7,8 @@ public struct PercentileBand: Sendable, Equatable {
     public var p50: Double
     public var p90: Double
 
-    init(_ samples: [Double]) {
+    /// The band of `samples` (zeros when empty).
+    public init(_ samples: [Double]) {
         let sorted = samples.sorted()
         p10 = Percentile.of(sorted, 0.1)
         p50 = Percentile.of(sorted, 0.5)

@@ -67,22 +67,32 @@ struct TrialEngine {
     private var rates: [CostModel.SliceRate] = []
 
     // Jobs of the strategy being run.
-    private var jobGPUs: [Int] = []
-    private var jobHours: [Double] = []
-    private var jobRelease: [Double] = []
-    private var jobDependent: [Int] = []
-    private var jobWaiting: [Int] = []
-    private var jobReleased: [Bool] = []
+    private var jobs: [Job] = []
     private var jobFinish: [Double] = []
     // Builds: job range, subtotal (without wall clock), step.
-    private var buildJobEnd: [Int] = []
-    private var buildTotals: [PhaseTotals] = []
-    private var buildStep: [Int] = []  // -1: the initial build
+    private var builds: [BuildEntry] = []
 
     // Pool scratch.
     private var heap: [Finish] = []
     private var queue: [Int] = []
     private var latencies: [Double] = []
+
+    /// A job as the pool sees it; its only dependent is the build's merge or evaluation.
+    private struct Job {
+        var gpus: Int
+        var hours: Double
+        var releaseHours: Double
+        var dependent: Int  // -1: none
+        var waiting: Int
+        var released = false
+    }
+
+    /// A planned build: its jobs end at `jobEnd`; `step` is -1 for the initial build.
+    private struct BuildEntry {
+        var jobEnd: Int
+        var totals: PhaseTotals
+        var step: Int
+    }
 
     private struct Finish {
         var time: Double
@@ -434,14 +444,8 @@ struct TrialEngine {
         stamp.append(contentsOf: repeatElement(-1, count: slotCount))
         for s in 0..<scenario.languages.count { _ = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s]) }
 
-        jobGPUs.removeAll(keepingCapacity: true)
-        jobHours.removeAll(keepingCapacity: true)
-        jobRelease.removeAll(keepingCapacity: true)
-        jobDependent.removeAll(keepingCapacity: true)
-        jobWaiting.removeAll(keepingCapacity: true)
-        buildJobEnd.removeAll(keepingCapacity: true)
-        buildTotals.removeAll(keepingCapacity: true)
-        buildStep.removeAll(keepingCapacity: true)
+        jobs.removeAll(keepingCapacity: true)
+        builds.removeAll(keepingCapacity: true)
 
         var memo = Memo()
         var presentCount = 0
@@ -462,11 +466,7 @@ struct TrialEngine {
             totals.add(job)
         }
         func addJob(gpus: Int, wallSeconds: Double, day: Double, waiting: Int) {
-            jobGPUs.append(gpus)
-            jobHours.append(wallSeconds / 3600)
-            jobRelease.append(day * 24)
-            jobDependent.append(-1)
-            jobWaiting.append(waiting)
+            jobs.append(Job(gpus: gpus, hours: wallSeconds / 3600, releaseHours: day * 24, dependent: -1, waiting: waiting))
         }
         // Ends a build whose training jobs are [first, jobs.count): merge (when `merged` and
         // more than one language), then the evaluation.
@@ -480,7 +480,7 @@ struct TrialEngine {
                 }
                 presentDirty = false
             }
-            let trainingEnd = jobGPUs.count
+            let trainingEnd = jobs.count
             var lastFirst = first
             if merged && presentCount > 1 {
                 if memo.mergeAdapters != presentCount {
@@ -488,7 +488,7 @@ struct TrialEngine {
                     memo.mergeAdapters = presentCount
                 }
                 if let merge = memo.merge {
-                    for j in first..<trainingEnd { jobDependent[j] = trainingEnd }
+                    for j in first..<trainingEnd { jobs[j].dependent = trainingEnd }
                     addJob(merge, day: day, waiting: trainingEnd - first)
                     lastFirst = trainingEnd
                 }
@@ -499,13 +499,11 @@ struct TrialEngine {
                 memo.evaluationTokens = presentTokens
             }
             if let evaluation = memo.evaluation {
-                let lastEnd = jobGPUs.count
-                for j in lastFirst..<lastEnd { jobDependent[j] = lastEnd }
+                let lastEnd = jobs.count
+                for j in lastFirst..<lastEnd { jobs[j].dependent = lastEnd }
                 addJob(evaluation, day: day, waiting: lastEnd - lastFirst)
             }
-            buildJobEnd.append(jobGPUs.count)
-            buildTotals.append(totals)
-            buildStep.append(step)
+            builds.append(BuildEntry(jobEnd: jobs.count, totals: totals, step: step))
             totals = PhaseTotals()
         }
 
@@ -543,7 +541,7 @@ struct TrialEngine {
                     _ = sliceRate(model: model, slot: s, tokensPerExample: newTokens[a])
                 }
             }
-            let first = jobGPUs.count
+            let first = jobs.count
             var merged = false
             if refresh || kind == .fullRetrain {
                 addTraining(allSlotsSum(model: model, epochs: epochs), day: day)
@@ -582,32 +580,18 @@ struct TrialEngine {
     /// Every job enters the ready queue and the heap of running jobs at most once, so both are
     /// fixed-size buffers of `count` slots.
     private mutating func schedulePool(gpus: Int) -> Int {
-        let count = jobGPUs.count
+        let count = jobs.count
         jobFinish.removeAll(keepingCapacity: true)
         jobFinish.append(contentsOf: repeatElement(.nan, count: count))
-        jobReleased.removeAll(keepingCapacity: true)
-        jobReleased.append(contentsOf: repeatElement(false, count: count))
         heap.removeAll(keepingCapacity: true)
         heap.append(contentsOf: repeatElement(Finish(time: 0, sequence: 0, job: 0), count: count))
         queue.removeAll(keepingCapacity: true)
         queue.append(contentsOf: repeatElement(0, count: count))
-        return jobGPUs.withUnsafeBufferPointer { jobGPUs in
-            jobHours.withUnsafeBufferPointer { jobHours in
-                jobRelease.withUnsafeBufferPointer { jobRelease in
-                    jobDependent.withUnsafeBufferPointer { jobDependent in
-                        jobWaiting.withUnsafeMutableBufferPointer { jobWaiting in
-                            jobReleased.withUnsafeMutableBufferPointer { jobReleased in
-                                jobFinish.withUnsafeMutableBufferPointer { jobFinish in
-                                    heap.withUnsafeMutableBufferPointer { heap in
-                                        queue.withUnsafeMutableBufferPointer { queue in
-                                            Self.schedule(gpus: gpus, count: count, jobGPUs: jobGPUs, jobHours: jobHours, jobRelease: jobRelease,
-                                                          jobDependent: jobDependent, jobWaiting: jobWaiting, jobReleased: jobReleased,
-                                                          jobFinish: jobFinish, heap: heap, queue: queue)
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        return jobs.withUnsafeMutableBufferPointer { jobs in
+            jobFinish.withUnsafeMutableBufferPointer { jobFinish in
+                heap.withUnsafeMutableBufferPointer { heap in
+                    queue.withUnsafeMutableBufferPointer { queue in
+                        Self.schedule(gpus: gpus, jobs: jobs, jobFinish: jobFinish, heap: heap, queue: queue)
                     }
                 }
             }
@@ -616,11 +600,10 @@ struct TrialEngine {
 
     // Builds are planned in day order, so releases are already in time order.
     private static func schedule(
-        gpus: Int, count: Int, jobGPUs: UnsafeBufferPointer<Int>, jobHours: UnsafeBufferPointer<Double>,
-        jobRelease: UnsafeBufferPointer<Double>, jobDependent: UnsafeBufferPointer<Int>, jobWaiting: UnsafeMutableBufferPointer<Int>,
-        jobReleased: UnsafeMutableBufferPointer<Bool>, jobFinish: UnsafeMutableBufferPointer<Double>,
+        gpus: Int, jobs: UnsafeMutableBufferPointer<Job>, jobFinish: UnsafeMutableBufferPointer<Double>,
         heap: UnsafeMutableBufferPointer<Finish>, queue: UnsafeMutableBufferPointer<Int>
     ) -> Int {
+        let count = jobs.count
         var heapCount = 0
         var head = 0
         var tail = 0
@@ -629,7 +612,7 @@ struct TrialEngine {
         var free = gpus
         var peak = 0
         while true {
-            let releaseTime = nextRelease < count ? jobRelease[nextRelease] : .infinity
+            let releaseTime = nextRelease < count ? jobs[nextRelease].releaseHours : .infinity
             let finishTime = heapCount > 0 ? heap[0].time : .infinity
             let now = min(releaseTime, finishTime)
             guard now.isFinite else { break }
@@ -638,30 +621,30 @@ struct TrialEngine {
                 heapCount -= 1
                 heap[0] = heap[heapCount]
                 siftDown(heap, count: heapCount)
-                free += jobGPUs[top.job]
-                let next = jobDependent[top.job]
+                free += jobs[top.job].gpus
+                let next = jobs[top.job].dependent
                 if next >= 0 {
-                    jobWaiting[next] -= 1
-                    if jobWaiting[next] == 0 && jobReleased[next] {
+                    jobs[next].waiting -= 1
+                    if jobs[next].waiting == 0 && jobs[next].released {
                         queue[tail] = next
                         tail += 1
                     }
                 }
             }
-            while nextRelease < count, jobRelease[nextRelease] == now {
+            while nextRelease < count, jobs[nextRelease].releaseHours == now {
                 let index = nextRelease
                 nextRelease += 1
-                jobReleased[index] = true
-                if jobWaiting[index] == 0 {
+                jobs[index].released = true
+                if jobs[index].waiting == 0 {
                     queue[tail] = index
                     tail += 1
                 }
             }
-            while head < tail, jobGPUs[queue[head]] <= free {
+            while head < tail, jobs[queue[head]].gpus <= free {
                 let index = queue[head]
                 head += 1
-                free -= jobGPUs[index]
-                let finish = now + jobHours[index]
+                free -= jobs[index].gpus
+                let finish = now + jobs[index].hours
                 jobFinish[index] = finish
                 // Push and sift up.
                 var child = heapCount
@@ -702,13 +685,13 @@ struct TrialEngine {
         var outcome = Outcome(kind: kind)
         latencies.removeAll(keepingCapacity: true)
         var first = 0
-        for build in buildJobEnd.indices {
-            let end = buildJobEnd[build]
-            let step = buildStep[build]
+        for build in builds.indices {
+            let end = builds[build].jobEnd
+            let step = builds[build].step
             let buildDay = step >= 0 ? stepDay[step] : 0
             var deployed = jobFinish[first]
             for j in (first + 1)..<max(end, first + 1) where deployed < jobFinish[j] { deployed = jobFinish[j] }
-            var totals = buildTotals[build]
+            var totals = builds[build].totals
             totals.wallClockHours = deployed - buildDay * 24
             if step >= 0 {
                 let trigger = stepTrigger[step]
