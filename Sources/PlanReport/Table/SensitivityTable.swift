@@ -17,7 +17,7 @@ public enum SensitivityTable {
                 table.add([input, fixed(index.first), interval(index.firstLow, index.firstHigh), fixed(index.total),
                            interval(index.totalLow, index.totalHigh)])
             }
-            out += table.rendered()
+            out += table.rendered() + (table.rendered().hasSuffix("\n") ? "" : "\n")
         }
         let lines = summaries(result)
         if !lines.isEmpty { out += "\n" + lines.joined(separator: "\n") + "\n" }

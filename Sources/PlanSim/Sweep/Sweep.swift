@@ -133,7 +133,8 @@ public struct Sweep: Sendable {
     public var scenario: Scenario
     public var seed: UInt64
     /// Monte Carlo trials at every grid value (0: none). Every value uses the same trial
-    /// seeds (common random numbers), so neighbouring bands differ by the field, not by chance.
+    /// seeds (common random numbers), so neighbouring bands differ by the field, not by chance;
+    /// a swept field that is also uncertain stays at the grid value.
     public var trials: Int
 
     public init(scenario: Scenario, seed: UInt64, trials: Int = 0) {
@@ -183,7 +184,10 @@ public struct Sweep: Sendable {
             let gap = (result.strategy(compared)?.total.costUSD ?? 0) - baseCost
             var point = Point(value: value, strategies: rows, gapUSD: gap, baselineCostUSD: baseCost)
             if trials > 0 {
-                let monteCarlo = MonteCarlo(scenario: variant, trials: trials, seed: seed).run()
+                // The swept field is fixed at the grid value: it leaves the uncertainty block.
+                var uncertain = variant
+                uncertain.uncertainty.removeAll { $0.path == range.field }
+                let monteCarlo = MonteCarlo(scenario: uncertain, trials: trials, seed: seed).run()
                 point.costBands = variant.strategies.map { monteCarlo.percentiles[$0]?["cost_usd"] ?? PercentileBand([]) }
                 point.probabilityCheaper = monteCarlo.probabilityCheaper[compared]
             }
