@@ -57,4 +57,24 @@ struct TrialEngineTests {
             #expect(TrialEngine.summary(&samples) == expected)
         }
     }
+
+    /// The Monte Carlo figures from the engine equal those of the reference path (sample the
+    /// scenario, `Simulator.run(detailed: false)`, `MonteCarlo.values(_:)` per strategy).
+    @Test func monteCarloFiguresEqualTheReferencePath() throws {
+        let scenario = try ToyScenario.load(ToyScenario.yaml(
+            strategies: "[full-retrain, merge, continued, hybrid]",
+            schedule: "horizon_days: 200\npoisson: [{languages: all, per_year: 8, add_examples: 2}]\nrelease_every_days: 7",
+            extra: "hybrid: {refresh_every_days: 50}\nuncertainty:\n  hardware.mfu: {uniform: [0.5, 1.0]}\n  schedule.poisson.per_year: {uniform: [2, 12]}"))
+        let width = scenario.strategies.count * MonteCarlo.figures.count
+        var engine = TrialEngine()
+        var values = [Double](repeating: 0, count: width)
+        for trial in 0..<20 {
+            MonteCarlo.trial(scenario, seed: 9, index: trial, engine: &engine)
+            MonteCarlo.values(engine.outcomes, baseline: .fullRetrain, into: &values)
+            var rng = Xoshiro256StarStar(seed: 9, stream: UInt64(trial))
+            let sampled = MonteCarlo.sample(scenario, rng: &rng)
+            let reference = Simulator(scenario: sampled).run(seed: rng.next(), detailed: false)
+            #expect(values == reference.strategies.flatMap(MonteCarlo.values), "trial \(trial)")
+        }
+    }
 }
