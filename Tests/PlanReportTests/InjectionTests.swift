@@ -55,12 +55,15 @@ struct InjectionTests {
         let sweep = try Sweep(scenario: scenario, seed: 1).run(.init(field: "languages.\(code).examples", from: 500, to: 1500, step: 500))
         let tornado = try Tornado(scenario: scenario, seed: 1).run()
         let monteCarlo = MonteCarlo(scenario: scenario, trials: 8, seed: 1).run()
+        let banded = try Sweep(scenario: scenario, seed: 1, trials: 4).run(.init(field: "languages.\(code).examples", from: 500, to: 1000, step: 500))
+        let sensitivity = try Sensitivity(scenario: scenario, baseSamples: 8, seed: 1, resamples: 5).run()
         let input = ReportInput(
             runID: 1, kind: "sweep", startedAt: Date(timeIntervalSince1970: 0), toolVersion: "test", scenario: scenario, yaml: yaml,
             seed: 1, simulation: result, monteCarlo: monteCarlo, sweeps: [sweep], tornado: tornado,
-            calibration: (2, [(scenario.name, 1, 2)]), consistencyWarning: nil)
+            calibration: (2, [(scenario.name, 1, 2)]), consistencyWarning: nil, sensitivity: sensitivity)
         var scripts = GnuplotScript.all(CostCurves(result: result))
         scripts += [GnuplotScript.sweep(sweep, title: scenario.name), GnuplotScript.tornado(tornado, title: scenario.name)]
+        scripts += [GnuplotScript.sweep(banded, title: scenario.name)] + GnuplotScript.sensitivity(sensitivity, title: scenario.name)
         scripts += CapacityReport.make(input).plots
         scripts += ValidationPlots.all(
             points: [.init(name: scenario.name, predictedSeconds: 1, measuredSeconds: 2)],

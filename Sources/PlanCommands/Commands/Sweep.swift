@@ -21,11 +21,15 @@ extension PlanCommand {
         @Flag(name: .customLong("no-tornado"), help: "Skip the one-at-a-time sensitivity analysis.") var noTornado = false
         @Option(help: "Output: table, json or csv.") var format: OutputFormat = .table
         @Option(help: "Seed for Poisson arrivals (the same at every point).") var seed: UInt64 = 42
+        @Option(help: "Monte Carlo trials at every grid value (0 = none): p10/p50/p90 cost bands and the probability that the compared strategy is cheaper.")
+        var trials: Int = 0
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("Folder for the gnuplot plots.", valueName: "dir")) var plots: String = "plots"
         @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
 
         func validate() throws {
+            guard (0...1_000_000).contains(trials) else { throw ValidationError("--trials must be between 0 and 1000000") }
+            if trials > 0 && vary.isEmpty { throw ValidationError("--trials needs at least one --vary FIELD=A:B:STEP") }
             if vary.isEmpty && noTornado { throw ValidationError("give at least one --vary FIELD=A:B:STEP, or drop --no-tornado") }
             var fields: Set<String> = []
             for text in vary {
@@ -47,7 +51,7 @@ extension PlanCommand {
         func run() throws {
             try guarded {
                 try SweepWorkflow(scenarioPath: scenario, ranges: try vary.map(Sweep.Range.parse), tornado: !noTornado, format: format,
-                                  seed: seed, databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+                                  seed: seed, trials: trials, databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
             }
         }
     }

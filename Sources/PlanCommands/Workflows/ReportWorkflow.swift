@@ -4,7 +4,7 @@ import PlanReport
 import PlanSim
 import PlanStore
 
-/// `plan report`: rebuilds a stored simulate or sweep run from its scenario and seed (the
+/// `plan report`: rebuilds a stored simulate, sweep or sensitivity run from its scenario and seed (the
 /// simulation is deterministic), checks the figures against the stored ones, and writes
 /// report.md + report.html + plots.
 struct ReportWorkflow {
@@ -21,21 +21,29 @@ struct ReportWorkflow {
         } else {
             let simulate = try store.latestID(kind: "simulate") ?? 0
             let sweep = try store.latestID(kind: "sweep") ?? 0
-            guard max(simulate, sweep) > 0 else {
-                throw CommandError.missingFile("no simulate or sweep run in \(store.path); run plan simulate first")
+            let sensitivity = try store.latestID(kind: "sensitivity") ?? 0
+            guard max(simulate, sweep, sensitivity) > 0 else {
+                throw CommandError.missingFile("no simulate, sweep or sensitivity run in \(store.path); run plan simulate first")
             }
-            id = max(simulate, sweep)
+            id = max(simulate, sweep, sensitivity)
         }
         let stored = try store.run(id)
-        guard ["simulate", "sweep"].contains(stored.kind), let yaml = stored.scenarioYAML else {
-            throw CommandError.usage("run \(id) is a \(stored.kind) run; plan report takes a simulate or sweep run")
+        guard ["simulate", "sweep", "sensitivity"].contains(stored.kind), let yaml = stored.scenarioYAML else {
+            throw CommandError.usage("run \(id) is a \(stored.kind) run; plan report takes a simulate, sweep or sensitivity run")
         }
         let profiles = try store.profiles().mapValues(\.gpuSpec)
         let scenario = try ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles).load(text: yaml, file: "run \(id) scenario")
         let seed = stored.seed ?? 42
         let simulation = Simulator(scenario: scenario).run(seed: seed)
         var monteCarlo: MonteCarlo.Result?
-        if let trials = stored.trials, trials > 0 {
+        var sensitivity: Sensitivity.Result?
+        if stored.kind == "sensitivity" {
+            // `trials` holds the base samples; the analysis is deterministic in (scenario, samples, seed).
+            let analysis = Sensitivity(scenario: scenario, baseSamples: stored.trials ?? 0, seed: seed)
+            let progress = Progress("sensitivity", total: analysis.evaluations)
+            sensitivity = try analysis.run { progress.update($0) }
+            progress.finish()
+        } else if stored.kind == "simulate", let trials = stored.trials, trials > 0 {
             let progress = Progress("monte carlo", total: trials)
             monteCarlo = MonteCarlo(scenario: scenario, trials: trials, seed: seed).run { progress.update($0) }
             progress.finish()
@@ -44,13 +52,14 @@ struct ReportWorkflow {
         var tornado: Tornado.Result?
         if stored.kind == "sweep" {
             let (ranges, hasTornado) = Self.sweepSettings(stored.document)
-            for range in ranges { sweeps.append(try Sweep(scenario: scenario, seed: seed).run(range)) }
+            for range in ranges { sweeps.append(try Sweep(scenario: scenario, seed: seed, trials: stored.trials ?? 0).run(range)) }
             if hasTornado { tornado = try Tornado(scenario: scenario, seed: seed).run() }
         }
         let input = ReportInput(
             runID: id, kind: stored.kind, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
             seed: seed, simulation: simulation, monteCarlo: monteCarlo, sweeps: sweeps, tornado: tornado,
-            calibration: try Self.latestValidation(store), consistencyWarning: Self.consistency(stored, simulation))
+            calibration: try Self.latestValidation(store), consistencyWarning: Self.consistency(stored, simulation),
+            sensitivity: sensitivity)
         let (document, plots) = CapacityReport.make(input)
         let written = try ReportWriter.write(document, plots: plots, to: URL(fileURLWithPath: output))
         Console.out("report for run \(id): \(output)/report.md, \(output)/report.html (\(written.filter { $0.pathExtension == "png" }.count) plots)\n")

@@ -11,17 +11,19 @@ struct SweepWorkflow {
     var tornado: Bool
     var format: OutputFormat
     var seed: UInt64
+    var trials: Int = 0
     var databasePath: String?
     var plotsFolder: String?
 
     func run() throws {
         let started = Date()
         let ranges = self.ranges
+        let trials = self.trials
         let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath) { scenario in
             // Unknown fields, bad values and work limits fail before any work (and before the database is opened).
-            for range in ranges { try Sweep(scenario: scenario, seed: 0).check(range) }
+            for range in ranges { try Sweep(scenario: scenario, seed: 0, trials: trials).check(range) }
         }
-        let sweeper = Sweep(scenario: scenario, seed: seed)
+        let sweeper = Sweep(scenario: scenario, seed: seed, trials: trials)
         var results: [Sweep.Result] = []
         for range in ranges {
             let progress = Progress("sweep \(range.field)", total: range.values.count)
@@ -47,7 +49,7 @@ struct SweepWorkflow {
             }
         }
         let run = NewRun(kind: "sweep", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
-                         scenarioName: scenario.name, scenarioYAML: yaml, seed: seed, results: rows)
+                         scenarioName: scenario.name, scenarioYAML: yaml, seed: seed, trials: trials > 0 ? trials : nil, results: rows)
         let document = { (id: Int64?) in SweepDocument.make(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity) }
         let id = try store.record(run) { document($0).rendered() }
         switch format {
@@ -67,12 +69,20 @@ struct SweepWorkflow {
     }
 
     private func csv(_ id: Int64, _ results: [Sweep.Result]) -> String {
-        var lines = ["run_id,field,value,strategy,gpu_hours,cost_usd,wall_clock_hours,energy_kwh,co2_kg,maintenance_gpu_hours"]
+        let bands = trials > 0
+        var lines = ["run_id,field,value,strategy,gpu_hours,cost_usd,wall_clock_hours,energy_kwh,co2_kg,maintenance_gpu_hours"
+            + (bands ? ",cost_usd_p10,cost_usd_p50,cost_usd_p90,probability_cheaper" : "")]
         for result in results {
             for point in result.points {
-                for entry in point.strategies {
-                    let numbers = [entry.total.gpuHours, entry.total.costUSD, entry.total.wallClockHours, entry.total.energyKWh,
+                for (s, entry) in point.strategies.enumerated() {
+                    var numbers = [entry.total.gpuHours, entry.total.costUSD, entry.total.wallClockHours, entry.total.energyKWh,
                                    entry.total.co2Kg, entry.maintenance.gpuHours].map { JSONValue.rounded($0).rendered() }
+                    if bands {
+                        let band = s < point.costBands.count ? point.costBands[s] : nil
+                        numbers += [band?.p10, band?.p50, band?.p90].map { $0.map { JSONValue.rounded($0).rendered() } ?? "" }
+                        // The probability belongs to the compared strategy's rows.
+                        numbers.append(entry.kind == result.compared ? point.probabilityCheaper.map { JSONValue.rounded($0, digits: 4).rendered() } ?? "" : "")
+                    }
                     lines.append((["\(id)", SimulationCSV.field(result.range.field), JSONValue.number(point.value).rendered(), entry.kind.rawValue] + numbers)
                         .joined(separator: ","))
                 }

@@ -135,16 +135,43 @@ public struct CostModel: Sendable, Equatable {
             let sliceTokens = slice.examples * slice.tokensPerExample * epochs
             guard sliceTokens > 0 else { continue }
             tokens += sliceTokens
-            work += sliceTokens * perToken.perToken(context: context(tokensPerExample: slice.tokensPerExample))
-            let rate = rate(context: contextTokens(tokensPerExample: slice.tokensPerExample))
+            let rate = sliceRate(tokensPerExample: slice.tokensPerExample, flops: perToken)
+            work += sliceTokens * rate.flopsPerToken
             seconds += sliceTokens / rate.tokensPerSecond
-            gpus = max(gpus, rate.job.gpus)
+            gpus = max(gpus, rate.gpus)
         }
         if data.isEmpty || tokens == 0 { gpus = rate(context: finetune.sequenceLength).job.gpus }
-        let fixed = (overheads.jobStartupMinutes + overheads.checkpointSaveMinutes) * 60
         return JobCost(kind: .training, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
-                       wallSeconds: seconds + fixed, rates: rates)
+                       wallSeconds: seconds + fixedTrainingSeconds, rates: rates)
     }
+
+    /// What a training token of a language with `tokensPerExample` costs: the figures
+    /// `training(name:data:epochs:)` uses per data slice, so that a caller pricing many jobs
+    /// (the Monte Carlo trial engine) can compute them once per language and reuse them.
+    public struct SliceRate: Sendable, Equatable {
+        /// Training FLOPs per token at the slice's attention context.
+        public var flopsPerToken: Double
+        /// Tokens per second over all the job's GPUs.
+        public var tokensPerSecond: Double
+        public var gpus: Int
+        public init(flopsPerToken: Double, tokensPerSecond: Double, gpus: Int) {
+            self.flopsPerToken = flopsPerToken
+            self.tokensPerSecond = tokensPerSecond
+            self.gpus = gpus
+        }
+    }
+
+    /// The per-token figures of a data slice with `tokensPerExample` tokens per example.
+    public func sliceRate(tokensPerExample: Double) -> SliceRate { sliceRate(tokensPerExample: tokensPerExample, flops: flops) }
+
+    private func sliceRate(tokensPerExample: Double, flops: TrainingFlops) -> SliceRate {
+        let rate = rate(context: contextTokens(tokensPerExample: tokensPerExample))
+        return SliceRate(flopsPerToken: flops.perToken(context: context(tokensPerExample: tokensPerExample)),
+                         tokensPerSecond: rate.tokensPerSecond, gpus: rate.job.gpus)
+    }
+
+    /// Fixed seconds of every training job (start-up and checkpoint save).
+    public var fixedTrainingSeconds: Double { (overheads.jobStartupMinutes + overheads.checkpointSaveMinutes) * 60 }
 
     /// Sustained FLOP/s of one GPU for forward-only work (evaluation): the explicit MFU, or the
     /// step-time model's GEMM efficiency at the packed micro-step size.

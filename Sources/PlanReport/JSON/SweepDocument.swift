@@ -34,11 +34,13 @@ public enum SweepDocument {
             })),
             ("saturated_values", .array(result.saturatedValues.map { .number($0) })),
             ("points", .array(result.points.map { point in
-                .object([
+                var pairs: [(String, JSONValue)] = [
                     ("value", .number(point.value)),
                     ("gap_cost_usd", .rounded(point.gapUSD)),
-                    ("strategies", .array(point.strategies.map { row in
-                        .object([
+                ]
+                if let probability = point.probabilityCheaper { pairs.append(("probability_cheaper", .rounded(probability, digits: 4))) }
+                pairs.append(("strategies", .array(point.strategies.enumerated().map { s, row in
+                        var fields: [(String, JSONValue)] = [
                             ("name", .string(row.kind.rawValue)),
                             ("gpu_hours", .rounded(row.total.gpuHours)), ("cost_usd", .rounded(row.total.costUSD)),
                             ("wall_clock_hours", .rounded(row.total.wallClockHours)), ("energy_kwh", .rounded(row.total.energyKWh)),
@@ -46,9 +48,14 @@ public enum SweepDocument {
                             ("update_latency_mean_hours", .rounded(row.latency.meanHours)),
                             ("update_latency_p90_hours", .rounded(row.latency.p90Hours)),
                             ("saturated", .bool(row.saturated)),
-                        ])
-                    })),
-                ])
+                        ]
+                        if s < point.costBands.count {
+                            let band = point.costBands[s]
+                            fields += [("cost_usd_p10", .rounded(band.p10)), ("cost_usd_p50", .rounded(band.p50)), ("cost_usd_p90", .rounded(band.p90))]
+                        }
+                        return .object(fields)
+                    })))
+                return .object(pairs)
             })),
         ])
     }

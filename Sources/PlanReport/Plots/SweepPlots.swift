@@ -21,7 +21,21 @@ extension GnuplotScript {
             lines.append("set arrow from \(number(value)), graph 0 to \(number(value)), graph 1 nohead dt 2 lc rgb '#555555'")
             lines.append("set label \(quote(label)) at \(number(value)), graph \(number(0.95 - 0.05 * Double(index % 4))) offset 1,0")
         }
-        let plots = kinds.enumerated().map { index, kind in
+        var plots: [String] = []
+        // Monte Carlo at every point: a translucent p10–p90 band under each strategy's curve.
+        if result.points.allSatisfy({ $0.costBands.count == kinds.count }) && !kinds.isEmpty {
+            lines.append("set style fill transparent solid 0.18 noborder")
+            for (index, _) in kinds.enumerated() {
+                lines.append("$b\(index) << EOD")
+                for point in result.points {
+                    let band = point.costBands[index]
+                    lines.append("\(number(point.value)) \(number(band.p10)) \(number(band.p50)) \(number(band.p90))")
+                }
+                lines.append("EOD")
+                plots.append("$b\(index) using 1:2:4 with filledcurves lc rgb '\(palette[index % palette.count])' notitle")
+            }
+        }
+        plots += kinds.enumerated().map { index, kind in
             "$s\(index) using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '\(palette[index % palette.count])' title \(quote(kind.rawValue))"
         }
         lines += outputs(name: name, plot: "plot " + plots.joined(separator: ", \\\n     "))

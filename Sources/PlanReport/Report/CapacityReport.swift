@@ -20,10 +20,13 @@ public struct ReportInput: Sendable {
     public var calibration: (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])?
     /// Set when the re-derived figures differ from those stored with the run.
     public var consistencyWarning: String?
+    /// Sobol indices of a stored sensitivity run.
+    public var sensitivity: Sensitivity.Result?
 
     public init(runID: Int64, kind: String, startedAt: Date, toolVersion: String, scenario: Scenario, yaml: String, seed: UInt64,
                 simulation: SimulationResult, monteCarlo: MonteCarlo.Result?, sweeps: [Sweep.Result], tornado: Tornado.Result?,
-                calibration: (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])?, consistencyWarning: String?) {
+                calibration: (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])?, consistencyWarning: String?,
+                sensitivity: Sensitivity.Result? = nil) {
         self.runID = runID
         self.kind = kind
         self.startedAt = startedAt
@@ -37,6 +40,7 @@ public struct ReportInput: Sendable {
         self.tornado = tornado
         self.calibration = calibration
         self.consistencyWarning = consistencyWarning
+        self.sensitivity = sensitivity
     }
 }
 
@@ -134,6 +138,29 @@ public enum CapacityReport {
                                  numeric: [false, true, true, true, true, true]))
             plots.append(GnuplotScript.tornado(tornado, title: scenario.name))
             blocks.append(.image(path: "tornado.png", alt: "Sensitivity of the cost gap to each input (±25%)"))
+        }
+
+        if let sensitivity = input.sensitivity {
+            blocks.append(.heading(level: 2, text: "Variance-based sensitivity (Sobol)"))
+            blocks.append(.paragraph("Saltelli sampling over the uncertainty block: \(sensitivity.baseSamples) base samples × "
+                + "(\(sensitivity.inputs.count) inputs + 2) = \(sensitivity.evaluations) simulations. S1 is the share of an output's variance "
+                + "due to the input alone, ST the share including its interactions; intervals are 95% bootstrap intervals. "
+                + SensitivityTable.summaries(sensitivity).map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ")))
+            for output in sensitivity.outputs {
+                blocks.append(.paragraph("**\(SensitivityTable.title(output, baseline: sensitivity.baseline))** (mean "
+                    + "\(NumberFormat.dollars(output.mean)), sd \(NumberFormat.dollars(output.standardDeviation)))"))
+                blocks.append(.table(header: ["input", "S1", "S1 95% CI", "ST", "ST 95% CI"],
+                                     rows: sensitivity.ranked(output).map { entry in
+                                         [entry.input, SensitivityTable.fixed(entry.index.first),
+                                          SensitivityTable.interval(entry.index.firstLow, entry.index.firstHigh),
+                                          SensitivityTable.fixed(entry.index.total), SensitivityTable.interval(entry.index.totalLow, entry.index.totalHigh)]
+                                     },
+                                     numeric: [false, true, true, true, true]))
+            }
+            for plot in GnuplotScript.sensitivity(sensitivity, title: scenario.name) {
+                plots.append(plot)
+                blocks.append(.image(path: plot.name + ".png", alt: "Sobol indices per input"))
+            }
         }
 
         blocks.append(.heading(level: 2, text: "Assumptions"))

@@ -11,11 +11,23 @@ public enum SweepTable {
             var columns: [(String, TextTable.Alignment)] = [(result.range.field, .right)]
             for kind in kinds { columns += [("\(kind.rawValue) GPU-h", .right), ("\(kind.rawValue) cost", .right)] }
             columns.append(("\(result.compared.rawValue) - \(result.baseline.rawValue)", .right))
+            let bands = result.points.contains { !$0.costBands.isEmpty }
+            if bands {
+                for kind in kinds { columns.append(("\(kind.rawValue) cost p10–p90", .right)) }
+                columns.append(("P(\(result.compared.rawValue) cheaper)", .right))
+            }
             var table = TextTable(columns: columns)
             for point in result.points {
                 var row = [NumberFormat.plain(point.value)]
                 for entry in point.strategies { row += [NumberFormat.quantity(entry.total.gpuHours), NumberFormat.dollars(entry.total.costUSD)] }
                 row.append(NumberFormat.dollars(point.gapUSD))
+                if bands {
+                    for index in kinds.indices {
+                        row.append(index < point.costBands.count
+                            ? NumberFormat.dollars(point.costBands[index].p10) + "–" + NumberFormat.dollars(point.costBands[index].p90) : "")
+                    }
+                    row.append(point.probabilityCheaper.map(NumberFormat.percent) ?? "")
+                }
                 table.add(row)
             }
             out.append(table.rendered())

@@ -7,7 +7,8 @@ public struct PercentileBand: Sendable, Equatable {
     public var p50: Double
     public var p90: Double
 
-    init(_ samples: [Double]) {
+    /// The band of `samples` (zeros when empty).
+    public init(_ samples: [Double]) {
         let sorted = samples.sorted()
         p10 = Percentile.of(sorted, 0.1)
         p50 = Percentile.of(sorted, 0.5)
@@ -50,6 +51,9 @@ public struct MonteCarlo: Sendable {
     }
 
     /// Runs the trials; `progress` is called with the number of finished trials (from any thread).
+    ///
+    /// - Complexity: O(trials × arrivals) on all cores; each thread reuses one `TrialEngine`,
+    ///   so a trial allocates nothing once the engine's buffers have grown.
     public func run(progress: (@Sendable (Int) -> Void)? = nil) -> Result {
         let strategies = scenario.strategies
         let figureCount = Self.figures.count
@@ -59,25 +63,24 @@ public struct MonteCarlo: Sendable {
         let done = Counter()
         let scenario = self.scenario
         let seed = self.seed
+        let trials = self.trials
         let chunks = max(1, min(trials, ProcessInfo.processInfo.activeProcessorCount * 4))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var engine = TrialEngine()
+            var values = [Double](repeating: 0, count: width)
             var trial = chunk
             while trial < trials {
-                var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(trial))
-                let sampled = Self.sample(scenario, rng: &rng)
-                let result = Simulator(scenario: sampled).run(seed: rng.next(), detailed: false)
-                events.set(trial, Double(result.arrivals))
-                for (s, outcome) in result.strategies.enumerated() {
-                    let values = Self.values(outcome)
-                    for f in 0..<figureCount { samples.set(trial * width + s * figureCount + f, values[f]) }
-                }
+                Self.trial(scenario, seed: seed, index: trial, engine: &engine)
+                events[trial] = Double(engine.arrivals)
+                Self.values(engine.outcomes, baseline: Self.baseline(of: strategies), into: &values)
+                samples.write(values, at: trial * width)
                 progress?(done.increment())
                 trial += chunks
             }
         }
         var percentiles: [StrategyKind: [String: PercentileBand]] = [:]
         var cheaper: [StrategyKind: Double] = [:]
-        let baseline = strategies.contains(.fullRetrain) ? StrategyKind.fullRetrain : strategies[0]
+        let baseline = Self.baseline(of: strategies)
         let all = samples.values
         for (s, kind) in strategies.enumerated() {
             var bands: [String: PercentileBand] = [:]
@@ -95,6 +98,20 @@ public struct MonteCarlo: Sendable {
                       events: Int(events.values.reduce(0, +)))
     }
 
+    /// The strategy savings are measured against: full-retrain when simulated, else the first.
+    static func baseline(of strategies: [StrategyKind]) -> StrategyKind {
+        strategies.contains(.fullRetrain) ? StrategyKind.fullRetrain : strategies[0]
+    }
+
+    /// Trial `index` of a run seeded with `seed`: draws the uncertain inputs and the arrivals
+    /// from `Xoshiro256StarStar(seed: seed, stream: index)` and simulates every strategy; the
+    /// figures are in `engine.outcomes`.
+    static func trial(_ scenario: Scenario, seed: UInt64, index: Int, engine: inout TrialEngine) {
+        var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(index))
+        let sampled = sample(scenario, rng: &rng)
+        engine.run(sampled, seed: rng.next())
+    }
+
     /// A copy of `scenario` with every uncertain input drawn from its distribution, clamped
     /// into the field's valid range (a draw outside it is truncated, never an error).
     static func sample(_ scenario: Scenario, rng: inout Xoshiro256StarStar) -> Scenario {
@@ -103,6 +120,37 @@ public struct MonteCarlo: Sendable {
             if let updated = result.settingClamped(path, to: rng.sample(distribution)) { result = updated }
         }
         return result
+    }
+
+    /// `values(_:)` of every strategy of one trial, side by side, without building
+    /// `StrategyOutcome`s (savings as `Simulator.savings`).
+    static func values(_ outcomes: [TrialEngine.Outcome], baseline: StrategyKind, into values: inout [Double]) {
+        let base = outcomes.first { $0.kind == baseline }
+        let count = figures.count
+        for (s, outcome) in outcomes.enumerated() {
+            let total = outcome.total
+            var savings: (SavingsFigures, SavingsFigures, SavingsFigures)?
+            if let base, outcome.kind != baseline {
+                savings = (SavingsFigures(total, baseline: base.total), SavingsFigures(outcome.maintenance, baseline: base.maintenance),
+                           SavingsFigures(outcome.initial, baseline: base.initial))
+            }
+            let row = s * count
+            values[row + 0] = total.gpuHours
+            values[row + 1] = total.wallClockHours
+            values[row + 2] = total.costUSD
+            values[row + 3] = total.energyKWh
+            values[row + 4] = total.co2Kg
+            values[row + 5] = outcome.initial.gpuHours
+            values[row + 6] = outcome.initial.wallClockHours
+            values[row + 7] = outcome.maintenance.gpuHours
+            values[row + 8] = outcome.maintenance.costUSD
+            values[row + 9] = outcome.latency.meanHours
+            values[row + 10] = outcome.latency.p90Hours
+            values[row + 11] = savings?.0.gpuHours ?? 0
+            values[row + 12] = savings?.0.costUSD ?? 0
+            values[row + 13] = savings?.1.gpuHours ?? 0
+            values[row + 14] = savings?.2.wallClockHours ?? 0
+        }
     }
 
     static func values(_ outcome: StrategyOutcome) -> [Double] {
@@ -117,21 +165,23 @@ public struct MonteCarlo: Sendable {
     }
 }
 
-/// A fixed-size buffer written from several threads at disjoint indices.
+/// A fixed-size buffer written from several threads at disjoint indices (no lock: each
+/// index has one writer, and `values` is read after every writer has finished).
 final class SampleBuffer: @unchecked Sendable {
-    private var storage: [Double]
-    private let lock = NSLock()
-    init(count: Int) { storage = [Double](repeating: 0, count: count) }
-    func set(_ index: Int, _ value: Double) {
-        lock.lock()
-        storage[index] = value
-        lock.unlock()
+    private let storage: UnsafeMutableBufferPointer<Double>
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: 0)
     }
-    var values: [Double] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
+    deinit { storage.deallocate() }
+    subscript(index: Int) -> Double {
+        get { storage[index] }
+        set { storage[index] = newValue }
     }
+    func write(_ values: [Double], at offset: Int) {
+        for (i, value) in values.enumerated() { storage[offset + i] = value }
+    }
+    var values: [Double] { Array(storage) }
 }
 
 /// A thread-safe counter for progress reporting.

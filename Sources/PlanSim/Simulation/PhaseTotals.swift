@@ -15,11 +15,16 @@ public struct PhaseTotals: Sendable, Equatable {
     public init() {}
 
     mutating func add(_ job: JobCost) {
-        gpuHours += job.gpuHours
-        costUSD += job.usd
-        energyKWh += job.kwh
-        co2Kg += job.co2Kg
-        if job.kind == .training { trainedTokens += job.tokens }
+        add(gpuHours: job.gpuHours, usd: job.usd, kwh: job.kwh, co2Kg: job.co2Kg, trainedTokens: job.kind == .training ? job.tokens : nil)
+    }
+
+    /// The same from a job's figures (`trainedTokens` nil for merges and evaluations).
+    mutating func add(gpuHours hours: Double, usd: Double, kwh: Double, co2Kg co2: Double, trainedTokens tokens: Double?) {
+        gpuHours += hours
+        costUSD += usd
+        energyKWh += kwh
+        co2Kg += co2
+        if let tokens { trainedTokens += tokens }
         jobs += 1
     }
 

@@ -67,10 +67,16 @@ public struct Sweep: Sendable {
         public var gapUSD: Double
         /// baseline.total.costUSD (the scale "equal within rounding" is judged on).
         public var baselineCostUSD: Double = 0
+        /// With `trials` > 0: p10/p50/p90 of each strategy's total cost over the Monte Carlo
+        /// trials at this value (strategy order), and the fraction of trials in which the
+        /// compared strategy's total cost is below the baseline's.
+        public var costBands: [PercentileBand] = []
+        public var probabilityCheaper: Double?
 
         public static func == (a: Point, b: Point) -> Bool {
             a.value == b.value && a.gapUSD == b.gapUSD && a.strategies.map(\.kind) == b.strategies.map(\.kind)
-                && a.strategies.map(\.total) == b.strategies.map(\.total)
+                && a.strategies.map(\.total) == b.strategies.map(\.total) && a.costBands == b.costBands
+                && a.probabilityCheaper == b.probabilityCheaper
         }
     }
 
@@ -126,10 +132,15 @@ public struct Sweep: Sendable {
 
     public var scenario: Scenario
     public var seed: UInt64
+    /// Monte Carlo trials at every grid value (0: none). Every value uses the same trial
+    /// seeds (common random numbers), so neighbouring bands differ by the field, not by chance;
+    /// a swept field that is also uncertain stays at the grid value.
+    public var trials: Int
 
-    public init(scenario: Scenario, seed: UInt64) {
+    public init(scenario: Scenario, seed: UInt64, trials: Int = 0) {
         self.scenario = scenario
         self.seed = seed
+        self.trials = trials
     }
 
     /// The baseline and the strategy compared with it (`merge` when simulated).
@@ -144,8 +155,14 @@ public struct Sweep: Sendable {
     /// simulating: a bad grid fails before any work.
     public func check(_ range: Range) throws {
         _ = try scenario.value(at: range.field)
-        for value in range.values {
-            do { try scenario.setting(range.field, to: value).checkWorkLimits() } catch let PlanCoreError.workLimit(message) {
+        let values = range.values
+        for value in values {
+            do {
+                let variant = try scenario.setting(range.field, to: value)
+                try variant.checkWorkLimits()
+                // All points' trials together stay within the Monte Carlo limits.
+                if trials > 0 { try variant.checkMonteCarloWork(trials: trials * values.count) }
+            } catch let PlanCoreError.workLimit(message) {
                 throw PlanCoreError.workLimit("--vary \(range.field) at \(value): \(message)")
             }
         }
@@ -165,7 +182,16 @@ public struct Sweep: Sendable {
             let rows = result.strategies.map { ($0.kind, $0.total, $0.maintenance, $0.latency, $0.pool.saturated) }
             let baseCost = result.strategy(baseline)?.total.costUSD ?? 0
             let gap = (result.strategy(compared)?.total.costUSD ?? 0) - baseCost
-            points.append(Point(value: value, strategies: rows, gapUSD: gap, baselineCostUSD: baseCost))
+            var point = Point(value: value, strategies: rows, gapUSD: gap, baselineCostUSD: baseCost)
+            if trials > 0 {
+                // The swept field is fixed at the grid value: it leaves the uncertainty block.
+                var uncertain = variant
+                uncertain.uncertainty.removeAll { $0.path == range.field }
+                let monteCarlo = MonteCarlo(scenario: uncertain, trials: trials, seed: seed).run()
+                point.costBands = variant.strategies.map { monteCarlo.percentiles[$0]?["cost_usd"] ?? PercentileBand([]) }
+                point.probabilityCheaper = monteCarlo.probabilityCheaper[compared]
+            }
+            points.append(point)
             progress?(index + 1)
         }
         let crossing = Self.breakEven(points)

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import PlanCore
+@testable import PlanSim
+
+/// The Monte Carlo trial engine computes exactly what the reference simulator computes.
+struct TrialEngineTests {
+    static let schedules: [(String, String, String)] = [
+        ("poisson", "[full-retrain, merge, continued, hybrid]",
+         "horizon_days: 400\npoisson: [{languages: all, per_year: 9, add_examples: 2}]\nrelease_every_days: 7"),
+        ("periodic+events+additions", "[full-retrain, merge, continued, hybrid]",
+         "horizon_days: 300\nperiodic: [{languages: [a, c], every_days: 30, add_examples: 3}]\nevents: [{day: 10, language: b, add_examples: 5}, {day: 10, language: d, add_examples: 1}, {day: 250, language: a, add_examples: 2}]\nadditions: [{day: 100, language: d, examples: 6, tokens_per_example: 2}]\npoisson: [{languages: [b, d], per_year: 12, add_examples: 1}]"),
+        ("same-day, no release window", "[merge, continued]",
+         "horizon_days: 90\nperiodic: [{languages: all, every_days: 15, add_examples: 1}]\npoisson: [{languages: all, per_year: 20, add_examples: 4}]"),
+    ]
+
+    func outcomes(_ result: SimulationResult) -> [TrialEngine.Outcome] {
+        result.strategies.map { TrialEngine.Outcome(kind: $0.kind, initial: $0.initial, maintenance: $0.maintenance, latency: $0.latency) }
+    }
+
+    @Test(arguments: 0..<schedules.count)
+    func matchesTheSimulatorBitForBit(_ index: Int) throws {
+        let (_, strategies, schedule) = Self.schedules[index]
+        let scenario = try ToyScenario.load(ToyScenario.yaml(strategies: strategies, schedule: schedule, pool: 2,
+                                                             extra: "continued: {replay_fraction: 0.3}\nhybrid: {refresh_every_days: 60}"))
+        var engine = TrialEngine()
+        for seed in UInt64(1)...12 {
+            let reference = Simulator(scenario: scenario).run(seed: seed, detailed: false)
+            engine.run(scenario, seed: seed)
+            #expect(engine.arrivals == reference.arrivals)
+            #expect(engine.outcomes == outcomes(reference), "seed \(seed)")
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func matchesOnTheFiftyLanguageScenario(packing: Bool) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios/fifty-languages.yaml")
+        var scenario = try ScenarioLoader(catalog: try Catalog.bundled()).load(text: String(contentsOf: url, encoding: .utf8), file: "fifty.yaml")
+        scenario.finetune.packing = packing
+        var engine = TrialEngine()
+        for trial in 0..<3 {
+            var rng = Xoshiro256StarStar(seed: 42, stream: UInt64(trial))
+            let sampled = MonteCarlo.sample(scenario, rng: &rng)
+            let seed = rng.next()
+            let reference = Simulator(scenario: sampled).run(seed: seed, detailed: false)
+            engine.run(sampled, seed: seed)
+            #expect(engine.arrivals == reference.arrivals)
+            #expect(engine.outcomes == outcomes(reference))
+        }
+    }
+
+    @Test func latencySummaryBySelectionEqualsTheSortedOne() {
+        var rng = Xoshiro256StarStar(seed: 9)
+        for n in [1, 2, 3, 10, 11, 57, 400] {
+            var samples = (0..<n).map { _ in (rng.unit() * 20).rounded() }  // many ties
+            let expected = LatencySummary(samples)
+            #expect(TrialEngine.summary(&samples) == expected)
+        }
+    }
+
+    /// The Monte Carlo figures from the engine equal those of the reference path (sample the
+    /// scenario, `Simulator.run(detailed: false)`, `MonteCarlo.values(_:)` per strategy).
+    @Test func monteCarloFiguresEqualTheReferencePath() throws {
+        let scenario = try ToyScenario.load(ToyScenario.yaml(
+            strategies: "[full-retrain, merge, continued, hybrid]",
+            schedule: "horizon_days: 200\npoisson: [{languages: all, per_year: 8, add_examples: 2}]\nrelease_every_days: 7",
+            extra: "hybrid: {refresh_every_days: 50}\nuncertainty:\n  hardware.mfu: {uniform: [0.5, 1.0]}\n  schedule.poisson.per_year: {uniform: [2, 12]}"))
+        let width = scenario.strategies.count * MonteCarlo.figures.count
+        var engine = TrialEngine()
+        var values = [Double](repeating: 0, count: width)
+        for trial in 0..<20 {
+            MonteCarlo.trial(scenario, seed: 9, index: trial, engine: &engine)
+            MonteCarlo.values(engine.outcomes, baseline: .fullRetrain, into: &values)
+            var rng = Xoshiro256StarStar(seed: 9, stream: UInt64(trial))
+            let sampled = MonteCarlo.sample(scenario, rng: &rng)
+            let reference = Simulator(scenario: sampled).run(seed: rng.next(), detailed: false)
+            #expect(values == reference.strategies.flatMap(MonteCarlo.values), "trial \(trial)")
+        }
+    }
+}
