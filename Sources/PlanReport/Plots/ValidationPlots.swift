@@ -79,7 +79,7 @@ public enum ValidationPlots {
         lines += [
             "set style data histogram", "set style histogram cluster gap 1", "set style fill solid 0.85 border -1", "set boxwidth 0.9",
             "set ylabel \(GnuplotScript.quote(label))", "set format y \"%g\"", "set yrange [0:*]", "set key top right",
-            "set xtics rotate by -35 left", "set bmargin 7",
+            "set xtics rotate by 35 right", "set bmargin 10",
             "$quality << EOD",
         ]
         for row in rows {
