@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import PlanCore
 import PlanKernels
 
@@ -19,22 +20,34 @@ public enum Validation {
     /// Progress: (finished units, total units, what is running).
     public typealias Progress = (Int, Int, String) -> Void
 
-    /// Calibrates, runs every job, calibrates again, predicts each job with the rates interpolated
-    /// to its midpoint, and compares.
+    /// Progress units of a run of `setup`.
+    public static func progressUnits(_ setup: ValidationSetup) -> Int { setup.languages + 10 }
+
+    /// Pretrains the base (or reuses it from `pretrainingCache`), calibrates, runs every job,
+    /// calibrates again, predicts each job with the rates interpolated to its midpoint, compares,
+    /// then scores the quality rows (untimed).
     /// - Throws: `ValidateError` for invalid sizes or a failed kernel.
-    public static func run(setup: ValidationSetup, progress: Progress = { _, _, _ in }) throws -> ValidationReport {
+    public static func run(
+        setup: ValidationSetup, pretrainingCache: URL? = nil, progress: Progress = { _, _, _ in }
+    ) throws -> ValidationReport {
         try setup.validate()
         let started = DispatchTime.now().uptimeNanoseconds
-        let load = BackgroundLoad.sample()
         let languages = setup.languages
-        let total = languages + 8
+        let total = progressUnits(setup)
         var done = 0
         func advance(_ label: String) {
             done += 1
             progress(done, total, label)
         }
-        progress(0, total, "calibrate")
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+        // Pretraining first: it is not a timed job and must not run between the calibrations.
+        progress(0, total, "pretrain")
+        let pretrained: (base: Pretraining.Base, warning: String?)
+        do { pretrained = try Pretraining.base(setup, cache: pretrainingCache) } catch let error as KernelError {
+            throw ValidateError.kernelFailure(error.description)
+        }
+        advance("pretrain")
+        let load = BackgroundLoad.sample()
         let calibrationStart = now()
         let calibration = try Calibration.run(setup: setup)
         let stack = try Calibration.stack()
@@ -52,7 +65,9 @@ public enum Validation {
             let tuner = try FineTuner(
                 config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
                 adapterSeed: setup.seed + 1, optimizer: AdamW(learningRate: setup.learningRate))
-            let baseLosses = try heldOut.map { try tuner.evaluate($0) }
+            let randomBaseScores = try heldOut.map { try tuner.score($0) }
+            try tuner.loadBase(pretrained.base.weights)
+            let baseScores = try heldOut.map { try tuner.score($0) }
             // One untimed step: OpenBLAS starts its threads and the step buffers are touched once,
             // a per-process cost that belongs to no job.
             let warmUp = try PackedSequences(examples: Array(train[0].prefix(64)), sequenceLength: s)
@@ -114,14 +129,15 @@ public enum Validation {
 
             // Initial build: combined run, then per-language adapters and their merge.
             try trainingJob("initial/combined", interleaved(train))
-            let combinedLosses = try heldOut.map { try tuner.evaluate($0) }
+            let combinedScores = try heldOut.map { try tuner.score($0) }
             var adapters: [LoRAAdapter] = []
-            var singleLosses: [Double] = []
+            var singleScores: [HeldOutScore] = []
             for language in 0..<languages {
                 try trainingJob("initial/adapter-\(codes[language])", train[language])
                 adapters.append(try tuner.adapter())
-                singleLosses.append(try tuner.evaluate(heldOut[language]))
+                singleScores.append(try tuner.score(heldOut[language]))
             }
+            let initialAdapters = adapters
             let merged = try mergeJob("initial/merge", adapters)
             try tuner.load(merged)
             let mergedLosses = try heldOut.map { try tuner.evaluate($0) }
@@ -134,9 +150,11 @@ public enum Validation {
             let second = try FineTuner(
                 config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
                 adapterSeed: setup.seed + 2, optimizer: AdamW(learningRate: setup.learningRate))
+            try second.loadBase(pretrained.base.weights)
             try trainingJobs([("update/retrain-all", tuner, interleaved(current)), ("update/retrain-\(codes[0])", second, grown)])
+            let retrainAll = try tuner.adapter()
             adapters[0] = try second.adapter()
-            _ = try mergeJob("update/re-merge", adapters)
+            let remerged = try mergeJob("update/re-merge", adapters)
 
             // The closing calibration: each job is predicted with the rates interpolated to its
             // midpoint between the two (a shared machine drifts over minutes).
@@ -161,13 +179,21 @@ public enum Validation {
             }
             let losses = (0..<languages).map { language in
                 ValidationReport.Loss(
-                    language: codes[language], combined: combinedLosses[language], merged: mergedLosses[language],
-                    single: singleLosses[language], base: baseLosses[language])
+                    language: codes[language], combined: combinedScores[language].loss, merged: mergedLosses[language],
+                    single: singleScores[language].loss, base: baseScores[language].loss)
             }
+            advance("quality")
+            let quality = try qualityRows(
+                QualityInputs(
+                    randomBase: randomBaseScores, base: baseScores, combined: combinedScores, single: singleScores,
+                    initialAdapters: initialAdapters, retrainAll: retrainAll, remerged: remerged),
+                setup: setup, base: pretrained.base.weights, heldOut: heldOut)
             advance("done")
             return ValidationReport(
                 setup: setup.name, jobs: jobs, losses: losses, savingsPredicted: saving(predicted: true),
                 savingsMeasured: saving(predicted: false), calibration: calibration, closingCalibration: closing,
+                pretraining: pretrained.base, pretrainingWarning: pretrained.warning, languages: Array(codes.prefix(languages)),
+                quality: quality,
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
                 backgroundLoad: load.flatMap { start in BackgroundLoad.sample()?.otherProcessesShare(since: start) })
         } catch let error as KernelError {

@@ -38,6 +38,14 @@ public struct ValidationReport: Sendable, Equatable {
     /// The calibration before the jobs (stored as the run's machine figures) and after them.
     public var calibration: Calibration
     public var closingCalibration: Calibration
+    /// The pretrained base the experiment started from (its weights, steps, cost and losses).
+    public var pretraining: Pretraining.Base
+    /// Set when the pretrained base could not be cached.
+    public var pretrainingWarning: String?
+    /// Language codes, in the order of every `QualityRow.scores`.
+    public var languages: [String]
+    /// Held-out loss and answer accuracy of every model (untimed merges included).
+    public var quality: [QualityRow]
     /// Wall time of the whole validation (calibration included), seconds.
     public var seconds: Double
     /// Share of all cores' time other processes used during the run (nil without `/proc`):

@@ -28,6 +28,9 @@ public struct ValidationSetup: Sendable, Equatable {
     /// Repetitions of each calibration timing (lower quartiles).
     public var calibrationRepetitions: Int
     public var seed: UInt64
+    /// Optimizer steps of full training on general text before the experiment (`Pretraining`).
+    public var pretrainingSteps: Int
+    public var pretrainingLearningRate: Double
 
     /// Language codes used in output (synthetic languages named like the study's).
     public static let languageCodes = ["en", "de", "fr", "ja", "zh", "es", "ko", "it"]
@@ -36,7 +39,7 @@ public struct ValidationSetup: Sendable, Equatable {
         name: String, config: TransformerConfig, rank: Int, alpha: Double, targets: [Projection] = Projection.allCases,
         sequencesPerStep: Int, languages: Int, examplesPerLanguage: Int, growthExamples: Int, heldOutExamples: Int, epochs: Int,
         learningRate: Double, mergeMethod: String = "ties", mergeDensity: Double = 0.5, mergeRepetitions: Int = 5,
-        calibrationRepetitions: Int = 5, seed: UInt64 = 42
+        calibrationRepetitions: Int = 5, seed: UInt64 = 42, pretrainingSteps: Int = 200, pretrainingLearningRate: Double = 1e-3
     ) {
         self.name = name
         self.config = config
@@ -55,26 +58,30 @@ public struct ValidationSetup: Sendable, Equatable {
         self.mergeRepetitions = mergeRepetitions
         self.calibrationRepetitions = calibrationRepetitions
         self.seed = seed
+        self.pretrainingSteps = pretrainingSteps
+        self.pretrainingLearningRate = pretrainingLearningRate
     }
 
     /// The synthetic task: `languages` languages, 16 concepts, 6 per example (15 tokens).
     public var task: MultilingualTask { MultilingualTask(languages: languages, concepts: 16, itemsPerExample: 6, seed: seed) }
 
     /// `plan validate --quick` (about a minute on two AVX-512 cores with the SkylakeX kernels, 2–2.5 minutes with Prescott).
-    public static let quick = make(name: "quick", dModel: 256, layers: 2, mlp: 704, examples: 1536, growth: 1536, epochs: 2)
+    public static let quick = make(name: "quick", dModel: 256, layers: 2, mlp: 704, examples: 1536, growth: 1536, epochs: 2, pretrainingSteps: 200)
     /// `plan validate`.
-    public static let standard = make(name: "standard", dModel: 384, layers: 3, mlp: 1024, examples: 3072, growth: 3072, epochs: 2)
+    public static let standard = make(name: "standard", dModel: 384, layers: 3, mlp: 1024, examples: 3072, growth: 3072, epochs: 2, pretrainingSteps: 400)
     /// A seconds-long setup for tests (debug builds).
     public static let tiny = ValidationSetup(
         name: "tiny",
         config: TransformerConfig(vocab: MultilingualTask(languages: 2).vocabulary, dModel: 16, layers: 1, heads: 2, kvHeads: 1, headDim: 8,
                                   mlp: 24, sequenceLength: 32),
         rank: 2, alpha: 4, sequencesPerStep: 2, languages: 2, examplesPerLanguage: 16, growthExamples: 16, heldOutExamples: 8, epochs: 1,
-        learningRate: 3e-3, mergeRepetitions: 1, calibrationRepetitions: 1, seed: 7)
+        learningRate: 3e-3, mergeRepetitions: 1, calibrationRepetitions: 1, seed: 7, pretrainingSteps: 400, pretrainingLearningRate: 1e-2)
 
     /// Three languages, 64-wide heads with two query heads per kv head, seq 128, 8 sequences per step,
     /// LoRA r = 16, alpha = 32 on all seven projections.
-    static func make(name: String, dModel: Int, layers: Int, mlp: Int, examples: Int, growth: Int, epochs: Int) -> ValidationSetup {
+    static func make(
+        name: String, dModel: Int, layers: Int, mlp: Int, examples: Int, growth: Int, epochs: Int, pretrainingSteps: Int
+    ) -> ValidationSetup {
         let languages = 3
         let heads = dModel / 64
         return ValidationSetup(
@@ -83,7 +90,7 @@ public struct ValidationSetup: Sendable, Equatable {
                 vocab: MultilingualTask(languages: languages).vocabulary, dModel: dModel, layers: layers, heads: heads,
                 kvHeads: heads / 2, headDim: 64, mlp: mlp, sequenceLength: 128),
             rank: 16, alpha: 32, sequencesPerStep: 8, languages: languages, examplesPerLanguage: examples, growthExamples: growth,
-            heldOutExamples: 256, epochs: epochs, learningRate: 2e-3, calibrationRepetitions: 9)
+            heldOutExamples: 256, epochs: epochs, learningRate: 2e-3, calibrationRepetitions: 9, pretrainingSteps: pretrainingSteps)
     }
 
     var mode: TrainingMode { .lora(rank: rank, alpha: alpha, targets: targets) }
@@ -118,7 +125,8 @@ public struct ValidationSetup: Sendable, Equatable {
             throw ValidateError.invalidArgument(error.description)
         }
         guard rank >= 1, sequencesPerStep >= 1, languages >= 2, languages <= Self.languageCodes.count, examplesPerLanguage >= 1,
-            growthExamples >= 0, heldOutExamples >= 1, epochs >= 1, mergeRepetitions >= 1, calibrationRepetitions >= 1
+            growthExamples >= 0, heldOutExamples >= 1, epochs >= 1, mergeRepetitions >= 1, calibrationRepetitions >= 1,
+            pretrainingSteps >= 0, pretrainingLearningRate > 0, pretrainingLearningRate.isFinite
         else {
             throw ValidateError.invalidArgument("validation sizes must be positive, with 2 to \(Self.languageCodes.count) languages")
         }

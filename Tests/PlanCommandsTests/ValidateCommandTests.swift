@@ -42,6 +42,31 @@ struct ValidateCommandTests {
         for file in ["validation_parity.png", "validation_parity.svg", "validation_losses.png", "validation_losses.txt"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(file)").path), "\(file)")
         }
+        // Quality: every model's scores per language, the pretraining's cost, the plots and table.
+        let quality = try #require(document["quality"] as? [[String: Any]])
+        let models = quality.compactMap { $0["model"] as? String }
+        for model in ["base", "combined", "single", "merge/linear", "merge/ties d=0.5", "merge/ties d=0.2", "merge/dare_ties d=0.5",
+                      "merge/magnitude_prune d=0.5", "merge/knots_ties d=0.5", "merge/cat", "update/retrain-all", "update/re-merge"] {
+            #expect(models.contains(model), "\(model)")
+        }
+        let pretraining = try #require(document["pretraining"] as? [String: Any])
+        #expect(pretraining["reused"] as? Bool == false)
+        for file in ["validation_quality_accuracy.png", "validation_quality_loss.svg", "validation_quality.txt"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(file)").path), "\(file)")
+        }
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("plan-runs.sqlite.pretrained-tiny.bin").path))
+        // A second run reuses the cached base.
+        let again = try Binary.run(["validate", "--setup", "tiny", "--format", "json", "--no-plots"], in: folder)
+        #expect(again.status == 0, "\(again.stderr)")
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect((second["pretraining"] as? [String: Any])?["reused"] as? Bool == true)
+        // The report of a simulation shows the latest validation's quality with its reading and caveat.
+        #expect(try Binary.run(["simulate", "--no-plots"], in: folder).status == 0)
+        let report = try Binary.run(["report", "--latest", "--output", "r"], in: folder)
+        #expect(report.status == 0, "\(report.stderr)")
+        let markdown = try String(contentsOf: folder.appendingPathComponent("r/report.md"), encoding: .utf8)
+        #expect(markdown.contains("## Quality at small scale") && markdown.contains("Mean answer-token accuracy:"))
+        #expect(markdown.contains("**Caveat:** Toy scale") && markdown.contains("merge/knots_ties d=0.5"))
         let runID = try #require(document["run_id"] as? Int)
         let shown = try Binary.run(["runs", "export", String(runID), "--format", "json"], in: folder)
         #expect(shown.status == 0 && shown.stdout.contains("initial/merge"), "\(shown.stderr)")

@@ -59,7 +59,8 @@ struct ReportWorkflow {
             runID: id, kind: stored.kind, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
             seed: seed, simulation: simulation, monteCarlo: monteCarlo, sweeps: sweeps, tornado: tornado,
             calibration: try Self.latestValidation(store), consistencyWarning: Self.consistency(stored, simulation),
-            sensitivity: sensitivity)
+            sensitivity: sensitivity,
+            quality: try Self.latestQuality(store))
         let (document, plots) = CapacityReport.make(input)
         let written = try ReportWriter.write(document, plots: plots, to: URL(fileURLWithPath: output))
         Console.out("report for run \(id): \(output)/report.md, \(output)/report.html (\(written.filter { $0.pathExtension == "png" }.count) plots)\n")
@@ -90,6 +91,12 @@ struct ReportWorkflow {
             }
         }
         return nil
+    }
+
+    /// The quality table of the newest validate run that has one, if any.
+    static func latestQuality(_ store: RunStore) throws -> ValidationQuality? {
+        guard let id = try store.latestID(kind: "validate") else { return nil }
+        return ValidationQuality.parse(runID: id, document: try store.run(id).document)
     }
 
     /// Predicted vs measured rows of the newest validate run, if any.

@@ -19,9 +19,11 @@ struct ValidationWorkflow {
         if let warning = BLASInfo.current().coreWarning() { Console.error("plan: \(warning)") }
         let store = try Inputs.store(databasePath)
         let started = Date()
-        let progress = Progress("validate", total: setup.languages + 8)
-        let report = try Validation.run(setup: setup) { done, _, _ in progress.update(done) }
+        let progress = Progress("validate", total: Validation.progressUnits(setup))
+        let cache = PretrainingCache.file(databasePath: store.path, setup: setup.name)
+        let report = try Validation.run(setup: setup, pretrainingCache: cache) { done, _, _ in progress.update(done) }
         progress.finish()
+        if let warning = report.pretrainingWarning { Console.error("plan: warning: \(warning)") }
         if let load = report.backgroundLoad, load > 0.05 {
             Console.error(String(format: "plan: note: other processes used %.0f%% of the cores during validation; measured times include their interference", load * 100))
         }
@@ -52,8 +54,24 @@ struct ValidationWorkflow {
             do { try Data((Self.lossTable(report) + "\n").utf8).write(to: tableFile, options: .atomic) } catch {
                 throw CommandError.cannotCreate(tableFile.path, error.localizedDescription)
             }
+            let qualityRows = report.quality.map { row in (row.model, row.scores) }
+            try PlotWriter.write([
+                ("validation_quality_accuracy", ValidationPlots.quality(
+                    qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.1.map(\.accuracy)) }, languages: report.languages,
+                    name: "validation_quality_accuracy", label: "held-out answer-token accuracy",
+                    title: "plan validate (\(setup.name)): answer accuracy by model and merge method, per language")),
+                ("validation_quality_loss", ValidationPlots.quality(
+                    qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.1.map(\.loss)) }, languages: report.languages,
+                    name: "validation_quality_loss", label: "held-out loss (nats per answer token)",
+                    title: "plan validate (\(setup.name)): held-out loss by model and merge method, per language")),
+            ], to: folder)
+            let qualityFile = folder.appendingPathComponent("validation_quality.txt")
+            do { try Data((Self.qualityTable(report) + "\n").utf8).write(to: qualityFile, options: .atomic) } catch {
+                throw CommandError.cannotCreate(qualityFile.path, error.localizedDescription)
+            }
             if format == .table {
-                Console.out("plots: \(plotsFolder)/ (validation_parity.png, validation_losses.png, and .svg; validation_losses.txt)\n")
+                Console.out("plots: \(plotsFolder)/ (validation_parity.png, validation_losses.png, validation_quality_accuracy.png, "
+                    + "validation_quality_loss.png, and .svg; validation_losses.txt, validation_quality.txt)\n")
             }
         }
     }
@@ -78,6 +96,24 @@ struct ValidationWorkflow {
                     ("single", .rounded(loss.single, digits: 4)),
                 ])
             })),
+            ("languages", .array(r.languages.map { .string($0) })),
+            ("pretraining", .object([
+                ("steps", .number(Double(r.pretraining.steps))), ("seconds", .rounded(r.pretraining.seconds, digits: 4)),
+                ("reused", .bool(r.pretraining.reused)), ("random_loss", .rounded(r.pretraining.randomLoss, digits: 4)),
+                ("pretrained_loss", .rounded(r.pretraining.pretrainedLoss, digits: 4)),
+            ])),
+            ("quality", .array(r.quality.map { row in
+                .object([
+                    ("model", .string(row.model)), ("method", row.method.map { .string($0) } ?? .null),
+                    ("density", row.density.map { .rounded($0, digits: 4) } ?? .null),
+                    ("scores", .array(zip(r.languages, row.scores).map { language, score in
+                        .object([
+                            ("language", .string(language)), ("loss", .rounded(score.loss, digits: 4)),
+                            ("accuracy", .rounded(score.accuracy, digits: 4)),
+                        ])
+                    })),
+                ])
+            })),
             ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))), ("build", .string(r.calibration.buildConfiguration)),
             ("seconds", .rounded(r.seconds, digits: 4)), ("background_load", r.backgroundLoad.map { .rounded($0, digits: 3) } ?? .null),
             ("rates", CalibrationWorkflow.rates(r.calibration.rates)), ("rates_after", CalibrationWorkflow.rates(r.closingCalibration.rates)),
@@ -98,8 +134,26 @@ struct ValidationWorkflow {
         if let load = r.backgroundLoad {
             lines.append(String(format: "other processes used %.1f%% of the cores meanwhile", load * 100))
         }
-        lines += ["", lossTable(r)]
+        lines += ["", lossTable(r), "", pretrainingLine(r), "", qualityTable(r)]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The pretraining's cost and effect (not a timed job).
+    static func pretrainingLine(_ r: ValidationReport) -> String {
+        let p = r.pretraining
+        return String(format: "pretrained base (not a timed job): %d full-training steps on general text, %.1f s%@; held-out general-text loss %.3f → %.3f",
+                      p.steps, p.seconds, p.reused ? " when it ran (reused from the cache)" : "", p.randomLoss, p.pretrainedLoss)
+    }
+
+    /// The quality table: every model's held-out loss and answer accuracy per language, with the reading and caveat.
+    static func qualityTable(_ r: ValidationReport) -> String {
+        let quality = ValidationQuality(
+            runID: 0, setup: r.setup, languages: r.languages,
+            rows: r.quality.map { ValidationQuality.Row(model: $0.model, losses: $0.scores.map(\.loss), accuracies: $0.scores.map(\.accuracy)) })
+        let (header, rows) = quality.table
+        var table = TextTable(columns: header.enumerated().map { ($1, $0 == 0 ? TextTable.Alignment.left : .right) })
+        for row in rows { table.add(row) }
+        return "quality (held-out, untimed merges):\n" + table.rendered() + "\n" + quality.reading + "\n" + ValidationQuality.caveat
     }
 
     static func lossTable(_ r: ValidationReport) -> String {

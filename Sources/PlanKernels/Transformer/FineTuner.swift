@@ -64,6 +64,46 @@ public final class FineTuner {
         return weight > 0 ? loss / weight : .nan
     }
 
+    /// Held-out loss and answer-token accuracy over `batches` (forward only): the weighted mean
+    /// loss as `evaluate`, and the share of scored answer tokens (the end token excluded) whose
+    /// most probable next token is the target.
+    public func score(_ batches: [TokenBatch]) throws -> HeldOutScore {
+        var loss = 0.0, weight = 0.0
+        var correct = 0, scored = 0
+        let v = config.vocab
+        for batch in batches {
+            try model.load(batch)
+            let r = model.forward()
+            loss += r.loss
+            weight += r.weight
+            let logits = model.layout.logits
+            for t in 0..<model.targets.count where model.weights[t] != 0 && model.targets[t] != MultilingualTask.endOfExample {
+                let column = logits + t * v
+                var best = 0
+                for i in 1..<v where model.activations[column + i] > model.activations[column + best] { best = i }
+                scored += 1
+                if Int32(best) == model.targets[t] { correct += 1 }
+            }
+        }
+        return HeldOutScore(loss: weight > 0 ? loss / weight : .nan, accuracy: scored > 0 ? Double(correct) / Double(scored) : .nan)
+    }
+
+    /// Number of base weights of a model of `config`.
+    public static func baseWeightCount(_ config: TransformerConfig) -> Int { BaseLayout(config).count }
+
+    /// A copy of the base weights (e.g. after full training, to start LoRA tuners from them).
+    public var baseWeights: [Float] { model.base }
+
+    /// Replaces the base weights (a pretrained base); adapter factors and optimizer state stay.
+    /// - Throws: `KernelError.shapeMismatch` when the count differs from this config's.
+    public func loadBase(_ weights: [Float]) throws {
+        guard weights.count == model.base.count else {
+            throw KernelError.shapeMismatch("base weights of \(weights.count) values for a model of \(model.base.count)")
+        }
+        guard weights.allSatisfy(\.isFinite) else { throw KernelError.invalidArgument("base weights must be finite") }
+        model.base = weights
+    }
+
     /// Starts a new adapter: fresh factors (A seeded, B = 0) and optimizer state.
     public func resetAdapter(seed: UInt64) {
         model.resetAdapter(seed: seed)

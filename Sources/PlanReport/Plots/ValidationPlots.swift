@@ -71,6 +71,30 @@ public enum ValidationPlots {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Quality per model (clusters: base, combined, single adapters, each merge method, the
+    /// update's two outcomes) with one bar per language: `rows[i].losses` holds model i's value
+    /// per language, in `languages` order. `name` is the file stem, `label` the y axis.
+    public static func quality(_ rows: [LossRow], languages: [String], name: String, label: String, title: String) -> String {
+        var lines = GnuplotScript.preamble(name: name, title: title)
+        lines += [
+            "set style data histogram", "set style histogram cluster gap 1", "set style fill solid 0.85 border -1", "set boxwidth 0.9",
+            "set ylabel \(GnuplotScript.quote(label))", "set format y \"%g\"", "set yrange [0:*]", "set key top right",
+            "set xtics rotate by 35 right", "set bmargin 10",
+            "$quality << EOD",
+        ]
+        for row in rows {
+            let label = GnuplotScript.dataLabel(row.language)
+            lines.append(([label] + row.losses.map(GnuplotScript.number)).joined(separator: " "))
+        }
+        lines.append("EOD")
+        let bars = languages.enumerated().map { index, language in
+            (index == 0 ? "$quality using 2:xtic(1)" : "'' using \(index + 2)")
+                + " title \(GnuplotScript.quote(language)) lc rgb '\(GnuplotScript.palette[index % GnuplotScript.palette.count])'"
+        }
+        lines += GnuplotScript.outputs(name: name, plot: "plot " + bars.joined(separator: ", "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Both scripts, by file stem.
     public static func all(points: [Point], losses rows: [LossRow], models: [String], setup: String) -> [(name: String, script: String)] {
         [
