@@ -7,7 +7,7 @@ import PlanKernels
 /// the measurement — and fits the CPU device's `StepCurve` with `StepCurveFit` (the planning
 /// step-time model itself as the forward model).
 ///
-/// Each size's figure is the median of its timed steps (after two untimed ones): steps run in
+/// Each size's figure is the median over rounds of a block's mean step (after two untimed steps): steps run in
 /// situ, with the step's own activations pushing the weights out of cache as in a job, and a
 /// median is what a job of many steps averages to on a shared machine (a lower quartile would
 /// predict the quietest moments).
@@ -78,16 +78,19 @@ public enum StepCalibration {
         for (index, tuner) in tuners.enumerated() {
             for step in 0..<2 { try tuner.train(batches[index][step % batches[index].count]) }  // untimed warm-up
         }
+        // Each turn times a block of consecutive steps as a whole (seconds / steps), as a job's
+        // time is measured: short bursts of single steps ran ~10% faster than the jobs they
+        // predict (a sustained run holds lower clocks and evicts more cache than a burst).
         var position = 0
+        let block = max(2, timedSteps)
         for _ in 0..<rounds {
             for (index, tuner) in tuners.enumerated() {
-                for _ in 0..<max(1, timedSteps / rounds + 1) {
-                    let batch = batches[index][position % batches[index].count]
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<block {
+                    try tuner.train(batches[index][position % batches[index].count])
                     position += 1
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    try tuner.train(batch)
-                    times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 }
+                times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(block))
             }
         }
         let medians: [(Int, Double)] = zip(sizes, times).map { size, values in
