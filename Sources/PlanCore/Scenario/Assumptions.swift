@@ -39,7 +39,7 @@ extension Scenario {
             value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.4g", value)
         }
         let modelSource = model.source
-        let trainingRate = CostModel(scenario: self).rate(context: finetune.sequenceLength)
+        let trainingRate = self.trainingRate
         var rows: [Assumption] = [
             Assumption(path: "model", value: model.name, unit: "", origin: written.contains("model") ? .scenario : .defaultValue),
             Assumption(path: "model.parameters", value: String(format: "%.3g B", model.totalParameters / 1e9), unit: "parameters", origin: .catalog(modelSource)),

@@ -109,7 +109,8 @@ public enum SimulationDocument {
 
     /// The inputs that move the numbers most, for the record.
     static func assumptions(_ scenario: Scenario) -> JSONValue {
-        .object([
+        let rate = scenario.trainingRate
+        return .object([
             ("model", .string(scenario.model.name)),
             ("method", .string(scenario.finetune.method.rawValue)),
             ("rank", .number(Double(scenario.finetune.rank))),
@@ -117,12 +118,12 @@ public enum SimulationDocument {
             ("gpu", .string(scenario.hardware.gpu.name)),
             ("pool_gpus", .number(Double(scenario.hardware.poolGPUs))),
             ("gpus_per_job", .number(Double(scenario.hardware.gpusPerJob))),
-            ("mfu", .rounded(scenario.trainingRate.mfu, digits: 4)),
+            ("mfu", .rounded(rate.mfu, digits: 4)),
             ("mfu_source", .string(scenario.hardware.mfu == nil ? "step-time model" : "scenario")),
             ("stack", .string(scenario.hardware.stack.name)),
             ("micro_batch_size", .number(Double(scenario.finetune.microBatchSize))),
             ("gradient_accumulation", .number(Double(scenario.finetune.gradientAccumulation))),
-            ("training_job", trainingJob(scenario.trainingRate)),
+            ("training_job", trainingJob(rate)),
             ("usd_per_gpu_hour", .number(scenario.hardware.usdPerGPUHour)),
             ("pricing", .string(scenario.hardware.pricing.rawValue)),
             ("job_startup_minutes", .number(scenario.overheads.jobStartupMinutes)),
