@@ -90,15 +90,19 @@ struct MappingReader {
 
     mutating func bool(_ key: String, default defaultValue: Bool) -> Bool {
         guard let node = node(key) else { return defaultValue }
-        if case let .scalar(scalar) = node, scalar.style == .plain {
-            switch scalar.string.lowercased() {
-            case "true", "yes", "on": return true
-            case "false", "no", "off": return false
-            default: break
-            }
-        }
+        if let value = Self.boolean(node) { return value }
         diagnostics.error(child(key), "expected true or false, got \(node.shortDescription)")
         return defaultValue
+    }
+
+    /// The YAML spellings of a boolean (`true yes on`, `false no off`, plain scalars only); nil otherwise.
+    static func boolean(_ node: Node) -> Bool? {
+        guard case let .scalar(scalar) = node, scalar.style == .plain else { return nil }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
+        }
     }
 
     mutating func string(_ key: String, default defaultValue: String?) -> String? {

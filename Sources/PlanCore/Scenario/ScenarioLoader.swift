@@ -239,8 +239,10 @@ public struct ScenarioLoader: Sendable {
         result.epochs = fields.double("epochs", default: result.epochs, range: 0...10_000, above: 0)
         if let node = fields.node("gradient_checkpointing"), case let .scalar(scalar) = node, scalar.string == "auto" {
             result.gradientCheckpointingAuto = true
-        } else if fields.has("gradient_checkpointing") {
-            result.gradientCheckpointing = fields.bool("gradient_checkpointing", default: result.gradientCheckpointing)
+        } else if let node = fields.node("gradient_checkpointing") {
+            if let value = MappingReader.boolean(node) { result.gradientCheckpointing = value } else {
+                fields.diagnostics.error(fields.child("gradient_checkpointing"), "expected true, false or auto, got \(node.shortDescription)")
+            }
             result.gradientCheckpointingAuto = false
         }
         result.packing = fields.bool("packing", default: result.packing)

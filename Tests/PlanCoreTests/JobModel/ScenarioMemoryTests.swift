@@ -47,4 +47,12 @@ struct ScenarioMemoryTests {
         let paper = try loader.load(text: base, file: "s.yaml")
         #expect(paper.hardware.gpusPerJob == 1)
     }
+
+    @Test func checkpointingTakesTrueFalseOrAuto() throws {
+        let found = diagnostics(base.replacingOccurrences(of: "gradient_checkpointing: false", with: "gradient_checkpointing: maybe"))
+        #expect(found.map(\.path) == ["finetune.gradient_checkpointing"], "\(found)")
+        #expect(found.first?.message.hasPrefix("expected true, false or auto") == true)
+        let auto = try loader.load(text: base.replacingOccurrences(of: "gradient_checkpointing: false", with: "gradient_checkpointing: auto"), file: "s")
+        #expect(auto.finetune.checkpointingPolicy == .auto)
+    }
 }
