@@ -154,8 +154,7 @@ struct CalibrateImportCommandTests {
         let first = try Self.python(["-c", load + "\nprint(probe.model_column(arch, 'probe.csv'))", Self.probe], in: folder)
         #expect(first.status == 0, "\(first.stderr)")
         let archFile = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(archFile))) as? [String: Any])
-        let architecture = try ModelArchitecture.decode(object, file: archFile, name: "tiny")
+        let architecture = try ModelArchitecture.read(try Data(contentsOf: folder.appendingPathComponent(archFile)), file: archFile, name: "tiny")
         #expect(architecture.layers == 2 && architecture.hidden == 256 && architecture.headDim == 64)
 
         let truth = StepCurve(gemmEfficiencyMax: 0.002, halfEfficiencyTokens: 200, stepOverheadSeconds: 0.05)

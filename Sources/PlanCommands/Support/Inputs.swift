@@ -15,11 +15,11 @@ enum Inputs {
         return data
     }
 
-    /// A Hugging Face `config.json` as an architecture named after the file: missing → exit 66,
-    /// unreadable as a dense decoder → exit 65.
+    /// A Hugging Face `config.json` (or plan's own architecture export) as an architecture named
+    /// after the file: missing → exit 66, unreadable as a dense decoder → exit 65.
     static func modelConfig(_ path: String) throws -> ModelArchitecture {
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try HFConfig.architecture(from: try read(path), file: path, name: name)
+        return try ModelArchitecture.read(try read(path), file: path, name: name)
     }
 
     /// A scenario from a file, or the embedded default when `path` is nil. Returns the scenario

@@ -215,10 +215,11 @@ public struct RunLogReader: Sendable {
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): cannot read the architecture file \(url.path)")
             }
-            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-                throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): \(url.path) is not a JSON object")
+            do {
+                architecture = try ModelArchitecture.read(data, file: url.path, name: url.deletingPathExtension().lastPathComponent)
+            } catch {
+                throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): \(error)")
             }
-            architecture = try ModelArchitecture.decode(object, file: url.path, name: url.deletingPathExtension().lastPathComponent)
         } else {
             do { _ = try catalog.model(spec.model) } catch {
                 throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): \(error)")

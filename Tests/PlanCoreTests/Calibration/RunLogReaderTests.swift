@@ -63,8 +63,7 @@ struct RunLogReaderTests {
     @Test func architectureExportRoundTrips() throws {
         let model = try catalog.model("qwen2.5-7b")
         let data = try JSONSerialization.data(withJSONObject: model.jsonObject)
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        var decoded = try ModelArchitecture.decode(object, file: "x.json", name: "x")
+        var decoded = try ModelArchitecture.read(data, file: "x.json", name: "x")
         decoded.source = model.source
         decoded.publishedParams = model.publishedParams
         #expect(decoded == model)
@@ -73,8 +72,24 @@ struct RunLogReaderTests {
     @Test func huggingFaceConfigIsReadToo() throws {
         let config: [String: Any] = ["num_hidden_layers": 2, "hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 4,
                                      "num_key_value_heads": 2, "vocab_size": 1000, "tie_word_embeddings": true, "model_type": "llama"]
-        let model = try ModelArchitecture.decode(config, file: "config.json", name: "tiny")
+        let model = try ModelArchitecture.read(try JSONSerialization.data(withJSONObject: config), file: "config.json", name: "tiny")
         #expect(model.layers == 2 && model.headDim == 64 && model.kvHeads == 2 && model.tiedEmbeddings)
+    }
+
+    /// Both formats go through one reader, so a mixture-of-experts config is refused whichever
+    /// command reads it, and plan's own export is accepted by `--model-config` too.
+    @Test func oneReaderForBothFormats() throws {
+        let moe: [String: Any] = ["num_hidden_layers": 2, "hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 4,
+                                  "vocab_size": 1000, "model_type": "mixtral", "num_local_experts": 8, "tie_word_embeddings": false]
+        #expect(throws: PlanCoreError.self) {
+            try ModelArchitecture.read(try JSONSerialization.data(withJSONObject: moe), file: "mixtral.json", name: "m")
+        }
+        let missing: [String: Any] = ["name": "x", "layers": 2, "hidden": 256]
+        let error = #expect(throws: PlanCoreError.self) {
+            try ModelArchitecture.read(try JSONSerialization.data(withJSONObject: missing), file: "x.json", name: "x")
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("x.json") && "\(error.map { "\($0)" } ?? "")".contains("missing field mlp"))
+        #expect(throws: PlanCoreError.self) { try ModelArchitecture.read(Data("[1]".utf8), file: "y.json", name: "y") }
     }
 
     /// (text, file, flags?, what the message must name)
