@@ -109,12 +109,18 @@ struct ScenarioValidationTests {
             languages: {en: {examples: 10, tokens_per_example: 5}}
             """
         let scenario = try loader.load(text: text, file: "d")
-        #expect(scenario.finetune == Finetune.defaults)
-        #expect(scenario.overheads == Overheads.defaults)
-        #expect(scenario.merge == MergeSettings.defaults)
-        #expect(scenario.schedule == Schedule.defaults)
-        #expect(scenario.strategies == [.fullRetrain, .merge])
+        #expect(scenario.name == ScenarioDefaults.name)
+        #expect(scenario.finetune == ScenarioDefaults.finetune)
+        #expect(scenario.overheads == ScenarioDefaults.overheads)
+        #expect(scenario.merge == ScenarioDefaults.merge)
+        #expect(scenario.schedule == ScenarioDefaults.schedule)
+        #expect(scenario.continued == ScenarioDefaults.continued && scenario.hybrid == ScenarioDefaults.hybrid)
+        #expect(scenario.strategies == ScenarioDefaults.strategies)
+        // hardware: the defaults on the named GPU, with its board power.
+        let gpu = try Catalog.bundled().gpu("a100-80gb")
+        #expect(scenario.hardware == Hardware(gpu: gpu, stack: try Catalog.bundled().stack(SoftwareStack.defaultName)))
         #expect(scenario.hardware.gpuWatts == 400)
+        #expect(scenario.hardware.networkBytesPerSecond == ScenarioDefaults.networkGBPerSecond * 1e9)
     }
 
     @Test func inlineArchitectureIsAccepted() throws {

@@ -22,30 +22,30 @@ extension PlanCommand {
                 help: ArgumentHelp("A Hugging Face config.json of a dense decoder (Llama, Mistral, Qwen2, Gemma2, ...) instead of --model.", valueName: "path"))
         var modelConfig: String?
         @Option(help: "Tokens trained (e.g. 1e9).") var tokens: Double?
-        @Option(help: "lora, qlora or full.") var method: String = "lora"
-        @Option(help: "LoRA rank.") var rank: Int = 16
+        @Option(help: "lora, qlora or full.") var method: String = ScenarioDefaults.finetune.method.rawValue
+        @Option(help: "LoRA rank.") var rank: Int = ScenarioDefaults.finetune.rank
         @Option(help: ArgumentHelp("Adapted projections, comma-separated (default all seven).", valueName: "q_proj,k_proj,..."))
         var targets: String = "all"
         @Flag(name: .customLong("gradient-checkpointing"), inversion: .prefixedNo,
               help: "Recompute activations (one more forward, less memory); default: only when the job does not fit without it.")
         var gradientCheckpointing: Bool?
-        @Option(help: "Catalog GPU (default a100-80gb).") var gpu: String?
+        @Option(help: "Catalog GPU (default \(ScenarioDefaults.gpu)).") var gpu: String?
         @Option(help: "Machine profile stored by plan calibrate (its device and fitted step curve) instead of --gpu.") var profile: String?
-        @Option(help: "GPUs the job runs on.") var gpus: Int = 1
-        @Option(name: .customLong("micro-batch"), help: "Sequences per GPU per micro-step.") var microBatch: Int = 1
-        @Option(name: .customLong("gradient-accumulation"), help: "Micro-steps per optimizer step.") var gradientAccumulation: Int = 1
+        @Option(help: "GPUs the job runs on.") var gpus: Int = ScenarioDefaults.gpusPerJob
+        @Option(name: .customLong("micro-batch"), help: "Sequences per GPU per micro-step.") var microBatch: Int = ScenarioDefaults.finetune.microBatchSize
+        @Option(name: .customLong("gradient-accumulation"), help: "Micro-steps per optimizer step.") var gradientAccumulation: Int = ScenarioDefaults.finetune.gradientAccumulation
         @Option(help: "Sharding of multi-GPU jobs: none or fsdp (default fsdp when --gpus > 1).") var sharding: String?
-        @Option(help: "Full fine-tuning precision recipe: mixed (fp32 master + moments) or bf16.") var precision: String = "mixed"
+        @Option(help: "Full fine-tuning precision recipe: mixed (fp32 master + moments) or bf16.") var precision: String = ScenarioDefaults.finetune.precision.rawValue
         @Option(help: "Software stack: hf, torch, hf-zero3 or nemo-fp8 (Resources/stacks.yaml; default hf, or the profile's).") var stack: String?
         @Option(help: "Explicit model FLOPs utilisation in (0, 1]; bypasses the step-time model.") var mfu: Double?
-        @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = 4096
+        @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = ScenarioDefaults.finetune.sequenceLength
         @Option(name: .customLong("network-gb-per-s"), help: "Per-GPU network bandwidth between nodes, GB/s (jobs past 8 GPUs).")
-        var networkGBPerS: Double = 50
+        var networkGBPerS: Double = ScenarioDefaults.networkGBPerSecond
         @Option(name: .customLong("gpu-hours"), help: "Convert these GPU-hours instead of pricing a job.") var gpuHours: Double?
         @Option(name: .customLong("gpu-watts"), help: "Power per GPU in W (default: the GPU's board power).") var gpuWatts: Double?
-        @Option(help: "Data-centre power usage effectiveness (>= 1).") var pue: Double = 1.1
-        @Option(name: .customLong("kg-co2-per-kwh"), help: "Grid carbon intensity.") var kgCO2PerKWh: Double = 0.475
-        @Option(name: .customLong("usd-per-gpu-hour"), help: "Price per GPU-hour.") var usdPerGPUHour: Double = 2.0
+        @Option(help: "Data-centre power usage effectiveness (>= 1).") var pue: Double = ScenarioDefaults.pue
+        @Option(name: .customLong("kg-co2-per-kwh"), help: "Grid carbon intensity.") var kgCO2PerKWh: Double = ScenarioDefaults.kgCO2PerKWh
+        @Option(name: .customLong("usd-per-gpu-hour"), help: "Price per GPU-hour.") var usdPerGPUHour: Double = ScenarioDefaults.usdPerGPUHour
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions
 
@@ -60,22 +60,28 @@ extension PlanCommand {
             if Finetune.Method(rawValue: method) == nil { throw ValidationError("--method must be lora, qlora or full, got '\(method)'") }
             if let sharding, Sharding(rawValue: sharding) == nil { throw ValidationError("--sharding must be none or fsdp, got '\(sharding)'") }
             if PrecisionRecipe(rawValue: precision) == nil { throw ValidationError("--precision must be mixed or bf16, got '\(precision)'") }
-            if !(1...65_536).contains(rank) { throw ValidationError("--rank must be between 1 and 65536") }
+            try Self.check(rank, "--rank", .finetuneRank)
             if !(1...MemoryModel.maximumGPUs).contains(gpus) { throw ValidationError("--gpus must be between 1 and \(MemoryModel.maximumGPUs)") }
-            if !(1...65_536).contains(microBatch) { throw ValidationError("--micro-batch must be between 1 and 65536") }
-            if !(1...1_000_000).contains(gradientAccumulation) { throw ValidationError("--gradient-accumulation must be between 1 and 1000000") }
-            if !(1...10_000_000).contains(sequenceLength) { throw ValidationError("--sequence-length must be between 1 and 10000000") }
+            try Self.check(microBatch, "--micro-batch", .finetuneMicroBatchSize)
+            try Self.check(gradientAccumulation, "--gradient-accumulation", .finetuneGradientAccumulation)
+            try Self.check(sequenceLength, "--sequence-length", .finetuneSequenceLength)
             if JobSpec.parseTargets(targets).isEmpty { throw ValidationError("--targets needs at least one projection") }
             if gpu != nil && profile != nil { throw ValidationError("give --gpu or --profile, not both") }
+        }
+
+        /// A flag with the meaning of a scenario field takes that field's range.
+        static func check(_ value: Int, _ flag: String, _ field: ScenarioField) throws {
+            let range = field.spec.bounds.wholeRange
+            if !range.contains(value) { throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound)") }
         }
 
         /// The job the flags describe.
         var spec: JobSpec {
             var spec = JobSpec(model: model ?? "")
-            spec.method = Finetune.Method(rawValue: method) ?? .lora
+            spec.method = Finetune.Method(rawValue: method) ?? ScenarioDefaults.finetune.method
             spec.rank = rank
             spec.targets = JobSpec.parseTargets(targets)
-            spec.gpu = gpu ?? "a100-80gb"
+            spec.gpu = gpu ?? ScenarioDefaults.gpu
             spec.gpus = gpus
             spec.microBatch = microBatch
             spec.gradientAccumulation = gradientAccumulation
@@ -83,13 +89,13 @@ extension PlanCommand {
             spec.gradientCheckpointing = gradientCheckpointing
             spec.stack = stack ?? SoftwareStack.defaultName
             spec.sharding = sharding.flatMap(Sharding.init(rawValue:))
-            spec.precision = PrecisionRecipe(rawValue: precision) ?? .mixed
+            spec.precision = PrecisionRecipe(rawValue: precision) ?? ScenarioDefaults.finetune.precision
             return spec
         }
 
         /// The catalog GPU, or the stored profile named by --profile.
         func device(_ catalog: Catalog) throws -> GPUSpec {
-            guard let profile else { return try catalog.gpu(gpu ?? "a100-80gb") }
+            guard let profile else { return try catalog.gpu(gpu ?? ScenarioDefaults.gpu) }
             let profiles = try Inputs.profiles(database.db)
             guard let found = profiles[profile] else {
                 let known = profiles.keys.sorted()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCore
 
 extension PlanCommand {
     /// `plan sensitivity SCENARIO [--trials N] [--seed S] [--format table|json|csv]`
@@ -16,7 +17,7 @@ extension PlanCommand {
 
         @Argument(help: ArgumentHelp("Scenario YAML file with an uncertainty block.", valueName: "scenario")) var scenario: String
         @Option(help: "Base samples N (simulations: N × (inputs + 2)).") var trials: Int = 1024
-        @Option(help: "Seed for the sample matrices, the Poisson arrivals and the bootstrap.") var seed: UInt64 = 42
+        @Option(help: "Seed for the sample matrices, the Poisson arrivals and the bootstrap.") var seed: UInt64 = ScenarioDefaults.seed
         @Option(help: "Output: table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("Folder for the gnuplot plots (PNG + SVG).", valueName: "dir")) var plots: String = "plots"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCore
 
 extension PlanCommand {
     /// `plan simulate [SCENARIO]`
@@ -18,7 +19,7 @@ extension PlanCommand {
         var trials: Int = 0
 
         @Option(help: "Seed for Poisson arrivals and Monte Carlo draws.")
-        var seed: UInt64 = 42
+        var seed: UInt64 = ScenarioDefaults.seed
 
         @OptionGroup var database: DatabaseOptions
 

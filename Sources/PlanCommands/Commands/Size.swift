@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanCore
 
 extension PlanCommand {
     /// `plan size [SCENARIO] --target-latency-hours H`
@@ -23,7 +24,7 @@ extension PlanCommand {
         var format: TableOrJSON = .table
 
         @Option(help: "Seed for Poisson arrivals (the same at every pool size).")
-        var seed: UInt64 = 42
+        var seed: UInt64 = ScenarioDefaults.seed
 
         @OptionGroup var database: DatabaseOptions
 

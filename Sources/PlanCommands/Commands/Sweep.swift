@@ -20,7 +20,7 @@ extension PlanCommand {
         var vary: [String] = []
         @Flag(name: .customLong("no-tornado"), help: "Skip the one-at-a-time sensitivity analysis.") var noTornado = false
         @Option(help: "Output: table, json or csv.") var format: OutputFormat = .table
-        @Option(help: "Seed for Poisson arrivals (the same at every point).") var seed: UInt64 = 42
+        @Option(help: "Seed for Poisson arrivals (the same at every point).") var seed: UInt64 = ScenarioDefaults.seed
         @Option(help: "Monte Carlo trials at every grid value (0 = none): p10/p50/p90 cost bands and the probability that the compared strategy is cheaper.")
         var trials: Int = 0
         @OptionGroup var database: DatabaseOptions

@@ -37,7 +37,7 @@ public struct JobEstimate: Sendable, Equatable {
     /// step-time model is bypassed: seconds = FLOPs / (GPUs × peak × MFU). No start-up overheads:
     /// this is the compute alone (a scenario adds them).
     public static func training(
-        _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = 50e9, rates: EnergyRates
+        _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond, rates: EnergyRates
     ) throws -> JobEstimate {
         try check(tokens, "--tokens", above: 0, max: 1e18)
         if let mfu { try check(mfu, "--mfu", above: 0, max: 1) }

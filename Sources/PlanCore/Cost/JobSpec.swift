@@ -4,21 +4,21 @@ import Foundation
 /// imported runs give it; `resolve` turns it into a priced job against a catalog.
 public struct JobSpec: Sendable, Equatable {
     public var model: String
-    public var method: Finetune.Method = .lora
-    public var rank: Int = 16
-    public var targets: [String] = ModelArchitecture.projectionNames
-    public var gpu: String = "a100-80gb"
-    public var gpus: Int = 1
-    public var microBatch: Int = 1
-    public var gradientAccumulation: Int = 1
-    public var sequenceLength: Int = 4096
+    public var method: Finetune.Method = ScenarioDefaults.finetune.method
+    public var rank: Int = ScenarioDefaults.finetune.rank
+    public var targets: [String] = ScenarioDefaults.finetune.targets
+    public var gpu: String = ScenarioDefaults.gpu
+    public var gpus: Int = ScenarioDefaults.gpusPerJob
+    public var microBatch: Int = ScenarioDefaults.finetune.microBatchSize
+    public var gradientAccumulation: Int = ScenarioDefaults.finetune.gradientAccumulation
+    public var sequenceLength: Int = ScenarioDefaults.finetune.sequenceLength
     public var attentionContext: Int?
     /// true / false, or nil for auto (on only when the job does not fit without it).
     public var gradientCheckpointing: Bool? = false
     public var stack: String = SoftwareStack.defaultName
     /// nil → `fsdp` on more than one GPU.
     public var sharding: Sharding?
-    public var precision: PrecisionRecipe = .mixed
+    public var precision: PrecisionRecipe = ScenarioDefaults.finetune.precision
 
     public init(model: String) { self.model = model }
 
@@ -30,7 +30,7 @@ public struct JobSpec: Sendable, Equatable {
         /// The checkpointing policy the job was resolved with (for `min_gpus`).
         public var checkpointing: CheckpointingPolicy = .off
         public var memory: MemoryModel { MemoryModel(stack: stack) }
-        public func stepTime(networkBytesPerSecond: Double = 50e9) -> StepTimeModel {
+        public func stepTime(networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond) -> StepTimeModel {
             StepTimeModel(stack: stack, networkBytesPerSecond: networkBytesPerSecond)
         }
     }

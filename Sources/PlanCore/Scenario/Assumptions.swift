@@ -35,6 +35,13 @@ extension Scenario {
             let origin: Assumption.Origin = written.contains(path) ? .scenario : catalog.map { .catalog($0) } ?? .defaultValue
             return Assumption(path: path, value: value, unit: unit, origin: origin)
         }
+        // A numeric field: its path and unit from the field table.
+        func row(_ field: ScenarioField, _ value: String, catalog: String? = nil) -> Assumption {
+            row(field.rawValue, value, field.spec.unit, catalog: catalog)
+        }
+        func row(_ language: Language, _ field: ScenarioField, _ value: Double) -> Assumption {
+            row(field.rawValue.replacingOccurrences(of: "<code|*>", with: language.code), number(value), field.spec.unit)
+        }
         func number(_ value: Double) -> String {
             value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.4g", value)
         }
@@ -47,56 +54,56 @@ extension Scenario {
                        origin: .catalog(modelSource)),
             Assumption(path: "model.heads / kv_heads", value: "\(model.heads) / \(model.kvHeads)", unit: "", origin: .catalog(modelSource)),
             row("finetune.method", finetune.method.rawValue, ""),
-            row("finetune.rank", "\(finetune.rank)", ""),
-            row("finetune.alpha", number(finetune.alpha), ""),
+            row(.finetuneRank, "\(finetune.rank)"),
+            row(.finetuneAlpha, number(finetune.alpha)),
             row("finetune.targets", finetune.targets.joined(separator: " "), ""),
-            row("finetune.epochs", number(finetune.epochs), "epochs"),
+            row(.finetuneEpochs, number(finetune.epochs)),
             row("finetune.gradient_checkpointing", "\(finetune.gradientCheckpointing)", ""),
             row("finetune.packing", "\(finetune.packing)", ""),
-            row("finetune.sequence_length", "\(finetune.sequenceLength)", "tokens"),
+            row(.finetuneSequenceLength, "\(finetune.sequenceLength)"),
             row("hardware.gpu", hardware.gpu.name, ""),
-            Assumption(path: "hardware.gpu peak (dense BF16)", value: number(hardware.gpu.peakFlopsPerSecond / 1e12), unit: "TFLOP/s",
+            Assumption(path: "hardware.gpu peak (dense BF16)", value: number(hardware.gpu.peakFlopsPerSecond / 1e12), unit: ScenarioField.hardwarePeakTFLOPS.spec.unit,
                        origin: written.contains("hardware.peak_tflops") ? .scenario : .catalog(hardware.gpu.source)),
             Assumption(path: "hardware.gpu memory bandwidth", value: number(hardware.gpu.memoryBytesPerSecond / 1e9), unit: "GB/s",
                        origin: .catalog(hardware.gpu.source)),
-            row("hardware.gpu_watts", number(hardware.gpuWatts), "W", catalog: hardware.gpu.source),
-            row("hardware.pool_gpus", "\(hardware.poolGPUs)", "GPUs"),
+            row(.hardwareGPUWatts, number(hardware.gpuWatts), catalog: hardware.gpu.source),
+            row(.hardwarePoolGPUs, "\(hardware.poolGPUs)"),
             Assumption(path: "hardware.gpus_per_job", value: hardware.gpusPerJobAuto ? "auto (\(hardware.gpusPerJob))" : "\(hardware.gpusPerJob)",
-                       unit: "GPUs", origin: written.contains("hardware.gpus_per_job") ? .scenario : .defaultValue),
+                       unit: ScenarioField.hardwareGPUsPerJob.spec.unit, origin: written.contains("hardware.gpus_per_job") ? .scenario : .defaultValue),
             row("hardware.stack", hardware.stack.name, ""),
-            row("finetune.micro_batch_size", "\(finetune.microBatchSize)", "sequences / GPU / micro-step"),
-            row("finetune.gradient_accumulation", "\(finetune.gradientAccumulation)", "micro-steps / step"),
-            Assumption(path: "hardware.mfu", value: hardware.mfu.map(number) ?? "model: \(number(trainingRate.mfu))", unit: "fraction",
+            row(.finetuneMicroBatchSize, "\(finetune.microBatchSize)"),
+            row(.finetuneGradientAccumulation, "\(finetune.gradientAccumulation)"),
+            Assumption(path: "hardware.mfu", value: hardware.mfu.map(number) ?? "model: \(number(trainingRate.mfu))", unit: ScenarioField.hardwareMFU.spec.unit,
                        origin: written.contains("hardware.mfu") ? .scenario : .defaultValue),
             Assumption(path: "training job peak memory per GPU", value: String(format: "%.1f of %.1f", trainingRate.memory.peak / Memory.gib, hardware.gpu.memoryGiB),
                        unit: "GiB", origin: .defaultValue),
-            row("hardware.merge_efficiency", number(hardware.mergeEfficiency), "fraction of bandwidth"),
-            row("hardware.usd_per_gpu_hour", number(hardware.usdPerGPUHour), "USD / GPU-hour"),
+            row(.hardwareMergeEfficiency, number(hardware.mergeEfficiency)),
+            row(.hardwareUSDPerGPUHour, number(hardware.usdPerGPUHour)),
             row("hardware.pricing", hardware.pricing.rawValue, ""),
-            row("hardware.pue", number(hardware.pue), "ratio"),
-            row("hardware.kg_co2_per_kwh", number(hardware.kgCO2PerKWh), "kg CO2 / kWh"),
-            row("overheads.job_startup_minutes", number(overheads.jobStartupMinutes), "minutes"),
-            row("overheads.merge_startup_minutes", number(overheads.mergeStartupMinutes), "minutes"),
-            row("overheads.evaluation_startup_minutes", number(overheads.evaluationStartupMinutesResolved), "minutes"),
-            row("overheads.checkpoint_save_minutes", number(overheads.checkpointSaveMinutes), "minutes"),
-            row("overheads.evaluation_examples_per_language", "\(overheads.evaluationExamplesPerLanguage)", "examples"),
-            row("overheads.generated_tokens_per_example", number(overheads.generatedTokensPerExample), "tokens"),
+            row(.hardwarePUE, number(hardware.pue)),
+            row(.hardwareKgCO2PerKWh, number(hardware.kgCO2PerKWh)),
+            row(.overheadsJobStartupMinutes, number(overheads.jobStartupMinutes)),
+            row(.overheadsMergeStartupMinutes, number(overheads.mergeStartupMinutes)),
+            row(.overheadsEvaluationStartupMinutes, number(overheads.evaluationStartupMinutesResolved)),
+            row(.overheadsCheckpointSaveMinutes, number(overheads.checkpointSaveMinutes)),
+            row(.overheadsEvaluationExamplesPerLanguage, "\(overheads.evaluationExamplesPerLanguage)"),
+            row(.overheadsGeneratedTokensPerExample, number(overheads.generatedTokensPerExample)),
         ]
         for language in languages {
-            rows.append(row("languages.\(language.code).examples", number(language.examples), "examples"))
-            rows.append(row("languages.\(language.code).tokens_per_example", number(language.tokensPerExample), "tokens"))
+            rows.append(row(language, .languageExamples, language.examples))
+            rows.append(row(language, .languageTokensPerExample, language.tokensPerExample))
         }
         rows += [
             row("merge.method", merge.method, ""),
-            row("merge.density", number(merge.density), "fraction"),
-            row("schedule.horizon_days", "\(schedule.horizonDays)", "days"),
-            row("schedule.release_every_days", "\(schedule.releaseEveryDays)", "days"),
+            row(.mergeDensity, number(merge.density)),
+            row(.scheduleHorizonDays, "\(schedule.horizonDays)"),
+            row(.scheduleReleaseEveryDays, "\(schedule.releaseEveryDays)"),
             row("strategies", strategies.map { kind in
                 strategyOptions[kind]?.gpusPerJob.map { "\(kind.rawValue) (\($0) GPUs per job)" } ?? kind.rawValue
             }.joined(separator: ", "), ""),
         ]
-        if strategies.contains(.continued) { rows.append(row("continued.replay_fraction", number(continued.replayFraction), "fraction")) }
-        if strategies.contains(.hybrid) { rows.append(row("hybrid.refresh_every_days", "\(hybrid.refreshEveryDays)", "days")) }
+        if strategies.contains(.continued) { rows.append(row(.continuedReplayFraction, number(continued.replayFraction))) }
+        if strategies.contains(.hybrid) { rows.append(row(.hybridRefreshEveryDays, "\(hybrid.refreshEveryDays)")) }
         return rows
     }
 

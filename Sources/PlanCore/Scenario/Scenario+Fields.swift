@@ -1,162 +1,74 @@
 import Foundation
 
 extension Scenario {
-    /// Numeric fields that Monte Carlo and sweeps may vary, by their YAML path. Language fields
-    /// take a code (`languages.en.examples`) or `*` for every language.
-    public static let variablePaths = [
-        "hardware.mfu", "hardware.usd_per_gpu_hour", "hardware.pue", "hardware.kg_co2_per_kwh",
-        "hardware.gpu_watts", "hardware.pool_gpus", "hardware.merge_efficiency", "hardware.gemm_efficiency",
-        "hardware.network_gb_per_s",
-        "finetune.epochs", "finetune.rank", "finetune.sequence_length", "finetune.micro_batch_size",
-        "finetune.gradient_accumulation",
-        "overheads.job_startup_minutes", "overheads.merge_startup_minutes",
-        "overheads.evaluation_examples_per_language",
-        "languages.<code|*>.examples", "languages.<code|*>.tokens_per_example", "languages.count",
-        "schedule.events.add_examples", "schedule.periodic.every_days", "schedule.periodic.add_examples",
-        "schedule.poisson.per_year", "schedule.poisson.add_examples", "schedule.horizon_days",
-    ]
+    /// Numeric fields that Monte Carlo and sweeps may vary, by their YAML path (the variable
+    /// entries of `ScenarioField`). Language fields take a code (`languages.en.examples`) or `*`
+    /// for every language.
+    public static var variablePaths: [String] { ScenarioField.variable.map(\.path) }
 
-    /// The current value of a variable field.
+    /// The current value of a variable field (a language field: the mean over its languages).
     public func value(at path: String) throws -> Double {
-        switch path {
-        case "hardware.mfu": return hardware.mfu ?? CostModel(scenario: self).rate(context: finetune.sequenceLength).mfu
-        case "hardware.gemm_efficiency":
-            return hardware.gemmEfficiency ?? hardware.gpu.stepCurve?.gemmEfficiencyMax ?? hardware.stack.gemmEfficiencyMax
-        case "hardware.network_gb_per_s": return hardware.networkBytesPerSecond / 1e9
-        case "finetune.micro_batch_size": return Double(finetune.microBatchSize)
-        case "finetune.gradient_accumulation": return Double(finetune.gradientAccumulation)
-        case "hardware.usd_per_gpu_hour": return hardware.usdPerGPUHour
-        case "hardware.pue": return hardware.pue
-        case "hardware.kg_co2_per_kwh": return hardware.kgCO2PerKWh
-        case "hardware.gpu_watts": return hardware.gpuWatts
-        case "hardware.pool_gpus": return Double(hardware.poolGPUs)
-        case "hardware.merge_efficiency": return hardware.mergeEfficiency
-        case "finetune.epochs": return finetune.epochs
-        case "finetune.rank": return Double(finetune.rank)
-        case "finetune.sequence_length": return Double(finetune.sequenceLength)
-        case "overheads.job_startup_minutes": return overheads.jobStartupMinutes
-        case "overheads.merge_startup_minutes": return overheads.mergeStartupMinutes
-        case "overheads.evaluation_examples_per_language": return Double(overheads.evaluationExamplesPerLanguage)
-        case "languages.count": return Double(languages.count)
-        case "schedule.horizon_days": return Double(schedule.horizonDays)
-        case "schedule.events.add_examples": return schedule.events.first?.addExamples ?? 0
-        case "schedule.periodic.every_days": return schedule.periodic.first?.everyDays ?? 0
-        case "schedule.periodic.add_examples": return schedule.periodic.first?.addExamples ?? 0
-        case "schedule.poisson.per_year": return schedule.poisson.first?.perYear ?? 0
-        case "schedule.poisson.add_examples": return schedule.poisson.first?.addExamples ?? 0
-        default:
-            let (codes, field) = try languageField(path)
-            let values = languages.filter { codes.contains($0.code) }.map { field == "examples" ? $0.examples : $0.tokensPerExample }
+        let (spec, codes) = try variable(path)
+        switch spec.access {
+        case let .scenario(get, _)?: return get(self)
+        case let .language(get, _)?:
+            let values = languages.filter { codes.contains($0.code) }.map(get)
             return values.reduce(0, +) / Double(max(values.count, 1))
+        case nil: throw Self.unknownField(path)
         }
     }
 
-    /// The valid values of a variable field: a closed range, an optional exclusive lower
-    /// bound, and whether the field is a whole number (rounded when set).
-    public struct FieldBounds: Sendable, Equatable {
-        public var range: ClosedRange<Double>
-        public var above: Double?
-        public var isWhole: Bool
-
-        /// `value` moved to the nearest valid value (NaN has none).
-        public func clamped(_ value: Double) -> Double? {
-            guard !value.isNaN else { return nil }
-            var result = min(max(value, range.lowerBound), range.upperBound)
-            if let above, result <= above { result = min(range.upperBound, isWhole ? (above + 1).rounded(.down) : above.nextUp) }
-            return result
-        }
-    }
-
-    /// The bounds of a variable field (see `variablePaths`); throws for an unknown path.
-    /// Every whole-number field's upper bound is far below `Int.max`, so a checked value always converts.
+    /// The bounds of a variable field on this scenario (see `variablePaths`); throws for an
+    /// unknown path.
     public func bounds(at path: String) throws -> FieldBounds {
-        func real(_ range: ClosedRange<Double>, above: Double? = nil) -> FieldBounds { FieldBounds(range: range, above: above, isWhole: false) }
-        func whole(_ range: ClosedRange<Double>) -> FieldBounds { FieldBounds(range: range, above: nil, isWhole: true) }
-        switch path {
-        case "hardware.mfu", "hardware.merge_efficiency", "hardware.gemm_efficiency": return real(0...1, above: Self.minimumEfficiency)
-        case "hardware.network_gb_per_s": return real(0...1e6, above: 0)
-        case "finetune.micro_batch_size": return whole(1...65_536)
-        case "finetune.gradient_accumulation": return whole(1...1e6)
-        case "hardware.usd_per_gpu_hour": return real(0...1e6)
-        case "hardware.pue": return real(1...10)
-        case "hardware.kg_co2_per_kwh": return real(0...10)
-        case "hardware.gpu_watts": return real(0...1e6, above: 0)
-        case "hardware.pool_gpus": return whole(Double(widestJobGPUs)...1e6)
-        case "finetune.epochs": return real(0...10_000, above: 0)
-        case "finetune.rank": return whole(1...65_536)
-        case "finetune.sequence_length": return whole(1...1e7)
-        case "overheads.job_startup_minutes", "overheads.merge_startup_minutes": return real(0...1e6)
-        case "overheads.evaluation_examples_per_language": return whole(0...1e9)
-        case "languages.count": return whole(1...Double(Self.maximumLanguages))
-        case "schedule.horizon_days": return whole(1...36_500)
-        case "schedule.events.add_examples", "schedule.periodic.add_examples", "schedule.poisson.add_examples": return real(0...1e12)
-        case "schedule.periodic.every_days": return real(0...36_500, above: 0)
-        case "schedule.poisson.per_year": return real(0...100_000)
-        default:
-            let (_, field) = try languageField(path)
-            return field == "examples" ? real(0...1e12) : real(1...1e8)
-        }
+        try variable(path).spec.bounds(in: self)
     }
 
     /// A copy with one variable field set to `value`; throws for unknown paths or values out
-    /// of the field's range. Integer fields are rounded (after the range check, so that no
+    /// of the field's range. Whole-number fields are rounded (after the range check, so that no
     /// value converts to `Int` unchecked).
     public func setting(_ path: String, to value: Double) throws -> Scenario {
-        let bounds = try bounds(at: path)
-        guard value.isFinite else { throw PlanCoreError.invalidArgument("\(path) must be a finite number") }
-        if let above = bounds.above, value <= above {
-            throw PlanCoreError.invalidArgument("\(path) must be greater than \(above), got \(value)")
-        }
-        if !bounds.range.contains(value) {
-            throw PlanCoreError.invalidArgument("\(path) must be between \(bounds.range.lowerBound) and \(bounds.range.upperBound), got \(value)")
-        }
+        let (spec, codes) = try variable(path)
+        let bounds = spec.bounds(in: self)
+        try bounds.check(value, path: path)
+        let checked = bounds.isWhole ? value.rounded() : value
         var copy = self
-        let whole = Int(value.rounded())  // safe: |value| <= 1e9 here
-        switch path {
-        case "hardware.mfu": copy.hardware.mfu = value
-        case "hardware.usd_per_gpu_hour": copy.hardware.usdPerGPUHour = value
-        case "hardware.pue": copy.hardware.pue = value
-        case "hardware.kg_co2_per_kwh": copy.hardware.kgCO2PerKWh = value
-        case "hardware.gpu_watts": copy.hardware.gpuWatts = value
-        case "hardware.pool_gpus": copy.hardware.poolGPUs = whole
-        case "hardware.merge_efficiency": copy.hardware.mergeEfficiency = value
-        case "hardware.gemm_efficiency": copy.hardware.gemmEfficiency = value
-        case "hardware.network_gb_per_s": copy.hardware.networkBytesPerSecond = value * 1e9
-        case "finetune.micro_batch_size": copy.finetune.microBatchSize = whole
-        case "finetune.gradient_accumulation": copy.finetune.gradientAccumulation = whole
-        case "finetune.epochs": copy.finetune.epochs = value
-        case "finetune.rank": copy.finetune.rank = whole
-        case "finetune.sequence_length": copy.finetune.sequenceLength = whole
-        case "overheads.job_startup_minutes": copy.overheads.jobStartupMinutes = value
-        case "overheads.merge_startup_minutes": copy.overheads.mergeStartupMinutes = value
-        case "overheads.evaluation_examples_per_language": copy.overheads.evaluationExamplesPerLanguage = whole
-        case "languages.count": copy.languages = Self.resized(languages, to: whole)
-        case "schedule.horizon_days": copy.schedule.horizonDays = whole
-        case "schedule.events.add_examples": for i in copy.schedule.events.indices { copy.schedule.events[i].addExamples = value }
-        case "schedule.periodic.every_days": for i in copy.schedule.periodic.indices { copy.schedule.periodic[i].everyDays = value }
-        case "schedule.periodic.add_examples": for i in copy.schedule.periodic.indices { copy.schedule.periodic[i].addExamples = value }
-        case "schedule.poisson.per_year": for i in copy.schedule.poisson.indices { copy.schedule.poisson[i].perYear = value }
-        case "schedule.poisson.add_examples": for i in copy.schedule.poisson.indices { copy.schedule.poisson[i].addExamples = value }
-        default:
-            let (codes, field) = try languageField(path)
-            for i in copy.languages.indices where codes.contains(copy.languages[i].code) {
-                if field == "examples" { copy.languages[i].examples = value } else { copy.languages[i].tokensPerExample = value }
-            }
+        switch spec.access {
+        case let .scenario(_, set)?: set(&copy, checked)
+        case let .language(_, set)?:
+            for i in copy.languages.indices where codes.contains(copy.languages[i].code) { set(&copy.languages[i], checked) }
+        case nil: throw Self.unknownField(path)
         }
         return copy
     }
 
-    private func languageField(_ path: String) throws -> (Set<String>, String) {
-        let parts = path.split(separator: ".").map(String.init)
-        guard parts.count == 3, parts[0] == "languages", ["examples", "tokens_per_example"].contains(parts[2]) else {
-            throw PlanCoreError.invalidArgument(
-                "unknown or non-numeric field \"\(TerminalText.excerpt(path))\"; variable fields: \(Self.variablePaths.joined(separator: ", "))")
+    /// A copy with `path` set to `value`, or, when `value` is outside the field's valid range
+    /// (infinite included), to the nearest valid value: the value is clamped to the field's
+    /// bounds before any conversion. Nil for an unknown path, a NaN value, or a value no
+    /// setting accepts (a language field on a language that does not exist).
+    public func settingClamped(_ path: String, to value: Double) -> Scenario? {
+        guard let bounds = try? bounds(at: path), let clamped = bounds.clamped(value) else { return nil }
+        return try? setting(path, to: clamped)
+    }
+
+    /// The spec of a variable path, and for a language field the codes it selects.
+    private func variable(_ path: String) throws -> (spec: FieldSpec, codes: Set<String>) {
+        if let field = ScenarioField(rawValue: path), field.spec.isVariable, case .scenario? = field.spec.access {
+            return (field.spec, [])
         }
-        if parts[1] == "*" { return (Set(languages.map(\.code)), parts[2]) }
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.count == 3, parts[0] == "languages",
+              let field = ScenarioField(rawValue: "languages.<code|*>.\(parts[2])"), case .language? = field.spec.access
+        else { throw Self.unknownField(path) }
+        if parts[1] == "*" { return (field.spec, Set(languages.map(\.code))) }
         guard language(parts[1]) != nil else {
             throw PlanCoreError.invalidArgument("unknown language \"\(TerminalText.excerpt(parts[1]))\" in \(TerminalText.excerpt(path))")
         }
-        return ([parts[1]], parts[2])
+        return (field.spec, [parts[1]])
+    }
+
+    private static func unknownField(_ path: String) -> PlanCoreError {
+        .invalidArgument("unknown or non-numeric field \"\(TerminalText.excerpt(path))\"; variable fields: \(variablePaths.joined(separator: ", "))")
     }
 
     /// `count` languages: the first ones kept, new ones (`l2`, `l3`, ...) copying the average.

@@ -85,19 +85,18 @@ public struct Finetune: Sendable, Equatable {
     /// Precision recipe of full fine-tuning (memory and optimizer traffic).
     public var precision: PrecisionRecipe = .mixed
 
+    /// The defaults (`ScenarioDefaults.finetune`, what `finetune: {}` decodes to).
     public init() {}
-    /// Every default in one place: what `finetune: {}` decodes to.
-    public static let defaults = Finetune()
 }
 
 /// The GPU pool and its prices.
 public struct Hardware: Sendable, Equatable {
     /// Catalog GPU (or machine profile) the rates come from.
     public var gpu: GPUSpec
-    public var poolGPUs: Int = 8
+    public var poolGPUs: Int = ScenarioDefaults.poolGPUs
     /// GPUs per job: the explicit count, or (when `gpusPerJobAuto`) the smallest count on which
     /// the scenario's training job fits, resolved by the loader.
-    public var gpusPerJob: Int = 1
+    public var gpusPerJob: Int = ScenarioDefaults.gpusPerJob
     /// `gpus_per_job: auto` (the default): each job gets the memory model's `min_gpus`.
     public var gpusPerJobAuto: Bool = true
     /// An explicit model FLOPs utilisation that bypasses the step-time model, in (0, 1]; nil →
@@ -110,16 +109,16 @@ public struct Hardware: Sendable, Equatable {
     /// Sharding of multi-GPU jobs; nil → fsdp past one GPU.
     public var sharding: Sharding? = nil
     /// Per-GPU network bandwidth between nodes, bytes/s (jobs past one node).
-    public var networkBytesPerSecond: Double = 50e9
+    public var networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond
     /// Fraction of memory bandwidth merge kernels achieve, in (0, 1].
-    public var mergeEfficiency: Double = 0.5
-    public var usdPerGPUHour: Double = 2.0
+    public var mergeEfficiency: Double = ScenarioDefaults.mergeEfficiency
+    public var usdPerGPUHour: Double = ScenarioDefaults.usdPerGPUHour
     /// Power per GPU in watts; defaults to the GPU's board power.
     public var gpuWatts: Double
-    public var pue: Double = 1.1
-    public var kgCO2PerKWh: Double = 0.475
+    public var pue: Double = ScenarioDefaults.pue
+    public var kgCO2PerKWh: Double = ScenarioDefaults.kgCO2PerKWh
     /// How the pool is paid for: busy GPU-hours only, or every pool GPU for the whole horizon.
-    public var pricing: Pricing = .onDemand
+    public var pricing: Pricing = ScenarioDefaults.pricing
 
     /// `hardware.pricing`.
     public enum Pricing: String, Sendable, Equatable, CaseIterable {
@@ -130,6 +129,7 @@ public struct Hardware: Sendable, Equatable {
         case reserved
     }
 
+    /// The defaults (`ScenarioDefaults`) on `gpu` with `stack`; power is the GPU's board power.
     public init(gpu: GPUSpec, stack: SoftwareStack) {
         self.gpu = gpu
         self.stack = stack
@@ -159,8 +159,8 @@ public struct Overheads: Sendable, Equatable {
     /// Tokens generated per evaluated example (0 for scoring-only tasks).
     public var generatedTokensPerExample: Double = 0
 
+    /// The defaults (`ScenarioDefaults.overheads`).
     public init() {}
-    public static let defaults = Overheads()
 
     public var evaluationStartupMinutesResolved: Double { evaluationStartupMinutes ?? jobStartupMinutes }
 }
@@ -188,8 +188,8 @@ public struct MergeSettings: Sendable, Equatable {
     /// Rank of the merged adapter for the `*svd` and `knots_*` methods; nil → input rank.
     public var svdRank: Int? = nil
 
+    /// The defaults (`ScenarioDefaults.merge`).
     public init() {}
-    public static let defaults = MergeSettings()
 }
 
 /// Settings for the `continued` strategy.

@@ -3,20 +3,21 @@ import Yams
 
 extension ScenarioLoader {
     func readSchedule(_ root: inout MappingReader, declared: [String]) -> Schedule {
-        var result = Schedule.defaults
+        var result = ScenarioDefaults.schedule
         guard var fields = root.mapping("schedule") else { return result }
         let diagnostics = fields.diagnostics
-        result.horizonDays = fields.int("horizon_days", default: result.horizonDays, range: 1...36_500)
+        result.horizonDays = fields.int(.scheduleHorizonDays, default: result.horizonDays)
+        // Days and periods lie within the horizon.
         let horizon = Double(result.horizonDays)
-        let dayRange = 0.0...horizon
+        func within(_ field: ScenarioField) -> FieldBounds { field.spec.bounds.capped(at: horizon) }
         var known = Set(declared)
 
         var additions: [LanguageAddition] = []
         for var item in fields.mappingList("additions") {
-            let day = item.requiredDouble("day", range: dayRange)
+            let day = item.requiredDouble(.scheduleAdditionsDay, bounds: within(.scheduleAdditionsDay))
             let language = item.string("language", default: nil)
-            let examples = item.requiredDouble("examples", range: Self.examplesRange)
-            let tokens = item.requiredDouble("tokens_per_example", range: Self.tokensRange)
+            let examples = item.requiredDouble(.scheduleAdditionsExamples)
+            let tokens = item.requiredDouble(.scheduleAdditionsTokensPerExample)
             if language == nil { diagnostics.error(item.child("language"), "missing required field") }
             if let language, known.contains(language) {
                 diagnostics.error(item.child("language"), "language \"\(TerminalText.excerpt(language))\" already exists; additions add new languages")
@@ -30,9 +31,9 @@ extension ScenarioLoader {
         result.additions = additions
 
         for var item in fields.mappingList("events") {
-            let day = item.requiredDouble("day", range: dayRange)
+            let day = item.requiredDouble(.scheduleEventsDay, bounds: within(.scheduleEventsDay))
             let language = item.string("language", default: nil)
-            let add = item.requiredDouble("add_examples", range: Self.examplesRange)
+            let add = item.requiredDouble(.scheduleEventsAddExamples)
             if let language { checkLanguage(language, known: known, path: item.child("language"), diagnostics) } else {
                 diagnostics.error(item.child("language"), "missing required field")
             }
@@ -41,9 +42,9 @@ extension ScenarioLoader {
         }
         for var item in fields.mappingList("periodic") {
             let selection = readSelection(&item, known: known)
-            let every = item.requiredDouble("every_days", range: 0...horizon, above: 0)
-            let add = item.requiredDouble("add_examples", range: Self.examplesRange)
-            let start: Double? = item.has("start_day") ? item.requiredDouble("start_day", range: dayRange) : nil
+            let every = item.requiredDouble(.schedulePeriodicEveryDays, bounds: within(.schedulePeriodicEveryDays))
+            let add = item.requiredDouble(.schedulePeriodicAddExamples)
+            let start = item.optionalDouble(.schedulePeriodicStartDay, bounds: within(.schedulePeriodicStartDay))
             item.finish()
             if let selection, let every, let add {
                 result.periodic.append(PeriodicUpdate(languages: selection, everyDays: every, addExamples: add, startDay: start))
@@ -51,14 +52,14 @@ extension ScenarioLoader {
         }
         for var item in fields.mappingList("poisson") {
             let selection = readSelection(&item, known: known)
-            let rate = item.requiredDouble("per_year", range: 0...100_000)
-            let add = item.requiredDouble("add_examples", range: Self.examplesRange)
+            let rate = item.requiredDouble(.schedulePoissonPerYear)
+            let add = item.requiredDouble(.schedulePoissonAddExamples)
             item.finish()
             if let selection, let rate, let add {
                 result.poisson.append(PoissonUpdate(languages: selection, perYear: rate, addExamples: add))
             }
         }
-        result.releaseEveryDays = fields.int("release_every_days", default: result.releaseEveryDays, range: 0...36_500)
+        result.releaseEveryDays = fields.int(.scheduleReleaseEveryDays, default: result.releaseEveryDays)
         fields.finish()
         return result
     }

@@ -42,7 +42,7 @@ public struct ScenarioLoader: Sendable {
         guard var root = MappingReader(node, path: "", diagnostics: diagnostics) else {
             throw ScenarioDiagnostics(file: file, diagnostics: diagnostics.items)
         }
-        let version = root.requiredInt("version", range: 0...1_000_000)
+        let version = root.requiredInt(.version)
         if let version, version != Self.supportedVersion {
             // A different version means different field meanings: stop before misreading them.
             throw Self.fail(file, "version", "unsupported version \(version); this plan reads version \(Self.supportedVersion)")
@@ -62,7 +62,7 @@ public struct ScenarioLoader: Sendable {
 
     private func read(_ root: inout MappingReader) -> Scenario? {
         let diagnostics = root.diagnostics
-        let name = root.string("name", default: "unnamed") ?? "unnamed"
+        let name = root.string("name", default: ScenarioDefaults.name) ?? ScenarioDefaults.name
         let description = root.string("description", default: "") ?? ""
         let model = readModel(&root)
         let finetune = readFinetune(&root, model: model)
@@ -72,14 +72,14 @@ public struct ScenarioLoader: Sendable {
         let merge = readMerge(&root)
         let schedule = readSchedule(&root, declared: declared)
         let (strategies, strategyOptions) = readStrategies(&root)
-        var continued = ContinuedSettings()
+        var continued = ScenarioDefaults.continued
         if var fields = root.mapping("continued") {
-            continued.replayFraction = fields.double("replay_fraction", default: continued.replayFraction, range: 0...1)
+            continued.replayFraction = fields.double(.continuedReplayFraction, default: continued.replayFraction)
             fields.finish()
         }
-        var hybrid = HybridSettings()
+        var hybrid = ScenarioDefaults.hybrid
         if var fields = root.mapping("hybrid") {
-            hybrid.refreshEveryDays = fields.int("refresh_every_days", default: hybrid.refreshEveryDays, range: 1...100_000)
+            hybrid.refreshEveryDays = fields.int(.hybridRefreshEveryDays, default: hybrid.refreshEveryDays)
             fields.finish()
         }
         let uncertainty = readUncertainty(&root)
@@ -137,7 +137,7 @@ public struct ScenarioLoader: Sendable {
         model: ModelArchitecture, finetune: Finetune, hardware: inout Hardware, overheads: Overheads,
         diagnostics: DiagnosticCollector, path: String = "hardware.gpus_per_job"
     ) {
-        let cost = CostModel(model: model, finetune: finetune, hardware: hardware, overheads: overheads, merge: .defaults)
+        let cost = CostModel(model: model, finetune: finetune, hardware: hardware, overheads: overheads, merge: ScenarioDefaults.merge)
         let rate = cost.rate(context: finetune.sequenceLength)
         let single = cost.memoryModel.breakdown(
             cost.memoryModel.resolving(rate.job.on(gpus: 1), gpu: hardware.gpu, policy: finetune.checkpointingPolicy), gpu: hardware.gpu)
@@ -220,15 +220,15 @@ public struct ScenarioLoader: Sendable {
     }
 
     private func readFinetune(_ root: inout MappingReader, model: ModelArchitecture?) -> Finetune {
-        var result = Finetune.defaults
+        var result = ScenarioDefaults.finetune
         guard var fields = root.mapping("finetune") else { return result }
         if let method = fields.string("method", default: nil) {
             if let parsed = Finetune.Method(rawValue: method) { result.method = parsed } else {
                 fields.diagnostics.error(fields.child("method"), "unknown method \"\(TerminalText.excerpt(method))\"; expected lora, qlora or full")
             }
         }
-        result.rank = fields.int("rank", default: result.rank, range: 1...65_536)
-        result.alpha = fields.double("alpha", default: Double(result.rank), range: 0...1e6, above: 0)
+        result.rank = fields.int(.finetuneRank, default: result.rank)
+        result.alpha = fields.double(.finetuneAlpha, default: Double(result.rank))
         result.targets = fields.stringList("targets", default: result.targets)
         for (index, target) in result.targets.enumerated() where !ModelArchitecture.projectionNames.contains(target) {
             fields.diagnostics.error(
@@ -236,7 +236,7 @@ public struct ScenarioLoader: Sendable {
                 "unknown projection \"\(TerminalText.excerpt(target))\"; expected one of \(ModelArchitecture.projectionNames.joined(separator: ", "))")
         }
         if result.targets.isEmpty { fields.diagnostics.error(fields.child("targets"), "needs at least one projection") }
-        result.epochs = fields.double("epochs", default: result.epochs, range: 0...10_000, above: 0)
+        result.epochs = fields.double(.finetuneEpochs, default: result.epochs)
         if let node = fields.node("gradient_checkpointing"), case let .scalar(scalar) = node, scalar.string == "auto" {
             result.gradientCheckpointingAuto = true
         } else if let node = fields.node("gradient_checkpointing") {
@@ -246,9 +246,9 @@ public struct ScenarioLoader: Sendable {
             result.gradientCheckpointingAuto = false
         }
         result.packing = fields.bool("packing", default: result.packing)
-        result.sequenceLength = fields.int("sequence_length", default: result.sequenceLength, range: 1...10_000_000)
-        result.microBatchSize = fields.int("micro_batch_size", default: result.microBatchSize, range: 1...65_536)
-        result.gradientAccumulation = fields.int("gradient_accumulation", default: result.gradientAccumulation, range: 1...1_000_000)
+        result.sequenceLength = fields.int(.finetuneSequenceLength, default: result.sequenceLength)
+        result.microBatchSize = fields.int(.finetuneMicroBatchSize, default: result.microBatchSize)
+        result.gradientAccumulation = fields.int(.finetuneGradientAccumulation, default: result.gradientAccumulation)
         if let precision = fields.string("precision", default: nil) {
             if let parsed = PrecisionRecipe(rawValue: precision) { result.precision = parsed } else {
                 fields.diagnostics.error(fields.child("precision"), "unknown precision \"\(precision)\"; expected mixed or bf16")
@@ -286,70 +286,74 @@ public struct ScenarioLoader: Sendable {
         let defaultStack = spec?.stackName ?? SoftwareStack.defaultName  // a calibrated profile brings its own
         let stackName = fields.string("stack", default: defaultStack) ?? defaultStack
         do { stack = try catalog.stack(stackName) } catch { fields.diagnostics.error(fields.child("stack"), "\(error)") }
-        guard let spec, let stack else {
-            _ = fields.node("pool_gpus"); _ = fields.node("gpus_per_job"); _ = fields.node("mfu"); _ = fields.node("merge_efficiency")
-            _ = fields.node("usd_per_gpu_hour"); _ = fields.node("gpu_watts"); _ = fields.node("pue"); _ = fields.node("kg_co2_per_kwh")
-            _ = fields.node("peak_tflops"); _ = fields.node("sharding"); _ = fields.node("gemm_efficiency"); _ = fields.node("network_gb_per_s")
-            fields.finish()
-            return nil
-        }
-        var hardware = Hardware(gpu: spec, stack: stack)
-        hardware.poolGPUs = fields.int("pool_gpus", default: hardware.poolGPUs, range: 1...1_000_000)
-        if let node = fields.node("gpus_per_job") {
-            if case let .scalar(scalar) = node, scalar.string == "auto" {
-                hardware.gpusPerJobAuto = true
-            } else if let count = MappingReader.integer(node, path: fields.child("gpus_per_job"), range: 1...1_000_000, diagnostics: fields.diagnostics) {
-                hardware.gpusPerJob = count
-                hardware.gpusPerJobAuto = false
+        // Every other field is read and checked whether or not the GPU and stack were found;
+        // the ones whose default depends on them are optional here.
+        let poolGPUs = fields.int(.hardwarePoolGPUs, default: ScenarioDefaults.poolGPUs)
+        let gpusPerJob = readGPUsPerJob(&fields)
+        let mfu = fields.optionalDouble(.hardwareMFU)
+        let gemmEfficiency = fields.optionalDouble(.hardwareGEMMEfficiency)
+        var sharding: Sharding?
+        if let text = fields.string("sharding", default: nil) {
+            if let parsed = Sharding(rawValue: text) { sharding = parsed } else {
+                fields.diagnostics.error(fields.child("sharding"), "unknown sharding \"\(text)\"; expected none or fsdp")
             }
         }
-        if fields.has("mfu") { hardware.mfu = fields.double("mfu", default: 0.35, range: 0...1, above: Scenario.minimumEfficiency) }
-        if fields.has("gemm_efficiency") {
-            hardware.gemmEfficiency = fields.double("gemm_efficiency", default: stack.gemmEfficiencyMax, range: 0...1, above: Scenario.minimumEfficiency)
-        }
-        if let sharding = fields.string("sharding", default: nil) {
-            if let parsed = Sharding(rawValue: sharding) { hardware.sharding = parsed } else {
-                fields.diagnostics.error(fields.child("sharding"), "unknown sharding \"\(sharding)\"; expected none or fsdp")
+        let networkGBPerSecond = fields.double(.hardwareNetworkGBPerS, default: ScenarioDefaults.networkGBPerSecond)
+        let mergeEfficiency = fields.double(.hardwareMergeEfficiency, default: ScenarioDefaults.mergeEfficiency)
+        let usdPerGPUHour = fields.double(.hardwareUSDPerGPUHour, default: ScenarioDefaults.usdPerGPUHour)
+        let gpuWatts = fields.optionalDouble(.hardwareGPUWatts)
+        let pue = fields.double(.hardwarePUE, default: ScenarioDefaults.pue)
+        let kgCO2PerKWh = fields.double(.hardwareKgCO2PerKWh, default: ScenarioDefaults.kgCO2PerKWh)
+        var pricing = ScenarioDefaults.pricing
+        if let text = fields.string("pricing", default: nil) {
+            if let parsed = Hardware.Pricing(rawValue: text) { pricing = parsed } else {
+                fields.diagnostics.error(fields.child("pricing"), "unknown pricing \"\(text)\"; expected on-demand or reserved")
             }
         }
-        hardware.networkBytesPerSecond = fields.double("network_gb_per_s", default: 50, range: 0...1e6, above: 0) * 1e9
-        hardware.mergeEfficiency = fields.double("merge_efficiency", default: hardware.mergeEfficiency, range: 0...1, above: 0)
-        hardware.usdPerGPUHour = fields.double("usd_per_gpu_hour", default: hardware.usdPerGPUHour, range: 0...1e6)
-        hardware.gpuWatts = fields.double("gpu_watts", default: hardware.gpuWatts, range: 0...1e6, above: 0)
-        hardware.pue = fields.double("pue", default: hardware.pue, range: 1...10)
-        hardware.kgCO2PerKWh = fields.double("kg_co2_per_kwh", default: hardware.kgCO2PerKWh, range: 0...10)
-        if let pricing = fields.string("pricing", default: nil) {
-            if let parsed = Hardware.Pricing(rawValue: pricing) { hardware.pricing = parsed } else {
-                fields.diagnostics.error(fields.child("pricing"), "unknown pricing \"\(pricing)\"; expected on-demand or reserved")
-            }
-        }
-        if fields.has("peak_tflops") {
-            hardware.gpu.peakFlopsPerSecond = fields.double("peak_tflops", default: 1, range: 0...1e9, above: 0) * 1e12
-        }
+        let peakTFLOPS = fields.optionalDouble(.hardwarePeakTFLOPS)
         fields.finish()
+        guard let spec, let stack else { return nil }
+
+        var hardware = Hardware(gpu: spec, stack: stack)
+        hardware.poolGPUs = poolGPUs
+        if let gpusPerJob {
+            hardware.gpusPerJob = gpusPerJob
+            hardware.gpusPerJobAuto = false
+        }
+        hardware.mfu = mfu
+        hardware.gemmEfficiency = gemmEfficiency
+        hardware.sharding = sharding
+        hardware.networkBytesPerSecond = networkGBPerSecond * 1e9
+        hardware.mergeEfficiency = mergeEfficiency
+        hardware.usdPerGPUHour = usdPerGPUHour
+        if let gpuWatts { hardware.gpuWatts = gpuWatts }
+        hardware.pue = pue
+        hardware.kgCO2PerKWh = kgCO2PerKWh
+        hardware.pricing = pricing
+        if let peakTFLOPS { hardware.gpu.peakFlopsPerSecond = peakTFLOPS * 1e12 }
         return hardware
     }
 
+    /// `hardware.gpus_per_job`: an explicit count, or nil for `auto` (also when absent or invalid).
+    private func readGPUsPerJob(_ fields: inout MappingReader) -> Int? {
+        let field = ScenarioField.hardwareGPUsPerJob
+        guard let node = fields.node(field.spec.key) else { return nil }
+        if case let .scalar(scalar) = node, field.spec.keywords.contains(scalar.string) { return nil }
+        return MappingReader.integer(node, path: fields.child(field.spec.key), range: field.spec.bounds.wholeRange, diagnostics: fields.diagnostics)
+    }
+
     private func readOverheads(_ root: inout MappingReader) -> Overheads {
-        var result = Overheads.defaults
+        var result = ScenarioDefaults.overheads
         guard var fields = root.mapping("overheads") else { return result }
-        let minutes = 0.0...1e6
-        result.jobStartupMinutes = fields.double("job_startup_minutes", default: result.jobStartupMinutes, range: minutes)
-        result.mergeStartupMinutes = fields.double("merge_startup_minutes", default: result.mergeStartupMinutes, range: minutes)
-        if fields.has("evaluation_startup_minutes") {
-            result.evaluationStartupMinutes = fields.double("evaluation_startup_minutes", default: 0, range: minutes)
-        }
-        result.checkpointSaveMinutes = fields.double("checkpoint_save_minutes", default: result.checkpointSaveMinutes, range: minutes)
-        result.evaluationExamplesPerLanguage = fields.int(
-            "evaluation_examples_per_language", default: result.evaluationExamplesPerLanguage, range: 0...1_000_000_000)
-        result.generatedTokensPerExample = fields.double(
-            "generated_tokens_per_example", default: result.generatedTokensPerExample, range: 0...1e7)
+        result.jobStartupMinutes = fields.double(.overheadsJobStartupMinutes, default: result.jobStartupMinutes)
+        result.mergeStartupMinutes = fields.double(.overheadsMergeStartupMinutes, default: result.mergeStartupMinutes)
+        result.evaluationStartupMinutes = fields.optionalDouble(.overheadsEvaluationStartupMinutes)
+        result.checkpointSaveMinutes = fields.double(.overheadsCheckpointSaveMinutes, default: result.checkpointSaveMinutes)
+        result.evaluationExamplesPerLanguage = fields.int(.overheadsEvaluationExamplesPerLanguage, default: result.evaluationExamplesPerLanguage)
+        result.generatedTokensPerExample = fields.double(.overheadsGeneratedTokensPerExample, default: result.generatedTokensPerExample)
         fields.finish()
         return result
     }
-
-    static let examplesRange = 0.0...1e12
-    static let tokensRange = 1.0...1e8
 
     /// The valid languages, and every declared code (valid or not, so that one bad entry does
     /// not also make every schedule reference to it an error).
@@ -362,8 +366,8 @@ public struct ScenarioLoader: Sendable {
         for code in top.keys {
             guard let node = top.node(code), var fields = MappingReader(node, path: top.child(code), diagnostics: top.diagnostics)
             else { continue }
-            let examples = fields.requiredDouble("examples", range: Self.examplesRange)
-            let tokens = fields.requiredDouble("tokens_per_example", range: Self.tokensRange)
+            let examples = fields.requiredDouble(.languageExamples)
+            let tokens = fields.requiredDouble(.languageTokensPerExample)
             fields.finish()
             if let examples, let tokens { result.append(Language(code: code, examples: examples, tokensPerExample: tokens)) }
         }
@@ -373,7 +377,7 @@ public struct ScenarioLoader: Sendable {
     }
 
     private func readMerge(_ root: inout MappingReader) -> MergeSettings {
-        var result = MergeSettings.defaults
+        var result = ScenarioDefaults.merge
         guard var fields = root.mapping("merge") else { return result }
         result.method = fields.string("method", default: result.method) ?? result.method
         if !MergeCostModel.methods.contains(result.method) {
@@ -381,15 +385,15 @@ public struct ScenarioLoader: Sendable {
                 fields.child("method"),
                 "unknown merge method \"\(result.method)\"; expected one of \(MergeCostModel.methods.joined(separator: ", "))")
         }
-        result.density = fields.double("density", default: result.density, range: 0...1, above: 0)
-        if fields.has("svd_rank") { result.svdRank = fields.int("svd_rank", default: 1, range: 1...1_000_000) }
+        result.density = fields.double(.mergeDensity, default: result.density)
+        result.svdRank = fields.optionalInt(.mergeSVDRank)
         fields.finish()
         return result
     }
 
     /// `strategies`: a list of names, or of mappings `{name, gpus_per_job?}`, mixed freely.
     private func readStrategies(_ root: inout MappingReader) -> ([StrategyKind], [StrategyKind: StrategyOptions]) {
-        let defaults = [StrategyKind.fullRetrain, StrategyKind.merge]
+        let defaults = ScenarioDefaults.strategies
         guard let node = root.node("strategies") else { return (defaults, [:]) }
         guard case let .sequence(sequence) = node else {
             root.diagnostics.error("strategies", "expected a list of strategy names, got \(node.kindName)")
@@ -405,7 +409,7 @@ public struct ScenarioLoader: Sendable {
                 guard var fields = MappingReader(item, path: path, diagnostics: root.diagnostics) else { continue }
                 name = fields.string("name", default: nil)
                 if name == nil { fields.diagnostics.error(fields.child("name"), "missing required field (a strategy name)") }
-                if fields.has("gpus_per_job") { entry.gpusPerJob = fields.int("gpus_per_job", default: 1, range: 1...1_000_000) }
+                entry.gpusPerJob = fields.optionalInt(.strategyGPUsPerJob)
                 fields.finish()
             } else {
                 name = MappingReader.text(item, path: path, diagnostics: root.diagnostics)
@@ -443,7 +447,7 @@ public struct ScenarioLoader: Sendable {
                 continue
             }
             let values = sequence.enumerated().compactMap { index, item in
-                MappingReader.number(item, path: "\(where_)[\(index)]", range: -1e15...1e15, diagnostics: fields.diagnostics)
+                MappingReader.number(item, path: "\(where_)[\(index)]", range: ScenarioField.distributionParameterRange, diagnostics: fields.diagnostics)
             }
             guard values.count == sequence.count else { continue }
             let distribution: Distribution?

@@ -10,8 +10,8 @@ public struct Schedule: Sendable, Equatable {
     /// 0 = deploy as soon as ready; N = updates wait for the next N-day release window.
     public var releaseEveryDays: Int = 0
 
+    /// The defaults (`ScenarioDefaults.schedule`).
     public init() {}
-    public static let defaults = Schedule()
 }
 
 /// Which languages a recurring update touches.

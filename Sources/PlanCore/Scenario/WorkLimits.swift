@@ -19,14 +19,6 @@ public enum WorkLimits {
 }
 
 extension Scenario {
-    /// The largest number of languages a scenario may have (`WorkLimits.languages`).
-    public static var maximumLanguages: Int { WorkLimits.languages }
-    /// The smallest MFU or merge efficiency accepted: below it a job would take longer than
-    /// the age of the universe and its figures stop being finite.
-    public static let minimumEfficiency = 1e-6
-}
-
-extension Scenario {
     /// Scheduled arrivals over the horizon: explicit events, periodic updates, the expected number
     /// of Poisson arrivals, and language additions (a Double: it may be astronomically large).
     public var expectedArrivals: Double {
@@ -78,7 +70,6 @@ extension Scenario {
         }
         var worst = self
         for (path, distribution) in uncertainty {
-            guard let bounds = try? worst.bounds(at: path) else { continue }
             let extremes: [Double]
             switch distribution {
             case let .uniform(low, high): extremes = [low, high]
@@ -86,7 +77,7 @@ extension Scenario {
             case let .normal(mean, sd): extremes = [mean - 4 * sd, mean + 4 * sd]
             case let .lognormal(median, sigma): extremes = [median * exp(-4 * sigma), median * exp(4 * sigma)]
             }
-            let candidates = extremes.compactMap { bounds.clamped($0) }.compactMap { try? worst.setting(path, to: $0) }
+            let candidates = extremes.compactMap { worst.settingClamped(path, to: $0) }
             if let heaviest = candidates.max(by: { $0.expectedArrivals < $1.expectedArrivals }), heaviest.expectedArrivals > worst.expectedArrivals {
                 worst = heaviest
             }

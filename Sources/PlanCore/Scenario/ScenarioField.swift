@@ -1,0 +1,243 @@
+import Foundation
+
+/// Every numeric scenario field, by its dotted path: the one table of valid ranges, units and
+/// accessors (`spec`). The loader validates with it, sweeps (`--vary`) and Monte Carlo
+/// (`uncertainty`) read, set and clamp through it, `plan estimate` checks its flags of the same
+/// meaning against it, and `scenarios/README.md`'s "Numeric fields" table is tested against it.
+///
+/// Not here, and read by `ScenarioLoader` alone: the named choices (`finetune.method`,
+/// `finetune.precision`, `hardware.stack`, `hardware.sharding`, `hardware.pricing`,
+/// `merge.method`, strategy names; their values come from the Swift enums and the catalogs),
+/// the booleans (`finetune.packing`, `finetune.gradient_checkpointing`, which also takes `auto`),
+/// names and lists (`model`, `hardware.gpu`, `hardware.profile`, `finetune.targets`, language
+/// codes), and the inline `model` architecture (the catalog's schema, `ModelArchitecture.read`).
+/// `hardware.gpus_per_job` is numeric with the keyword `auto`.
+///
+/// Case order: the variable fields of each section first, in the order `plan sweep --help` lists them.
+public enum ScenarioField: String, CaseIterable, Sendable {
+    case hardwareMFU = "hardware.mfu"
+    case hardwareUSDPerGPUHour = "hardware.usd_per_gpu_hour"
+    case hardwarePUE = "hardware.pue"
+    case hardwareKgCO2PerKWh = "hardware.kg_co2_per_kwh"
+    case hardwareGPUWatts = "hardware.gpu_watts"
+    case hardwarePoolGPUs = "hardware.pool_gpus"
+    case hardwareMergeEfficiency = "hardware.merge_efficiency"
+    case hardwareGEMMEfficiency = "hardware.gemm_efficiency"
+    case hardwareNetworkGBPerS = "hardware.network_gb_per_s"
+    case hardwareGPUsPerJob = "hardware.gpus_per_job"
+    case hardwarePeakTFLOPS = "hardware.peak_tflops"
+
+    case finetuneEpochs = "finetune.epochs"
+    case finetuneRank = "finetune.rank"
+    case finetuneSequenceLength = "finetune.sequence_length"
+    case finetuneMicroBatchSize = "finetune.micro_batch_size"
+    case finetuneGradientAccumulation = "finetune.gradient_accumulation"
+    case finetuneAlpha = "finetune.alpha"
+
+    case overheadsJobStartupMinutes = "overheads.job_startup_minutes"
+    case overheadsMergeStartupMinutes = "overheads.merge_startup_minutes"
+    case overheadsEvaluationExamplesPerLanguage = "overheads.evaluation_examples_per_language"
+    case overheadsEvaluationStartupMinutes = "overheads.evaluation_startup_minutes"
+    case overheadsCheckpointSaveMinutes = "overheads.checkpoint_save_minutes"
+    case overheadsGeneratedTokensPerExample = "overheads.generated_tokens_per_example"
+
+    case languageExamples = "languages.<code|*>.examples"
+    case languageTokensPerExample = "languages.<code|*>.tokens_per_example"
+    case languagesCount = "languages.count"
+
+    case scheduleEventsAddExamples = "schedule.events.add_examples"
+    case schedulePeriodicEveryDays = "schedule.periodic.every_days"
+    case schedulePeriodicAddExamples = "schedule.periodic.add_examples"
+    case schedulePoissonPerYear = "schedule.poisson.per_year"
+    case schedulePoissonAddExamples = "schedule.poisson.add_examples"
+    case scheduleHorizonDays = "schedule.horizon_days"
+    case scheduleReleaseEveryDays = "schedule.release_every_days"
+    case scheduleEventsDay = "schedule.events.day"
+    case schedulePeriodicStartDay = "schedule.periodic.start_day"
+    case scheduleAdditionsDay = "schedule.additions.day"
+    case scheduleAdditionsExamples = "schedule.additions.examples"
+    case scheduleAdditionsTokensPerExample = "schedule.additions.tokens_per_example"
+
+    case version = "version"
+    case mergeDensity = "merge.density"
+    case mergeSVDRank = "merge.svd_rank"
+    case continuedReplayFraction = "continued.replay_fraction"
+    case hybridRefreshEveryDays = "hybrid.refresh_every_days"
+    case strategyGPUsPerJob = "strategies.gpus_per_job"
+
+    /// This field's spec.
+    public var spec: FieldSpec { Self.specs[self] ?? makeSpec() }
+
+    /// Every spec, in case order.
+    public static var all: [FieldSpec] { allCases.map(\.spec) }
+
+    /// The specs sweeps and Monte Carlo may set, in case order.
+    public static var variable: [FieldSpec] { all.filter(\.isVariable) }
+
+    private static let specs = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeSpec()) })
+
+    /// The smallest MFU, GEMM or merge efficiency accepted: below it a job would take longer
+    /// than the age of the universe and its figures stop being finite.
+    public static let minimumEfficiency = 1e-6
+    /// The range of one parameter of an `uncertainty` distribution (the field's own bounds
+    /// then clamp each draw).
+    public static let distributionParameterRange = -1e15...1e15
+
+    // The ranges below are the only place a scenario field's valid values are typed.
+    private static let efficiency = FieldBounds.real(0...1, above: minimumEfficiency)
+    private static let minutes = FieldBounds.real(0...1e6)
+    private static let examples = FieldBounds.real(0...1e12)
+    private static let tokensPerExample = FieldBounds.real(1...1e8)
+    /// A day within the horizon: the loader caps it at `horizon_days`.
+    private static let day = FieldBounds.real(0...36_500)
+    private static let gpus = FieldBounds.whole(1...1_000_000)
+
+    private func makeSpec() -> FieldSpec {
+        switch self {
+        case .hardwareMFU:
+            return FieldSpec(self, Self.efficiency, unit: "fraction",
+                             doc: "an explicit MFU that bypasses the step-time model; without it MFU is an output",
+                             access: .scenario(get: { $0.hardware.mfu ?? CostModel(scenario: $0).rate(context: $0.finetune.sequenceLength).mfu },
+                                               set: { $0.hardware.mfu = $1 }))
+        case .hardwareUSDPerGPUHour:
+            return FieldSpec(self, .real(0...1e6), unit: "USD / GPU-hour", doc: "price per GPU-hour", access: .real(\.hardware.usdPerGPUHour))
+        case .hardwarePUE:
+            return FieldSpec(self, .real(1...10), unit: "ratio", doc: "data-centre power usage effectiveness", access: .real(\.hardware.pue))
+        case .hardwareKgCO2PerKWh:
+            return FieldSpec(self, .real(0...10), unit: "kg CO2 / kWh", doc: "grid carbon intensity", access: .real(\.hardware.kgCO2PerKWh))
+        case .hardwareGPUWatts:
+            return FieldSpec(self, .real(0...1e6, above: 0), unit: "W", doc: "power per GPU (default: the GPU's board power)",
+                             access: .real(\.hardware.gpuWatts))
+        case .hardwarePoolGPUs:
+            return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "the pool jobs queue for (FIFO); sweeps and draws keep it ≥ the widest job",
+                             access: .whole(\.hardware.poolGPUs), narrowing: { $0.raisingLower(to: Double($1.widestJobGPUs)) })
+        case .hardwareMergeEfficiency:
+            return FieldSpec(self, Self.efficiency, unit: "fraction of bandwidth", doc: "fraction of memory bandwidth merge passes reach",
+                             access: .real(\.hardware.mergeEfficiency))
+        case .hardwareGEMMEfficiency:
+            return FieldSpec(self, Self.efficiency, unit: "fraction", doc: "saturated GEMM efficiency (η_max), replacing the stack's",
+                             access: .scenario(get: { $0.hardware.gemmEfficiency ?? $0.hardware.gpu.stepCurve?.gemmEfficiencyMax ?? $0.hardware.stack.gemmEfficiencyMax },
+                                               set: { $0.hardware.gemmEfficiency = $1 }))
+        case .hardwareNetworkGBPerS:
+            return FieldSpec(self, .real(0...1e6, above: 0), unit: "GB/s", doc: "per-GPU network bandwidth between nodes (jobs past one node)",
+                             access: .scenario(get: { $0.hardware.networkBytesPerSecond / 1e9 }, set: { $0.hardware.networkBytesPerSecond = $1 * 1e9 }))
+        case .hardwareGPUsPerJob:
+            return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "GPUs per training / evaluation job; `auto`: the memory model's min_gpus",
+                             keywords: ["auto"])
+        case .hardwarePeakTFLOPS:
+            return FieldSpec(self, .real(0...1e9, above: 0), unit: "TFLOP/s", doc: "replaces the GPU's dense peak")
+
+        case .finetuneEpochs:
+            return FieldSpec(self, .real(0...10_000, above: 0), unit: "epochs", doc: "passes over the data per training job",
+                             access: .real(\.finetune.epochs))
+        case .finetuneRank:
+            return FieldSpec(self, .whole(1...65_536), unit: "", doc: "LoRA rank r", access: .whole(\.finetune.rank))
+        case .finetuneSequenceLength:
+            return FieldSpec(self, .whole(1...10_000_000), unit: "tokens", doc: "maximum (packed) sequence length",
+                             access: .whole(\.finetune.sequenceLength))
+        case .finetuneMicroBatchSize:
+            return FieldSpec(self, .whole(1...65_536), unit: "sequences / GPU / micro-step", doc: "sequences per GPU per micro-step",
+                             access: .whole(\.finetune.microBatchSize))
+        case .finetuneGradientAccumulation:
+            return FieldSpec(self, .whole(1...1_000_000), unit: "micro-steps / step", doc: "micro-steps per optimizer step",
+                             access: .whole(\.finetune.gradientAccumulation))
+        case .finetuneAlpha:
+            return FieldSpec(self, .real(0...1e6, above: 0), unit: "", doc: "LoRA alpha (scaling alpha / r; default: the rank)")
+
+        case .overheadsJobStartupMinutes:
+            return FieldSpec(self, Self.minutes, unit: "minutes", doc: "start-up of a training job: scheduling, container, weight load, tokenising",
+                             access: .real(\.overheads.jobStartupMinutes))
+        case .overheadsMergeStartupMinutes:
+            return FieldSpec(self, Self.minutes, unit: "minutes", doc: "start-up of a merge job: loading the adapters",
+                             access: .real(\.overheads.mergeStartupMinutes))
+        case .overheadsEvaluationExamplesPerLanguage:
+            return FieldSpec(self, .whole(0...1_000_000_000), unit: "examples", doc: "held-out examples evaluated per language after each build",
+                             access: .whole(\.overheads.evaluationExamplesPerLanguage))
+        case .overheadsEvaluationStartupMinutes:
+            return FieldSpec(self, Self.minutes, unit: "minutes", doc: "start-up of an evaluation job (default: job_startup_minutes)")
+        case .overheadsCheckpointSaveMinutes:
+            return FieldSpec(self, Self.minutes, unit: "minutes", doc: "saving the checkpoint at the end of a training job")
+        case .overheadsGeneratedTokensPerExample:
+            return FieldSpec(self, .real(0...1e7), unit: "tokens", doc: "tokens generated per evaluated example")
+
+        case .languageExamples:
+            return FieldSpec(self, Self.examples, unit: "examples", doc: "training examples at day 0",
+                             access: .language(get: { $0.examples }, set: { $0.examples = $1 }))
+        case .languageTokensPerExample:
+            return FieldSpec(self, Self.tokensPerExample, unit: "tokens", doc: "prompt + response tokens per example, in the model's tokenizer",
+                             access: .language(get: { $0.tokensPerExample }, set: { $0.tokensPerExample = $1 }))
+        case .languagesCount:
+            return FieldSpec(self, .whole(1...WorkLimits.languages), unit: "languages",
+                             doc: "sweeps and uncertainty only: the first languages kept, new ones (l2, l3, ...) copy the average", inFile: false,
+                             access: .scenario(get: { Double($0.languages.count) }, set: { $0.languages = Scenario.resized($0.languages, to: Int($1)) }))
+
+        case .scheduleEventsAddExamples:
+            return FieldSpec(self, Self.examples, unit: "examples", doc: "examples an explicit update adds",
+                             access: .scenario(get: { $0.schedule.events.first?.addExamples ?? 0 },
+                                               set: { s, v in for i in s.schedule.events.indices { s.schedule.events[i].addExamples = v } }))
+        case .schedulePeriodicEveryDays:
+            return FieldSpec(self, Self.day.with(above: 0), unit: "days", doc: "days between periodic updates (at most horizon_days)",
+                             access: .scenario(get: { $0.schedule.periodic.first?.everyDays ?? 0 },
+                                               set: { s, v in for i in s.schedule.periodic.indices { s.schedule.periodic[i].everyDays = v } }))
+        case .schedulePeriodicAddExamples:
+            return FieldSpec(self, Self.examples, unit: "examples", doc: "examples each periodic update adds per language",
+                             access: .scenario(get: { $0.schedule.periodic.first?.addExamples ?? 0 },
+                                               set: { s, v in for i in s.schedule.periodic.indices { s.schedule.periodic[i].addExamples = v } }))
+        case .schedulePoissonPerYear:
+            return FieldSpec(self, .real(0...100_000), unit: "per year", doc: "random arrivals per selected language per year",
+                             access: .scenario(get: { $0.schedule.poisson.first?.perYear ?? 0 },
+                                               set: { s, v in for i in s.schedule.poisson.indices { s.schedule.poisson[i].perYear = v } }))
+        case .schedulePoissonAddExamples:
+            return FieldSpec(self, Self.examples, unit: "examples", doc: "examples each random arrival adds",
+                             access: .scenario(get: { $0.schedule.poisson.first?.addExamples ?? 0 },
+                                               set: { s, v in for i in s.schedule.poisson.indices { s.schedule.poisson[i].addExamples = v } }))
+        case .scheduleHorizonDays:
+            return FieldSpec(self, .whole(1...36_500), unit: "days", doc: "planning horizon", access: .whole(\.schedule.horizonDays))
+        case .scheduleReleaseEveryDays:
+            return FieldSpec(self, .whole(0...36_500), unit: "days", doc: "0: ship each update when ready; N: in N-day release windows")
+        case .scheduleEventsDay:
+            return FieldSpec(self, Self.day, unit: "day", doc: "day of an explicit update (at most horizon_days)")
+        case .schedulePeriodicStartDay:
+            return FieldSpec(self, Self.day, unit: "day", doc: "first periodic update (default: every_days; at most horizon_days)")
+        case .scheduleAdditionsDay:
+            return FieldSpec(self, Self.day, unit: "day", doc: "day a new language joins (at most horizon_days)")
+        case .scheduleAdditionsExamples:
+            return FieldSpec(self, Self.examples, unit: "examples", doc: "the new language's training examples")
+        case .scheduleAdditionsTokensPerExample:
+            return FieldSpec(self, Self.tokensPerExample, unit: "tokens", doc: "the new language's tokens per example")
+
+        case .version:
+            return FieldSpec(self, .whole(0...1_000_000), unit: "", doc: "schema version; only 1 is read")
+        case .mergeDensity:
+            return FieldSpec(self, .real(0...1, above: 0), unit: "fraction", doc: "fraction of each task vector kept")
+        case .mergeSVDRank:
+            return FieldSpec(self, .whole(1...1_000_000), unit: "", doc: "rank of the merged adapter for `*svd` and `knots_*` (default: the input rank)")
+        case .continuedReplayFraction:
+            return FieldSpec(self, .real(0...1), unit: "fraction", doc: "old examples replayed per new example, as a fraction of the existing data")
+        case .hybridRefreshEveryDays:
+            return FieldSpec(self, .whole(1...100_000), unit: "days", doc: "a full multilingual refresh every this many days")
+        case .strategyGPUsPerJob:
+            return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "a strategy entry's own GPUs per training / evaluation job")
+        }
+    }
+}
+
+extension FieldBounds {
+    /// The same bounds with an exclusive lower bound.
+    func with(above: Double) -> FieldBounds {
+        var copy = self
+        copy.above = above
+        return copy
+    }
+}
+
+extension FieldSpec.Access {
+    static func real(_ keyPath: WritableKeyPath<Scenario, Double> & Sendable) -> Self {
+        .scenario(get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 })
+    }
+
+    /// A whole-number field; `set` is given a rounded value within the field's bounds.
+    static func whole(_ keyPath: WritableKeyPath<Scenario, Int> & Sendable) -> Self {
+        .scenario(get: { Double($0[keyPath: keyPath]) }, set: { $0[keyPath: keyPath] = Int($1) })
+    }
+}
