@@ -8,6 +8,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
     case gnuplotFailed(status: Int32, message: String)
     /// An output folder or file cannot be written.
     case cannotWrite(path: String, reason: String)
+    /// A stored run's document lacks what a report needs (or is not a document).
+    case unreadableRun(reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
             return "gnuplot failed (exit status \(status)): \(message)"
         case let .cannotWrite(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .unreadableRun(reason):
+            return "the stored run cannot be read back: \(reason)"
         }
     }
 }

@@ -43,10 +43,12 @@ struct ReportTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-report-\(UUID().uuidString)")
         try ReportWriter.write(document, plots: plots, to: folder)
         let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        // Every image is embedded (the single file is the report) and also written beside it for report.md.
         let sources = html.components(separatedBy: "<img src=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
         #expect(sources.count == document.images.count && sources.count >= 4)
-        for source in sources {
-            #expect(!source.hasPrefix("/") && FileManager.default.fileExists(atPath: folder.appendingPathComponent(source).path), "\(source)")
+        #expect(sources.allSatisfy { $0.hasPrefix("data:image/svg+xml;base64,") })
+        for image in document.images {
+            #expect(!image.hasPrefix("/") && FileManager.default.fileExists(atPath: folder.appendingPathComponent(image).path), "\(image)")
         }
         // Rewriting replaces the earlier report; an unrelated folder is refused.
         try ReportWriter.write(document, plots: plots, to: folder)

@@ -49,6 +49,7 @@ enum Exit {
             case .noSuchRun: return noInput
             case .failed: return cannotCreate
             }
+        case ReportError.unreadableRun: return dataError
         case is ReportError: return cannotCreate
         case let error as CommandError:
             switch error {

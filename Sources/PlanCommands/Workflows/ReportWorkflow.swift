@@ -4,14 +4,17 @@ import PlanReport
 import PlanSim
 import PlanStore
 
-/// `plan report`: rebuilds a stored simulate, sweep or sensitivity run from its scenario and seed (the
-/// simulation is deterministic), checks the figures against the stored ones, and writes
-/// report.md + report.html + plots.
+/// `plan report`: reads a stored simulate, sweep or sensitivity run's results (its JSON document
+/// as typed records, and the series rows of a simulation) and writes report.md + report.html +
+/// plots from them. The scenario is loaded from the stored YAML for the assumptions; a simulate
+/// run's deterministic figures are re-simulated once as a check (a note when they differ).
 struct ReportWorkflow {
     var runID: Int64?
     var latest: Bool
     var output: String
     var databasePath: String?
+
+    static let kinds = ["simulate", "sweep", "sensitivity"]
 
     func run() throws {
         let store = try Inputs.store(databasePath)
@@ -19,75 +22,66 @@ struct ReportWorkflow {
         if let runID {
             id = runID
         } else {
-            let simulate = try store.latestID(kind: "simulate") ?? 0
-            let sweep = try store.latestID(kind: "sweep") ?? 0
-            let sensitivity = try store.latestID(kind: "sensitivity") ?? 0
-            guard max(simulate, sweep, sensitivity) > 0 else {
-                throw CommandError.missingFile("no simulate, sweep or sensitivity run in \(store.path); run plan simulate first")
-            }
-            id = max(simulate, sweep, sensitivity)
+            let newest = try Self.kinds.compactMap { try store.latestID(kind: $0) }.max()
+            guard let newest else { throw CommandError.missingFile("no simulate, sweep or sensitivity run in \(store.path); run plan simulate first") }
+            id = newest
         }
         let stored = try store.run(id)
-        guard ["simulate", "sweep", "sensitivity"].contains(stored.kind), let yaml = stored.scenarioYAML else {
+        guard Self.kinds.contains(stored.kind), let yaml = stored.scenarioYAML else {
             throw CommandError.usage("run \(id) is a \(stored.kind) run; plan report takes a simulate, sweep or sensitivity run")
         }
         let profiles = try store.profiles().mapValues(\.gpuSpec)
-        let scenario = try ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles).load(text: yaml, file: "run \(id) scenario")
+        var loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles)
+        loader.storedModel = ArchitectureRecord.stored(in: stored.document)
+        let scenario = try loader.load(text: yaml, file: "run \(id) scenario")
         let seed = stored.seed ?? 42
-        let simulation = Simulator(scenario: scenario).run(seed: seed)
-        var monteCarlo: MonteCarlo.Result?
-        var sensitivity: Sensitivity.Result?
-        if stored.kind == "sensitivity" {
-            // `trials` holds the base samples; the analysis is deterministic in (scenario, samples, seed).
-            let analysis = Sensitivity(scenario: scenario, baseSamples: stored.trials ?? 0, seed: seed)
-            let progress = Progress("sensitivity", total: analysis.evaluations)
-            sensitivity = try analysis.run { progress.update($0) }
-            progress.finish()
-        } else if stored.kind == "simulate", let trials = stored.trials, trials > 0 {
-            let progress = Progress("monte carlo", total: trials)
-            monteCarlo = MonteCarlo(scenario: scenario, trials: trials, seed: seed).run { progress.update($0) }
-            progress.finish()
-        }
-        var sweeps: [Sweep.Result] = []
-        var tornado: Tornado.Result?
-        if stored.kind == "sweep" {
-            let (ranges, hasTornado) = Self.sweepSettings(stored.document)
-            for range in ranges { sweeps.append(try Sweep(scenario: scenario, seed: seed, trials: stored.trials ?? 0).run(range)) }
-            if hasTornado { tornado = try Tornado(scenario: scenario, seed: seed).run() }
-        }
-        let input = ReportInput(
+        var input = ReportInput(
             runID: id, kind: stored.kind, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
-            seed: seed, simulation: simulation, monteCarlo: monteCarlo, sweeps: sweeps, tornado: tornado,
-            calibration: try Self.latestValidation(store), consistencyWarning: Self.consistency(stored, simulation),
-            sensitivity: sensitivity,
-            quality: try Self.latestQuality(store))
+            seed: seed, simulation: nil, calibration: try Self.latestValidation(store), consistencyWarning: nil, quality: try Self.latestQuality(store))
+        do {
+            try Self.read(stored, into: &input, scenario: scenario, seed: seed)
+        } catch let ReportError.unreadableRun(reason) {
+            throw ReportError.unreadableRun(reason: "run \(id) (stored by plan \(stored.toolVersion)): \(reason); "
+                + "run plan \(stored.kind) on its scenario again (plan runs show \(id) prints it) and report the new run")
+        }
         let (document, plots) = CapacityReport.make(input)
         let written = try ReportWriter.write(document, plots: plots, to: URL(fileURLWithPath: output))
-        Console.out("report for run \(id): \(output)/report.md, \(output)/report.html (\(written.filter { $0.pathExtension == "png" }.count) plots)\n")
+        Console.out("report for run \(id): \(output)/report.md, \(output)/report.html (\(written.filter { $0.pathExtension == "png" }.count) plots, "
+            + "embedded in the HTML)\n")
     }
 
-    /// Sweep ranges and whether a tornado was drawn, from the stored document.
-    static func sweepSettings(_ document: String) -> ([Sweep.Range], Bool) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any] else { return ([], false) }
-        let sweeps = (object["sweeps"] as? [[String: Any]]) ?? []
-        let ranges = sweeps.compactMap { sweep -> Sweep.Range? in
-            guard let field = sweep["field"] as? String, let from = (sweep["from"] as? NSNumber)?.doubleValue,
-                let to = (sweep["to"] as? NSNumber)?.doubleValue, let step = (sweep["step"] as? NSNumber)?.doubleValue
-            else { return nil }
-            return Sweep.Range(field: field, from: from, to: to, step: step)
+    /// The run's stored results into `input`: typed records decoded from its document.
+    static func read(_ stored: StoredRun, into input: inout ReportInput, scenario: Scenario, seed: UInt64) throws {
+        switch stored.kind {
+        case "simulate":
+            let record = try SimulationRecord(document: stored.document).withSeries(Self.series(stored.series))
+            input.simulation = record
+            input.consistencyWarning = Self.consistency(record, Simulator(scenario: scenario).run(seed: seed), stored: stored)
+        case "sweep":
+            let run = try SweepRunRecord(document: stored.document)
+            input.sweeps = run.sweeps
+            input.tornado = run.tornado
+        default:
+            input.sensitivity = try SensitivityRecord(document: stored.document)
         }
-        return (ranges, object["tornado"] != nil)
     }
 
-    /// A note when the rebuilt totals differ from the stored ones (another plan version).
-    static func consistency(_ stored: StoredRun, _ simulation: SimulationResult) -> String? {
-        guard stored.kind == "simulate" else { return nil }
-        for row in stored.results where row.phase == "total" {
-            guard let outcome = simulation.strategies.first(where: { $0.kind.rawValue == row.strategy }) else { continue }
+    /// The stored series rows per strategy.
+    static func series(_ rows: [SeriesRow]) -> [String: [SimulationRecord.SeriesPoint]] {
+        Dictionary(grouping: rows, by: \.strategy).mapValues { rows in
+            rows.sorted { $0.day < $1.day }.map { SimulationRecord.SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) }
+        }
+    }
+
+    /// A note when re-simulating the stored scenario gives other totals than the run stored
+    /// (another plan version); the report shows the stored ones.
+    static func consistency(_ record: SimulationRecord, _ simulation: SimulationResult, stored: StoredRun) -> String? {
+        for row in record.strategies {
+            guard let outcome = simulation.strategies.first(where: { $0.kind.rawValue == row.name }) else { continue }
             let now = outcome.total.costUSD
-            if abs(now - row.costUSD) > 1e-6 * max(1, abs(row.costUSD)) {
-                return "this report was rebuilt with plan \(PlanVersion.current); the run was stored by plan \(stored.toolVersion) and "
-                    + "its \(row.strategy) total was \(NumberFormat.dollars(row.costUSD)) (now \(NumberFormat.dollars(now)))."
+            if abs(now - row.total.costUSD) > 1e-6 * max(1, abs(row.total.costUSD)) {
+                return "this report shows the figures run \(stored.id) stored (plan \(stored.toolVersion)); re-simulating its scenario with plan "
+                    + "\(PlanVersion.current) gives a \(row.name) total of \(NumberFormat.dollars(now)) instead of \(NumberFormat.dollars(row.total.costUSD))."
             }
         }
         return nil

@@ -18,6 +18,7 @@ struct SimulationWorkflow {
         let (store, scenario, yaml) = try Inputs.scenarioAndStore(scenarioPath, database: databasePath) {
             try $0.checkMonteCarloWork(trials: trials)
         }
+        if let warning = MonteCarloNote.identicalTrialsWarning(scenario, trials: trials) { Console.error(warning) }
         let result = Simulator(scenario: scenario).run(seed: seed)
         for warning in PoolTable.saturationWarnings(result) { Console.error("warning: " + warning) }
         var monteCarlo: MonteCarlo.Result?

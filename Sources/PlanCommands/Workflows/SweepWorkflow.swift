@@ -23,6 +23,7 @@ struct SweepWorkflow {
             // Unknown fields, bad values and work limits fail before any work (and before the database is opened).
             for range in ranges { try Sweep(scenario: scenario, seed: 0, trials: trials).check(range) }
         }
+        if let warning = MonteCarloNote.identicalTrialsWarning(scenario, trials: trials) { Console.error(warning) }
         let sweeper = Sweep(scenario: scenario, seed: seed, trials: trials)
         var results: [Sweep.Result] = []
         for range in ranges {

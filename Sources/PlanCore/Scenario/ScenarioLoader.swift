@@ -9,6 +9,9 @@ public struct ScenarioLoader: Sendable {
     /// The folder `model: {hf_config: PATH}` paths are relative to (the scenario file's folder);
     /// nil → the working directory.
     public var baseDirectory: URL?
+    /// The architecture a stored run resolved `model: {hf_config: PATH}` to: when set, that
+    /// mapping takes it and the file is not read (reports of runs whose config.json moved).
+    public var storedModel: ModelArchitecture?
 
     public init(catalog: Catalog, profiles: [String: GPUSpec] = [:], baseDirectory: URL? = nil) {
         self.catalog = catalog
@@ -201,6 +204,7 @@ public struct ScenarioLoader: Sendable {
             fields.diagnostics.error(fields.child("hf_config"), "expected the path of a Hugging Face config.json")
             return nil
         }
+        if let storedModel { return storedModel }
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path)
             : (baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).appendingPathComponent(path)
         var isDirectory: ObjCBool = false

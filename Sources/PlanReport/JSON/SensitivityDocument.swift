@@ -8,6 +8,7 @@ public enum SensitivityDocument {
         var pairs: [(String, JSONValue)] = [
             ("run_id", runID.map { .number(Double($0)) } ?? .null),
             ("scenario", .string(scenario.name)),
+            ("model_architecture", SimulationDocument.architecture(scenario.model)),
             ("seed", .number(Double(seed))),
             ("base_samples", .number(Double(result.baseSamples))),
             ("evaluations", .number(Double(result.evaluations))),

@@ -129,6 +129,18 @@ public enum SimulationDocument {
             ("job_startup_minutes", .number(scenario.overheads.jobStartupMinutes)),
             ("merge_method", .string(scenario.merge.method)),
             ("languages", .number(Double(scenario.languages.count))),
+            ("model_architecture", architecture(scenario.model)),
+        ])
+    }
+
+    /// The architecture the run used, in the catalog's field names (`ModelArchitecture.decode`
+    /// reads it back): a report of a `model: {hf_config: PATH}` run needs no config.json.
+    public static func architecture(_ model: ModelArchitecture) -> JSONValue {
+        .object([
+            ("name", .string(model.name)), ("layers", .number(Double(model.layers))), ("hidden", .number(Double(model.hidden))),
+            ("mlp", .number(Double(model.mlp))), ("heads", .number(Double(model.heads))), ("kv_heads", .number(Double(model.kvHeads))),
+            ("vocab", .number(Double(model.vocab))), ("head_dim", .number(Double(model.headDim))),
+            ("tied_embeddings", .bool(model.tiedEmbeddings)), ("qkv_bias", .bool(model.qkvBias)), ("source", .string(model.source)),
         ])
     }
 }

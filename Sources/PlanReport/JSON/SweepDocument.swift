@@ -8,6 +8,7 @@ public enum SweepDocument {
         var pairs: [(String, JSONValue)] = [
             ("run_id", runID.map { .number(Double($0)) } ?? .null),
             ("scenario", .string(scenario.name)),
+            ("model_architecture", SimulationDocument.architecture(scenario.model)),
         ]
         pairs.append(("sweeps", .array(sweeps.map(sweep))))
         if let tornado { pairs.append(("tornado", self.tornado(tornado))) }

@@ -6,8 +6,8 @@ public struct CostCurves: Sendable, Equatable {
     public struct Curve: Sendable, Equatable {
         public var strategy: String
         /// (day, cumulative GPU-hours, cumulative dollars)
-        public var points: [DailyPoint]
-        public init(strategy: String, points: [DailyPoint]) {
+        public var points: [SimulationRecord.SeriesPoint]
+        public init(strategy: String, points: [SimulationRecord.SeriesPoint]) {
             self.strategy = strategy
             self.points = points
         }
@@ -34,11 +34,16 @@ public struct CostCurves: Sendable, Equatable {
     }
 
     public init(result: SimulationResult) {
+        self.init(record: SimulationRecord(result: result))
+    }
+
+    /// From a stored run (its series rows set with `SimulationRecord.withSeries`).
+    public init(record: SimulationRecord) {
         self.init(
-            title: result.scenarioName,
-            curves: result.strategies.map { Curve(strategy: $0.kind.rawValue, points: $0.series) },
-            phases: result.strategies.map {
-                Phases(strategy: $0.kind.rawValue, initialGPUHours: $0.initial.gpuHours, maintenanceGPUHours: $0.maintenance.gpuHours)
+            title: record.scenario,
+            curves: record.strategies.map { Curve(strategy: $0.name, points: $0.series) },
+            phases: record.strategies.map {
+                Phases(strategy: $0.name, initialGPUHours: $0.initial.gpuHours, maintenanceGPUHours: $0.maintenance.gpuHours)
             })
     }
 }

@@ -27,7 +27,8 @@ public enum GnuplotScript {
         ]
     }
 
-    /// Renders to `name.png` and `name.svg`.
+    /// Renders to `name.png` and `name.svg`. `plot` is drawn once per terminal (not `replot`,
+    /// which cannot repeat a multiplot).
     static func outputs(name: String, plot: String) -> [String] {
         [
             "set terminal pngcairo size 1000,600 font 'sans,11' noenhanced",
@@ -35,7 +36,7 @@ public enum GnuplotScript {
             plot,
             "set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic",
             "set output \(quote(name + ".svg"))",
-            "replot",
+            plot,
             "unset output",
         ]
     }
@@ -43,7 +44,7 @@ public enum GnuplotScript {
     /// Cumulative GPU-hours or dollars per strategy over the horizon (step lines).
     public static func cumulative(_ curves: CostCurves, metric: Metric) -> String {
         var lines = preamble(name: metric.rawValue, title: "\(curves.title): \(metric.label) by strategy")
-        lines += ["set key bottom right", "set xlabel 'day'", "set ylabel \(quote(metric.label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
+        lines += ["set key bottom right", "set xlabel 'day of the horizon (days)'", "set ylabel \(quote(metric.label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
         for (index, curve) in curves.curves.enumerated() {
             lines.append("$s\(index) << EOD")
             var previous: Double?
@@ -65,22 +66,44 @@ public enum GnuplotScript {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Initial vs maintenance GPU-hours per strategy (clustered bars).
+    /// GPU-hours of the initial build and of maintenance per strategy, as two panels with their
+    /// own scales: maintenance is often ten times the initial build or more, and on one linear
+    /// axis the initial bars would vanish.
     public static func phaseBars(_ curves: CostCurves) -> String {
         let name = "initial_vs_maintenance"
         var lines = preamble(name: name, title: "\(curves.title): GPU-hours, initial build vs maintenance")
-        lines += [
-            "set style data histogram", "set style histogram cluster gap 1", "set style fill solid 0.85 border -1",
-            "set boxwidth 0.9", "set ylabel 'GPU-hours'", "set format y \"%g\"", "set yrange [0:*]", "set key top right",
-            "$phases << EOD",
-        ]
-        for phase in curves.phases {
-            lines.append("\(dataLabel(phase.strategy)) \(number(phase.initialGPUHours)) \(number(phase.maintenanceGPUHours))")
+        lines += ["set style fill solid 0.85 border -1", "set boxwidth 0.6", "set format y \"%g\"", "set key off", "$phases << EOD"]
+        for (index, phase) in curves.phases.enumerated() {
+            lines.append("\(index) \(number(phase.initialGPUHours)) \(number(phase.maintenanceGPUHours)) \(dataLabel(phase.strategy))")
         }
         lines.append("EOD")
-        let plot = "plot $phases using 2:xtic(1) title 'initial' lc rgb '\(palette[0])', '' using 3 title 'maintenance' lc rgb '\(palette[1])'"
+        let count = max(curves.phases.count, 1)
+        let colours = "lc rgb variable"
+        func panel(_ title: String, column: Int) -> String {
+            [
+                "set title \(quote(title))", "set xlabel 'strategy'", "set ylabel 'GPU-hours'", "set xrange [-0.6:\(count)-0.4]",
+                "set yrange [0:*]",
+                "plot $phases using 1:\(column):(\(paletteExpression)):xtic(4) with boxes \(colours) notitle, \\\n"
+                    + "     $phases using 1:\(column):(sprintf('%.4g', $\(column))) with labels offset 0,0.7 notitle",
+            ].joined(separator: "\n")
+        }
+        let plot = [
+            "set multiplot layout 1,2 title \(quote("\(curves.title): GPU-hours, initial build vs maintenance (separate scales)"))",
+            panel("initial build", column: 2), panel("maintenance over the horizon", column: 3), "unset multiplot",
+        ].joined(separator: "\n")
         lines += outputs(name: name, plot: plot)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A gnuplot expression giving strategy `$1`'s palette colour as an RGB integer.
+    static var paletteExpression: String {
+        let values = palette.map { String(Int($0.dropFirst(), radix: 16) ?? 0) }
+        // ($1 % n == 0 ? c0 : $1 % n == 1 ? c1 : ...)
+        var expression = values.last ?? "0"
+        for (index, value) in values.enumerated().dropLast().reversed() {
+            expression = "int($1) % \(values.count) == \(index) ? \(value) : " + expression
+        }
+        return expression
     }
 
     /// All scripts for a simulation, by file stem.

@@ -2,73 +2,84 @@ import Foundation
 import PlanCore
 import PlanSim
 
-/// Everything a capacity-planning report is made from: the stored run's inputs and the results
-/// they reproduce.
-public struct ReportInput: Sendable {
-    public var runID: Int64
-    public var kind: String
-    public var startedAt: Date
-    public var toolVersion: String
-    public var scenario: Scenario
-    public var yaml: String
-    public var seed: UInt64
-    public var simulation: SimulationResult
-    public var monteCarlo: MonteCarlo.Result?
-    public var sweeps: [Sweep.Result]
-    public var tornado: Tornado.Result?
-    /// The latest validation's predicted vs measured seconds, if any: (run id, rows).
-    public var calibration: (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])?
-    /// Set when the re-derived figures differ from those stored with the run.
-    public var consistencyWarning: String?
-    /// Sobol indices of a stored sensitivity run.
-    public var sensitivity: Sensitivity.Result?
-    /// The latest validation's quality table, if it has one.
-    public var quality: ValidationQuality?
-
-    public init(runID: Int64, kind: String, startedAt: Date, toolVersion: String, scenario: Scenario, yaml: String, seed: UInt64,
-                simulation: SimulationResult, monteCarlo: MonteCarlo.Result?, sweeps: [Sweep.Result], tornado: Tornado.Result?,
-                calibration: (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])?, consistencyWarning: String?,
-                sensitivity: Sensitivity.Result? = nil,
-                quality: ValidationQuality? = nil) {
-        self.runID = runID
-        self.kind = kind
-        self.startedAt = startedAt
-        self.toolVersion = toolVersion
-        self.scenario = scenario
-        self.yaml = yaml
-        self.seed = seed
-        self.simulation = simulation
-        self.monteCarlo = monteCarlo
-        self.sweeps = sweeps
-        self.tornado = tornado
-        self.calibration = calibration
-        self.consistencyWarning = consistencyWarning
-        self.sensitivity = sensitivity
-        self.quality = quality
-    }
-}
-
-/// Builds the report: answer first, then assumptions, per-strategy tables, plots, calibration
-/// and the study's figures for context.
+/// Builds the report from a run's stored results: answer first (a sweep's or sensitivity run's
+/// own answer when it is one), then per-strategy tables, plots, the sweep, sensitivity,
+/// assumptions, calibration and the study's figures for context.
 public enum CapacityReport {
     /// The document and the gnuplot scripts for the images it references.
     public static func make(_ input: ReportInput) -> (document: ReportDocument, plots: [(name: String, script: String)]) {
-        let result = input.simulation
         let scenario = input.scenario
-        var plots = GnuplotScript.all(CostCurves(result: result))
-        var blocks: [ReportDocument.Block] = [.paragraph(answer(input))]
+        var plots: [(name: String, script: String)] = []
+        var blocks: [ReportDocument.Block] = ReportLead.paragraphs(input).map { .paragraph($0) }
         if let warning = input.consistencyWarning { blocks.append(.paragraph("**Note:** \(warning)")) }
-        let formatter = ISO8601DateFormatter()
-        blocks.append(.paragraph("Run \(input.runID) (`\(input.kind)`, \(formatter.string(from: input.startedAt)), plan \(input.toolVersion), "
-            + "seed \(input.seed)). Scenario `\(scenario.name)`: \(scenario.model.name), \(scenario.languages.count) languages, "
-            + "\(scenario.hardware.poolGPUs) × \(scenario.hardware.gpu.name), horizon \(result.horizonDays) days, "
-            + "\(plural(result.arrivals, "data arrival")) in \(plural(result.updates, "update build"))."))
+        blocks.append(.paragraph(header(input)))
 
-        blocks.append(.heading(level: 2, text: "Results per strategy"))
+        if let result = input.simulation {
+            blocks += resultSections(result, input: input, plots: &plots)
+        }
+        for sweep in input.sweeps {
+            blocks += sweepSection(sweep)
+            let plot = GnuplotScript.sweep(sweep, title: scenario.name)
+            plots.append(plot)
+            blocks.append(.image(path: plot.name + ".png", alt: "Total cost per strategy against \(sweep.field)"))
+        }
+        if let tornado = input.tornado {
+            blocks.append(.heading(level: 2, text: "Sensitivity"))
+            blocks.append(.paragraph("Each input moved ±25% with the others fixed; bars show the cost gap "
+                + "`\(tornado.compared)` − `\(tornado.baseline)` (base \(NumberFormat.dollars(tornado.baseGapUSD)))."))
+            blocks.append(.table(header: ["input", "−25%", "+25%", "gap at −25%", "gap at +25%", "swing"],
+                                 rows: tornado.bars.map { [$0.field, NumberFormat.plain($0.low), NumberFormat.plain($0.high), NumberFormat.dollars($0.gapLowUSD),
+                                                           NumberFormat.dollars($0.gapHighUSD), NumberFormat.dollars($0.swingUSD)] },
+                                 numeric: [false, true, true, true, true, true]))
+            plots.append(GnuplotScript.tornado(tornado, title: scenario.name))
+            blocks.append(.image(path: "tornado.png", alt: "Sensitivity of the cost gap to each input (±25%)"))
+        }
+        if let sensitivity = input.sensitivity {
+            blocks += sobolSection(sensitivity)
+            for plot in GnuplotScript.sensitivity(sensitivity, title: scenario.name) {
+                plots.append(plot)
+                blocks.append(.image(path: plot.name + ".png", alt: "Sobol indices per input"))
+            }
+        }
+
+        blocks.append(.heading(level: 2, text: "Assumptions"))
+        blocks.append(.table(header: ReportAssumptions.header, rows: ReportAssumptions.rows(scenario, yaml: input.yaml), numeric: ReportAssumptions.numeric))
+
+        blocks += calibrationSection(input)
+        blocks += studySection(input)
+        return (ReportDocument(title: "Capacity plan: \(scenario.name)", blocks: blocks), plots)
+    }
+
+    /// "Run 7 (`simulate`, …). Scenario `x`: model, 5 → 15 languages over the horizon, …".
+    static func header(_ input: ReportInput) -> String {
+        let scenario = input.scenario
+        let formatter = ISO8601DateFormatter()
+        var text = "Run \(input.runID) (`\(input.kind)`, \(formatter.string(from: input.startedAt)), plan \(input.toolVersion), seed \(input.seed)). "
+            + "Scenario \(ReportDocument.inlineCode(scenario.name)): \(scenario.model.name), \(languageCount(scenario)), "
+            + "\(scenario.hardware.poolGPUs) × \(scenario.hardware.gpu.name), horizon \(scenario.schedule.horizonDays) days"
+        if let result = input.simulation {
+            text += ", \(plural(result.arrivals, "data arrival")) in \(plural(result.updates, "update build"))"
+        }
+        return text + "."
+    }
+
+    /// "5 languages", or "5 → 15 languages over the horizon" when the schedule adds languages
+    /// within the horizon.
+    static func languageCount(_ scenario: Scenario) -> String {
+        let start = scenario.languages.count
+        let existing = Set(scenario.languages.map(\.code))
+        let added = Set(scenario.schedule.additions.filter { $0.day <= Double(scenario.schedule.horizonDays) }.map(\.language)).subtracting(existing)
+        return added.isEmpty ? plural(start, "language") : "\(start) → \(start + added.count) languages over the horizon"
+    }
+
+    /// Per-strategy results, savings, pool, cost plots and Monte Carlo bands of a simulation.
+    static func resultSections(_ result: SimulationRecord, input: ReportInput, plots: inout [(name: String, script: String)]) -> [ReportDocument.Block] {
+        let scenario = input.scenario
+        var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Results per strategy")]
         var rows: [[String]] = []
         for outcome in result.strategies {
             for (phase, t) in [("initial", outcome.initial), ("maintenance", outcome.maintenance), ("total", outcome.total)] {
-                rows.append([phase == "initial" ? outcome.kind.rawValue : "", phase, NumberFormat.tokens(t.trainedTokens),
+                rows.append([phase == "initial" ? outcome.name : "", phase, NumberFormat.tokens(t.trainedTokens),
                              NumberFormat.quantity(t.gpuHours), NumberFormat.dollars(t.costUSD), NumberFormat.quantity(t.energyKWh),
                              NumberFormat.quantity(t.co2Kg), NumberFormat.quantity(t.wallClockHours),
                              phase == "maintenance" ? "\(NumberFormat.quantity(outcome.latency.meanHours)) / \(NumberFormat.quantity(outcome.latency.p90Hours))" : ""])
@@ -82,97 +93,102 @@ public enum CapacityReport {
         var savingsRows: [[String]] = []
         for outcome in result.strategies {
             guard let s = outcome.savings else { continue }
-            savingsRows.append([outcome.kind.rawValue, NumberFormat.percent(s.initial.gpuHours), NumberFormat.percent(s.initial.wallClockHours),
+            savingsRows.append([outcome.name, NumberFormat.percent(s.initial.gpuHours), NumberFormat.percent(s.initial.wallClockHours),
                                 NumberFormat.percent(s.maintenance.gpuHours), NumberFormat.percent(s.total.costUSD),
                                 outcome.breakEvenDay.map { "day \($0)" } ?? "never"])
         }
         if !savingsRows.isEmpty {
-            blocks.append(.paragraph("Savings against `\(result.baseline.rawValue)` (positive = cheaper or faster):"))
+            blocks.append(.paragraph("Savings against `\(result.baseline)` (positive = cheaper or faster):"))
             blocks.append(.table(header: ["strategy", "initial GPU-hours", "initial wall-clock", "maintenance GPU-hours", "total cost", "break-even"],
                                  rows: savingsRows, numeric: [false, true, true, true, true, false]))
         }
-        blocks += poolSection(input)
-        blocks.append(.image(path: "cumulative_cost_usd.png", alt: "Cumulative cost per strategy over the horizon"))
-        blocks.append(.image(path: "cumulative_gpu_hours.png", alt: "Cumulative GPU-hours per strategy over the horizon"))
-        blocks.append(.image(path: "initial_vs_maintenance.png", alt: "GPU-hours of the initial build and of maintenance"))
+        blocks += poolSection(result, scenario: scenario)
+        if result.strategies.contains(where: { !$0.series.isEmpty }) {
+            plots += GnuplotScript.all(CostCurves(record: result))
+            blocks.append(.image(path: "cumulative_cost_usd.png", alt: "Cumulative cost per strategy over the horizon"))
+            blocks.append(.image(path: "cumulative_gpu_hours.png", alt: "Cumulative GPU-hours per strategy over the horizon"))
+            blocks.append(.image(path: "initial_vs_maintenance.png", alt: "GPU-hours of the initial build and of maintenance, on separate scales"))
+        }
 
-        if let mc = input.monteCarlo {
-            blocks.append(.heading(level: 2, text: "Uncertainty (Monte Carlo, \(mc.trials) trials)"))
-            blocks.append(.paragraph("Inputs drawn per trial: " + scenario.uncertainty.map { "`\($0.path)` \(describe($0.distribution))" }.joined(separator: ", ")
-                + (scenario.schedule.poisson.isEmpty ? "." : "; Poisson arrivals redrawn per trial.")))
+        if let trials = result.trials {
+            blocks.append(.heading(level: 2, text: "Uncertainty (Monte Carlo, \(trials) trials)"))
+            if MonteCarloNote.trialsVary(scenario) {
+                let drawn = scenario.uncertainty.map { "`\($0.path)` \(describe($0.distribution))" }
+                blocks.append(.paragraph("Drawn per trial: " + (drawn.isEmpty ? "" : "inputs " + drawn.joined(separator: ", ")
+                    + (scenario.schedule.poisson.isEmpty ? "" : "; ")) + (scenario.schedule.poisson.isEmpty ? "" : "the Poisson arrivals") + "."))
+            } else {
+                blocks.append(.paragraph("**Note:** the scenario has no uncertainty block and no Poisson arrivals, so every trial is identical "
+                    + "and each band below is a single value; add an uncertainty block for ranges."))
+            }
             var mcRows: [[String]] = []
-            for outcome in result.strategies {
-                guard let bands = mc.percentiles[outcome.kind] else { continue }
+            for outcome in result.strategies where !outcome.percentiles.isEmpty {
                 func band(_ key: String, _ format: (Double) -> String) -> String {
-                    guard let b = bands[key] else { return "" }
+                    guard let b = outcome.percentiles[key] else { return "" }
                     return "\(format(b.p10)) – \(format(b.p50)) – \(format(b.p90))"
                 }
-                mcRows.append([outcome.kind.rawValue, band("gpu_hours", NumberFormat.quantity), band("cost_usd", NumberFormat.dollars),
+                mcRows.append([outcome.name, band("gpu_hours", NumberFormat.quantity), band("cost_usd", NumberFormat.dollars),
                                band("update_latency_mean_hours", NumberFormat.quantity),
-                               mc.probabilityCheaper[outcome.kind].map(NumberFormat.percent) ?? "baseline"])
+                               outcome.probabilityCheaper.map(NumberFormat.percent) ?? "baseline"])
             }
             blocks.append(.table(header: ["strategy", "GPU-hours p10 – p50 – p90", "cost p10 – p50 – p90", "latency mean (h) p10 – p50 – p90",
                                           "cheaper than baseline"],
                                  rows: mcRows, numeric: [false, true, true, true, true]))
-            plots.append(GnuplotScript.monteCarloBands(mc, strategies: result.strategies.map(\.kind.rawValue), figure: "cost_usd",
-                                                       label: "total cost (USD)", title: scenario.name))
+            plots.append(GnuplotScript.monteCarloBands(result, figure: "cost_usd", label: "total cost (USD)", title: scenario.name))
             blocks.append(.image(path: "monte_carlo_cost_usd.png", alt: "Total cost per strategy: median with p10–p90 band"))
         }
+        return blocks
+    }
 
-        for sweep in input.sweeps {
-            blocks.append(.heading(level: 2, text: "Cost growth: \(sweep.range.field)"))
-            blocks.append(.paragraph("\(sweep.range.field) from \(NumberFormat.plain(sweep.range.from)) to \(NumberFormat.plain(sweep.range.to)) "
-                + "in steps of \(NumberFormat.plain(sweep.range.step)): \(SweepTable.summary(sweep))."))
-            if !sweep.crossings.isEmpty { blocks.append(.bullets(SweepTable.crossingLines(sweep))) }
-            if !sweep.saturatedValues.isEmpty {
-                blocks.append(.paragraph("**Saturated pool** at `\(sweep.range.field)` = "
-                    + sweep.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + ": the pool cannot keep up within the horizon there."))
-            }
-            let plot = GnuplotScript.sweep(sweep, title: scenario.name)
-            plots.append(plot)
-            blocks.append(.image(path: plot.name + ".png", alt: "Total cost per strategy against \(sweep.range.field)"))
+    /// A sweep's verdict, crossings and points.
+    static func sweepSection(_ sweep: SweepRecord) -> [ReportDocument.Block] {
+        var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Cost growth: \(sweep.field)")]
+        blocks.append(.paragraph("`\(sweep.field)` from \(NumberFormat.plain(sweep.from)) to \(NumberFormat.plain(sweep.to)) "
+            + "in steps of \(NumberFormat.plain(sweep.step)): \(sweep.summary)."))
+        if !sweep.crossings.isEmpty { blocks.append(.bullets(sweep.crossings.map { SweepTable.crossingLine($0, compared: sweep.compared) })) }
+        if !sweep.saturatedValues.isEmpty {
+            blocks.append(.paragraph("**Saturated pool** at `\(sweep.field)` = "
+                + sweep.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + ": the pool cannot keep up within the horizon there."))
         }
-        if let tornado = input.tornado {
-            blocks.append(.heading(level: 2, text: "Sensitivity"))
-            blocks.append(.paragraph("Each input moved ±25% with the others fixed; bars show the cost gap "
-                + "`\(tornado.compared.rawValue)` − `\(tornado.baseline.rawValue)` (base \(NumberFormat.dollars(tornado.baseGapUSD)))."))
-            blocks.append(.table(header: ["input", "−25%", "+25%", "gap at −25%", "gap at +25%", "swing"],
-                                 rows: tornado.bars.map { [$0.field, NumberFormat.plain($0.low), NumberFormat.plain($0.high), NumberFormat.dollars($0.gapLowUSD),
-                                                           NumberFormat.dollars($0.gapHighUSD), NumberFormat.dollars($0.swingUSD)] },
-                                 numeric: [false, true, true, true, true, true]))
-            plots.append(GnuplotScript.tornado(tornado, title: scenario.name))
-            blocks.append(.image(path: "tornado.png", alt: "Sensitivity of the cost gap to each input (±25%)"))
-        }
-
-        if let sensitivity = input.sensitivity {
-            blocks.append(.heading(level: 2, text: "Variance-based sensitivity (Sobol)"))
-            blocks.append(.paragraph("Saltelli sampling over the uncertainty block: \(sensitivity.baseSamples) base samples × "
-                + "(\(sensitivity.inputs.count) inputs + 2) = \(sensitivity.evaluations) simulations. S1 is the share of an output's variance "
-                + "due to the input alone, ST the share including its interactions; intervals are 95% bootstrap intervals. "
-                + SensitivityTable.summaries(sensitivity).map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ")))
-            for output in sensitivity.outputs {
-                blocks.append(.paragraph("**\(SensitivityTable.title(output, baseline: sensitivity.baseline))** (mean "
-                    + "\(NumberFormat.dollars(output.mean)), sd \(NumberFormat.dollars(output.standardDeviation)))"))
-                blocks.append(.table(header: ["input", "S1", "S1 95% CI", "ST", "ST 95% CI"],
-                                     rows: sensitivity.ranked(output).map { entry in
-                                         [entry.input, SensitivityTable.fixed(entry.index.first),
-                                          SensitivityTable.interval(entry.index.firstLow, entry.index.firstHigh),
-                                          SensitivityTable.fixed(entry.index.total), SensitivityTable.interval(entry.index.totalLow, entry.index.totalHigh)]
-                                     },
-                                     numeric: [false, true, true, true, true]))
+        let names = sweep.strategyNames
+        let banded = sweep.points.contains { $0.strategies.contains { $0.costP10 != nil } }
+        var header = [FieldUnits.label(sweep.field)] + names.map { "\($0) cost" } + ["\(sweep.compared) − \(sweep.baseline)"]
+        if banded { header += names.map { "\($0) cost p10 – p90" } + ["P(\(sweep.compared) cheaper)"] }
+        let rows = sweep.points.map { point -> [String] in
+            var row = [NumberFormat.plain(point.value)] + point.strategies.map { NumberFormat.dollars($0.costUSD) } + [NumberFormat.dollars(point.gapUSD)]
+            if banded {
+                row += point.strategies.map { e in e.costP10.map { NumberFormat.dollars($0) + " – " + NumberFormat.dollars(e.costP90 ?? $0) } ?? "" }
+                row.append(point.probabilityCheaper.map(NumberFormat.percent) ?? "")
             }
-            for plot in GnuplotScript.sensitivity(sensitivity, title: scenario.name) {
-                plots.append(plot)
-                blocks.append(.image(path: plot.name + ".png", alt: "Sobol indices per input"))
-            }
+            return row
         }
+        blocks.append(.table(header: header, rows: rows, numeric: header.map { _ in true }))
+        return blocks
+    }
 
-        blocks.append(.heading(level: 2, text: "Assumptions"))
-        blocks.append(.table(header: ["input", "value", "unit", "source"],
-                             rows: scenario.assumptions(yaml: input.yaml).map { [$0.path, $0.value, $0.unit, $0.origin.description] },
-                             numeric: [false, true, false, false]))
+    /// The Sobol indices of a sensitivity run.
+    static func sobolSection(_ sensitivity: SensitivityRecord) -> [ReportDocument.Block] {
+        var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Variance-based sensitivity (Sobol)")]
+        blocks.append(.paragraph("Saltelli sampling over the uncertainty block: \(sensitivity.baseSamples) base samples × "
+            + "(\(sensitivity.inputs.count) inputs + 2) = \(sensitivity.evaluations) simulations. S1 is the share of an output's variance "
+            + "due to the input alone, ST the share including its interactions; intervals are 95% bootstrap intervals. "
+            + sensitivity.mostInfluential.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ")))
+        for output in sensitivity.outputs {
+            blocks.append(.paragraph("**\(sensitivity.title(output))** (mean "
+                + "\(NumberFormat.dollars(output.mean)), sd \(NumberFormat.dollars(output.standardDeviation)))"))
+            blocks.append(.table(header: ["input", "S1", "S1 95% CI", "ST", "ST 95% CI"],
+                                 rows: output.ranked.map { entry in
+                                     [entry.input, SensitivityTable.fixed(entry.first),
+                                      SensitivityTable.interval(entry.firstInterval.first ?? .nan, entry.firstInterval.last ?? .nan),
+                                      SensitivityTable.fixed(entry.total),
+                                      SensitivityTable.interval(entry.totalInterval.first ?? .nan, entry.totalInterval.last ?? .nan)]
+                                 },
+                                 numeric: [false, true, true, true, true]))
+        }
+        return blocks
+    }
 
-        blocks.append(.heading(level: 2, text: "Model check against measurements"))
+    static func calibrationSection(_ input: ReportInput) -> [ReportDocument.Block] {
+        var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Model check against measurements")]
         if let calibration = input.calibration, !calibration.rows.isEmpty {
             let errors = calibration.rows.map { abs($0.predicted - $0.measured) / $0.measured }.sorted()
             blocks.append(.paragraph("Latest `plan validate` (run \(calibration.runID)): median |relative error| "
@@ -185,7 +201,6 @@ public enum CapacityReport {
             blocks.append(.paragraph("No validation run in this database yet: `plan validate` times real fine-tune steps and merges on this "
                 + "machine and compares them with the cost model's predictions."))
         }
-
         if let quality = input.quality {
             blocks.append(.heading(level: 2, text: "Quality at small scale"))
             blocks.append(.paragraph("Latest `plan validate` with quality (run \(quality.runID), setup `\(quality.setup)`): held-out loss "
@@ -196,8 +211,12 @@ public enum CapacityReport {
                 + "combined one on summarization and reasoning; English sentiment about 15 points lower after merging (TIES, DARE-TIES, "
                 + "KnOTS at densities such as 0.5 and 1.0)."))
         }
+        return blocks
+    }
 
-        blocks.append(.heading(level: 2, text: "The study for context"))
+    /// The study's claims beside this scenario's figures.
+    static func studySection(_ input: ReportInput) -> [ReportDocument.Block] {
+        var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "The study for context")]
         blocks.append(.paragraph("Dmonte et al., *Improving Training Efficiency and Reducing Maintenance Costs via Language Specific Model Merging*, "
             + "arXiv 2601.16127 (2026): Llama-3.1-8B-Instruct, LoRA r = alpha = 64, 4 epochs, five languages × 5,000 examples; "
             + "hardware, precision and device count not disclosed."))
@@ -206,72 +225,25 @@ public enum CapacityReport {
             ["update one language (+5,000 English) and re-merge vs retrain combined", "more than 60% less training cost (10k vs 30k examples), about 70%"],
             ["quality", "parity on summarization and reasoning; English sentiment about 15 points lower after merging"],
         ]
-        if let merge = result.strategy(.merge), let s = merge.savings {
+        if let merge = input.simulation?.strategy(StrategyKind.merge.rawValue), let s = merge.savings {
             study[0].append("\(NumberFormat.percent(s.initial.wallClockHours)) (initial GPU-hours \(NumberFormat.percent(s.initial.gpuHours)))")
             study[1].append(NumberFormat.percent(s.maintenance.gpuHours) + " of maintenance GPU-hours")
             study[2].append(input.quality.map { "not modelled; toy-scale check: " + $0.reading } ?? "not modelled (see `plan validate` for held-out loss at toy scale)")
         }
         blocks.append(.table(header: ["claim", "study", "this scenario"].prefix(study[0].count).map { $0 }, rows: study,
-                             numeric: [false, false, true]))
-        return (ReportDocument(title: "Capacity plan: \(scenario.name)", blocks: blocks), plots)
-    }
-
-    /// The one-paragraph answer: which strategy wins, by how much, how sure, break-even.
-    static func answer(_ input: ReportInput) -> String {
-        let result = input.simulation
-        guard let winner = result.strategies.min(by: { $0.total.costUSD < $1.total.costUSD }),
-            let base = result.strategy(result.baseline)
-        else { return "No strategies were simulated." }
-        let days = result.horizonDays
-        var text: String
-        if winner.kind == base.kind {
-            text = "**`\(base.kind.rawValue)`** is the cheapest way to maintain this model over \(days) days: "
-                + "\(NumberFormat.dollars(base.total.costUSD)) (\(NumberFormat.quantity(base.total.gpuHours)) GPU-hours)."
-        } else {
-            let s = winner.savings
-            text = "**`\(winner.kind.rawValue)`** is the cheapest way to maintain this model over \(days) days: "
-                + "\(NumberFormat.dollars(winner.total.costUSD)) against \(NumberFormat.dollars(base.total.costUSD)) for `\(base.kind.rawValue)` "
-                + "(\(NumberFormat.percent(s?.total.costUSD ?? 0)) less; \(NumberFormat.quantity(winner.total.gpuHours)) vs "
-                + "\(NumberFormat.quantity(base.total.gpuHours)) GPU-hours, \(NumberFormat.quantity(winner.total.co2Kg)) vs "
-                + "\(NumberFormat.quantity(base.total.co2Kg)) kg CO2)."
-            if let s {
-                text += " Maintenance costs \(NumberFormat.percent(s.maintenance.gpuHours)) fewer GPU-hours; the initial build uses "
-                    + (s.initial.gpuHours >= 0 ? "\(NumberFormat.percent(s.initial.gpuHours)) fewer" : "\(NumberFormat.percent(-s.initial.gpuHours)) more")
-                    + " GPU-hours and finishes \(NumberFormat.percent(s.initial.wallClockHours)) "
-                    + (s.initial.wallClockHours >= 0 ? "sooner" : "later") + "."
-            }
-            text += winner.breakEvenDay.map { " It is cheaper from day \($0) on." } ?? ""
-        }
-        if let mc = input.monteCarlo, winner.kind != base.kind, let p = mc.probabilityCheaper[winner.kind],
-            let band = mc.percentiles[winner.kind]?["savings_cost_usd"]
-        {
-            text += " Across \(mc.trials) Monte Carlo trials it is cheaper in \(NumberFormat.percent(p)) of them "
-                + "(total saving p10–p90: \(NumberFormat.percent(band.p10)) to \(NumberFormat.percent(band.p90)))."
-        } else if input.monteCarlo == nil {
-            text += " This is one deterministic run; rerun `plan simulate --trials 2000` for uncertainty ranges."
-        }
-        if input.scenario.hardware.pricing == .reserved {
-            text += " The pool is reserved: \(NumberFormat.dollars(base.pool.reservedCostUSD)) for the horizon whichever strategy runs on it, "
-                + "so the strategies differ in utilisation and latency (see Pool), not in what the pool costs."
-        }
-        if let saturated = result.strategies.first(where: \.pool.saturated) {
-            text += " **Warning:** the pool cannot keep up with `\(saturated.kind.rawValue)` (see Pool)."
-        }
-        for sweep in input.sweeps where !sweep.crossings.isEmpty {
-            text += " Along `\(sweep.range.field)`, \(SweepTable.summary(sweep))."
-        }
-        return text
+                             numeric: [false, false, false]))
+        return blocks
     }
 
     /// Utilisation, saturation and on-demand vs reserved cost per strategy.
-    static func poolSection(_ input: ReportInput) -> [ReportDocument.Block] {
-        let result = input.simulation
+    static func poolSection(_ result: SimulationRecord, scenario: Scenario) -> [ReportDocument.Block] {
         var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Pool")]
-        blocks.append(.paragraph(PoolTable.headline(input.scenario, horizonDays: result.horizonDays) + ". Utilisation is busy GPU-hours / "
+        blocks.append(.paragraph(PoolTable.headline(scenario, horizonDays: result.horizonDays) + ". Utilisation is busy GPU-hours / "
             + "(pool GPUs × horizon hours); a pool is saturated when utilisation exceeds 100% or an update waits longer than the horizon."))
-        let pricing = input.scenario.hardware.pricing
-        blocks.append(.table(header: PoolTable.header(pricing), rows: PoolTable.rows(result), numeric: PoolTable.numeric(pricing)))
-        let warnings = PoolTable.saturationWarnings(result)
+        let pricing = scenario.hardware.pricing
+        let pools = result.strategies.map { (strategy: $0.name, pool: $0.poolUsage(hardware: scenario.hardware, horizonDays: result.horizonDays)) }
+        blocks.append(.table(header: PoolTable.header(pricing), rows: PoolTable.rows(pools), numeric: PoolTable.numeric(pricing)))
+        let warnings = PoolTable.saturationWarnings(pools, horizonDays: result.horizonDays)
         if !warnings.isEmpty { blocks.append(.bullets(warnings.map { "**Saturated:** " + $0 })) }
         return blocks
     }

@@ -49,6 +49,14 @@ extension ReportDocument {
         return out
     }
 
+    /// `text` as one inline code span, with a backquote fence longer than any run inside (and
+    /// padding spaces), so that a name holding backquotes stays one span in Markdown and HTML.
+    public static func inlineCode(_ text: String) -> String {
+        let fence = String(repeating: "`", count: longestBackquoteRun(text) + 1)
+        let pad = text.hasPrefix("`") || text.hasSuffix("`") || fence.count > 1 ? " " : ""
+        return fence + pad + text + pad + fence
+    }
+
     static func longestBackquoteRun(_ text: String) -> Int {
         var longest = 0
         var run = 0

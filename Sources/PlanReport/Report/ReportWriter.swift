@@ -30,13 +30,14 @@ public enum ReportWriter {
         var finished = false
         defer { if !finished { try? manager.removeItem(at: staging) } }
         try PlotWriter.write(plots, to: staging)
-        for (name, text) in [("report.md", document.markdown), ("report.html", document.html)] {
+        for image in document.images where !manager.fileExists(atPath: staging.appendingPathComponent(image).path) {
+            throw ReportError.cannotWrite(path: image, reason: "the report references an image that was not rendered")
+        }
+        let html = document.html(images: try embedded(document.images, in: staging))
+        for (name, text) in [("report.md", document.markdown), ("report.html", html)] {
             do { try Data(text.utf8).write(to: staging.appendingPathComponent(name)) } catch {
                 throw ReportError.cannotWrite(path: staging.appendingPathComponent(name).path, reason: error.localizedDescription)
             }
-        }
-        for image in document.images where !manager.fileExists(atPath: staging.appendingPathComponent(image).path) {
-            throw ReportError.cannotWrite(path: image, reason: "the report references an image that was not rendered")
         }
         let names = ((try? manager.contentsOfDirectory(atPath: staging.path)) ?? []).sorted()
         do { try Data((names.joined(separator: "\n") + "\n").utf8).write(to: staging.appendingPathComponent(markerName)) } catch {
@@ -61,6 +62,24 @@ public enum ReportWriter {
             _ = rmdir(old.path)
         }
         return (names + [markerName]).sorted().map { folder.appendingPathComponent($0) }
+    }
+
+    /// Each image as a `data:` URI for report.html: the plot's SVG beside the PNG when gnuplot
+    /// wrote one (sharp at any zoom), else the image itself. Inside an `<img>`, an SVG can run
+    /// no script and its ids cannot clash with another plot's.
+    static func embedded(_ images: [String], in folder: URL) throws -> [String: String] {
+        var sources: [String: String] = [:]
+        for image in images {
+            let url = folder.appendingPathComponent(image)
+            let svg = url.deletingPathExtension().appendingPathExtension("svg")
+            let (file, type) = FileManager.default.fileExists(atPath: svg.path) ? (svg, "image/svg+xml")
+                : (url, url.pathExtension.lowercased() == "svg" ? "image/svg+xml" : "image/png")
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                throw ReportError.cannotWrite(path: file.path, reason: "the rendered plot cannot be read back")
+            }
+            sources[image] = "data:\(type);base64," + data.base64EncodedString()
+        }
+        return sources
     }
 
     /// nil when `folder` does not exist or is empty (ours to create); the names to delete when it

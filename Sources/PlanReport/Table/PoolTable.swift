@@ -34,10 +34,14 @@ public enum PoolTable {
 
     /// One row per strategy.
     public static func rows(_ result: SimulationResult) -> [[String]] {
-        result.strategies.map { outcome in
-            let pool = outcome.pool
+        rows(result.strategies.map { ($0.kind.rawValue, $0.pool) })
+    }
+
+    /// One row per (strategy, pool usage): a live result's or a stored run's.
+    public static func rows(_ pools: [(strategy: String, pool: PoolUsage)]) -> [[String]] {
+        pools.map { strategy, pool in
             let row = [
-                outcome.kind.rawValue, "\(pool.gpusPerJob)", NumberFormat.quantity(pool.busyGPUHours), NumberFormat.percent(pool.utilisation),
+                strategy, "\(pool.gpusPerJob)", NumberFormat.quantity(pool.busyGPUHours), NumberFormat.percent(pool.utilisation),
                 "\(pool.peakQueuedJobs)", "day \(lastDay(pool))",
                 pool.saturated ? "yes" : "no", NumberFormat.dollars(pool.onDemandCostUSD),
             ]
@@ -52,10 +56,14 @@ public enum PoolTable {
 
     /// A warning per saturated strategy: the pool cannot keep up with its work.
     public static func saturationWarnings(_ result: SimulationResult) -> [String] {
-        result.strategies.filter(\.pool.saturated).map { outcome in
-            let pool = outcome.pool
-            return "the pool of \(pool.poolGPUs) GPUs cannot keep up with \(outcome.kind.rawValue): utilisation \(NumberFormat.percent(pool.utilisation)), "
-                + "longest update latency \(NumberFormat.quantity(pool.maxLatencyHours)) h against a \(result.horizonDays)-day "
+        saturationWarnings(result.strategies.map { ($0.kind.rawValue, $0.pool) }, horizonDays: result.horizonDays)
+    }
+
+    /// The same for (strategy, pool usage) pairs.
+    public static func saturationWarnings(_ pools: [(strategy: String, pool: PoolUsage)], horizonDays: Int) -> [String] {
+        pools.filter(\.pool.saturated).map { strategy, pool in
+            "the pool of \(pool.poolGPUs) GPUs cannot keep up with \(strategy): utilisation \(NumberFormat.percent(pool.utilisation)), "
+                + "longest update latency \(NumberFormat.quantity(pool.maxLatencyHours)) h against a \(horizonDays)-day "
                 + "(\(NumberFormat.quantity(pool.horizonHours)) h) horizon, up to \(pool.peakQueuedJobs) jobs queued; "
                 + "raise hardware.pool_gpus (plan size finds the smallest pool for a latency target)"
         }

@@ -39,7 +39,7 @@ public enum SensitivityTable {
 
     /// "merge − full-retrain cost gap" or "merge total cost".
     public static func title(_ output: Sensitivity.Output, baseline: StrategyKind) -> String {
-        output.figure == "cost_gap_usd" ? "\(output.strategy.rawValue) − \(baseline.rawValue) cost gap" : "\(output.strategy.rawValue) total cost"
+        SensitivityRecord.title(figure: output.figure, strategy: output.strategy.rawValue, baseline: baseline.rawValue)
     }
 
     /// One row per (output, input).

@@ -84,9 +84,12 @@ public enum SweepTable {
 
     /// One line per sign change of the cost gap.
     public static func crossingLines(_ result: Sweep.Result) -> [String] {
-        result.crossings.map { crossing in
-            "crossing between \(NumberFormat.plain(crossing.from)) and \(NumberFormat.plain(crossing.to)) "
-                + "(≈ \(NumberFormat.plain(crossing.interpolated)) by linear interpolation): \(result.compared.rawValue) becomes \(word(crossing.becomes))"
-        }
+        SweepRecord(result).crossings.map { crossingLine($0, compared: result.compared.rawValue) }
+    }
+
+    /// One crossing, live or stored.
+    public static func crossingLine(_ crossing: SweepRecord.Crossing, compared: String) -> String {
+        "crossing between \(NumberFormat.plain(crossing.from)) and \(NumberFormat.plain(crossing.to)) "
+            + "(≈ \(NumberFormat.plain(crossing.interpolated)) by linear interpolation): \(compared) becomes \(word(Sweep.Side(rawValue: crossing.becomes) ?? .even))"
     }
 }

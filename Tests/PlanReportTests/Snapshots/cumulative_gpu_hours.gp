@@ -7,7 +7,7 @@ set border 3
 set tics nomirror
 set key top left box opaque
 set key bottom right
-set xlabel 'day'
+set xlabel 'day of the horizon (days)'
 set ylabel 'cumulative GPU-hours'
 set format y "%g"
 set xrange [0:365]
@@ -28,5 +28,6 @@ plot $s0 using 1:2 with steps lw 2 lc rgb '#0072B2' title 'full-retrain', \
      $s1 using 1:2 with steps lw 2 lc rgb '#D55E00' title 'merge'
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'cumulative_gpu_hours.svg'
-replot
+plot $s0 using 1:2 with steps lw 2 lc rgb '#0072B2' title 'full-retrain', \
+     $s1 using 1:2 with steps lw 2 lc rgb '#D55E00' title 'merge'
 unset output

@@ -6,22 +6,48 @@ set grid ytics lc rgb '#dddddd'
 set border 3
 set tics nomirror
 set key top left box opaque
-set style data histogram
-set style histogram cluster gap 1
 set style fill solid 0.85 border -1
-set boxwidth 0.9
-set ylabel 'GPU-hours'
+set boxwidth 0.6
 set format y "%g"
-set yrange [0:*]
-set key top right
+set key off
 $phases << EOD
-"full-retrain" 5.86276 6.85545
-"merge" 6.22943 2.22314
+0 5.86276 6.85545 "full-retrain"
+1 6.22943 2.22314 "merge"
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'initial_vs_maintenance.png'
-plot $phases using 2:xtic(1) title 'initial' lc rgb '#0072B2', '' using 3 title 'maintenance' lc rgb '#D55E00'
+set multiplot layout 1,2 title 'paper-2601.16127: GPU-hours, initial build vs maintenance (separate scales)'
+set title 'initial build'
+set xlabel 'strategy'
+set ylabel 'GPU-hours'
+set xrange [-0.6:2-0.4]
+set yrange [0:*]
+plot $phases using 1:2:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
+     $phases using 1:2:(sprintf('%.4g', $2)) with labels offset 0,0.7 notitle
+set title 'maintenance over the horizon'
+set xlabel 'strategy'
+set ylabel 'GPU-hours'
+set xrange [-0.6:2-0.4]
+set yrange [0:*]
+plot $phases using 1:3:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
+     $phases using 1:3:(sprintf('%.4g', $3)) with labels offset 0,0.7 notitle
+unset multiplot
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'initial_vs_maintenance.svg'
-replot
+set multiplot layout 1,2 title 'paper-2601.16127: GPU-hours, initial build vs maintenance (separate scales)'
+set title 'initial build'
+set xlabel 'strategy'
+set ylabel 'GPU-hours'
+set xrange [-0.6:2-0.4]
+set yrange [0:*]
+plot $phases using 1:2:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
+     $phases using 1:2:(sprintf('%.4g', $2)) with labels offset 0,0.7 notitle
+set title 'maintenance over the horizon'
+set xlabel 'strategy'
+set ylabel 'GPU-hours'
+set xrange [-0.6:2-0.4]
+set yrange [0:*]
+plot $phases using 1:3:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
+     $phases using 1:3:(sprintf('%.4g', $3)) with labels offset 0,0.7 notitle
+unset multiplot
 unset output

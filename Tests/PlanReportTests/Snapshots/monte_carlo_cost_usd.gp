@@ -10,6 +10,7 @@ set style fill solid 0.6 border -1
 set boxwidth 0.5
 set ylabel 'total cost (USD)'
 set format y "%g"
+set xlabel 'strategy'
 set yrange [0:*]
 set xrange [-0.6:2-0.4]
 set key off
@@ -23,5 +24,6 @@ plot $bands using 1:2:xtic(5) with boxes lc rgb '#0072B2', \
      $bands using 1:2:3:4 with yerrorbars lw 2 pt 7 lc rgb '#333333'
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'monte_carlo_cost_usd.svg'
-replot
+plot $bands using 1:2:xtic(5) with boxes lc rgb '#0072B2', \
+     $bands using 1:2:3:4 with yerrorbars lw 2 pt 7 lc rgb '#333333'
 unset output

@@ -6,7 +6,8 @@ set grid ytics lc rgb '#dddddd'
 set border 3
 set tics nomirror
 set key top left box opaque
-set xlabel 'schedule.horizon_days'
+set key outside right top vertical box opaque
+set xlabel 'schedule.horizon_days (days)'
 set ylabel 'total cost (USD)'
 set format y "%g"
 set yrange [0:*]
@@ -34,5 +35,6 @@ plot $s0 using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '#0072B2' title 'ful
      $s1 using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '#D55E00' title 'merge'
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'sweep_schedule_horizon_days.svg'
-replot
+plot $s0 using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '#0072B2' title 'full-retrain', \
+     $s1 using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '#D55E00' title 'merge'
 unset output

@@ -7,11 +7,12 @@ set border 3
 set tics nomirror
 set key top left box opaque
 set xlabel 'cost gap (USD, negative = merge cheaper)'
+set ylabel 'input (moved ±25%)'
 set format x "%g"
 set yrange [-0.8:11-0.2]
 set ytics scale 0
 set grid xtics lc rgb '#dddddd'
-set key bottom right
+set key outside right top vertical box opaque
 set style fill solid 0.85 border -1
 set arrow from -8.53129, graph 0 to -8.53129, graph 1 nohead lc rgb '#333333'
 $bars << EOD
@@ -33,5 +34,6 @@ plot $bars using (($2+$4)/2):1:(($2<$4)?$2:$4):(($2<$4)?$4:$2):($1-0.35):($1+0.3
      $bars using (($3+$4)/2):1:(($3<$4)?$3:$4):(($3<$4)?$4:$3):($1-0.35):($1+0.35) with boxxyerror lc rgb '#D55E00' title 'input +25%'
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'tornado.svg'
-replot
+plot $bars using (($2+$4)/2):1:(($2<$4)?$2:$4):(($2<$4)?$4:$2):($1-0.35):($1+0.35):ytic(5) with boxxyerror lc rgb '#0072B2' title 'input -25%', \
+     $bars using (($3+$4)/2):1:(($3<$4)?$3:$4):(($3<$4)?$4:$3):($1-0.35):($1+0.35) with boxxyerror lc rgb '#D55E00' title 'input +25%'
 unset output

@@ -23,5 +23,5 @@ set output 'validation_losses.png'
 plot $losses using 2:xtic(1) title 'combined' lc rgb '#0072B2', '' using 3 title 'adapter' lc rgb '#D55E00', '' using 4 title 'ties' lc rgb '#009E73'
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'validation_losses.svg'
-replot
+plot $losses using 2:xtic(1) title 'combined' lc rgb '#0072B2', '' using 3 title 'adapter' lc rgb '#D55E00', '' using 4 title 'ties' lc rgb '#009E73'
 unset output

@@ -25,5 +25,7 @@ plot x title 'y = x' lc rgb '#555555' dt 1, 1.25*x title '±25%' lc rgb '#aaaaaa
      $jobs using 1:2:3 with labels offset char 1,0.6 left font ',9' notitle
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'validation_parity.svg'
-replot
+plot x title 'y = x' lc rgb '#555555' dt 1, 1.25*x title '±25%' lc rgb '#aaaaaa' dt 2, 0.75*x notitle lc rgb '#aaaaaa' dt 2, \
+     $jobs using 1:2 with points pt 7 ps 1.3 lc rgb '#0072B2' title 'job', \
+     $jobs using 1:2:3 with labels offset char 1,0.6 left font ',9' notitle
 unset output
