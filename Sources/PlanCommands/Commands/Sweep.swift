@@ -28,7 +28,7 @@ extension PlanCommand {
         @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
 
         func validate() throws {
-            guard (0...1_000_000).contains(trials) else { throw ValidationError("--trials must be between 0 and 1000000") }
+            guard (0...WorkLimits.trials).contains(trials) else { throw ValidationError("--trials must be between 0 and \(WorkLimits.trials)") }
             if trials > 0 && vary.isEmpty { throw ValidationError("--trials needs at least one --vary FIELD=A:B:STEP") }
             if vary.isEmpty && noTornado { throw ValidationError("give at least one --vary FIELD=A:B:STEP, or drop --no-tornado") }
             var fields: Set<String> = []

@@ -75,7 +75,7 @@ public struct StepCurveFit: Sendable {
     /// Fits the curve to `runs` (one GPU and one stack for all of them).
     /// - Parameter fixed: parameters kept at the stack's value even when the runs could determine
     ///   them (a noisy CPU calibration fixes T_half to the stack's ridge rule).
-    public static func fit(_ measured: [MeasuredRun], catalog: Catalog, networkBytesPerSecond: Double = 50e9,
+    public static func fit(_ measured: [MeasuredRun], catalog: Catalog, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond,
                            fixed: [Parameter] = []) throws -> StepCurveFit {
         guard let first = measured.first else { throw PlanCoreError.invalidRunLog("no measured runs to fit") }
         let gpuNames = Set(measured.map { $0.spec.gpu.lowercased() })

@@ -48,7 +48,7 @@ public struct StepTimeModel: Sendable, Equatable {
     /// Per-GPU network bandwidth between nodes, bytes/s.
     public var networkBytesPerSecond: Double
 
-    public init(stack: SoftwareStack, networkBytesPerSecond: Double = 50e9) {
+    public init(stack: SoftwareStack, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond) {
         self.stack = stack
         self.networkBytesPerSecond = networkBytesPerSecond
     }
