@@ -24,7 +24,7 @@ struct CalibrationWorkflow {
             memoryBytesPerSecond: calibration.rates.memoryBytesPerSecond, memoryBytes: calibration.memoryBytes,
             boardWatts: calibration.boardWatts, details: Self.details(calibration).rendered(pretty: false))
         let run = NewRun(
-            kind: "calibrate", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+            kind: .calibrate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
             machine: Self.machine(calibration).rendered(pretty: false),
             measurements: [MeasurementRow(
                 name: "sgemm_\(calibration.sgemmSize)", predictedSeconds: nil,

@@ -32,7 +32,7 @@ struct ImportCalibrationWorkflow {
         profile.runID = nil
         let store = try Inputs.store(databasePath)
         let run = NewRun(
-            kind: "calibrate", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+            kind: .calibrate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
             machine: profile.details,
             measurements: fit.runs.map { row in
                 MeasurementRow(name: row.run.source, predictedSeconds: row.fittedStepSeconds, measuredSeconds: row.measuredStepSeconds,

@@ -1,4 +1,5 @@
 import Foundation
+import PlanCore
 import PlanKernels
 import PlanReport
 import PlanStore
@@ -16,7 +17,7 @@ enum MeasurementRecording {
     /// Records a run of `kind` with one measurement (`name`, `seconds`, `details`) in one
     /// transaction; the stored document is `document(id)`. Returns the run id.
     static func store(
-        kind: String, name: String, seconds: Double, details: JSONValue, seed: UInt64?, started: Date,
+        kind: RunKind, name: String, seconds: Double, details: JSONValue, seed: UInt64?, started: Date,
         database: String?, machine: JSONValue = machine(), document: (Int64) -> JSONValue
     ) throws -> Int64 {
         let run = NewRun(
@@ -41,7 +42,7 @@ enum MeasurementRecording {
         started: Date, database: String?, kernels: MergeKernels = .fastest
     ) throws {
         let id = try store(
-            kind: "bench", name: name, seconds: seconds, details: json, seed: seed, started: started, database: database,
+            kind: .bench, name: name, seconds: seconds, details: json, seed: seed, started: started, database: database,
             machine: machine(kernels: kernels)
         ) { withRunID(json, $0) }
         Console.out(format == .json ? withRunID(json, id).rendered() + "\n" : table + "stored as run \(id) in \(Inputs.databasePath(database))\n")

@@ -19,16 +19,16 @@ struct ReportWorkflow {
         if let runID {
             id = runID
         } else {
-            let simulate = try store.latestID(kind: "simulate") ?? 0
-            let sweep = try store.latestID(kind: "sweep") ?? 0
-            let sensitivity = try store.latestID(kind: "sensitivity") ?? 0
+            let simulate = try store.latestID(kind: .simulate) ?? 0
+            let sweep = try store.latestID(kind: .sweep) ?? 0
+            let sensitivity = try store.latestID(kind: .sensitivity) ?? 0
             guard max(simulate, sweep, sensitivity) > 0 else {
                 throw CommandError.missingFile("no simulate, sweep or sensitivity run in \(store.path); run plan simulate first")
             }
             id = max(simulate, sweep, sensitivity)
         }
         let stored = try store.run(id)
-        guard ["simulate", "sweep", "sensitivity"].contains(stored.kind), let yaml = stored.scenarioYAML else {
+        guard [RunKind.simulate, .sweep, .sensitivity].contains(stored.kind), let yaml = stored.scenarioYAML else {
             throw CommandError.usage("run \(id) is a \(stored.kind) run; plan report takes a simulate, sweep or sensitivity run")
         }
         let profiles = try store.profiles().mapValues(\.gpuSpec)
@@ -37,26 +37,26 @@ struct ReportWorkflow {
         let simulation = Simulator(scenario: scenario).run(seed: seed)
         var monteCarlo: MonteCarlo.Result?
         var sensitivity: Sensitivity.Result?
-        if stored.kind == "sensitivity" {
+        if stored.kind == .sensitivity {
             // `trials` holds the base samples; the analysis is deterministic in (scenario, samples, seed).
             let analysis = Sensitivity(scenario: scenario, baseSamples: stored.trials ?? 0, seed: seed)
             let progress = Progress("sensitivity", total: analysis.evaluations)
             sensitivity = try analysis.run { progress.update($0) }
             progress.finish()
-        } else if stored.kind == "simulate", let trials = stored.trials, trials > 0 {
+        } else if stored.kind == .simulate, let trials = stored.trials, trials > 0 {
             let progress = Progress("monte carlo", total: trials)
             monteCarlo = MonteCarlo(scenario: scenario, trials: trials, seed: seed).run { progress.update($0) }
             progress.finish()
         }
         var sweeps: [Sweep.Result] = []
         var tornado: Tornado.Result?
-        if stored.kind == "sweep" {
+        if stored.kind == .sweep {
             let (ranges, hasTornado) = Self.sweepSettings(stored.document)
             for range in ranges { sweeps.append(try Sweep(scenario: scenario, seed: seed, trials: stored.trials ?? 0).run(range)) }
             if hasTornado { tornado = try Tornado(scenario: scenario, seed: seed).run() }
         }
         let input = ReportInput(
-            runID: id, kind: stored.kind, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
+            runID: id, kind: stored.kind.rawValue, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
             seed: seed, simulation: simulation, monteCarlo: monteCarlo, sweeps: sweeps, tornado: tornado,
             calibration: try Self.latestValidation(store), consistencyWarning: Self.consistency(stored, simulation),
             sensitivity: sensitivity,
@@ -81,7 +81,7 @@ struct ReportWorkflow {
 
     /// A note when the rebuilt totals differ from the stored ones (another plan version).
     static func consistency(_ stored: StoredRun, _ simulation: SimulationResult) -> String? {
-        guard stored.kind == "simulate" else { return nil }
+        guard stored.kind == .simulate else { return nil }
         for row in stored.results where row.phase == "total" {
             guard let outcome = simulation.strategies.first(where: { $0.kind.rawValue == row.strategy }) else { continue }
             let now = outcome.total.costUSD
@@ -95,13 +95,13 @@ struct ReportWorkflow {
 
     /// The quality table of the newest validate run that has one, if any.
     static func latestQuality(_ store: RunStore) throws -> ValidationQuality? {
-        guard let id = try store.latestID(kind: "validate") else { return nil }
+        guard let id = try store.latestID(kind: .validate) else { return nil }
         return ValidationQuality.parse(runID: id, document: try store.run(id).document)
     }
 
     /// Predicted vs measured rows of the newest validate run, if any.
     static func latestValidation(_ store: RunStore) throws -> (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])? {
-        guard let id = try store.latestID(kind: "validate") else { return nil }
+        guard let id = try store.latestID(kind: .validate) else { return nil }
         let rows = try store.run(id).measurements.compactMap { row -> (name: String, predicted: Double, measured: Double)? in
             guard let predicted = row.predictedSeconds, row.measuredSeconds > 0 else { return nil }
             return (row.name, predicted, row.measuredSeconds)

@@ -48,13 +48,13 @@ struct SweepWorkflow {
                 }
             }
         }
-        let run = NewRun(kind: "sweep", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+        let run = NewRun(kind: .sweep, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
                          scenarioName: scenario.name, scenarioYAML: yaml, seed: seed, trials: trials > 0 ? trials : nil, results: rows)
         let document = { (id: Int64?) in SweepDocument.make(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity) }
         let id = try store.record(run) { document($0).rendered() }
         switch format {
         case .json: Console.out(document(id).rendered() + "\n")
-        case .csv: Console.out(csv(id, results))
+        case .csv: Console.out(ResultCSV.sweep(document: document(id)))
         case .table: Console.out(SweepTable.render(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity))
         }
         var scripts = results.map { GnuplotScript.sweep($0, title: scenario.name) }
@@ -66,28 +66,5 @@ struct SweepWorkflow {
     /// share a phase however close they are (NumberFormat.plain rounds to 4 digits).
     static func exact(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-    }
-
-    private func csv(_ id: Int64, _ results: [Sweep.Result]) -> String {
-        let bands = trials > 0
-        var lines = ["run_id,field,value,strategy,gpu_hours,cost_usd,wall_clock_hours,energy_kwh,co2_kg,maintenance_gpu_hours"
-            + (bands ? ",cost_usd_p10,cost_usd_p50,cost_usd_p90,probability_cheaper" : "")]
-        for result in results {
-            for point in result.points {
-                for (s, entry) in point.strategies.enumerated() {
-                    var numbers = [entry.total.gpuHours, entry.total.costUSD, entry.total.wallClockHours, entry.total.energyKWh,
-                                   entry.total.co2Kg, entry.maintenance.gpuHours].map { JSONValue.rounded($0).rendered() }
-                    if bands {
-                        let band = s < point.costBands.count ? point.costBands[s] : nil
-                        numbers += [band?.p10, band?.p50, band?.p90].map { $0.map { JSONValue.rounded($0).rendered() } ?? "" }
-                        // The probability belongs to the compared strategy's rows.
-                        numbers.append(entry.kind == result.compared ? point.probabilityCheaper.map { JSONValue.rounded($0, digits: 4).rendered() } ?? "" : "")
-                    }
-                    lines.append((["\(id)", SimulationCSV.field(result.range.field), JSONValue.number(point.value).rendered(), entry.kind.rawValue] + numbers)
-                        .joined(separator: ","))
-                }
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

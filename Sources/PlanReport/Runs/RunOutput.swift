@@ -1,6 +1,6 @@
 import Foundation
 
-/// `plan runs list | show | export` as a table, JSON or CSV.
+/// `plan runs list | show` as a table, JSON or CSV (a run's own CSV is `ResultCSV.run`).
 public enum RunOutput {
     /// ISO 8601 in UTC, as every run timestamp is printed.
     public static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
@@ -10,7 +10,7 @@ public enum RunOutput {
     public static func listTable(_ runs: [RunView.Summary]) -> String {
         var table = TextTable(columns: [("id", .right), ("kind", .left), ("started (UTC)", .left), ("scenario", .left), ("seed", .right), ("trials", .right)])
         for run in runs {
-            table.add(["\(run.id)", run.kind, timestamp(run.startedAt), run.scenarioName ?? "", run.seed.map(String.init) ?? "",
+            table.add(["\(run.id)", run.kind.rawValue, timestamp(run.startedAt), run.scenarioName ?? "", run.seed.map(String.init) ?? "",
                        run.trials.map(String.init) ?? ""])
         }
         return table.rendered() + "\n"
@@ -20,7 +20,7 @@ public enum RunOutput {
     public static func listJSON(_ runs: [RunView.Summary]) -> JSONValue {
         .object([("runs", .array(runs.map { run in
             .object([
-                ("run_id", .number(Double(run.id))), ("kind", .string(run.kind)), ("started_at", .string(timestamp(run.startedAt))),
+                ("run_id", .number(Double(run.id))), ("kind", .string(run.kind.rawValue)), ("started_at", .string(timestamp(run.startedAt))),
                 ("scenario", run.scenarioName.map(JSONValue.string) ?? .null), ("seed", seed(run.seed)),
                 ("trials", run.trials.map { .number(Double($0)) } ?? .null),
             ])
@@ -30,7 +30,7 @@ public enum RunOutput {
     public static func listCSV(_ runs: [RunView.Summary]) -> String {
         var lines = ["run_id,kind,started_at,scenario,seed,trials"]
         for run in runs {
-            lines.append([String(run.id), SimulationCSV.field(run.kind), timestamp(run.startedAt), SimulationCSV.field(run.scenarioName ?? ""),
+            lines.append([String(run.id), ResultCSV.field(run.kind.rawValue), timestamp(run.startedAt), ResultCSV.field(run.scenarioName ?? ""),
                           run.seed.map(String.init) ?? "", run.trials.map(String.init) ?? ""].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -57,7 +57,7 @@ public enum RunOutput {
                             ("measured_s", .rounded(row.measuredSeconds)), ("details", embedded(row.details))])
         }
         var pairs: [(String, JSONValue)] = [
-            ("run_id", .number(Double(run.id))), ("kind", .string(run.kind)),
+            ("run_id", .number(Double(run.id))), ("kind", .string(run.kind.rawValue)),
             ("started_at", .string(timestamp(run.startedAt))), ("finished_at", .string(timestamp(run.finishedAt))),
             ("tool_version", .string(run.toolVersion)),
         ]
@@ -204,30 +204,5 @@ public enum RunOutput {
             }
         }
         return table.rows.isEmpty ? [] : ["", table.rendered()]
-    }
-
-    // MARK: csv
-
-    /// One CSV table: the results per strategy and phase, or (for runs that only measured) the
-    /// measurements.
-    public static func csv(_ run: RunView) -> String {
-        var lines: [String]
-        if !run.results.isEmpty || run.measurements.isEmpty {
-            lines = ["run_id,kind,strategy,phase,gpu_hours,wall_clock_hours,cost_usd,energy_kwh,co2_kg,trained_tokens"]
-            for row in run.results {
-                let numbers = [row.gpuHours, row.wallClockHours, row.costUSD, row.energyKWh, row.co2Kg, row.trainedTokens]
-                    .map { JSONValue.number($0).rendered() }
-                lines.append(([String(run.id), run.kind, SimulationCSV.field(row.strategy), SimulationCSV.field(row.phase)] + numbers)
-                    .joined(separator: ","))
-            }
-        } else {
-            lines = ["run_id,kind,measurement,predicted_s,measured_s"]
-            for row in run.measurements {
-                lines.append([String(run.id), run.kind, SimulationCSV.field(row.name),
-                              row.predictedSeconds.map { JSONValue.number($0).rendered() } ?? "",
-                              JSONValue.number(row.measuredSeconds).rendered()].joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }
