@@ -112,7 +112,8 @@ public enum RunOutput {
             lines += ["", table.rendered()]
         }
         let document = JSONValue.parse(run.document) ?? .null
-        lines += percentiles(document) + sweeps(document) + tornado(document) + mergeInputs(document) + figures(document)
+        lines += percentiles(document) + sweeps(document) + tornado(document) + sensitivity(document) + mergeInputs(document)
+            + figures(document)
         if !run.measurements.isEmpty {
             var table = TextTable(columns: [("measurement", .left), ("predicted s", .right), ("measured s", .right)])
             for row in run.measurements {
@@ -178,12 +179,35 @@ public enum RunOutput {
         return ["", "tornado (±25% one at a time):", table.rendered()]
     }
 
+    /// A sensitivity run's Sobol indices, one table per output.
+    static func sensitivity(_ document: JSONValue) -> [String] {
+        var lines: [String] = []
+        for output in document["outputs"]?.items ?? [] {
+            guard let indices = output["indices"]?.items else { continue }
+            var table = TextTable(columns: [("input", .left), ("S1", .right), ("S1 95% CI", .right), ("ST", .right), ("ST 95% CI", .right)])
+            func fixed(_ value: JSONValue?) -> String { value?.number.map { String(format: "%.3f", $0) } ?? "" }
+            func interval(_ value: JSONValue?) -> String {
+                guard let bounds = value?.items, bounds.count == 2 else { return "" }
+                return "[\(fixed(bounds[0])), \(fixed(bounds[1]))]"
+            }
+            for index in indices {
+                table.add([index["input"]?.string ?? "", fixed(index["first_order"]), interval(index["first_order_ci"]),
+                           fixed(index["total_effect"]), interval(index["total_effect_ci"])])
+            }
+            let title = "\(output["strategy"]?.string ?? "?") \(output["figure"]?.string ?? "?")"
+            let moments = "mean \(output["mean"]?.number.map(NumberFormat.dollars) ?? "?"), sd \(output["sd"]?.number.map(NumberFormat.dollars) ?? "?")"
+            lines += ["", "Sobol indices of \(title) (\(moments)):", table.rendered()]
+        }
+        return lines
+    }
+
     static func mergeInputs(_ document: JSONValue) -> [String] {
         guard let inputs = document["merge"]?["inputs"]?.items, !inputs.isEmpty else { return [] }
-        var table = TextTable(columns: [("input adapter", .left), ("weight", .right), ("sha256 (adapter_model.safetensors)", .left)])
+        var table = TextTable(columns: [("input adapter", .left), ("weight", .right), ("rank", .right), ("alpha", .right),
+                                        ("sha256 (adapter_model.safetensors)", .left), ("sha256 (adapter_config.json)", .left)])
         for input in inputs {
-            table.add([input["path"]?.string ?? "", input["weight"]?.number.map { String(format: "%g", $0) } ?? "",
-                       input["sha256"]?.string ?? ""])
+            table.add([input["path"]?.string ?? ""] + ["weight", "rank", "alpha"].map { input[$0]?.number.map { String(format: "%g", $0) } ?? "" }
+                + [input["sha256"]?.string ?? "", input["config_sha256"]?.string ?? ""])
         }
         return ["", table.rendered()]
     }
@@ -196,10 +220,21 @@ public enum RunOutput {
         var table = TextTable(columns: [("figure", .left), ("value", .right)])
         for (key, value) in pairs where key != "run_id" && key != "scenario" {
             switch value {
-            case .number, .string, .bool: table.add([key, scalarText(value)])
+            case .number, .string, .bool, .null: table.add([key, scalarText(value)])
             case let .object(inner) where key == "settings":
                 for (name, setting) in inner { table.add([name, scalarText(setting)]) }
-            case let .array(items) where key == "weights": table.add([key, items.map(scalarText).joined(separator: ", ")])
+            case let .object(inner):
+                // One level down (a calibration's rates and step curve, a simulation's assumptions).
+                for (name, inner) in inner {
+                    switch inner {
+                    case .number, .string, .bool, .null: table.add(["\(key).\(name)", scalarText(inner)])
+                    default: continue
+                    }
+                }
+            case let .array(items) where key != "adapters" && !items.isEmpty && items.allSatisfy(\.isScalar):
+                // Lists of names or numbers (weights, a sensitivity's inputs, a fit's parameters); a merge's
+                // adapters are in the inputs table.
+                table.add([key, items.map(scalarText).joined(separator: ", ")])
             default: continue
             }
         }

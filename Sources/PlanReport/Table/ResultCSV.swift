@@ -185,4 +185,12 @@ extension JSONValue {
         if case .object = self { return true }
         return false
     }
+
+    /// A number, string, boolean or null.
+    var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
+        }
+    }
 }
