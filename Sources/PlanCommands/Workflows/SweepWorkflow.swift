@@ -29,10 +29,7 @@ struct SweepWorkflow {
             let progress = Progress("sweep \(range.field)", total: range.values.count)
             let result = try sweeper.run(range) { progress.update($0) }
             progress.finish()
-            if !result.saturatedValues.isEmpty {
-                Console.error("warning: the pool cannot keep up within the horizon (saturated) at \(range.field) = "
-                    + result.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + "; raise hardware.pool_gpus (see plan size)")
-            }
+            if let warning = SweepTable.saturationWarning(result) { Console.error("warning: " + warning) }
             results.append(result)
         }
         let sensitivity = tornado ? try Tornado(scenario: scenario, seed: seed).run() : nil

@@ -89,4 +89,11 @@ public enum SweepTable {
                 + "(≈ \(NumberFormat.plain(crossing.interpolated)) by linear interpolation): \(result.compared.rawValue) becomes \(word(crossing.becomes))"
         }
     }
+
+    /// The stderr warning for a sweep whose pool saturates at some grid values; nil when none does.
+    public static func saturationWarning(_ result: Sweep.Result) -> String? {
+        guard !result.saturatedValues.isEmpty else { return nil }
+        return "the pool cannot keep up within the horizon (saturated) at \(result.range.field) = "
+            + result.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + "; raise hardware.pool_gpus (see plan size)"
+    }
 }
