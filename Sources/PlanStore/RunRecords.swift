@@ -1,9 +1,10 @@
 import Foundation
+import PlanCore
 
 /// A run to store: its identity, inputs and results, written in one transaction.
 public struct NewRun: Sendable {
-    /// `simulate`, `sweep`, `merge`, `bench`, `calibrate`, `validate`.
-    public var kind: String
+    /// The command that recorded the run (stored as its raw value).
+    public var kind: RunKind
     public var startedAt: Date
     public var finishedAt: Date
     public var toolVersion: String
@@ -18,7 +19,7 @@ public struct NewRun: Sendable {
     public var measurements: [MeasurementRow]
 
     public init(
-        kind: String, startedAt: Date, finishedAt: Date, toolVersion: String, scenarioName: String? = nil,
+        kind: RunKind, startedAt: Date, finishedAt: Date, toolVersion: String, scenarioName: String? = nil,
         scenarioYAML: String? = nil, seed: UInt64? = nil, trials: Int? = nil, machine: String? = nil,
         results: [ResultRow] = [], series: [SeriesRow] = [], measurements: [MeasurementRow] = []
     ) {
@@ -95,7 +96,8 @@ public struct MeasurementRow: Sendable, Equatable {
 /// A stored run as read back.
 public struct StoredRun: Sendable, Equatable {
     public var id: Int64
-    public var kind: String
+    /// `.unknown(text)` for a kind this build does not know.
+    public var kind: RunKind
     public var startedAt: Date
     public var finishedAt: Date
     public var toolVersion: String

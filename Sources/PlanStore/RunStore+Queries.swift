@@ -5,7 +5,7 @@ import PlanCore
 /// A one-line summary of a stored run, for `plan runs list`.
 public struct RunSummary: Sendable, Equatable {
     public var id: Int64
-    public var kind: String
+    public var kind: RunKind
     public var startedAt: Date
     public var scenarioName: String?
     public var seed: UInt64?
@@ -14,14 +14,14 @@ public struct RunSummary: Sendable, Equatable {
 
 extension RunStore {
     /// The most recent runs first, optionally of one kind.
-    public func list(kind: String? = nil, limit: Int = 50) throws -> [RunSummary] {
+    public func list(kind: RunKind? = nil, limit: Int = 50) throws -> [RunSummary] {
         try wrapped {
             try pool.read { db in
                 var sql = "SELECT id, kind, started_at, scenario_name, seed, trials FROM run"
                 var arguments: StatementArguments = []
                 if let kind {
                     sql += " WHERE kind = ?"
-                    arguments += [kind]
+                    arguments += [kind.rawValue]
                 }
                 sql += " ORDER BY id DESC LIMIT ?"
                 arguments += [limit]
@@ -29,7 +29,7 @@ extension RunStore {
                     let id: Int64 = try row.checked("id", table: "run", row: nil)
                     let seed: String? = try row.checkedOptional("seed", table: "run", row: id)
                     return RunSummary(
-                        id: id, kind: try row.checked("kind", table: "run", row: id),
+                        id: id, kind: RunKind(rawValue: try row.checked("kind", table: "run", row: id)),
                         startedAt: try row.checked("started_at", table: "run", row: id),
                         scenarioName: try row.checkedOptional("scenario_name", table: "run", row: id),
                         seed: try Self.seed(seed, row: id), trials: try row.checkedOptional("trials", table: "run", row: id))
@@ -49,7 +49,7 @@ extension RunStore {
     }
 
     /// The id of the newest run (of `kind`, if given).
-    public func latestID(kind: String? = nil) throws -> Int64? {
+    public func latestID(kind: RunKind? = nil) throws -> Int64? {
         try list(kind: kind, limit: 1).first?.id
     }
 
@@ -86,7 +86,7 @@ extension RunStore {
                 func cell<T: DatabaseValueConvertible>(_ column: String) throws -> T { try row.checked(column, table: "run", row: id) }
                 func optional<T: DatabaseValueConvertible>(_ column: String) throws -> T? { try row.checkedOptional(column, table: "run", row: id) }
                 return StoredRun(
-                    id: id, kind: try cell("kind"), startedAt: try cell("started_at"), finishedAt: try cell("finished_at"),
+                    id: id, kind: RunKind(rawValue: try cell("kind")), startedAt: try cell("started_at"), finishedAt: try cell("finished_at"),
                     toolVersion: try cell("tool_version"), scenarioName: try optional("scenario_name"), scenarioYAML: try optional("scenario_yaml"),
                     scenarioHash: try optional("scenario_hash"), seed: try Self.seed(try optional("seed"), row: id), trials: try optional("trials"),
                     machine: try optional("machine"), document: try cell("document"), results: results, series: series,

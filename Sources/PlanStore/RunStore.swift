@@ -212,7 +212,7 @@ public final class RunStore: Sendable {
                                  scenario_hash, seed, trials, machine, document)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
                 """,
-            arguments: [run.kind, run.startedAt, run.finishedAt, run.toolVersion, run.scenarioName, run.scenarioYAML,
+            arguments: [run.kind.rawValue, run.startedAt, run.finishedAt, run.toolVersion, run.scenarioName, run.scenarioYAML,
                         run.scenarioYAML.map(SHA256.hex), run.seed.map(String.init), run.trials, run.machine])
         let id = db.lastInsertedRowID
         try db.execute(sql: "UPDATE run SET document = ? WHERE id = ?", arguments: [try document(id), id])

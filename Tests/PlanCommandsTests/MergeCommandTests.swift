@@ -44,7 +44,7 @@ struct MergeCommandTests {
             let norm = theirs.a.storage.map { Double($0) * Double($0) }.reduce(0, +)
             #expect((difference / norm).squareRoot() <= 1e-5)
         }
-        let runs = try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).list(kind: "merge")
+        let runs = try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).list(kind: .merge)
         #expect(runs.count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".merged") }.isEmpty)
     }
@@ -234,7 +234,7 @@ struct MergeCommandTests {
         #expect(try Binary.run(["bench", "merge", "--method", "cat"], in: folder).status == 64)
         // Both benchmarks are stored as runs, and their JSON names the run.
         #expect(mergeJSON["run_id"] as? Int == 1 && gemmJSON["run_id"] as? Int == 2)
-        let runs = try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).list(kind: "bench")
+        let runs = try RunStore(path: folder.appendingPathComponent("plan-runs.sqlite").path).list(kind: .bench)
         #expect(runs.count == 2)
         // The run records the kernels that were timed, not the fastest available.
         let portable = try Binary.run(

@@ -39,7 +39,22 @@ struct SnapshotTests {
     @Test func simulationJSONAndCSV() throws {
         let (scenario, result) = try defaultResult()
         try check(SimulationDocument.make(runID: 1, scenario: scenario, result: result).rendered() + "\n", "simulate.json")
-        try check(SimulationCSV.render(runID: 1, result: result), "simulate.csv")
+        try check(ResultCSV.simulation(document: SimulationDocument.make(runID: 1, scenario: scenario, result: result)), "simulate.csv")
+    }
+
+    @Test func simulationCSVWithMonteCarlo() throws {
+        let (scenario, result) = try defaultResult()
+        let monteCarlo = MonteCarlo(scenario: scenario, trials: 40, seed: 42).run()
+        let document = SimulationDocument.make(runID: 1, scenario: scenario, result: result, monteCarlo: monteCarlo)
+        try check(ResultCSV.simulation(document: document), "simulate-trials.csv")
+    }
+
+    @Test func sweepJSONAndCSV() throws {
+        let (scenario, _) = try defaultResult()
+        let sweep = try Sweep(scenario: scenario, seed: 42).run(.init(field: "schedule.horizon_days", from: 10, to: 60, step: 25))
+        let document = SweepDocument.make(runID: 2, scenario: scenario, sweeps: [sweep], tornado: nil)
+        try check(document.rendered() + "\n", "sweep.json")
+        try check(ResultCSV.sweep(document: document), "sweep.csv")
     }
 
     @Test func gnuplotScripts() throws {

@@ -12,7 +12,7 @@ struct RunStoreTests {
 
     func sampleRun() -> NewRun {
         NewRun(
-            kind: "simulate", startedAt: Date(timeIntervalSince1970: 1_700_000_000), finishedAt: Date(timeIntervalSince1970: 1_700_000_001),
+            kind: .simulate, startedAt: Date(timeIntervalSince1970: 1_700_000_000), finishedAt: Date(timeIntervalSince1970: 1_700_000_001),
             toolVersion: "test", scenarioName: "toy", scenarioYAML: "version: 1\n", seed: 42, trials: nil,
             results: [ResultRow(strategy: "merge", phase: "total", gpuHours: 1.5, wallClockHours: 2, costUSD: 3, energyKWh: 4, co2Kg: 5, trainedTokens: 6)],
             series: [SeriesRow(strategy: "merge", day: 0, gpuHours: 1, costUSD: 2), SeriesRow(strategy: "merge", day: 1, gpuHours: 1.5, costUSD: 3)],
@@ -23,7 +23,7 @@ struct RunStoreTests {
         let store = try RunStore(path: temporaryPath())
         let id = try store.record(sampleRun()) { "{\"run_id\": \($0)}" }
         let run = try store.run(id)
-        #expect(run.kind == "simulate" && run.scenarioName == "toy" && run.seed == 42)
+        #expect(run.kind == .simulate && run.scenarioName == "toy" && run.seed == 42)
         #expect(run.document == "{\"run_id\": \(id)}")
         #expect(run.results == sampleRun().results)
         #expect(run.series == sampleRun().series)

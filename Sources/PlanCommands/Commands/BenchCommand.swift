@@ -54,8 +54,8 @@ extension PlanCommand {
                     majoritySign: MajoritySign(rawValue: majoritySign) ?? .total, seed: seed, repetitions: repetitions,
                     kernels: try MergeKernels.named(kernels), comparePortable: !noPortablePeer)
                 try MeasurementRecording.storeAndPrint(
-                    benchmark: "bench merge \(result.method)", seconds: result.seconds, json: BenchOutput.json(result),
-                    table: BenchOutput.table(result), format: format.output, seed: seed, started: started, database: database.db,
+                    benchmark: "bench merge \(result.method)", seconds: result.seconds, json: BenchOutput.json(result.output),
+                    table: BenchOutput.table(result.output), format: format.output, seed: seed, started: started, database: database.db,
                     kernels: try MergeKernels.named(kernels))
                 KernelExit.warnAboutBLASCore()
             }
@@ -83,62 +83,10 @@ extension PlanCommand {
                 let started = Date()
                 let result = try GEMMBenchmark.run(size: size, repetitions: repetitions)
                 try MeasurementRecording.storeAndPrint(
-                    benchmark: "bench gemm \(result.size)", seconds: result.seconds, json: BenchOutput.json(result),
-                    table: BenchOutput.table(result), format: format.output, seed: nil, started: started, database: database.db)
+                    benchmark: "bench gemm \(result.size)", seconds: result.seconds, json: BenchOutput.json(result.output),
+                    table: BenchOutput.table(result.output), format: format.output, seed: nil, started: started, database: database.db)
                 KernelExit.warnAboutBLASCore()
             }
         }
-    }
-}
-
-/// Rendering of `plan bench`.
-enum BenchOutput {
-    static func json(_ r: MergeBenchmark.Result) -> JSONValue {
-        .object([
-            ("benchmark", .string("merge")), ("method", .string(r.method)), ("tasks", .number(Double(r.tasks))),
-            ("elements", .number(Double(r.elements))), ("density", r.density.map { .number($0) } ?? .null),
-            ("seconds", .rounded(r.seconds)), ("gb_per_s", .rounded(r.gbPerS, digits: 3)),
-            ("stream_seconds", .rounded(r.streamSeconds)), ("stream_gb_per_s", .rounded(r.streamGBPerS, digits: 3)),
-            ("peak_fraction", .rounded(r.peakFraction, digits: 3)),
-            ("stream_multiple", .rounded(r.seconds / r.streamSeconds, digits: 3)), ("kernels", .string(r.kernels)),
-            ("portable_seconds", r.portableSeconds.map { .rounded($0) } ?? .null),
-            ("speedup_vs_portable", r.portableSeconds.map { .rounded($0 / r.seconds, digits: 3) } ?? .null),
-            ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))),
-        ])
-    }
-
-    static func json(_ r: GEMMBenchmark.Result) -> JSONValue {
-        .object([
-            ("benchmark", .string("gemm")), ("size", .number(Double(r.size))), ("seconds", .rounded(r.seconds)),
-            ("gflops", .rounded(r.gflops, digits: 3)), ("peak_gflops", .rounded(r.peak.gflops, digits: 3)),
-            ("peak_fraction", .rounded(r.peakFraction, digits: 3)), ("peak_method", .string(r.peak.method)),
-            ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))),
-        ])
-    }
-
-    static func table(_ r: MergeBenchmark.Result) -> String {
-        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
-        table.add(["merge \(r.method)", String(format: "%.4f", r.seconds), "s (\(r.tasks) tasks × \(r.elements) elements)"])
-        table.add(["merge throughput", String(format: "%.2f", r.gbPerS), "GB/s"])
-        table.add(["stream inputs once", String(format: "%.4f", r.streamSeconds), "s"])
-        table.add(["stream bandwidth", String(format: "%.2f", r.streamGBPerS), "GB/s"])
-        table.add(["peak fraction", String(format: "%.3f", r.peakFraction), "stream time / merge time"])
-        table.add(["stream multiple", String(format: "%.2f", r.seconds / r.streamSeconds), "× the time to stream the inputs once"])
-        table.add(["merge kernels", r.kernels, "\(r.threads) threads"])
-        if let portable = r.portableSeconds {
-            table.add(["portable kernels", String(format: "%.4f", portable), String(format: "s (%.1f× slower)", portable / r.seconds)])
-        }
-        table.add(["openblas core", r.blasCore, "\(r.threads) threads"])
-        return table.rendered() + "\n"
-    }
-
-    static func table(_ r: GEMMBenchmark.Result) -> String {
-        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
-        table.add(["sgemm \(r.size)", String(format: "%.4f", r.seconds), "s"])
-        table.add(["throughput", String(format: "%.1f", r.gflops), "GFLOP/s"])
-        table.add(["fma peak", String(format: "%.1f", r.peak.gflops), "GFLOP/s"])
-        table.add(["peak fraction", String(format: "%.3f", r.peakFraction), ""])
-        table.add(["openblas core", r.blasCore, "\(r.threads) threads"])
-        return table.rendered() + "\n" + r.peak.method + "\n"
     }
 }

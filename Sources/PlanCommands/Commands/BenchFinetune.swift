@@ -43,38 +43,9 @@ extension PlanCommand {
                 options.steps = steps
                 let result = try FineTuneBenchmark.run(options)
                 try MeasurementRecording.storeAndPrint(
-                    benchmark: "bench finetune", seconds: result.seconds, json: FinetuneBenchOutput.json(result),
-                    table: FinetuneBenchOutput.table(result), format: format.output, seed: nil, started: started, database: database.db)
+                    benchmark: "bench finetune", seconds: result.seconds, json: BenchOutput.json(result.output),
+                    table: BenchOutput.table(result.output), format: format.output, seed: nil, started: started, database: database.db)
             }
         }
-    }
-}
-
-/// Rendering of `plan bench finetune`.
-enum FinetuneBenchOutput {
-    static func json(_ r: FineTuneBenchmark.Result) -> JSONValue {
-        let c = r.config
-        return .object([
-            ("benchmark", .string("finetune")), ("d_model", .number(Double(c.dModel))), ("layers", .number(Double(c.layers))),
-            ("heads", .number(Double(c.heads))), ("kv_heads", .number(Double(c.kvHeads))), ("mlp", .number(Double(c.mlp))),
-            ("vocab", .number(Double(c.vocab))), ("seq", .number(Double(c.sequenceLength))), ("rank", .number(Double(r.rank))),
-            ("tokens_per_step", .number(Double(r.tokensPerStep))), ("seconds", .rounded(r.seconds)),
-            ("model_flops", .number(r.flops.total)), ("gflops", .rounded(r.gflops, digits: 3)),
-            ("sgemm_size", .number(Double(r.sgemmSize))), ("sgemm_gflops", .rounded(r.sgemmGFLOPS, digits: 3)),
-            ("peak_fraction", .rounded(r.peakFraction, digits: 3)), ("loss", .rounded(r.loss, digits: 4)),
-            ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))),
-        ])
-    }
-
-    static func table(_ r: FineTuneBenchmark.Result) -> String {
-        let c = r.config
-        var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
-        table.add(["model", "d \(c.dModel), \(c.layers) layers, \(c.heads)/\(c.kvHeads) heads, mlp \(c.mlp)", "r = \(r.rank), seq \(c.sequenceLength)"])
-        table.add(["lora step", String(format: "%.4f", r.seconds), "s (\(r.tokensPerStep) tokens)"])
-        table.add(["model throughput", String(format: "%.1f", r.gflops), "GFLOP/s"])
-        table.add(["sgemm \(r.sgemmSize)", String(format: "%.1f", r.sgemmGFLOPS), "GFLOP/s (same run)"])
-        table.add(["peak fraction", String(format: "%.3f", r.peakFraction), "step / sgemm"])
-        table.add(["openblas core", r.blasCore, "\(r.threads) threads"])
-        return table.rendered() + "\n"
     }
 }

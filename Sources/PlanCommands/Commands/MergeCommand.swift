@@ -114,7 +114,7 @@ enum MergeRun {
     /// Records the merge as a run with one measurement; returns its id.
     static func store(_ record: MergeDocument, outcome: MergeOutcome, seed: UInt64, started: Date, database: String?) throws -> Int64 {
         try MeasurementRecording.store(
-            kind: "merge", name: "merge \(record.method)", seconds: outcome.seconds, details: record.details, seed: seed,
+            kind: .merge, name: "merge \(record.method)", seconds: outcome.seconds, details: record.details, seed: seed,
             started: started, database: database, machine: MeasurementRecording.machine(blas: outcome.blas, kernels: outcome.kernels)
         ) { record.document(runID: $0) }
     }

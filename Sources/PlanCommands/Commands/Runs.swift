@@ -19,7 +19,7 @@ extension PlanCommand {
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
             func run() throws {
                 try guarded {
-                    let runs = try Inputs.store(database.db).list(kind: kind, limit: max(1, limit)).map(\.view)
+                    let runs = try Inputs.store(database.db).list(kind: kind.map(RunKind.init(rawValue:)), limit: max(1, limit)).map(\.view)
                     switch format {
                     case .table: Console.out(RunOutput.listTable(runs))
                     case .json: Console.out(RunOutput.listJSON(runs).rendered() + "\n")
@@ -42,7 +42,7 @@ extension PlanCommand {
                     switch format {
                     case .table: Console.out(RunOutput.showTable(run))
                     case .json: Console.out(RunOutput.showJSON(run).rendered() + "\n")
-                    case .csv: Console.out(RunOutput.csv(run))
+                    case .csv: Console.out(ResultCSV.run(run))
                     }
                 }
             }
@@ -92,7 +92,7 @@ extension PlanCommand {
                     let run = try Inputs.store(database.db).run(id)
                     switch format {
                     case .json: Console.out(run.document + "\n")
-                    case .csv: Console.out(RunOutput.csv(run.view))
+                    case .csv: Console.out(ResultCSV.run(run.view))
                     case .table: Console.out(RunOutput.showTable(run.view))
                     }
                 }

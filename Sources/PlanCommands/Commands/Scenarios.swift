@@ -42,9 +42,7 @@ extension PlanCommand {
             func run() throws {
                 try guarded {
                     if let model {
-                        let architecture = try Catalog.bundled().model(model)
-                        let data = try JSONSerialization.data(withJSONObject: architecture.jsonObject, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                        Console.out(String(decoding: data, as: UTF8.self) + "\n")
+                        Console.out(try ScenarioOutput.modelJSON(try Catalog.bundled().model(model)))
                         return
                     }
                     let name = name ?? ""

@@ -20,12 +20,8 @@ enum Console {
     static func plotAndSummarise(_ scripts: [(name: String, script: String)], folder: String?, runID: Int64, storePath: String,
                                  summary: Bool) throws {
         var lines = ""
-        if let folder {
-            let written = try PlotWriter.write(scripts, to: URL(fileURLWithPath: folder))
-            let images = written.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")
-            lines += "plots: \(folder)/ (\(images), and .svg)\n"
-        }
-        if summary { out("\n" + lines + "stored: run \(runID) in \(storePath)\n") }
+        if let folder { lines += RunNotes.plots(folder: folder, written: try PlotWriter.write(scripts, to: URL(fileURLWithPath: folder))) }
+        if summary { out("\n" + lines + RunNotes.stored(runID: runID, path: storePath)) }
     }
 
     /// True when stderr is a terminal (progress is shown only then).

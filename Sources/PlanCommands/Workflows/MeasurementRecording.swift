@@ -1,4 +1,5 @@
 import Foundation
+import PlanCore
 import PlanKernels
 import PlanReport
 import PlanStore
@@ -7,16 +8,13 @@ import PlanStore
 enum MeasurementRecording {
     /// The machine a measurement ran on: OpenBLAS core, threads and build, merge kernels.
     static func machine(blas: BLASInfo = .current(), kernels: MergeKernels = .fastest) -> JSONValue {
-        .object([
-            ("blas_core", .string(blas.coreName)), ("threads", .number(Double(blas.threads))),
-            ("blas_config", .string(blas.config)), ("merge_kernels", .string(kernels.rawValue)),
-        ])
+        MeasurementDocument.machine(blasCore: blas.coreName, threads: blas.threads, blasConfig: blas.config, mergeKernels: kernels.rawValue)
     }
 
     /// Records a run of `kind` with one measurement (`name`, `seconds`, `details`) in one
     /// transaction; the stored document is `document(id)`. Returns the run id.
     static func store(
-        kind: String, name: String, seconds: Double, details: JSONValue, seed: UInt64?, started: Date,
+        kind: RunKind, name: String, seconds: Double, details: JSONValue, seed: UInt64?, started: Date,
         database: String?, machine: JSONValue = machine(), document: (Int64) -> JSONValue
     ) throws -> Int64 {
         let run = NewRun(
@@ -41,15 +39,10 @@ enum MeasurementRecording {
         started: Date, database: String?, kernels: MergeKernels = .fastest
     ) throws {
         let id = try store(
-            kind: "bench", name: name, seconds: seconds, details: json, seed: seed, started: started, database: database,
+            kind: .bench, name: name, seconds: seconds, details: json, seed: seed, started: started, database: database,
             machine: machine(kernels: kernels)
-        ) { withRunID(json, $0) }
-        Console.out(format == .json ? withRunID(json, id).rendered() + "\n" : table + "stored as run \(id) in \(Inputs.databasePath(database))\n")
-    }
-
-    /// `document` with ("run_id", id) as its first field.
-    static func withRunID(_ document: JSONValue, _ id: Int64) -> JSONValue {
-        guard case .object(let fields) = document else { return document }
-        return .object([("run_id", .number(Double(id)))] + fields)
+        ) { MeasurementDocument.withRunID(json, $0) }
+        Console.out(format == .json ? MeasurementDocument.withRunID(json, id).rendered() + "\n"
+            : table + RunNotes.storedAs(runID: id, path: Inputs.databasePath(database)))
     }
 }

@@ -14,7 +14,7 @@ struct ReportWorkflow {
     var output: String
     var databasePath: String?
 
-    static let kinds = ["simulate", "sweep", "sensitivity"]
+    static let kinds: [RunKind] = [.simulate, .sweep, .sensitivity]
 
     func run() throws {
         let store = try Inputs.store(databasePath)
@@ -34,9 +34,9 @@ struct ReportWorkflow {
         var loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles)
         loader.storedModel = ArchitectureRecord.stored(in: stored.document)
         let scenario = try loader.load(text: yaml, file: "run \(id) scenario")
-        let seed = stored.seed ?? 42
+        let seed = stored.seed ?? ScenarioDefaults.seed
         var input = ReportInput(
-            runID: id, kind: stored.kind, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
+            runID: id, kind: stored.kind.rawValue, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
             seed: seed, simulation: nil, calibration: try Self.latestValidation(store), consistencyWarning: nil, quality: try Self.latestQuality(store))
         do {
             try Self.read(stored, into: &input, scenario: scenario, seed: seed)
@@ -53,11 +53,11 @@ struct ReportWorkflow {
     /// The run's stored results into `input`: typed records decoded from its document.
     static func read(_ stored: StoredRun, into input: inout ReportInput, scenario: Scenario, seed: UInt64) throws {
         switch stored.kind {
-        case "simulate":
+        case .simulate:
             let record = try SimulationRecord(document: stored.document).withSeries(Self.series(stored.series))
             input.simulation = record
             input.consistencyWarning = Self.consistency(record, Simulator(scenario: scenario).run(seed: seed), stored: stored)
-        case "sweep":
+        case .sweep:
             let run = try SweepRunRecord(document: stored.document)
             input.sweeps = run.sweeps
             input.tornado = run.tornado
@@ -89,13 +89,13 @@ struct ReportWorkflow {
 
     /// The quality table of the newest validate run that has one, if any.
     static func latestQuality(_ store: RunStore) throws -> ValidationQuality? {
-        guard let id = try store.latestID(kind: "validate") else { return nil }
+        guard let id = try store.latestID(kind: .validate) else { return nil }
         return ValidationQuality.parse(runID: id, document: try store.run(id).document)
     }
 
     /// Predicted vs measured rows of the newest validate run, if any.
     static func latestValidation(_ store: RunStore) throws -> (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])? {
-        guard let id = try store.latestID(kind: "validate") else { return nil }
+        guard let id = try store.latestID(kind: .validate) else { return nil }
         let rows = try store.run(id).measurements.compactMap { row -> (name: String, predicted: Double, measured: Double)? in
             guard let predicted = row.predictedSeconds, row.measuredSeconds > 0 else { return nil }
             return (row.name, predicted, row.measuredSeconds)

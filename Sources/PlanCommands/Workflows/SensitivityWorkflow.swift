@@ -28,13 +28,13 @@ struct SensitivityWorkflow {
         let elapsed = clock.now - start
         progress.finish()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let run = NewRun(kind: "sensitivity", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+        let run = NewRun(kind: .sensitivity, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
                          scenarioName: scenario.name, scenarioYAML: yaml, seed: seed, trials: baseSamples)
         let document = { (id: Int64?) in SensitivityDocument.make(runID: id, scenario: scenario, seed: seed, result: result, seconds: seconds) }
         let id = try store.record(run) { document($0).rendered() }
         switch format {
         case .json: Console.out(document(id).rendered() + "\n")
-        case .csv: Console.out(SensitivityTable.csv(runID: id, result: result))
+        case .csv: Console.out(ResultCSV.sensitivity(document: document(id)))
         case .table: Console.out(SensitivityTable.render(runID: id, scenario: scenario, result: result))
         }
         try Console.plotAndSummarise(GnuplotScript.sensitivity(result, title: scenario.name), folder: plotsFolder,

@@ -33,12 +33,13 @@ struct SimulationWorkflow {
             progress.finish()
         }
         let run = Self.record(result, scenario: scenario, yaml: yaml, trials: trials, started: started)
-        let id = try store.record(run) { id in
-            SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo, monteCarloSeconds: seconds).rendered()
+        let document = { (id: Int64) in
+            SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo, monteCarloSeconds: seconds)
         }
+        let id = try store.record(run) { document($0).rendered() }
         switch format {
-        case .json: Console.out(SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo, monteCarloSeconds: seconds).rendered() + "\n")
-        case .csv: Console.out(SimulationCSV.render(runID: id, result: result))
+        case .json: Console.out(document(id).rendered() + "\n")
+        case .csv: Console.out(ResultCSV.simulation(document: document(id)))
         case .table: Console.out(SimulationTable.render(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo))
         }
         try Console.plotAndSummarise(GnuplotScript.all(CostCurves(result: result)), folder: plotsFolder,
@@ -56,7 +57,7 @@ struct SimulationWorkflow {
             }
             series += outcome.series.map { SeriesRow(strategy: outcome.kind.rawValue, day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) }
         }
-        return NewRun(kind: "simulate", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+        return NewRun(kind: .simulate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
                       scenarioName: scenario.name, scenarioYAML: yaml, seed: result.seed, trials: trials > 0 ? trials : nil,
                       results: rows, series: series)
     }

@@ -18,8 +18,7 @@ struct SizeWorkflow {
         let result = PoolSizing(scenario: scenario, seed: seed, targetLatencyHours: targetLatencyHours).run()
         var written = ""
         if let folder = plotsFolder, let plot = GnuplotScript.poolSize(result) {
-            let files = try PlotWriter.write([plot], to: URL(fileURLWithPath: folder))
-            written = "plots: \(folder)/ (\(files.filter { $0.pathExtension == "png" }.map(\.lastPathComponent).joined(separator: ", ")), and .svg)\n"
+            written = RunNotes.plots(folder: folder, written: try PlotWriter.write([plot], to: URL(fileURLWithPath: folder)))
         }
         switch format {
         case .json: Console.out(SizeDocument.make(result).rendered() + "\n")

@@ -30,10 +30,7 @@ struct SweepWorkflow {
             let progress = Progress("sweep \(range.field)", total: range.values.count)
             let result = try sweeper.run(range) { progress.update($0) }
             progress.finish()
-            if !result.saturatedValues.isEmpty {
-                Console.error("warning: the pool cannot keep up within the horizon (saturated) at \(range.field) = "
-                    + result.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + "; raise hardware.pool_gpus (see plan size)")
-            }
+            if let warning = SweepTable.saturationWarning(result) { Console.error("warning: " + warning) }
             results.append(result)
         }
         let sensitivity = tornado ? try Tornado(scenario: scenario, seed: seed).run() : nil
@@ -49,13 +46,13 @@ struct SweepWorkflow {
                 }
             }
         }
-        let run = NewRun(kind: "sweep", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+        let run = NewRun(kind: .sweep, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
                          scenarioName: scenario.name, scenarioYAML: yaml, seed: seed, trials: trials > 0 ? trials : nil, results: rows)
         let document = { (id: Int64?) in SweepDocument.make(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity) }
         let id = try store.record(run) { document($0).rendered() }
         switch format {
         case .json: Console.out(document(id).rendered() + "\n")
-        case .csv: Console.out(csv(id, results))
+        case .csv: Console.out(ResultCSV.sweep(document: document(id)))
         case .table: Console.out(SweepTable.render(runID: id, scenario: scenario, sweeps: results, tornado: sensitivity))
         }
         var scripts = results.map { GnuplotScript.sweep($0, title: scenario.name) }
@@ -67,28 +64,5 @@ struct SweepWorkflow {
     /// share a phase however close they are (NumberFormat.plain rounds to 4 digits).
     static func exact(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-    }
-
-    private func csv(_ id: Int64, _ results: [Sweep.Result]) -> String {
-        let bands = trials > 0
-        var lines = ["run_id,field,value,strategy,gpu_hours,cost_usd,wall_clock_hours,energy_kwh,co2_kg,maintenance_gpu_hours"
-            + (bands ? ",cost_usd_p10,cost_usd_p50,cost_usd_p90,probability_cheaper" : "")]
-        for result in results {
-            for point in result.points {
-                for (s, entry) in point.strategies.enumerated() {
-                    var numbers = [entry.total.gpuHours, entry.total.costUSD, entry.total.wallClockHours, entry.total.energyKWh,
-                                   entry.total.co2Kg, entry.maintenance.gpuHours].map { JSONValue.rounded($0).rendered() }
-                    if bands {
-                        let band = s < point.costBands.count ? point.costBands[s] : nil
-                        numbers += [band?.p10, band?.p50, band?.p90].map { $0.map { JSONValue.rounded($0).rendered() } ?? "" }
-                        // The probability belongs to the compared strategy's rows.
-                        numbers.append(entry.kind == result.compared ? point.probabilityCheaper.map { JSONValue.rounded($0, digits: 4).rendered() } ?? "" : "")
-                    }
-                    lines.append((["\(id)", SimulationCSV.field(result.range.field), JSONValue.number(point.value).rendered(), entry.kind.rawValue] + numbers)
-                        .joined(separator: ","))
-                }
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

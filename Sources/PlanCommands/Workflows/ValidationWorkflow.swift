@@ -38,7 +38,7 @@ struct ValidationWorkflow {
                 ]).rendered(pretty: false))
         }
         let run = NewRun(
-            kind: "validate", startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current, scenarioName: "validate-\(setup.name)",
+            kind: .validate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current, scenarioName: "validate-\(setup.name)",
             seed: setup.seed, machine: machine.rendered(pretty: false), measurements: measurements)
         let id = try store.record(run) { id in Self.document(id: id, report).rendered() }
         switch format {

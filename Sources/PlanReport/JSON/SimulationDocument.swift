@@ -35,22 +35,13 @@ public enum SimulationDocument {
         var pairs: [(String, JSONValue)] = [("name", .string(outcome.kind.rawValue))]
         pairs += figures(outcome.total)
         pairs.append(("trained_tokens", .rounded(outcome.total.trainedTokens)))
-        pairs.append(("initial", .object(figures(outcome.initial) + [("trained_tokens", .rounded(outcome.initial.trainedTokens))])))
-        pairs.append(("maintenance", .object(figures(outcome.maintenance) + [("trained_tokens", .rounded(outcome.maintenance.trainedTokens))])))
+        pairs.append(("initial", phase(outcome.initial)))
+        pairs.append(("maintenance", phase(outcome.maintenance)))
         pairs.append(("update_latency_hours", .object([
             ("mean", .rounded(outcome.latency.meanHours)), ("p90", .rounded(outcome.latency.p90Hours)),
             ("updates", .number(Double(outcome.latency.count))),
         ])))
-        if let savings = outcome.savings {
-            var saved = savingsFigures(savings.total)
-            saved.append(("initial", .object(savingsFigures(savings.initial))))
-            saved.append(("maintenance", .object(savingsFigures(savings.maintenance))))
-            saved.append(("update_latency_mean", .rounded(savings.updateLatencyMean, digits: 4)))
-            pairs.append(("savings", .object(saved)))
-            pairs.append(("break_even_day", outcome.breakEvenDay.map { .number(Double($0)) } ?? .null))
-        } else {
-            pairs.append(("savings", .null))
-        }
+        pairs += savings(outcome.savings, breakEvenDay: outcome.breakEvenDay)
         let pool = outcome.pool
         pairs.append(("saturated", .bool(pool.saturated)))
         // reserved_cost_usd only under reserved pricing (on demand, the pool's idle hours are not paid).
@@ -75,6 +66,22 @@ public enum SimulationDocument {
             }
         }
         return .object(pairs)
+    }
+
+    /// A phase's figures, trained tokens and job count (`initial`, `maintenance`).
+    static func phase(_ totals: PhaseTotals) -> JSONValue {
+        .object(figures(totals) + [("trained_tokens", .rounded(totals.trainedTokens)), ("jobs", .number(Double(totals.jobs)))])
+    }
+
+    /// `savings` (per phase, fractions of the baseline's figures) and `break_even_day`; for the
+    /// baseline `savings` is null and there is no break-even day.
+    static func savings(_ savings: Savings?, breakEvenDay: Int?) -> [(String, JSONValue)] {
+        guard let savings else { return [("savings", .null)] }
+        var saved = savingsFigures(savings.total)
+        saved.append(("initial", .object(savingsFigures(savings.initial))))
+        saved.append(("maintenance", .object(savingsFigures(savings.maintenance))))
+        saved.append(("update_latency_mean", .rounded(savings.updateLatencyMean, digits: 4)))
+        return [("savings", .object(saved)), ("break_even_day", breakEvenDay.map { .number(Double($0)) } ?? .null)]
     }
 
     static func figures(_ totals: PhaseTotals) -> [(String, JSONValue)] {

@@ -49,7 +49,10 @@ public enum SweepDocument {
                             ("update_latency_mean_hours", .rounded(row.latency.meanHours)),
                             ("update_latency_p90_hours", .rounded(row.latency.p90Hours)),
                             ("saturated", .bool(row.saturated)),
+                            ("trained_tokens", .rounded(row.total.trainedTokens)), ("jobs", .number(Double(row.total.jobs))),
+                            ("initial", SimulationDocument.phase(row.initial)), ("maintenance", SimulationDocument.phase(row.maintenance)),
                         ]
+                        fields += SimulationDocument.savings(row.savings, breakEvenDay: row.breakEvenDay)
                         if s < point.costBands.count {
                             let band = point.costBands[s]
                             fields += [("cost_usd_p10", .rounded(band.p10)), ("cost_usd_p50", .rounded(band.p50)), ("cost_usd_p90", .rounded(band.p90))]

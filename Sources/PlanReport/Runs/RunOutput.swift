@@ -1,6 +1,6 @@
 import Foundation
 
-/// `plan runs list | show | export` as a table, JSON or CSV.
+/// `plan runs list | show` as a table, JSON or CSV (a run's own CSV is `ResultCSV.run`).
 public enum RunOutput {
     /// ISO 8601 in UTC, as every run timestamp is printed.
     public static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
@@ -10,7 +10,7 @@ public enum RunOutput {
     public static func listTable(_ runs: [RunView.Summary]) -> String {
         var table = TextTable(columns: [("id", .right), ("kind", .left), ("started (UTC)", .left), ("scenario", .left), ("seed", .right), ("trials", .right)])
         for run in runs {
-            table.add(["\(run.id)", run.kind, timestamp(run.startedAt), run.scenarioName ?? "", run.seed.map(String.init) ?? "",
+            table.add(["\(run.id)", run.kind.rawValue, timestamp(run.startedAt), run.scenarioName ?? "", run.seed.map(String.init) ?? "",
                        run.trials.map(String.init) ?? ""])
         }
         return table.rendered() + "\n"
@@ -20,7 +20,7 @@ public enum RunOutput {
     public static func listJSON(_ runs: [RunView.Summary]) -> JSONValue {
         .object([("runs", .array(runs.map { run in
             .object([
-                ("run_id", .number(Double(run.id))), ("kind", .string(run.kind)), ("started_at", .string(timestamp(run.startedAt))),
+                ("run_id", .number(Double(run.id))), ("kind", .string(run.kind.rawValue)), ("started_at", .string(timestamp(run.startedAt))),
                 ("scenario", run.scenarioName.map(JSONValue.string) ?? .null), ("seed", seed(run.seed)),
                 ("trials", run.trials.map { .number(Double($0)) } ?? .null),
             ])
@@ -30,7 +30,7 @@ public enum RunOutput {
     public static func listCSV(_ runs: [RunView.Summary]) -> String {
         var lines = ["run_id,kind,started_at,scenario,seed,trials"]
         for run in runs {
-            lines.append([String(run.id), SimulationCSV.field(run.kind), timestamp(run.startedAt), SimulationCSV.field(run.scenarioName ?? ""),
+            lines.append([String(run.id), ResultCSV.field(run.kind.rawValue), timestamp(run.startedAt), ResultCSV.field(run.scenarioName ?? ""),
                           run.seed.map(String.init) ?? "", run.trials.map(String.init) ?? ""].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -57,7 +57,7 @@ public enum RunOutput {
                             ("measured_s", .rounded(row.measuredSeconds)), ("details", embedded(row.details))])
         }
         var pairs: [(String, JSONValue)] = [
-            ("run_id", .number(Double(run.id))), ("kind", .string(run.kind)),
+            ("run_id", .number(Double(run.id))), ("kind", .string(run.kind.rawValue)),
             ("started_at", .string(timestamp(run.startedAt))), ("finished_at", .string(timestamp(run.finishedAt))),
             ("tool_version", .string(run.toolVersion)),
         ]
@@ -112,7 +112,8 @@ public enum RunOutput {
             lines += ["", table.rendered()]
         }
         let document = JSONValue.parse(run.document) ?? .null
-        lines += percentiles(document) + sweeps(document) + tornado(document) + mergeInputs(document) + figures(document)
+        lines += percentiles(document) + sweeps(document) + tornado(document) + sensitivity(document) + mergeInputs(document)
+            + figures(document)
         if !run.measurements.isEmpty {
             var table = TextTable(columns: [("measurement", .left), ("predicted s", .right), ("measured s", .right)])
             for row in run.measurements {
@@ -178,12 +179,35 @@ public enum RunOutput {
         return ["", "tornado (±25% one at a time):", table.rendered()]
     }
 
+    /// A sensitivity run's Sobol indices, one table per output.
+    static func sensitivity(_ document: JSONValue) -> [String] {
+        var lines: [String] = []
+        for output in document["outputs"]?.items ?? [] {
+            guard let indices = output["indices"]?.items else { continue }
+            var table = TextTable(columns: [("input", .left), ("S1", .right), ("S1 95% CI", .right), ("ST", .right), ("ST 95% CI", .right)])
+            func fixed(_ value: JSONValue?) -> String { value?.number.map { String(format: "%.3f", $0) } ?? "" }
+            func interval(_ value: JSONValue?) -> String {
+                guard let bounds = value?.items, bounds.count == 2 else { return "" }
+                return "[\(fixed(bounds[0])), \(fixed(bounds[1]))]"
+            }
+            for index in indices {
+                table.add([index["input"]?.string ?? "", fixed(index["first_order"]), interval(index["first_order_ci"]),
+                           fixed(index["total_effect"]), interval(index["total_effect_ci"])])
+            }
+            let title = "\(output["strategy"]?.string ?? "?") \(output["figure"]?.string ?? "?")"
+            let moments = "mean \(output["mean"]?.number.map(NumberFormat.dollars) ?? "?"), sd \(output["sd"]?.number.map(NumberFormat.dollars) ?? "?")"
+            lines += ["", "Sobol indices of \(title) (\(moments)):", table.rendered()]
+        }
+        return lines
+    }
+
     static func mergeInputs(_ document: JSONValue) -> [String] {
         guard let inputs = document["merge"]?["inputs"]?.items, !inputs.isEmpty else { return [] }
-        var table = TextTable(columns: [("input adapter", .left), ("weight", .right), ("sha256 (adapter_model.safetensors)", .left)])
+        var table = TextTable(columns: [("input adapter", .left), ("weight", .right), ("rank", .right), ("alpha", .right),
+                                        ("sha256 (adapter_model.safetensors)", .left), ("sha256 (adapter_config.json)", .left)])
         for input in inputs {
-            table.add([input["path"]?.string ?? "", input["weight"]?.number.map { String(format: "%g", $0) } ?? "",
-                       input["sha256"]?.string ?? ""])
+            table.add([input["path"]?.string ?? ""] + ["weight", "rank", "alpha"].map { input[$0]?.number.map { String(format: "%g", $0) } ?? "" }
+                + [input["sha256"]?.string ?? "", input["config_sha256"]?.string ?? ""])
         }
         return ["", table.rendered()]
     }
@@ -196,38 +220,24 @@ public enum RunOutput {
         var table = TextTable(columns: [("figure", .left), ("value", .right)])
         for (key, value) in pairs where key != "run_id" && key != "scenario" {
             switch value {
-            case .number, .string, .bool: table.add([key, scalarText(value)])
+            case .number, .string, .bool, .null: table.add([key, scalarText(value)])
             case let .object(inner) where key == "settings":
                 for (name, setting) in inner { table.add([name, scalarText(setting)]) }
-            case let .array(items) where key == "weights": table.add([key, items.map(scalarText).joined(separator: ", ")])
+            case let .object(inner):
+                // One level down (a calibration's rates and step curve, a simulation's assumptions).
+                for (name, inner) in inner {
+                    switch inner {
+                    case .number, .string, .bool, .null: table.add(["\(key).\(name)", scalarText(inner)])
+                    default: continue
+                    }
+                }
+            case let .array(items) where key != "adapters" && !items.isEmpty && items.allSatisfy(\.isScalar):
+                // Lists of names or numbers (weights, a sensitivity's inputs, a fit's parameters); a merge's
+                // adapters are in the inputs table.
+                table.add([key, items.map(scalarText).joined(separator: ", ")])
             default: continue
             }
         }
         return table.rows.isEmpty ? [] : ["", table.rendered()]
-    }
-
-    // MARK: csv
-
-    /// One CSV table: the results per strategy and phase, or (for runs that only measured) the
-    /// measurements.
-    public static func csv(_ run: RunView) -> String {
-        var lines: [String]
-        if !run.results.isEmpty || run.measurements.isEmpty {
-            lines = ["run_id,kind,strategy,phase,gpu_hours,wall_clock_hours,cost_usd,energy_kwh,co2_kg,trained_tokens"]
-            for row in run.results {
-                let numbers = [row.gpuHours, row.wallClockHours, row.costUSD, row.energyKWh, row.co2Kg, row.trainedTokens]
-                    .map { JSONValue.number($0).rendered() }
-                lines.append(([String(run.id), run.kind, SimulationCSV.field(row.strategy), SimulationCSV.field(row.phase)] + numbers)
-                    .joined(separator: ","))
-            }
-        } else {
-            lines = ["run_id,kind,measurement,predicted_s,measured_s"]
-            for row in run.measurements {
-                lines.append([String(run.id), run.kind, SimulationCSV.field(row.name),
-                              row.predictedSeconds.map { JSONValue.number($0).rendered() } ?? "",
-                              JSONValue.number(row.measuredSeconds).rendered()].joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

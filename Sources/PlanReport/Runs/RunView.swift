@@ -1,4 +1,5 @@
 import Foundation
+import PlanCore
 
 /// A stored run as the renderers see it: everything the database holds for it (PlanReport does
 /// not depend on PlanStore; the command layer fills this in from a `StoredRun`).
@@ -31,7 +32,7 @@ public struct RunView: Sendable {
     }
 
     public var id: Int64
-    public var kind: String
+    public var kind: RunKind
     public var startedAt: Date
     public var finishedAt: Date
     public var toolVersion: String
@@ -49,7 +50,7 @@ public struct RunView: Sendable {
     public var measurements: [Measurement]
 
     public init(
-        id: Int64, kind: String, startedAt: Date, finishedAt: Date, toolVersion: String, scenarioName: String?,
+        id: Int64, kind: RunKind, startedAt: Date, finishedAt: Date, toolVersion: String, scenarioName: String?,
         scenarioYAML: String?, scenarioHash: String?, seed: UInt64?, trials: Int?, machine: String?, document: String,
         results: [Result], series: [SeriesPoint], measurements: [Measurement]
     ) {
@@ -72,8 +73,8 @@ public struct RunView: Sendable {
 
     /// A `plan runs list` row.
     public struct Summary: Sendable {
-        public var id: Int64, kind: String, startedAt: Date, scenarioName: String?, seed: UInt64?, trials: Int?
-        public init(id: Int64, kind: String, startedAt: Date, scenarioName: String?, seed: UInt64?, trials: Int?) {
+        public var id: Int64, kind: RunKind, startedAt: Date, scenarioName: String?, seed: UInt64?, trials: Int?
+        public init(id: Int64, kind: RunKind, startedAt: Date, scenarioName: String?, seed: UInt64?, trials: Int?) {
             (self.id, self.kind, self.startedAt, self.scenarioName, self.seed, self.trials) = (id, kind, startedAt, scenarioName, seed, trials)
         }
     }

@@ -80,4 +80,11 @@ public enum ScenarioOutput {
             ("diagnostics", .array(diagnostics.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })),
         ])
     }
+
+    /// `plan scenarios show --model NAME`: the architecture as sorted, pretty JSON (the export
+    /// scripts/gpu-probe.py reads).
+    public static func modelJSON(_ architecture: ModelArchitecture) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: architecture.jsonObject, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
 }

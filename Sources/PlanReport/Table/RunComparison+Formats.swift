@@ -6,7 +6,7 @@ extension RunComparison {
     /// phase in common, each figure on both sides with its relative change (null from zero).
     public static func json(_ a: Side, _ b: Side) -> JSONValue {
         func side(_ s: Side) -> JSONValue {
-            .object([("run_id", .number(Double(s.id))), ("kind", .string(s.kind)), ("scenario", .string(s.scenarioName))])
+            .object([("run_id", .number(Double(s.id))), ("kind", .string(s.kind.rawValue)), ("scenario", .string(s.scenarioName))])
         }
         return .object([
             ("first", side(a)), ("second", side(b)),
@@ -29,7 +29,7 @@ extension RunComparison {
         for row in commonResults(a, b) {
             for figure in row.figures {
                 let change = relativeChange(figure.first, figure.second).map { JSONValue.rounded($0, digits: 4).rendered() } ?? ""
-                lines.append(["\(a.id)", "\(b.id)", SimulationCSV.field(row.strategy), SimulationCSV.field(row.phase), figure.name,
+                lines.append(["\(a.id)", "\(b.id)", ResultCSV.field(row.strategy), ResultCSV.field(row.phase), figure.name,
                               JSONValue.rounded(figure.first).rendered(), JSONValue.rounded(figure.second).rendered(), change]
                     .joined(separator: ","))
             }

@@ -6,13 +6,13 @@ public enum RunComparison {
     /// One side of the comparison.
     public struct Side: Sendable {
         public var id: Int64
-        public var kind: String
+        public var kind: RunKind
         public var scenarioName: String
         public var assumptions: [Assumption]
         /// (strategy, phase, GPU-hours, dollars, kg CO2, wall-clock hours)
         public var results: [(strategy: String, phase: String, gpuHours: Double, costUSD: Double, co2Kg: Double, wallClockHours: Double)]
 
-        public init(id: Int64, kind: String, scenarioName: String, assumptions: [Assumption],
+        public init(id: Int64, kind: RunKind, scenarioName: String, assumptions: [Assumption],
                     results: [(strategy: String, phase: String, gpuHours: Double, costUSD: Double, co2Kg: Double, wallClockHours: Double)]) {
             self.id = id
             self.kind = kind

@@ -42,20 +42,6 @@ public enum SensitivityTable {
         SensitivityRecord.title(figure: output.figure, strategy: output.strategy.rawValue, baseline: baseline.rawValue)
     }
 
-    /// One row per (output, input).
-    public static func csv(runID: Int64?, result: Sensitivity.Result) -> String {
-        var lines = ["run_id,figure,strategy,input,first_order,first_order_low,first_order_high,total_effect,total_effect_low,total_effect_high"]
-        for output in result.outputs {
-            for (input, index) in zip(result.inputs, output.indices) {
-                let numbers = [index.first, index.firstLow, index.firstHigh, index.total, index.totalLow, index.totalHigh]
-                    .map { JSONValue.rounded($0, digits: 6).rendered() }
-                lines.append(([runID.map(String.init) ?? "", output.figure, output.strategy.rawValue, SimulationCSV.field(input)] + numbers)
-                    .joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     static func fixed(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "n/a" }
     static func interval(_ low: Double, _ high: Double) -> String { "[\(fixed(low)), \(fixed(high))]" }
 }

@@ -92,4 +92,11 @@ public enum SweepTable {
         "crossing between \(NumberFormat.plain(crossing.from)) and \(NumberFormat.plain(crossing.to)) "
             + "(≈ \(NumberFormat.plain(crossing.interpolated)) by linear interpolation): \(compared) becomes \(word(Sweep.Side(rawValue: crossing.becomes) ?? .even))"
     }
+
+    /// The stderr warning for a sweep whose pool saturates at some grid values; nil when none does.
+    public static func saturationWarning(_ result: Sweep.Result) -> String? {
+        guard !result.saturatedValues.isEmpty else { return nil }
+        return "the pool cannot keep up within the horizon (saturated) at \(result.range.field) = "
+            + result.saturatedValues.map(NumberFormat.plain).joined(separator: ", ") + "; raise hardware.pool_gpus (see plan size)"
+    }
 }

@@ -62,7 +62,10 @@ public struct Sweep: Sendable {
     /// Totals of every strategy at one value.
     public struct Point: Sendable, Equatable {
         public var value: Double
-        public var strategies: [(kind: StrategyKind, total: PhaseTotals, maintenance: PhaseTotals, latency: LatencySummary, saturated: Bool)]
+        /// Per strategy (scenario order): its totals, phases, update latency, saturation, and
+        /// against the baseline its savings and break-even day (nil for the baseline itself).
+        public var strategies: [(kind: StrategyKind, total: PhaseTotals, maintenance: PhaseTotals, latency: LatencySummary, saturated: Bool,
+                                 initial: PhaseTotals, savings: Savings?, breakEvenDay: Int?)]
         /// compared.total.costUSD − baseline.total.costUSD (negative = compared is cheaper).
         public var gapUSD: Double
         /// baseline.total.costUSD (the scale "equal within rounding" is judged on).
@@ -179,7 +182,7 @@ public struct Sweep: Sendable {
         for (index, value) in values.enumerated() {
             let variant = try scenario.setting(range.field, to: value)
             let result = Simulator(scenario: variant).run(seed: seed)
-            let rows = result.strategies.map { ($0.kind, $0.total, $0.maintenance, $0.latency, $0.pool.saturated) }
+            let rows = result.strategies.map { ($0.kind, $0.total, $0.maintenance, $0.latency, $0.pool.saturated, $0.initial, $0.savings, $0.breakEvenDay) }
             let baseCost = result.strategy(baseline)?.total.costUSD ?? 0
             let gap = (result.strategy(compared)?.total.costUSD ?? 0) - baseCost
             var point = Point(value: value, strategies: rows, gapUSD: gap, baselineCostUSD: baseCost)

@@ -1,0 +1,196 @@
+import Foundation
+import PlanSim
+
+/// The one CSV writer for results: `plan simulate --format csv`, `plan sweep --format csv`,
+/// `plan sensitivity --format csv` and `plan runs export ID --format csv` all print through it.
+///
+/// Each writer reads the run's JSON document (the one the command prints with `--format json`
+/// and stores with the run), never the live result, so a command's CSV and the export of the run
+/// it stored are the same text by construction. The schemas are documented in the README
+/// ("CSV schemas"); a cell a run did not compute (percentiles without Monte Carlo, savings of the
+/// baseline) is empty, and the columns never depend on the run.
+public enum ResultCSV {
+    /// The columns of one strategy in one phase, shared by the simulation and sweep schemas.
+    /// Strategy-wide figures (latency, saturation, break-even, Monte Carlo) fill the `total` row
+    /// and are empty on the `initial` and `maintenance` rows.
+    public static let strategyColumns: [String] = [
+        "strategy", "phase", "jobs", "trained_tokens", "gpu_hours", "wall_clock_hours", "cost_usd", "energy_kwh", "co2_kg",
+        "savings_gpu_hours", "savings_wall_clock_hours", "savings_cost_usd", "savings_energy_kwh", "savings_co2_kg",
+        "update_latency_mean_hours", "update_latency_p90_hours", "saturated", "break_even_day", "probability_cheaper",
+    ] + MonteCarlo.figures.flatMap { figure in ["p10", "p50", "p90"].map { "\(figure)_\($0)" } }
+
+    /// `plan simulate` / `runs export` of a simulate run: one row per strategy and phase.
+    public static let simulationColumns = ["run_id", "scenario"] + strategyColumns
+
+    /// `plan sweep` / `runs export` of a sweep run: the simulation's columns at each grid value of
+    /// each swept field, and the sweep's own figures.
+    public static let sweepColumns = ["run_id", "scenario", "field", "value"] + strategyColumns
+        + ["gap_cost_usd", "break_even", "break_even_interpolated"]
+
+    /// `plan sensitivity` / `runs export` of a sensitivity run: one row per (output, input).
+    public static let sensitivityColumns = [
+        "run_id", "figure", "strategy", "input", "first_order", "first_order_low", "first_order_high",
+        "total_effect", "total_effect_low", "total_effect_high",
+    ]
+
+    /// Runs that only measured (merge, bench, calibrate, validate): one row per measurement.
+    public static let measurementColumns = ["run_id", "kind", "measurement", "predicted_s", "measured_s"]
+
+    // MARK: writers
+
+    /// A `SimulationDocument` as CSV.
+    public static func simulation(document: JSONValue) -> String {
+        let prefix = [cell(document["run_id"]), field(document["scenario"]?.string ?? "")]
+        let rows = (document["strategies"]?.items ?? []).flatMap { strategyRows($0, probability: nil) }
+        return table(simulationColumns, rows.map { prefix + $0 })
+    }
+
+    /// A `SweepDocument` as CSV.
+    public static func sweep(document: JSONValue) -> String {
+        let identity = [cell(document["run_id"]), field(document["scenario"]?.string ?? "")]
+        var rows: [[String]] = []
+        for sweep in document["sweeps"]?.items ?? [] {
+            let swept = [field(sweep["field"]?.string ?? "")]
+            let verdict = [cell(sweep["break_even"]), cell(sweep["break_even_interpolated"])]
+            let compared = sweep["compared"]?.string
+            for point in sweep["points"]?.items ?? [] {
+                let prefix = identity + swept + [cell(point["value"])]
+                for strategy in point["strategies"]?.items ?? [] {
+                    // The probability belongs to the compared strategy's rows.
+                    let probability = strategy["name"]?.string == compared ? point["probability_cheaper"] : nil
+                    for row in strategyRows(strategy, probability: probability) {
+                        rows.append(prefix + row + [cell(point["gap_cost_usd"])] + verdict)
+                    }
+                }
+            }
+        }
+        return table(sweepColumns, rows)
+    }
+
+    /// A `SensitivityDocument` as CSV.
+    public static func sensitivity(document: JSONValue) -> String {
+        var rows: [[String]] = []
+        for output in document["outputs"]?.items ?? [] {
+            for index in output["indices"]?.items ?? [] {
+                rows.append([
+                    cell(document["run_id"]), field(output["figure"]?.string ?? ""), field(output["strategy"]?.string ?? ""),
+                    field(index["input"]?.string ?? ""), cell(index["first_order"]), cell(index["first_order_ci"]?.items?.first),
+                    cell(index["first_order_ci"]?.items?.last), cell(index["total_effect"]), cell(index["total_effect_ci"]?.items?.first),
+                    cell(index["total_effect_ci"]?.items?.last),
+                ])
+            }
+        }
+        return table(sensitivityColumns, rows)
+    }
+
+    /// A stored run as CSV, in the schema of its kind: a simulate, sweep or sensitivity run from
+    /// its document; other runs' measurements. A simulate run whose document cannot be read
+    /// falls back to its stored result rows in the simulation schema.
+    public static func run(_ run: RunView) -> String {
+        let document = JSONValue.parse(run.document)
+        switch run.kind {
+        case .simulate:
+            if let document, document["strategies"]?.items != nil { return simulation(document: document) }
+            return simulation(results: run)
+        case .sweep:
+            if let document, document["sweeps"]?.items != nil { return sweep(document: document) }
+            return table(sweepColumns, [])
+        case .sensitivity:
+            return sensitivity(document: document ?? .null)
+        default:
+            if run.measurements.isEmpty && !run.results.isEmpty { return simulation(results: run) }
+            return measurements(run)
+        }
+    }
+
+    /// The measurements of a run.
+    public static func measurements(_ run: RunView) -> String {
+        table(measurementColumns, run.measurements.map { row in
+            [String(run.id), field(run.kind.rawValue), field(row.name), row.predictedSeconds.map(number) ?? "", number(row.measuredSeconds)]
+        })
+    }
+
+    /// The stored result rows in the simulation schema (what the database holds beside the
+    /// document: the phase totals).
+    static func simulation(results run: RunView) -> String {
+        let rows = run.results.map { row -> [String] in
+            var cells = [String](repeating: "", count: simulationColumns.count)
+            let values: [(String, String)] = [
+                ("run_id", String(run.id)), ("scenario", field(run.scenarioName ?? "")), ("strategy", field(row.strategy)),
+                ("phase", field(row.phase)), ("trained_tokens", number(row.trainedTokens)), ("gpu_hours", number(row.gpuHours)),
+                ("wall_clock_hours", number(row.wallClockHours)), ("cost_usd", number(row.costUSD)),
+                ("energy_kwh", number(row.energyKWh)), ("co2_kg", number(row.co2Kg)),
+            ]
+            for (column, value) in values { if let index = simulationColumns.firstIndex(of: column) { cells[index] = value } }
+            return cells
+        }
+        return table(simulationColumns, rows)
+    }
+
+    // MARK: rows
+
+    /// The `strategyColumns` rows of one strategy object (a simulate document's strategy, or a
+    /// sweep point's): `initial` and `maintenance` when the document has them, then `total`.
+    static func strategyRows(_ s: JSONValue, probability: JSONValue?) -> [[String]] {
+        let name = field(s["name"]?.string ?? "")
+        let savings = s["savings"]
+        func phase(_ label: String, _ totals: JSONValue?, _ saved: JSONValue?) -> [String] {
+            [name, label, cell(totals?["jobs"]), cell(totals?["trained_tokens"])]
+                + ["gpu_hours", "wall_clock_hours", "cost_usd", "energy_kwh", "co2_kg"].map { cell(totals?[$0]) }
+                + ["gpu_hours", "wall_clock_hours", "cost_usd", "energy_kwh", "co2_kg"].map { cell(saved?[$0]) }
+        }
+        var rows: [[String]] = []
+        for label in ["initial", "maintenance"] where s[label]?.isObject == true {
+            rows.append(phase(label, s[label], savings?[label]) + [String](repeating: "", count: 5 + 3 * MonteCarlo.figures.count))
+        }
+        var total = phase("total", s, savings)
+        total += [cell(s["update_latency_hours"]?["mean"] ?? s["update_latency_mean_hours"]),
+                  cell(s["update_latency_hours"]?["p90"] ?? s["update_latency_p90_hours"]), cell(s["saturated"]),
+                  cell(s["break_even_day"]), cell(s["probability_cheaper"] ?? probability)]
+        for figure in MonteCarlo.figures {
+            for p in ["p10", "p50", "p90"] { total.append(cell(s["percentiles"]?[figure]?[p] ?? s["\(figure)_\(p)"])) }
+        }
+        rows.append(total)
+        return rows
+    }
+
+    // MARK: cells
+
+    /// A document value as a cell: numbers in plain form, booleans as true/false, text quoted
+    /// when needed, null or absent as an empty cell.
+    static func cell(_ value: JSONValue?) -> String {
+        switch value {
+        case let .number(x)?: return number(x)
+        case let .bool(b)?: return b ? "true" : "false"
+        case let .string(text)?: return field(text)
+        default: return ""
+        }
+    }
+
+    static func number(_ value: Double) -> String { JSONValue.number(value).rendered() }
+
+    static func table(_ columns: [String], _ rows: [[String]]) -> String {
+        ([columns.joined(separator: ",")] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n") + "\n"
+    }
+
+    /// Quotes a CSV field when needed (RFC 4180).
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension JSONValue {
+    var isObject: Bool {
+        if case .object = self { return true }
+        return false
+    }
+
+    /// A number, string, boolean or null.
+    var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+}
