@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PlanKernels
+import PlanRandom
 
 /// Seeded mutation fuzzing of the safetensors reader and the adapter-config parser: every
 /// mutated file gives tensors or a `KernelError`, never a crash. The suite runs 2,000 of each;

@@ -1,5 +1,6 @@
 import Testing
 @testable import PlanKernels
+import PlanRandom
 
 /// Values that stress the kernels: ±0, subnormals, huge and tiny magnitudes, exact ties, and
 /// runs of equal magnitudes with both signs.
