@@ -18,15 +18,16 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .target(name: "CMergeKernels", exclude: ["README.md"]),
+        .target(name: "PlanRandom", exclude: ["README.md"]),
         .target(
             name: "PlanCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
             exclude: ["README.md"],
             resources: [.copy("Resources")]
         ),
-        .target(name: "PlanSim", dependencies: ["PlanCore"], exclude: ["README.md"]),
-        .target(name: "PlanKernels", dependencies: ["CBLAS", "CMergeKernels"], exclude: ["README.md"]),
-        .target(name: "PlanValidate", dependencies: ["PlanKernels", "PlanCore"], exclude: ["README.md"]),
+        .target(name: "PlanSim", dependencies: ["PlanCore", "PlanRandom"], exclude: ["README.md"]),
+        .target(name: "PlanKernels", dependencies: ["CBLAS", "CMergeKernels", "PlanRandom"], exclude: ["README.md"]),
+        .target(name: "PlanValidate", dependencies: ["PlanKernels", "PlanCore", "PlanRandom"], exclude: ["README.md"]),
         .target(
             name: "PlanStore",
             dependencies: ["PlanCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -42,12 +43,26 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "plan", dependencies: ["PlanCommands"]),
-        .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "PlanSimTests", dependencies: ["PlanSim"]),
-        .testTarget(name: "PlanKernelsTests", dependencies: ["PlanKernels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore"]),
-        .testTarget(name: "PlanReportTests", dependencies: ["PlanReport"], resources: [.copy("Snapshots")]),
-        .testTarget(name: "PlanCommandsTests", dependencies: ["PlanCommands", "PlanStore", "PlanKernels", "PlanReport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PlanValidateTests", dependencies: ["PlanValidate", "PlanCore", "PlanKernels"]),
+        // Helpers shared by the test targets (temporary folders, snapshots); only test targets depend on it.
+        .target(name: "PlanTestSupport", dependencies: ["PlanRandom"], path: "Tests/PlanTestSupport", exclude: ["README.md"]),
+        .testTarget(name: "PlanRandomTests", dependencies: ["PlanRandom"]),
+        .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore", "PlanRandom", "PlanTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PlanSimTests", dependencies: ["PlanSim", "PlanCore", "PlanRandom"]),
+        .testTarget(
+            name: "PlanKernelsTests", dependencies: ["PlanKernels", "PlanRandom", "PlanTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PlanStoreTests", dependencies: ["PlanStore", "PlanTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "PlanReportTests", dependencies: ["PlanReport", "PlanSim", "PlanCore", "PlanTestSupport"],
+            resources: [.copy("Snapshots")]),
+        .testTarget(
+            name: "PlanCommandsTests",
+            dependencies: [
+                "PlanCommands", "PlanCore", "PlanSim", "PlanKernels", "PlanReport", "PlanStore", "PlanRandom", "PlanTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Fixtures", "Snapshots"]),
+        .testTarget(name: "PlanValidateTests", dependencies: ["PlanValidate", "PlanCore", "PlanKernels", "PlanTestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import PlanCore
 import PlanKernels
+import PlanRandom
 
 /// `plan calibrate`: measures this machine's rates for the validation model — GEMMs at the
 /// model's shapes, the elementwise kernels, the optimizer, memory bandwidth (STREAM-like), the

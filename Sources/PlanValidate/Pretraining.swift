@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PlanKernels
+import PlanRandom
 
 /// The pretraining phase of `plan validate`: full training of the validation transformer on the
 /// synthetic languages' general text (`SyntheticCorpus.generalText`: copies, translations and

@@ -1,4 +1,5 @@
 import Foundation
+import PlanTestSupport
 
 /// Runs the built `plan` executable, as a user would.
 struct Binary {
@@ -21,9 +22,8 @@ struct Binary {
 
     /// A fresh working folder for one test.
     static func workspace() -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-cli-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        // A test whose folder cannot be made fails at its first run in it, naming the folder.
+        (try? temporaryFolder("plan-cli")) ?? FileManager.default.temporaryDirectory.appendingPathComponent("plan-cli-unavailable")
     }
 
     static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Output {

@@ -4,6 +4,8 @@ import Testing
 import PlanCore
 import PlanReport
 import PlanSim
+import PlanRandom
+import PlanTestSupport
 
 /// Seeded mutations of the embedded scenarios, aimed at numbers and names, through the same
 /// path `plan simulate` takes: load and validate, check the work limits, simulate, and render
@@ -12,18 +14,8 @@ import PlanSim
 struct ScenarioExitCodeFuzzTests {
     static var iterations: Int { Int(ProcessInfo.processInfo.environment["PLAN_FUZZ_ITERATIONS"] ?? "") ?? 2_000 }
 
-    /// SplitMix64, so a failing iteration can be replayed from the seed.
-    struct Mixer {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    }
+    /// PlanRandom's SplitMix64 (with `below` from PlanTestSupport), so a failing case can be replayed from its seed.
+    typealias Mixer = SplitMix64
 
     static let numbers = [
         "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551616", "1e19", "1e300", "-1e300",
@@ -61,7 +53,7 @@ struct ScenarioExitCodeFuzzTests {
 
     @Test func mutatedScenariosGiveDocumentedExitCodes() throws {
         let seeds = [try Catalog.scenarioText("paper-2601.16127"), try Catalog.scenarioText("fifty-languages")]
-        var mixer = Mixer(state: 11)
+        var mixer = Mixer(seed: 11)
         var codes: [Int32: Int] = [:]
         var simulated = 0
         for iteration in 0..<Self.iterations {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import PlanCore
+import PlanRandom
+import PlanTestSupport
 
 /// Seeded mutation fuzzing of the scenario loader: every mutated file must give a scenario or
 /// diagnostics, never a crash. `PLAN_FUZZ_ITERATIONS` raises the count (the suite runs 2,000;
@@ -8,18 +10,8 @@ import Testing
 struct ScenarioFuzzTests {
     static var iterations: Int { Int(ProcessInfo.processInfo.environment["PLAN_FUZZ_ITERATIONS"] ?? "") ?? 2_000 }
 
-    /// A tiny deterministic generator (SplitMix64) so a failing case can be replayed from its seed.
-    struct Mixer {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    }
+    /// PlanRandom's SplitMix64 (with `below` from PlanTestSupport), so a failing case can be replayed from its seed.
+    typealias Mixer = SplitMix64
 
     static let tokens: [String] = [
         ":", "-", "[", "]", "{", "}", ",", "\n", "  ", "&a", "*a", "!!str", "!!float", "? ", "|", ">", "#", "'", "\"",
@@ -56,7 +48,7 @@ struct ScenarioFuzzTests {
     @Test func mutatedScenariosNeverCrash() throws {
         let loader = ScenarioLoader(catalog: try Catalog.bundled())
         let seeds = [try Catalog.scenarioText("paper-2601.16127"), try Catalog.scenarioText("fifty-languages")]
-        var mixer = Mixer(state: 2026)
+        var mixer = Mixer(seed: 2026)
         var accepted = 0
         var rejected = 0
         for iteration in 0..<Self.iterations {

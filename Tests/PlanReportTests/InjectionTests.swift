@@ -3,6 +3,7 @@ import Testing
 @testable import PlanCore
 @testable import PlanReport
 @testable import PlanSim
+import PlanTestSupport
 
 /// Hostile text in every free-text field of a scenario (name, description, inline model name,
 /// language codes) must reach gnuplot, Markdown and HTML only as inert text.
@@ -137,8 +138,7 @@ struct InjectionTests {
 
     @Test(.enabled(if: Gnuplot.executable() != nil, "needs gnuplot on PATH"))
     func gnuplotRunsTheScriptsWithoutRunningAnyCommand() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-inject-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("plan-inject")
         defer { try? FileManager.default.removeItem(at: folder) }
         for text in Self.hostile {
             let (scenario, _) = try Self.scenario(text)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PlanReport
+import PlanTestSupport
 
 /// `plan report --output DIR` writes only into a folder it owns; anything else is refused and
 /// left exactly as it was.
@@ -8,9 +9,7 @@ struct ReportOwnershipTests {
     static let document = ReportDocument(title: "t", blocks: [.paragraph("p")])
 
     static func temporary() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-own-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        try temporaryFolder("plan-own")
     }
 
     /// Every (name, bytes) under `folder`, recursively, for before/after comparison.

@@ -3,6 +3,7 @@ import Testing
 @testable import PlanCore
 @testable import PlanReport
 @testable import PlanSim
+import PlanTestSupport
 
 struct ReportTests {
     func input(trials: Int) throws -> ReportInput {
@@ -40,7 +41,7 @@ struct ReportTests {
     @Test(.enabled(if: Gnuplot.executable() != nil, "needs gnuplot (CI installs gnuplot-nox)"))
     func everyImageTheHTMLReferencesExists() throws {
         let (document, plots) = CapacityReport.make(try input(trials: 50))
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-report-\(UUID().uuidString)")
+        let folder = try temporaryFolder("plan-report")
         try ReportWriter.write(document, plots: plots, to: folder)
         let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
         // Every image is embedded (the single file is the report) and also written beside it for report.md.
@@ -52,8 +53,7 @@ struct ReportTests {
         }
         // Rewriting replaces the earlier report; an unrelated folder is refused.
         try ReportWriter.write(document, plots: plots, to: folder)
-        let other = FileManager.default.temporaryDirectory.appendingPathComponent("plan-other-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let other = try temporaryFolder("plan-other")
         try Data("keep".utf8).write(to: other.appendingPathComponent("notes.txt"))
         #expect(throws: ReportError.self) { try ReportWriter.write(document, plots: plots, to: other) }
         #expect(FileManager.default.fileExists(atPath: other.appendingPathComponent("notes.txt").path))

@@ -3,26 +3,16 @@ import Testing
 @testable import PlanCore
 @testable import PlanReport
 @testable import PlanSim
+import PlanTestSupport
 
 /// Snapshots of text outputs for the default scenario. Re-record on purpose with
 /// `PLAN_RECORD_SNAPSHOTS=1 swift test --filter PlanReportTests` records (and fails: "recorded, re-run"), then
 /// review the diff and re-run without it.
 struct SnapshotTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let folder = Snapshot.folder(besides: #filePath)
 
-    func check(_ text: String, _ name: String) throws {
-        let file = Self.folder.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["PLAN_RECORD_SNAPSHOTS"] == "1" {
-            // Record, then fail, as swift-snapshot-testing does: a recording run never passes silently.
-            try Data(text.utf8).write(to: file)
-            Issue.record("recorded snapshot \(name); review the diff and re-run without PLAN_RECORD_SNAPSHOTS")
-            return
-        }
-        guard let recorded = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("missing snapshot \(name); record with PLAN_RECORD_SNAPSHOTS=1")
-            return
-        }
-        #expect(recorded == text, "snapshot \(name) differs; if the change is intended, re-record with PLAN_RECORD_SNAPSHOTS=1")
+    func check(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        Snapshot.check(text, name, in: Self.folder, sourceLocation: sourceLocation)
     }
 
     func defaultResult() throws -> (Scenario, SimulationResult) {
@@ -103,7 +93,7 @@ struct SnapshotTests {
     @Test(.enabled(if: Gnuplot.executable() != nil, "needs gnuplot (CI installs gnuplot-nox)"))
     func gnuplotRendersPNGAndSVGWhenInstalled() throws {
         let (_, result) = try defaultResult()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-plots-\(UUID().uuidString)")
+        let folder = try temporaryFolder("plan-plots")
         let written = try PlotWriter.write(GnuplotScript.all(CostCurves(result: result)), to: folder)
         #expect(written.count == 9)
         for file in written {

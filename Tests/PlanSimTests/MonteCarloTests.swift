@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PlanCore
 @testable import PlanSim
+import PlanRandom
 
 struct MonteCarloTests {
     func scenario() throws -> Scenario {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PlanCore
 @testable import PlanSim
+import PlanRandom
 
 struct SensitivityTests {
     /// Ishigami & Homma (1990): f = sin x1 + a sin² x2 + b x3⁴ sin x1, x ~ U(−π, π)³, whose

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PlanCore
 @testable import PlanSim
+import PlanRandom
 
 /// Hand-computed schedules (see `ToyScenario` for the job durations).
 struct StrategyTests {

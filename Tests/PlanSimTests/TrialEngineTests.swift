@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PlanCore
 @testable import PlanSim
+import PlanRandom
 
 /// The Monte Carlo trial engine computes exactly what the reference simulator computes.
 struct TrialEngineTests {

@@ -2,12 +2,11 @@ import Foundation
 import GRDB
 import Testing
 @testable import PlanStore
+import PlanTestSupport
 
 struct RunStoreTests {
-    func temporaryPath() -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-store-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent("runs.sqlite").path
+    func temporaryPath() throws -> String {
+        try temporaryFolder("plan-store").appendingPathComponent("runs.sqlite").path
     }
 
     func sampleRun() -> NewRun {
@@ -20,7 +19,7 @@ struct RunStoreTests {
     }
 
     @Test func roundTrip() throws {
-        let store = try RunStore(path: temporaryPath())
+        let store = try RunStore(path: try temporaryPath())
         let id = try store.record(sampleRun()) { "{\"run_id\": \($0)}" }
         let run = try store.run(id)
         #expect(run.kind == .simulate && run.scenarioName == "toy" && run.seed == 42)
@@ -44,13 +43,13 @@ struct RunStoreTests {
 
     @Test func failedDocumentLeavesNoRows() throws {
         struct Boom: Error {}
-        let store = try RunStore(path: temporaryPath())
+        let store = try RunStore(path: try temporaryPath())
         #expect(throws: Boom.self) { try store.record(sampleRun()) { _ in throw Boom() } }
         #expect(try store.count() == 0)
     }
 
     @Test func newerSchemaIsRefused() throws {
-        let path = temporaryPath()
+        let path = try temporaryPath()
         _ = try RunStore(path: path)
         let queue = try DatabaseQueue(path: path)
         try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-future')") }
@@ -58,7 +57,7 @@ struct RunStoreTests {
     }
 
     @Test func garbageFileIsNotADatabase() throws {
-        let path = temporaryPath()
+        let path = try temporaryPath()
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.self) { try RunStore(path: path) }
     }
@@ -70,8 +69,7 @@ struct RunStoreTests {
 
 struct RunStoreMigrationTests {
     @Test func databaseFromTheFirstSchemaMigratesAndKeepsItsRuns() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("plan-store")
         let path = folder.appendingPathComponent("old.sqlite").path
         // A database as the first release wrote it: only "v1-runs", one run in it.
         let queue = try DatabaseQueue(path: path)

@@ -24,7 +24,7 @@ struct TamperedDatabaseTests {
     ]
 
     static func store() throws -> (RunStore, Int64) {
-        let path = RunStoreTests().temporaryPath()
+        let path = try RunStoreTests().temporaryPath()
         let store = try RunStore(path: path)
         return (store, try store.record(RunStoreTests().sampleRun()) { _ in "{}" })
     }
@@ -75,7 +75,7 @@ struct TamperedDatabaseTests {
     }
 
     @Test(arguments: Foreign.allCases) func aFileThatIsNotAPlanDatabaseIsRefusedUnchanged(_ kind: Foreign) throws {
-        let path = RunStoreTests().temporaryPath()
+        let path = try RunStoreTests().temporaryPath()
         try Self.write(kind, to: path)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect {
@@ -91,7 +91,7 @@ struct TamperedDatabaseTests {
     }
 
     @Test func profilesReadOnlyCreatesNothing() throws {
-        let path = RunStoreTests().temporaryPath()
+        let path = try RunStoreTests().temporaryPath()
         #expect(try RunStore.profilesReadOnly(path: path).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: path))
         let (store, _) = try Self.store()

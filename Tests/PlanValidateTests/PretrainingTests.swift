@@ -2,11 +2,12 @@ import Foundation
 import PlanKernels
 import Testing
 @testable import PlanValidate
+import PlanTestSupport
 
 /// The pretraining phase and its cache, on the seconds-long `tiny` setup.
 struct PretrainingTests {
-    static func cacheFile() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("plan-pretrain-\(UUID().uuidString).bin")
+    static func cacheFile() throws -> URL {
+        try temporaryFolder("plan-pretrain").appendingPathComponent("cache.bin")
     }
 
     /// Full training on general text lowers the held-out general-text loss well below the random
@@ -25,7 +26,7 @@ struct PretrainingTests {
     /// A second call reuses the cached base; a changed setup (or seed) trains afresh and
     /// replaces the file; a damaged file is retrained, not trusted.
     @Test func cacheIsReusedAndInvalidatedWhenTheSetupChanges() throws {
-        let file = Self.cacheFile()
+        let file = try Self.cacheFile()
         defer { try? FileManager.default.removeItem(at: file) }
         let setup = ValidationSetup.tiny
         let trained = try Pretraining.base(setup, cache: file)

@@ -1,3 +1,5 @@
+import PlanRandom
+
 /// Seeded synthetic task vectors for benchmarks: uniform values in [-1, 1), generated in
 /// parallel chunks with one xoshiro256** stream per (seed, task, chunk).
 enum SyntheticTasks {

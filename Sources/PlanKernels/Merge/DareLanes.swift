@@ -1,3 +1,5 @@
+import PlanRandom
+
 /// DARE's random masks: 8 xoshiro256** generators run side by side, so one step yields 16 draws
 /// and vector kernels can produce them 16 at a time.
 ///
@@ -22,10 +24,10 @@ struct DareLanes: Sendable {
         if let vector = kernels.vectorFunctions {
             var state = [UInt64](repeating: 0, count: 4 * Self.laneCount)
             for (l, lane) in lanes.enumerated() {
-                (state[l], state[8 + l], state[16 + l], state[24 + l]) = (lane.s0, lane.s1, lane.s2, lane.s3)
+                (state[l], state[8 + l], state[16 + l], state[24 + l]) = lane.state
             }
             vector.dareKeep(source.base, source.count, &state, limit, scale, kept.base)
-            for l in lanes.indices { lanes[l] = Xoshiro256StarStar(state: state[l], state[8 + l], state[16 + l], state[24 + l]) }
+            for l in lanes.indices { lanes[l] = Xoshiro256StarStar(state: (state[l], state[8 + l], state[16 + l], state[24 + l])) }
             return
         }
         #endif

@@ -1,3 +1,5 @@
+import PlanRandom
+
 /// The one merge pipeline every method is a preset of:
 /// task vectors → sparsify → (sign consensus) → weight → disjoint mean or linear sum.
 ///

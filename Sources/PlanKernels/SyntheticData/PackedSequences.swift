@@ -1,3 +1,5 @@
+import PlanRandom
+
 /// Examples packed into fixed-length sequences for training: each sequence holds
 /// ⌊S / (2k + 3)⌋ whole examples and is padded to S; the loss covers the answer and end tokens
 /// (the prompt is given, not predicted).

@@ -1,3 +1,5 @@
+import PlanRandom
+
 /// General text in the synthetic languages, for pretraining a base model: it teaches each
 /// language's vocabulary, word order and the correspondence of words across languages, but not
 /// the task's function (reverse, then map through g).

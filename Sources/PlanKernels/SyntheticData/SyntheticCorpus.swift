@@ -1,3 +1,5 @@
+import PlanRandom
+
 /// The examples of a `MultilingualTask`: the languages' surface forms, and deterministic
 /// training and held-out examples per language.
 public struct SyntheticCorpus: Sendable {

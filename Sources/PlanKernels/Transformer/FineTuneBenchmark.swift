@@ -1,4 +1,5 @@
 import Dispatch
+import PlanRandom
 
 /// Times LoRA training steps of the transformer and compares their model FLOP/s with `sgemm`
 /// measured in the same run (`peakFraction` = step FLOP/s / sgemm FLOP/s).

@@ -1,4 +1,5 @@
 import Dispatch
+import PlanRandom
 
 /// Times the kernels one training step of a given model issues, at that model's shapes: the
 /// projection, LoRA and attention GEMMs (as FLOP rates) and the elementwise kernels, the

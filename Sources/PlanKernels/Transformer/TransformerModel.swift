@@ -1,3 +1,5 @@
+import PlanRandom
+
 /// The decoder-only transformer with its parameters, optimizer state and step buffers, generic
 /// over the scalar (Float trains, Double checks gradients).
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanRandom
 
 /// p10 / p50 / p90 of one figure over the Monte Carlo trials.
 public struct PercentileBand: Sendable, Equatable {

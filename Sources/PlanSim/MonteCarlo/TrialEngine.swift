@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanRandom
 
 /// The Monte Carlo hot path: one trial of every strategy of a scenario, totals and update
 /// latency only, on struct-of-arrays state that one thread reuses across all its trials.

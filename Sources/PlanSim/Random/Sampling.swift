@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanRandom
 
 extension Xoshiro256StarStar {
     /// An exponential variate with the given rate (events per unit time).

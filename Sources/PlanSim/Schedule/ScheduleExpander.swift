@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanRandom
 
 /// Turns a scenario's schedule into dated arrivals and groups them into builds.
 public enum ScheduleExpander {

@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanRandom
 
 /// Variance-based (Sobol) global sensitivity of a scenario's costs to its uncertain inputs.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanRandom
 
 /// First-order and total-effect Sobol indices from a Saltelli design, with bootstrap
 /// confidence intervals.

@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanRandom
 
 /// Simulates every strategy of a scenario over its horizon on its GPU pool.
 ///

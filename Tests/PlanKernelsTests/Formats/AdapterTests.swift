@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PlanKernels
+import PlanTestSupport
 
 @Suite("PEFT adapter folders")
 struct AdapterTests {

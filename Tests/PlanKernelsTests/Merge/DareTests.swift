@@ -63,6 +63,25 @@ struct DareTests {
         let reference = referenceMerge(kept, weights: weights.map(Double.init), density: nil, consensus: .total)
         #expect(relativeError(dareTies, reference) <= 1e-6)
     }
+
+    /// The masks' streams are part of every seeded DARE result: lane l of `DareLanes(seed: 77)`
+    /// starts from `SplitMix64.derive(77, l)`. Pinned from the reference algorithms, on every
+    /// implementation this CPU has.
+    @Test("DARE masks for a fixed seed are the pinned ones")
+    func masksPinned() {
+        let expected = "10010001111000000001000010000000"
+        let source = [Float](repeating: 1, count: expected.count)
+        for kernels in MergeKernels.allCases where kernels.isAvailable {
+            var lanes = DareLanes(seed: 77)
+            var kept = [Float](repeating: .nan, count: source.count)
+            BufferScope.reading(source) { source in
+                BufferScope.mutating(&kept) { kept in
+                    lanes.keep(source, limit: Int32(0.3 * 2_147_483_648.0), scale: 1, into: kept, kernels: kernels)
+                }
+            }
+            #expect(String(kept.map { $0 == 1 ? "1" : "0" }) == expected, "\(kernels)")
+        }
+    }
 }
 
 extension TaskVectorMerge {

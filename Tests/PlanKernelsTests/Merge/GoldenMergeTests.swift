@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PlanKernels
+import PlanTestSupport
 
 @Suite("merges equal PEFT's add_weighted_adapter")
 struct GoldenMergeTests {

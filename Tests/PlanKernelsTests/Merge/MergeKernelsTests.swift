@@ -1,5 +1,6 @@
 import Testing
 @testable import PlanKernels
+import PlanRandom
 
 /// Values that stress the kernels: ±0, subnormals, huge and tiny magnitudes, exact ties, and
 /// runs of equal magnitudes with both signs.
@@ -27,9 +28,13 @@ struct MergeKernelsTests {
     /// The implementations this CPU can run besides the portable reference.
     static var vectorKernels: [MergeKernels] { MergeKernels.allCases.filter { $0 != .portable && $0.isAvailable } }
 
+    /// For tests that only compare the vector kernels with the portable ones: skipped, visibly,
+    /// on a CPU with neither AVX2 nor AVX-512 (where they would compare nothing).
+    static let needsVectorKernels = ConditionTrait.enabled(if: !vectorKernels.isEmpty, "needs a CPU with AVX2 or AVX-512")
+
     static let consensusModes: [MajoritySign?] = [nil, .total, .frequency]
 
-    @Test("the block merge gives the same bits on every implementation", arguments: consensusModes)
+    @Test("the block merge gives the same bits on every implementation", MergeKernelsTests.needsVectorKernels, arguments: consensusModes)
     func mergeBlockIdentical(_ consensus: MajoritySign?) throws {
         // 4 tasks with infinities, NaN and products that overflow; lengths from empty to several
         // groups plus a ragged end; cuts that keep all, none, and some.
@@ -125,9 +130,16 @@ struct MergeKernelsTests {
         }
     }
 
-    @Test("histogram selection equals sorting, with duplicates and several parts", arguments: MergeKernels.allCases)
-    func bitPatternSelect(_ kernels: MergeKernels) {
-        guard kernels.isAvailable else { return }
+    @Test("histogram selection equals sorting, with duplicates and several parts (portable)")
+    func bitPatternSelectPortable() { checkBitPatternSelect(.portable) }
+
+    @Test("histogram selection equals sorting (AVX2)", .enabled(if: MergeKernels.avx2Available, "needs a CPU with AVX2"))
+    func bitPatternSelectAVX2() { checkBitPatternSelect(.avx2) }
+
+    @Test("histogram selection equals sorting (AVX-512)", .enabled(if: MergeKernels.avx512Available, "needs a CPU with AVX-512"))
+    func bitPatternSelectAVX512() { checkBitPatternSelect(.avx512) }
+
+    func checkBitPatternSelect(_ kernels: MergeKernels) {
         var generator = Xoshiro256StarStar(seed: 11)
         let parts = (0..<3).map { _ in (0..<5000).map { _ in Float(generator.next() % 700).bitPattern } }
         let sorted = parts.flatMap { $0 }.sorted(by: >)
@@ -247,7 +259,8 @@ struct MergeKernelsTests {
         }
     }
 
-    @Test("whole merges agree bit for bit across implementations", arguments: [MergeMethod.ties, .magnitudePrune, .dareTies, .dareLinear, .linear])
+    @Test("whole merges agree bit for bit across implementations", MergeKernelsTests.needsVectorKernels,
+          arguments: [MergeMethod.ties, .magnitudePrune, .dareTies, .dareLinear, .linear])
     func pipelinesIdentical(_ method: MergeMethod) throws {
         let n = 1 << 21 + 333
         let tasks = (0..<3).map { randomValues(n, seed: UInt64(40 + $0)) }

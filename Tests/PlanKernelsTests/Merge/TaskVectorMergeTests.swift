@@ -1,5 +1,6 @@
 import Testing
 @testable import PlanKernels
+import PlanRandom
 
 /// A direct Double transcription of DESIGN §6 for deterministic presets (no DARE).
 func referenceMerge(_ tasks: [[Float]], weights: [Double], density: Double?, consensus: MajoritySign?) -> [Double] {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import PlanKernels
+import PlanRandom
 
-/// The PEFT golden fixtures copied from `shared/golden/peft-merge`.
+/// The PEFT golden fixtures (`Fixtures/peft-merge`, made by `scripts/make-peft-fixtures.py`).
 enum Golden {
     struct Case: Decodable, Sendable, CustomTestStringConvertible {
         let name: String
@@ -60,13 +61,6 @@ func relativeError<S: BinaryFloatingPoint, R: BinaryFloatingPoint>(_ x: [S], _ y
         norm += Double(b) * Double(b)
     }
     return norm == 0 ? difference.squareRoot() : (difference / norm).squareRoot()
-}
-
-/// A fresh empty temporary folder.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("plan-kernels-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// Uniform values in [-1, 1) from a seeded generator.

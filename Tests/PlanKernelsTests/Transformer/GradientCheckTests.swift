@@ -1,5 +1,6 @@
 import Testing
 @testable import PlanKernels
+import PlanRandom
 
 /// Finite-difference gradient checks in Double: every layer type on its own (with a random
 /// linear read-out as the loss), then the whole model under LoRA and under full fine-tuning.
