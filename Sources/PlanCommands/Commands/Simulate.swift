@@ -30,7 +30,7 @@ extension PlanCommand {
         var noPlots = false
 
         func validate() throws {
-            guard (0...1_000_000).contains(trials) else { throw ValidationError("--trials must be between 0 and 1000000") }
+            guard (0...WorkLimits.trials).contains(trials) else { throw ValidationError("--trials must be between 0 and \(WorkLimits.trials)") }
         }
 
         func run() throws {

@@ -57,8 +57,7 @@ extension Scenario {
             return (field.spec, [])
         }
         let parts = path.split(separator: ".").map(String.init)
-        guard parts.count == 3, parts[0] == "languages",
-              let field = ScenarioField(rawValue: "languages.<code|*>.\(parts[2])"), case .language? = field.spec.access
+        guard let field = ScenarioField(path: path), parts.count == 3, case .language? = field.spec.access
         else { throw Self.unknownField(path) }
         if parts[1] == "*" { return (field.spec, Set(languages.map(\.code))) }
         guard language(parts[1]) != nil else {

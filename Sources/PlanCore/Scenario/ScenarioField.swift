@@ -65,6 +65,16 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case hybridRefreshEveryDays = "hybrid.refresh_every_days"
     case strategyGPUsPerJob = "strategies.gpus_per_job"
 
+    /// The field a concrete path names: its own case, or for `languages.CODE.KEY` (a language
+    /// code or `*`) the `languages.<code|*>.KEY` case; nil for a path the table does not hold.
+    public init?(path: String) {
+        if let field = ScenarioField(rawValue: path) { self = field; return }
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "languages", let field = ScenarioField(rawValue: "languages.<code|*>.\(parts[2])")
+        else { return nil }
+        self = field
+    }
+
     /// This field's spec.
     public var spec: FieldSpec { Self.specs[self] ?? makeSpec() }
 
