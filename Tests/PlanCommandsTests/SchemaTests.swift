@@ -7,7 +7,7 @@ import Testing
 struct SchemaTests {
     static let schemaNames = [
         "simulate", "estimate", "sweep", "runs-list", "runs-show", "runs-compare", "merge", "bench", "bench-anchors", "calibrate",
-        "validate", "scenarios-list", "scenarios-show", "scenarios-check", "size",
+        "validate", "scenarios-list", "scenarios-show", "scenarios-check", "size", "sensitivity",
     ]
 
     /// Whether the built plan has this subcommand (`plan size` arrives with the pool-sizing work).
@@ -131,6 +131,17 @@ struct SchemaTests {
         try expectConforms(output, "size", "size")
     }
 
+    /// `plan sensitivity --format json` and the document it stores (read back by `runs show`).
+    @Test func sensitivityConformsToItsSchema() throws {
+        let folder = Binary.workspace()
+        let output = try Binary.run(["sensitivity", Self.scenario, "--trials", "4", "--format", "json", "--no-plots"], in: folder)
+        try expectConforms(output, "sensitivity", "sensitivity")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let runID = try #require(object["run_id"] as? Int)
+        let stored = try Binary.run(["runs", "export", String(runID), "--format", "json"], in: folder)
+        try expectConforms(stored, "sensitivity", "stored sensitivity run")
+    }
+
     /// The `(values: …)` list ArgumentParser prints for `--format` in a command's help.
     func formats(_ command: [String]) throws -> [String] {
         let help = try Binary.run(command + ["--help"], in: Binary.workspace())
@@ -157,6 +168,7 @@ struct SchemaTests {
             (["runs", "export"], ["1"], ["table", "json", "csv"]),
             (["scenarios", "list"], [], ["table", "json"]),
             (["size"], ["--target-latency-hours", "24", "--no-plots"], ["table", "json"]),
+            (["sensitivity"], [Self.scenario, "--trials", "2", "--no-plots"], ["table", "json", "csv"]),
             (["scenarios", "show"], ["paper-2601.16127"], ["yaml", "json"]),
             (["scenarios", "check"], [Self.scenario], ["table", "json"]),
             (["merge"], ["--method", "linear", adapters.appendingPathComponent("en").path, adapters.appendingPathComponent("fr").path],
