@@ -58,6 +58,6 @@ extension ModelArchitecture {
         let name = (object["name"] as? String) ?? fallbackName
         return ModelArchitecture(
             name: name, layers: layers, hidden: hidden, mlp: mlp, heads: heads, kvHeads: kvHeads, vocab: vocab, headDim: headDim,
-            tiedEmbeddings: flag("tied_embeddings"), qkvBias: flag("qkv_bias"), source: "file \(file)")
+            tiedEmbeddings: flag("tied_embeddings"), qkvBias: flag("qkv_bias"), source: (object["source"] as? String) ?? "file \(file)")
     }
 }
