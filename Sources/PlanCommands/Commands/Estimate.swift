@@ -19,7 +19,7 @@ extension PlanCommand {
 
         @Option(help: "Catalog model (plan scenarios list shows the catalogs).") var model: String?
         @Option(name: .customLong("model-config"),
-                help: ArgumentHelp("A Hugging Face config.json of a dense decoder (Llama, Mistral, Qwen2, Gemma2, ...) instead of --model.", valueName: "path"))
+                help: ArgumentHelp("A Hugging Face config.json of a dense decoder (Llama, Mistral, Qwen2, Gemma2, ...), or plan's own architecture JSON (plan scenarios show --model M --format json, the probe's file), instead of --model.", valueName: "path"))
         var modelConfig: String?
         @Option(help: "Tokens trained (e.g. 1e9).") var tokens: Double?
         @Option(help: "lora, qlora or full.") var method: String = ScenarioDefaults.finetune.method.rawValue
