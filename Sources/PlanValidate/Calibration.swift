@@ -61,9 +61,13 @@ public struct Calibration: Sendable, Equatable {
     /// Progress steps of a calibration (`run` reports 0 … `progressSteps`).
     public static let progressSteps = 6
 
-    /// Runs the calibration for `setup`; `progress` receives (step, steps) as it goes.
+    /// Runs the calibration for `setup`; `progress` receives (step, steps) as it goes. The timed
+    /// training steps run on `base` (the validation's pretrained base) when given, else on the
+    /// setup's seeded random base.
     /// - Throws: `ValidateError` when a kernel fails.
-    public static func run(setup: ValidationSetup, progress: (Int, Int) -> Void = { _, _ in }) throws -> Calibration {
+    public static func run(
+        setup: ValidationSetup, base: [Float]? = nil, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> Calibration {
         try setup.validate()
         let started = DispatchTime.now().uptimeNanoseconds
         let steps = progressSteps
@@ -86,7 +90,7 @@ public struct Calibration: Sendable, Equatable {
             let stepFit: StepCalibration.Result
             do {
                 stepFit = try StepCalibration.run(
-                    setup: setup, stack: try stack(), peakFlopsPerSecond: gemm.peak.gflops * 1e9,
+                    setup: setup, base: base, stack: try stack(), peakFlopsPerSecond: gemm.peak.gflops * 1e9,
                     memoryBytesPerSecond: stream.streamGBPerS * 1e9, memoryBytes: memoryBytes)
             } catch let error as PlanCoreError {
                 throw ValidateError.kernelFailure("fitting the step-time curve: \(error)")

@@ -58,9 +58,9 @@ public enum StepCalibration {
     /// Times the sizes (`rounds` rounds) and fits the curve for a CPU with these peak and
     /// bandwidth figures.
     /// - Throws: `KernelError` from the kernels, `PlanCoreError` from the fit.
-    public static func run(setup: ValidationSetup, stack: SoftwareStack, peakFlopsPerSecond: Double,
+    public static func run(setup: ValidationSetup, base: [Float]? = nil, stack: SoftwareStack, peakFlopsPerSecond: Double,
                            memoryBytesPerSecond: Double, memoryBytes: Double) throws -> Result {
-        let session = try Session(setup: setup)
+        let session = try Session(setup: setup, base: base)
         for _ in 0..<rounds { try session.round() }
         return try fit(setup: setup, stack: stack, sizes: session.sizes, stepSeconds: medians(session.rounds),
                        peakFlopsPerSecond: peakFlopsPerSecond, memoryBytesPerSecond: memoryBytesPerSecond, memoryBytes: memoryBytes)
@@ -81,9 +81,12 @@ public enum StepCalibration {
         private let batches: [[TokenBatch]]
         private var position = 0
 
-        /// Builds one tuner per size on the first language's examples and runs the warm-up steps.
+        /// Builds one tuner per size on the first language's examples, on `base` (the pretrained
+        /// base the jobs train on) when given, and runs the warm-up steps. The step time depends
+        /// on the weights (how sharp attention is, how small the values in the backward pass
+        /// get), so the calibration steps run on the weights the jobs run on.
         /// - Throws: `KernelError` from the kernels.
-        public init(setup: ValidationSetup) throws {
+        public init(setup: ValidationSetup, base: [Float]? = nil) throws {
             let corpus = try SyntheticCorpus(task: setup.task)
             let s = setup.config.sequenceLength
             sizes = StepCalibration.sizes(for: setup)
@@ -97,6 +100,7 @@ public enum StepCalibration {
                     config: setup.config, mode: setup.mode, sequencesPerStep: size, baseSeed: setup.seed, adapterSeed: setup.seed + 11,
                     optimizer: AdamW(learningRate: setup.learningRate))
             }
+            if let base { for tuner in tuners { try tuner.loadBase(base) } }
             batches = try sizes.map { try packed.batches(size: $0, shuffleSeed: setup.seed) }
             for (index, tuner) in tuners.enumerated() {
                 for step in 0..<warmUpSteps { try tuner.train(batches[index][step % batches[index].count]) }

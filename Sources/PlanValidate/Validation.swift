@@ -53,14 +53,14 @@ public enum Validation {
             let pretrained = try Pretraining.base(setup, cache: pretrainingCache)
             advance("pretrain")
             let load = BackgroundLoad.sample()
-            let opening = try timedCalibration(setup)
+            let opening = try timedCalibration(setup, base: pretrained.base.weights)
             let stack = try Calibration.stack()
             advance("calibrate")
             let experiment = try ValidationExperiment(setup: setup, base: pretrained.base.weights)
             let initial = try experiment.initialBuild(advance: advance)
             let update = try experiment.update(initial, advance: advance)
             advance("calibrate again")
-            let closing = try timedCalibration(setup)
+            let closing = try timedCalibration(setup, base: pretrained.base.weights)
             let measuredLoad = load.flatMap { start in BackgroundLoad.sample()?.otherProcessesShare(since: start) }
             let jobs = try predictions(experiment, opening: opening, closing: closing, stack: stack)
             let losses = experiment.codes.indices.map { language in
@@ -98,9 +98,9 @@ public enum Validation {
         var midpoint: UInt64
     }
 
-    static func timedCalibration(_ setup: ValidationSetup) throws -> TimedCalibration {
+    static func timedCalibration(_ setup: ValidationSetup, base: [Float]) throws -> TimedCalibration {
         let start = DispatchTime.now().uptimeNanoseconds
-        let calibration = try Calibration.run(setup: setup)
+        let calibration = try Calibration.run(setup: setup, base: base)
         return TimedCalibration(calibration: calibration, midpoint: (start + DispatchTime.now().uptimeNanoseconds) / 2)
     }
 

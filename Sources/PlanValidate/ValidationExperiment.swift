@@ -91,7 +91,7 @@ final class ValidationExperiment {
         // per-process cost that belongs to no job (the calibration tuners run their own).
         let warmUp = try PackedSequences(examples: Array(self.train[0].prefix(Self.warmUpExamples)), sequenceLength: s)
         if let batch = try warmUp.batches(size: setup.sequencesPerStep, shuffleSeed: nil).first { try tuner.train(batch) }
-        steps = try StepCalibration.Session(setup: setup)
+        steps = try StepCalibration.Session(setup: setup, base: base)
         jobSeed = setup.seed &* SeedOffset.jobSeedScale
         let method = try MergeMethod.named(setup.mergeMethod)
         mergeOptions = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
