@@ -59,12 +59,19 @@ public struct Calibration: Sendable, Equatable {
     /// Nominal package power of the machine for energy figures (a documented assumption).
     public static let nominalWatts = 65.0
 
-    /// Runs the calibration for `setup`; `progress` receives (step, steps) as it goes.
+    /// Progress steps of a calibration (`run` reports 0 … `progressSteps`).
+    public static let progressSteps = 6
+
+    /// Runs the calibration for `setup`; `progress` receives (step, steps) as it goes. The timed
+    /// training steps run on `base` (the validation's pretrained base) when given, else on the
+    /// setup's seeded random base.
     /// - Throws: `ValidateError` when a kernel fails.
-    public static func run(setup: ValidationSetup, progress: (Int, Int) -> Void = { _, _ in }) throws -> Calibration {
+    public static func run(
+        setup: ValidationSetup, base: [Float]? = nil, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> Calibration {
         try setup.validate()
         let started = DispatchTime.now().uptimeNanoseconds
-        let steps = 6
+        let steps = progressSteps
         do {
             progress(0, steps)
             let kernels = try TransformerKernelTimings.measure(
@@ -84,7 +91,7 @@ public struct Calibration: Sendable, Equatable {
             let stepFit: StepCalibration.Result
             do {
                 stepFit = try StepCalibration.run(
-                    setup: setup, stack: try stack(), peakFlopsPerSecond: gemm.peak.gflops * 1e9,
+                    setup: setup, base: base, stack: try stack(), peakFlopsPerSecond: gemm.peak.gflops * 1e9,
                     memoryBytesPerSecond: stream.streamGBPerS * 1e9, memoryBytes: memoryBytes)
             } catch let error as PlanCoreError {
                 throw ValidateError.kernelFailure("fitting the step-time curve: \(error)")
@@ -130,7 +137,8 @@ public struct Calibration: Sendable, Equatable {
     }
 
     /// Merge throughput by `MergeCostModel`'s byte count and a fixed cost per module, fitted from
-    /// merges of synthetic adapters of the setup's shapes at rank r and r / 4 (lower-quartile timings).
+    /// merges of synthetic adapters of the setup's shapes at rank r and r / 4, each timed as a
+    /// merge job is (`mergeSeconds`).
     static func mergeRates(_ setup: ValidationSetup) throws -> (bytesPerSecond: Double, secondsPerModule: Double) {
         let method = try MergeMethod.named(setup.mergeMethod)
         let options = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
@@ -140,10 +148,9 @@ public struct Calibration: Sendable, Equatable {
             finetune.rank = rank
             let bytes = MergeCostModel(method: setup.mergeMethod, model: setup.architecture, rank: rank, targets: finetune.targets)
                 .work(tasks: setup.languages).bytes
-            let seconds = try quartileSeconds(max(3, setup.mergeRepetitions)) { _ = try AdapterMerger.merge(adapters, options: options) }
+            let seconds = try mergeSeconds(setup) { _ = try AdapterMerger.merge(adapters, options: options) }
             return (bytes, seconds)
         }
-        parkBLASThreads()
         let large = try point(rank: setup.rank)
         let small = try point(rank: max(1, setup.rank / 4))
         let modules = Double(setup.config.layers * setup.targets.count)
@@ -151,6 +158,15 @@ public struct Calibration: Sendable, Equatable {
         guard slope.isFinite, slope > 0 else { return (large.bytes / large.seconds, 0) }
         let intercept = max(0, large.seconds - large.bytes * slope)
         return (1 / slope, intercept / modules)
+    }
+
+    /// The measurement of a merge, in calibration and validation alike: after the BLAS threads
+    /// park (`parkBLASThreads`), the median of `mergeRepetitions` timed merges (a merge takes
+    /// milliseconds). The calibration once used the lower quartile here while the jobs it
+    /// predicted were medians, which predicted every merge too fast.
+    static func mergeSeconds(_ setup: ValidationSetup, _ merge: () throws -> Void) rethrows -> Double {
+        parkBLASThreads()
+        return TimingStatistics.median(try TimingStatistics.seconds(setup.mergeRepetitions, merge))
     }
 
     /// Waits until OpenBLAS's worker threads stop spinning. After a GEMM they busy-wait about

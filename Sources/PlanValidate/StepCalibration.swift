@@ -7,10 +7,9 @@ import PlanKernels
 /// the measurement — and fits the CPU device's `StepCurve` with `StepCurveFit` (the planning
 /// step-time model itself as the forward model).
 ///
-/// Each size's figure is the median over rounds of a block's mean step (after two untimed steps): steps run in
-/// situ, with the step's own activations pushing the weights out of cache as in a job, and a
-/// median is what a job of many steps averages to on a shared machine (a lower quartile would
-/// predict the quietest moments).
+/// Each size's figure is the median over rounds of a block's mean step (after `warmUpSteps`
+/// untimed steps): steps run in situ, with the step's own activations pushing the weights out of
+/// cache as in a job.
 public enum StepCalibration {
     /// One timed size.
     public struct Point: Sendable, Equatable, Codable {
@@ -50,62 +49,103 @@ public enum StepCalibration {
                            context: setup.config.sequenceLength, microBatch: sequences)
     }
 
-    /// Times the sizes and fits the curve for a CPU with these peak and bandwidth figures.
+    /// Untimed steps each size's tuner runs before its first timed block (OpenBLAS buffers, first
+    /// touch of the step buffers), as the validation runs one before its jobs.
+    public static let warmUpSteps = 2
+    /// Rounds a stand-alone calibration (`run`) times.
+    public static let rounds = 3
+
+    /// Times the sizes (`rounds` rounds) and fits the curve for a CPU with these peak and
+    /// bandwidth figures.
     /// - Throws: `KernelError` from the kernels, `PlanCoreError` from the fit.
-    public static func run(setup: ValidationSetup, stack: SoftwareStack, peakFlopsPerSecond: Double,
+    public static func run(setup: ValidationSetup, base: [Float]? = nil, stack: SoftwareStack, peakFlopsPerSecond: Double,
                            memoryBytesPerSecond: Double, memoryBytes: Double) throws -> Result {
-        let corpus = try SyntheticCorpus(task: setup.task)
-        let s = setup.config.sequenceLength
-        let sizes = sizes(for: setup)
-        let timedSteps = max(3, setup.calibrationRepetitions)
-        let largest = sizes.max() ?? 1
-        let needed = largest * (timedSteps + 2)
-        let perSequence = max(1, s / max(1, setup.task.tokensPerExample))
-        let examples = corpus.examples(language: 0, split: .train, count: needed * perSequence + perSequence)
-        let packed = try PackedSequences(examples: examples, sequenceLength: s)
-        // One tuner per size; the sizes take turns in rounds so that a burst of load on a shared
-        // machine reaches all of them alike, and each size's figure is the median of all its steps.
-        let rounds = 3
-        var tuners: [FineTuner] = []
-        var batches: [[TokenBatch]] = []
-        var times = [[Double]](repeating: [], count: sizes.count)
-        for size in sizes {
-            tuners.append(try FineTuner(
-                config: setup.config, mode: setup.mode, sequencesPerStep: size, baseSeed: setup.seed,
-                adapterSeed: setup.seed + 11, optimizer: AdamW(learningRate: setup.learningRate)))
-            batches.append(try packed.batches(size: size, shuffleSeed: setup.seed))
+        let session = try Session(setup: setup, base: base)
+        for _ in 0..<rounds { try session.round() }
+        return try fit(setup: setup, stack: stack, sizes: session.sizes, stepSeconds: medians(session.rounds),
+                       peakFlopsPerSecond: peakFlopsPerSecond, memoryBytesPerSecond: memoryBytesPerSecond, memoryBytes: memoryBytes)
+    }
+
+    /// Tuners at every calibration size, timed one block per size per round. The sizes take turns
+    /// within a round, so a burst of load on a shared machine reaches all of them alike; the
+    /// validation runs rounds between its jobs, so a drift of the machine reaches the jobs and
+    /// the calibration alike.
+    public final class Session {
+        public let sizes: [Int]
+        /// Consecutive steps timed as one block (seconds / steps), as a job's time is measured:
+        /// short bursts of single steps ran ~10% faster than the jobs they predict.
+        public let blockSteps: Int
+        /// Per round, each size's seconds per step (in `sizes` order).
+        public private(set) var rounds: [[Double]] = []
+        private let tuners: [FineTuner]
+        private let batches: [[TokenBatch]]
+        private var position = 0
+
+        /// Builds one tuner per size on the first language's examples, on `base` (the pretrained
+        /// base the jobs train on) when given, and runs the warm-up steps. The step time depends
+        /// on the weights (how sharp attention is, how small the values in the backward pass
+        /// get), so the calibration steps run on the weights the jobs run on.
+        /// - Throws: `KernelError` from the kernels.
+        public init(setup: ValidationSetup, base: [Float]? = nil) throws {
+            let corpus = try SyntheticCorpus(task: setup.task)
+            let s = setup.config.sequenceLength
+            sizes = StepCalibration.sizes(for: setup)
+            blockSteps = max(3, setup.calibrationRepetitions)
+            let largest = sizes.max() ?? 1
+            let perSequence = max(1, s / max(1, setup.task.tokensPerExample))
+            let examples = corpus.examples(language: 0, split: .train, count: largest * (blockSteps + warmUpSteps) * perSequence + perSequence)
+            let packed = try PackedSequences(examples: examples, sequenceLength: s)
+            tuners = try sizes.map { size in
+                try FineTuner(
+                    config: setup.config, mode: setup.mode, sequencesPerStep: size, baseSeed: setup.seed, adapterSeed: setup.seed + 11,
+                    optimizer: AdamW(learningRate: setup.learningRate))
+            }
+            if let base { for tuner in tuners { try tuner.loadBase(base) } }
+            batches = try sizes.map { try packed.batches(size: $0, shuffleSeed: setup.seed) }
+            for (index, tuner) in tuners.enumerated() {
+                for step in 0..<warmUpSteps { try tuner.train(batches[index][step % batches[index].count]) }
+            }
         }
-        for (index, tuner) in tuners.enumerated() {
-            for step in 0..<2 { try tuner.train(batches[index][step % batches[index].count]) }  // untimed warm-up
-        }
-        // Each turn times a block of consecutive steps as a whole (seconds / steps), as a job's
-        // time is measured: short bursts of single steps ran ~10% faster than the jobs they
-        // predict (a sustained run holds lower clocks and evicts more cache than a burst).
-        var position = 0
-        let block = max(2, timedSteps)
-        for _ in 0..<rounds {
+
+        /// Times one block of `blockSteps` consecutive steps per size and records the round.
+        /// - Throws: `KernelError` from the kernels.
+        public func round() throws {
+            var seconds: [Double] = []
             for (index, tuner) in tuners.enumerated() {
                 let start = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<block {
+                for _ in 0..<blockSteps {
                     try tuner.train(batches[index][position % batches[index].count])
                     position += 1
                 }
-                times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(block))
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(blockSteps))
             }
+            rounds.append(seconds)
         }
-        let medians: [(Int, Double)] = zip(sizes, times).map { size, values in
-            let sorted = values.sorted()
-            return (size, sorted[sorted.count / 2])
-        }
-        // The CPU joins a copy of the catalog as one more device, and the runs go through the same
-        // least-squares fit as imported GPU runs (`StepCurveFit`).
+    }
+
+    /// Each size's median over `rounds` (rows: rounds, columns: sizes): what a job of many steps
+    /// averages to on a shared machine (a lower quartile would predict the quietest moments).
+    /// - Precondition: every round has the same number of sizes.
+    public static func medians(_ rounds: [[Double]]) -> [Double] {
+        guard let first = rounds.first else { return [] }
+        return first.indices.map { size in TimingStatistics.median(rounds.map { $0[size] }) }
+    }
+
+    /// Fits the CPU device's curve to `stepSeconds` (seconds per step at each of `sizes` sequences
+    /// per step): the CPU joins a copy of the catalog as one more device, and the runs go through
+    /// the same least-squares fit as imported GPU runs (`StepCurveFit`), T_half fixed at the
+    /// stack's value.
+    /// - Throws: `PlanCoreError` from the fit, `ValidateError` when the catalog cannot be read.
+    public static func fit(setup: ValidationSetup, stack: SoftwareStack, sizes: [Int], stepSeconds: [Double], peakFlopsPerSecond: Double,
+                           memoryBytesPerSecond: Double, memoryBytes: Double) throws -> Result {
+        let s = setup.config.sequenceLength
         var catalog: Catalog
         do { catalog = try Catalog.bundled() } catch { throw ValidateError.invalidArgument("\(error)") }
         let deviceName = "this-cpu"
         catalog.gpus[deviceName] = device(name: deviceName, peakFlopsPerSecond: peakFlopsPerSecond, memoryBytesPerSecond: memoryBytesPerSecond,
                                           memoryBytes: memoryBytes, watts: 0, curve: nil)
         catalog.stacks[stack.name] = stack
-        let runs = medians.map { size, seconds -> MeasuredRun in
+        let runs = zip(sizes, stepSeconds).map { size, seconds -> MeasuredRun in
             var spec = JobSpec(model: setup.architecture.name)
             spec.rank = setup.rank
             spec.targets = setup.finetune.targets
@@ -117,7 +157,7 @@ public enum StepCalibration {
                                architecture: setup.architecture, tokensPerSecondPerGPU: Double(size * s) / seconds)
         }
         let fit = try StepCurveFit.fit(runs, catalog: catalog, fixed: [.halfEfficiencyTokens])
-        let points = zip(medians, fit.runs).map { measured, row in
+        let points = zip(zip(sizes, stepSeconds), fit.runs).map { measured, row in
             Point(sequencesPerStep: measured.0, tokensPerStep: measured.0 * s, medianSeconds: measured.1, predictedSeconds: row.fittedStepSeconds)
         }
         return Result(curve: fit.curve, points: points)

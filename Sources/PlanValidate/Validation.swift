@@ -9,195 +9,140 @@ import PlanKernels
 /// The experiment follows the study (DESIGN §1, §5) at toy scale: a combined multilingual LoRA
 /// run; one adapter per language and their merge; then an update in which the first language
 /// doubles its data, handled both ways — retrain the combined model on all current data, or
-/// retrain that language's adapter and re-merge. Training jobs are timed once each (their
-/// optimizer steps, data pipeline included); the two update jobs run interleaved in
-/// proportional rounds (`TrainingRun.interleave`), each timed over its own steps, so drifts of a
-/// shared machine do not favour one side of the saving. A merge takes milliseconds, so it is timed
-/// `mergeRepetitions` times and the median is its measurement. A merge runs as its own job in
-/// practice, so it is timed after the training job's BLAS threads have parked
-/// (`Calibration.parkBLASThreads`), as in the calibration.
+/// retrain that language's adapter and re-merge (`ValidationExperiment`). Training jobs are timed
+/// once each (their optimizer steps, data pipeline included); the two update jobs run
+/// interleaved in proportional rounds (`TrainingRun.interleave`), each timed over its own steps,
+/// so drifts of a shared machine do not favour one side of the saving. A merge takes
+/// milliseconds: it is measured as the calibration measures the merge rates
+/// (`Calibration.mergeSeconds`: after the BLAS threads park, the median of `mergeRepetitions`).
 public enum Validation {
     /// Progress: (finished units, total units, what is running).
     public typealias Progress = (Int, Int, String) -> Void
 
-    /// Progress units of a run of `setup`.
-    public static func progressUnits(_ setup: ValidationSetup) -> Int { setup.languages + 10 }
+    /// The timed jobs of a run of `setup`, in run order.
+    public static func jobNames(_ setup: ValidationSetup) -> [String] {
+        let codes = ValidationSetup.languageCodes.prefix(setup.languages)
+        return ["initial/combined"] + codes.map { "initial/adapter-\($0)" }
+            + ["initial/merge", "update/retrain-all", "update/retrain-\(codes.first ?? "")", "update/re-merge"]
+    }
 
-    /// Pretrains the base (or reuses it from `pretrainingCache`), calibrates, runs every job,
-    /// calibrates again, predicts each job with the rates interpolated to its midpoint, compares,
-    /// then scores the quality rows (untimed).
+    /// The untimed phases that report progress besides the jobs.
+    public static let untimedPhases = ["pretrain", "calibrate", "calibrate again", "quality", "done"]
+
+    /// Progress units of a run of `setup`: one per job and one per untimed phase.
+    public static func progressUnits(_ setup: ValidationSetup) -> Int { jobNames(setup).count + untimedPhases.count }
+
+    /// Pretrains the base (or reuses it from `pretrainingCache`), calibrates, runs every job
+    /// (with step-calibration rounds between the groups), calibrates again, predicts each job,
+    /// compares, then scores the quality rows (untimed).
     /// - Throws: `ValidateError` for invalid sizes or a failed kernel.
     public static func run(
         setup: ValidationSetup, pretrainingCache: URL? = nil, progress: Progress = { _, _, _ in }
     ) throws -> ValidationReport {
         try setup.validate()
         let started = DispatchTime.now().uptimeNanoseconds
-        let languages = setup.languages
         let total = progressUnits(setup)
         var done = 0
         func advance(_ label: String) {
             done += 1
             progress(done, total, label)
         }
-        func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-        // Pretraining first: it is not a timed job and must not run between the calibrations.
-        progress(0, total, "pretrain")
-        let pretrained: (base: Pretraining.Base, warning: String?)
-        do { pretrained = try Pretraining.base(setup, cache: pretrainingCache) } catch let error as KernelError {
-            throw ValidateError.kernelFailure(error.description)
-        }
-        advance("pretrain")
-        let load = BackgroundLoad.sample()
-        let calibrationStart = now()
-        let calibration = try Calibration.run(setup: setup)
-        let stack = try Calibration.stack()
-        let calibrationTime = (calibrationStart + now()) / 2
-        advance("calibrate")
         do {
-            let corpus = try SyntheticCorpus(task: setup.task)
-            let s = setup.config.sequenceLength
-            let train = (0..<languages).map { corpus.examples(language: $0, split: .train, count: setup.examplesPerLanguage) }
-            let grown = corpus.examples(language: 0, split: .train, count: setup.examplesPerLanguage + setup.growthExamples)
-            let heldOut = try (0..<languages).map {
-                try PackedSequences(examples: corpus.examples(language: $0, split: .heldOut, count: setup.heldOutExamples), sequenceLength: s)
-                    .batches(size: setup.sequencesPerStep, shuffleSeed: nil)
-            }
-            let tuner = try FineTuner(
-                config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
-                adapterSeed: setup.seed + 1, optimizer: AdamW(learningRate: setup.learningRate))
-            let randomBaseScores = try heldOut.map { try tuner.score($0) }
-            try tuner.loadBase(pretrained.base.weights)
-            let baseScores = try heldOut.map { try tuner.score($0) }
-            // One untimed step: OpenBLAS starts its threads and the step buffers are touched once,
-            // a per-process cost that belongs to no job.
-            let warmUp = try PackedSequences(examples: Array(train[0].prefix(64)), sequenceLength: s)
-            if let batch = try warmUp.batches(size: setup.sequencesPerStep, shuffleSeed: nil).first { try tuner.train(batch) }
-
-            /// A measured job, predicted once the closing calibration is in.
-            struct Measured {
-                var name: String, kind: String, measured: Double, units: Int, midpoint: UInt64
-                var predict: (ValidationPredictor) -> Double
-            }
-            var measured: [Measured] = []
-            var jobSeed = setup.seed &* 1000
-            /// Trains fresh adapters on the given examples, interleaved (one job: step by step),
-            /// and records each job.
-            func trainingJobs(_ specs: [(name: String, tuner: FineTuner, examples: [[Int32]])]) throws {
-                var runs: [TrainingRun] = []
-                for spec in specs {
-                    advance(spec.name)
-                    jobSeed += 1
-                    runs.append(try TrainingRun(
-                        name: spec.name, tuner: spec.tuner, mode: setup.mode,
-                        packed: try PackedSequences(examples: spec.examples, sequenceLength: s), epochs: setup.epochs, seed: jobSeed))
-                }
-                try TrainingRun.interleave(runs)
-                for run in runs {
-                    let sequences = run.packed.count
-                    measured.append(Measured(
-                        name: run.name, kind: "training", measured: run.seconds, units: run.totalSteps,
-                        midpoint: ((run.firstStart ?? run.lastEnd) + run.lastEnd) / 2,
-                        predict: { $0.training(sequences: sequences, epochs: setup.epochs) }))
-                }
-            }
-            func trainingJob(_ name: String, _ examples: [[Int32]]) throws {
-                try trainingJobs([(name, tuner, examples)])
-            }
-            let method = try MergeMethod.named(setup.mergeMethod)
-            let options = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
-            /// Merges `adapters` (median of the repetitions) and records the job.
-            func mergeJob(_ name: String, _ adapters: [LoRAAdapter]) throws -> LoRAAdapter {
-                advance(name)
-                var merged: LoRAAdapter?
-                var times: [Double] = []
-                Calibration.parkBLASThreads()
-                let first = now()
-                for _ in 0..<setup.mergeRepetitions {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    merged = try AdapterMerger.merge(adapters, options: options).adapter
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-                }
-                times.sort()
-                let count = adapters.count
-                measured.append(Measured(
-                    name: name, kind: "merge", measured: times[times.count / 2], units: adapters.first?.modules.count ?? 0,
-                    midpoint: (first + now()) / 2,
-                    predict: { $0.merge(adapters: count) }))
-                return merged!
-            }
-            let codes = ValidationSetup.languageCodes
-
-            // Initial build: combined run, then per-language adapters and their merge.
-            try trainingJob("initial/combined", interleaved(train))
-            let combinedScores = try heldOut.map { try tuner.score($0) }
-            var adapters: [LoRAAdapter] = []
-            var singleScores: [HeldOutScore] = []
-            for language in 0..<languages {
-                try trainingJob("initial/adapter-\(codes[language])", train[language])
-                adapters.append(try tuner.adapter())
-                singleScores.append(try tuner.score(heldOut[language]))
-            }
-            let initialAdapters = adapters
-            let merged = try mergeJob("initial/merge", adapters)
-            try tuner.load(merged)
-            let mergedLosses = try heldOut.map { try tuner.evaluate($0) }
-
-            // Update: the first language grows.
-            var current = train
-            current[0] = grown
-            // The two ways of handling the update run interleaved, each on its own tuner (same
-            // base weights), so the saving compares them under the same machine conditions.
-            let second = try FineTuner(
-                config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
-                adapterSeed: setup.seed + 2, optimizer: AdamW(learningRate: setup.learningRate))
-            try second.loadBase(pretrained.base.weights)
-            try trainingJobs([("update/retrain-all", tuner, interleaved(current)), ("update/retrain-\(codes[0])", second, grown)])
-            let retrainAll = try tuner.adapter()
-            adapters[0] = try second.adapter()
-            let remerged = try mergeJob("update/re-merge", adapters)
-
-            // The closing calibration: each job is predicted with the rates interpolated to its
-            // midpoint between the two (a shared machine drifts over minutes).
+            // Pretraining first: it is not a timed job and must not run between the calibrations.
+            progress(0, total, "pretrain")
+            let pretrained = try Pretraining.base(setup, cache: pretrainingCache)
+            advance("pretrain")
+            let load = BackgroundLoad.sample()
+            let opening = try timedCalibration(setup, base: pretrained.base.weights)
+            let stack = try Calibration.stack()
+            advance("calibrate")
+            let experiment = try ValidationExperiment(setup: setup, base: pretrained.base.weights)
+            let initial = try experiment.initialBuild(advance: advance)
+            let update = try experiment.update(initial, advance: advance)
             advance("calibrate again")
-            let closingStart = now()
-            let closing = try Calibration.run(setup: setup)
-            let closingTime = (closingStart + now()) / 2
-            let jobs = measured.map { job in
-                let span = Double(closingTime) - Double(calibrationTime)
-                let weight = span > 0 ? min(1, max(0, (Double(job.midpoint) - Double(calibrationTime)) / span)) : 0
-                let model = ValidationPredictor.blended(setup, calibration, closing, weight: weight, stack: stack)
-                return ValidationReport.Job(
-                    name: job.name, kind: job.kind, predictedSeconds: job.predict(model), measuredSeconds: job.measured, units: job.units)
-            }
-            func seconds(_ name: String, predicted: Bool) -> Double {
-                jobs.filter { $0.name == name }.reduce(0) { $0 + (predicted ? $1.predictedSeconds : $1.measuredSeconds) }
-            }
-            func saving(predicted: Bool) -> Double {
-                let all = seconds("update/retrain-all", predicted: predicted)
-                let one = seconds("update/retrain-\(codes[0])", predicted: predicted) + seconds("update/re-merge", predicted: predicted)
-                return 1 - one / all
-            }
-            let losses = (0..<languages).map { language in
+            let closing = try timedCalibration(setup, base: pretrained.base.weights)
+            let measuredLoad = load.flatMap { start in BackgroundLoad.sample()?.otherProcessesShare(since: start) }
+            let jobs = try predictions(experiment, opening: opening, closing: closing, stack: stack)
+            let losses = experiment.codes.indices.map { language in
                 ValidationReport.Loss(
-                    language: codes[language], combined: combinedScores[language].loss, merged: mergedLosses[language],
-                    single: singleScores[language].loss, base: baseScores[language].loss)
+                    language: experiment.codes[language], combined: initial.combinedScores[language].loss,
+                    merged: initial.mergedLosses[language], single: initial.singleScores[language].loss,
+                    base: experiment.baseScores[language].loss)
             }
             advance("quality")
             let quality = try qualityRows(
                 QualityInputs(
-                    randomBase: randomBaseScores, base: baseScores, combined: combinedScores, single: singleScores,
-                    initialAdapters: initialAdapters, retrainAll: retrainAll, remerged: remerged),
-                setup: setup, base: pretrained.base.weights, heldOut: heldOut)
+                    randomBase: experiment.randomBaseScores, base: experiment.baseScores, combined: initial.combinedScores,
+                    single: initial.singleScores, initialAdapters: initial.adapters, retrainAll: update.retrainAll, remerged: update.remerged),
+                setup: setup, base: pretrained.base.weights, heldOut: experiment.heldOut)
             advance("done")
+            let grown = experiment.codes[0]
             return ValidationReport(
-                setup: setup.name, jobs: jobs, losses: losses, savingsPredicted: saving(predicted: true),
-                savingsMeasured: saving(predicted: false), calibration: calibration, closingCalibration: closing,
-                pretraining: pretrained.base, pretrainingWarning: pretrained.warning, languages: Array(codes.prefix(languages)),
-                quality: quality,
-                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
-                backgroundLoad: load.flatMap { start in BackgroundLoad.sample()?.otherProcessesShare(since: start) })
+                setup: setup.name, jobs: jobs, losses: losses,
+                savingsPredicted: ValidationReport.maintenanceSaving(jobs, language: grown, predicted: true),
+                savingsMeasured: ValidationReport.maintenanceSaving(jobs, language: grown, predicted: false),
+                calibration: opening.calibration, closingCalibration: closing.calibration,
+                stepCalibration: ValidationReport.StepRounds(sizes: experiment.steps.sizes, rounds: experiment.steps.rounds),
+                pretraining: pretrained.base, pretrainingWarning: pretrained.warning, languages: experiment.codes, quality: quality,
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, backgroundLoad: measuredLoad)
         } catch let error as KernelError {
             throw ValidateError.kernelFailure(error.description)
+        } catch let error as PlanCoreError {
+            throw ValidateError.kernelFailure("fitting the step-time curve: \(error)")
+        }
+    }
+
+    /// A calibration and the uptime (ns) half-way through it.
+    struct TimedCalibration {
+        var calibration: Calibration
+        var midpoint: UInt64
+    }
+
+    static func timedCalibration(_ setup: ValidationSetup, base: [Float]) throws -> TimedCalibration {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let calibration = try Calibration.run(setup: setup, base: base)
+        return TimedCalibration(calibration: calibration, midpoint: (start + DispatchTime.now().uptimeNanoseconds) / 2)
+    }
+
+    /// Where `midpoint` lies between the opening (0) and the closing (1) calibration, clamped to [0, 1].
+    static func blendWeight(midpoint: UInt64, opening: UInt64, closing: UInt64) -> Double {
+        let span = Double(closing) - Double(opening)
+        guard span > 0 else { return 0 }
+        return min(1, max(0, (Double(midpoint) - Double(opening)) / span))
+    }
+
+    /// The step times a training job is predicted from: the rounds just before and after it, and
+    /// the opening and closing calibrations' own figures, so that each size's median keeps the
+    /// job's neighbourhood but no single round caught in a burst of load sets it.
+    static func stepRounds(around rounds: ClosedRange<Int>, _ all: [[Double]], opening: Calibration, closing: Calibration) -> [[Double]] {
+        Array(all[rounds]) + [opening.stepPoints.map(\.medianSeconds), closing.stepPoints.map(\.medianSeconds)]
+    }
+
+    /// Every job predicted: a training job with the step-time model on this CPU, its curve fitted
+    /// to the step times around it (`stepRounds`; relative to the opening calibration's FMA peak
+    /// and bandwidth); a merge with the merge rates interpolated between
+    /// the two calibrations to its midpoint.
+    static func predictions(
+        _ experiment: ValidationExperiment, opening: TimedCalibration, closing: TimedCalibration, stack: SoftwareStack
+    ) throws -> [ValidationReport.Job] {
+        let setup = experiment.setup, a = opening.calibration
+        return try experiment.jobs.map { job in
+            let weight = blendWeight(midpoint: job.midpoint, opening: opening.midpoint, closing: closing.midpoint)
+            var device = a.device
+            if let rounds = job.rounds {
+                device.stepCurve = try StepCalibration.fit(
+                    setup: setup, stack: stack, sizes: experiment.steps.sizes,
+                    stepSeconds: StepCalibration.medians(stepRounds(around: rounds, experiment.steps.rounds, opening: a, closing: closing.calibration)),
+                    peakFlopsPerSecond: a.fmaPeakFlopsPerSecond,
+                    memoryBytesPerSecond: a.rates.memoryBytesPerSecond, memoryBytes: a.memoryBytes
+                ).curve
+            }
+            let model = ValidationPredictor(
+                setup: setup, device: device, stack: stack, rates: a.rates.blended(with: closing.calibration.rates, weight: weight))
+            let predicted = job.kind == .training ? model.training(sequences: job.work, epochs: setup.epochs) : model.merge(adapters: job.work)
+            return ValidationReport.Job(
+                name: job.name, kind: job.kind, predictedSeconds: predicted, measuredSeconds: job.measuredSeconds, units: job.units,
+                backgroundLoad: job.backgroundLoad)
         }
     }
 

@@ -1,28 +1,13 @@
 import PlanCore
 
 /// Predicts `plan validate`'s jobs with the planning models: training jobs with the step-time
-/// model (`StepTimeModel`) on this CPU as a device (its fitted `StepCurve`), merges with
-/// `MergeCostModel`'s bytes at the measured merge throughput.
+/// model (`StepTimeModel`) on this CPU as a device (`device`, carrying its fitted `StepCurve`),
+/// merges with `MergeCostModel`'s bytes at the measured merge throughput (`rates`).
 struct ValidationPredictor {
     var setup: ValidationSetup
     var device: GPUSpec
     var stack: SoftwareStack
     var rates: KernelRates
-
-    /// The predictor at `weight` ∈ [0, 1] between the opening and closing calibrations (a shared
-    /// machine drifts over minutes): rates and the fitted curve interpolated linearly.
-    static func blended(_ setup: ValidationSetup, _ opening: Calibration, _ closing: Calibration, weight: Double,
-                        stack: SoftwareStack) -> ValidationPredictor {
-        func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * weight }
-        var device = opening.device
-        let a = opening.stepCurve, b = closing.stepCurve
-        device.stepCurve = StepCurve(
-            gemmEfficiencyMax: mix(a.gemmEfficiencyMax, b.gemmEfficiencyMax), halfEfficiencyTokens: mix(a.halfEfficiencyTokens, b.halfEfficiencyTokens),
-            stepOverheadSeconds: mix(a.stepOverheadSeconds, b.stepOverheadSeconds))
-        device.peakFlopsPerSecond = mix(opening.fmaPeakFlopsPerSecond, closing.fmaPeakFlopsPerSecond)
-        device.memoryBytesPerSecond = mix(opening.rates.memoryBytesPerSecond, closing.rates.memoryBytesPerSecond)
-        return ValidationPredictor(setup: setup, device: device, stack: stack, rates: opening.rates.blended(with: closing.rates, weight: weight))
-    }
 
     /// Seconds of one optimizer step at the setup's size.
     var stepSeconds: Double {

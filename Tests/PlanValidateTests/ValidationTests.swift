@@ -7,10 +7,20 @@ import Testing
 struct ValidationTests {
     @Test func tinyRunHasEveryJobAndLanguage() throws {
         let setup = ValidationSetup.tiny
-        let report = try Validation.run(setup: setup)
+        var reported: [Int] = []
+        let report = try Validation.run(setup: setup) { done, total, _ in
+            #expect(total == Validation.progressUnits(setup))
+            reported.append(done)
+        }
         let codes = Array(ValidationSetup.languageCodes.prefix(setup.languages))
         #expect(report.jobs.map(\.name) == ["initial/combined"] + codes.map { "initial/adapter-\($0)" }
             + ["initial/merge", "update/retrain-all", "update/retrain-\(codes[0])", "update/re-merge"])
+        #expect(report.jobs.map(\.name) == Validation.jobNames(setup))
+        #expect(reported == Array(0...Validation.progressUnits(setup)))
+        // A step-calibration round before the combined run, after it, after the adapters and after the update.
+        #expect(report.stepCalibration.sizes == StepCalibration.sizes(for: setup))
+        #expect(report.stepCalibration.rounds.count == 4)
+        #expect(report.stepCalibration.rounds.allSatisfy { $0.count == report.stepCalibration.sizes.count && $0.allSatisfy { $0 > 0 } })
         for job in report.jobs {
             #expect(job.predictedSeconds > 0 && job.predictedSeconds.isFinite, "\(job.name)")
             #expect(job.measuredSeconds > 0 && job.measuredSeconds.isFinite, "\(job.name)")

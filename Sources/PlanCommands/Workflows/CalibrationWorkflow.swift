@@ -16,7 +16,7 @@ struct CalibrationWorkflow {
         if let warning = BLASInfo.current().coreWarning() { Console.error("plan: \(warning)") }
         let store = try Inputs.store(databasePath)
         let started = Date()
-        let progress = Progress("calibrate", total: 5)
+        let progress = Progress("calibrate", total: Calibration.progressSteps)
         let calibration = try Calibration.run(setup: setup) { done, _ in progress.update(done) }
         progress.finish()
         let figures = calibration.output

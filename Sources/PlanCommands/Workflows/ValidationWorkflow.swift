@@ -5,15 +5,12 @@ import PlanStore
 import PlanValidate
 
 /// `plan validate`: run the experiments, store the run with its measurements (one transaction),
-/// print, plot.
+/// print and plot through PlanReport (`ValidationTable`, `ValidationDocument`, `ValidationPlots`).
 struct ValidationWorkflow {
     var setup: ValidationSetup
     var format: OutputFormat
     var databasePath: String?
     var plotsFolder: String?
-
-    /// The models whose held-out losses are reported, in output order.
-    static let lossModels = ["base", "combined", "merged", "single"]
 
     func run() throws {
         if let warning = BLASInfo.current().coreWarning() { Console.error("plan: \(warning)") }
@@ -23,144 +20,76 @@ struct ValidationWorkflow {
         let cache = PretrainingCache.file(databasePath: store.path, setup: setup.name)
         let report = try Validation.run(setup: setup, pretrainingCache: cache) { done, _, _ in progress.update(done) }
         progress.finish()
+        let view = Self.view(report)
         if let warning = report.pretrainingWarning { Console.error("plan: warning: \(warning)") }
-        if let load = report.backgroundLoad, load > 0.05 {
-            Console.error(String(format: "plan: note: other processes used %.0f%% of the cores during validation; measured times include their interference", load * 100))
-        }
+        if let note = ValidationTable.interferenceNote(view) { Console.error(note) }
         let machine = CalibrationWorkflow.machine(report.calibration)
-        let measurements = report.jobs.map { job in
+        let measurements = view.jobs.map { job in
             MeasurementRow(
                 name: job.name, predictedSeconds: job.predictedSeconds, measuredSeconds: job.measuredSeconds,
-                details: JSONValue.object([
-                    ("kind", .string(job.kind)), ("units", .number(Double(job.units))),
-                    ("relative_error", .rounded(job.relativeError, digits: 4)), ("blas_core", .string(report.blasCore)),
-                    ("threads", .number(Double(report.threads))), ("build", .string(report.calibration.buildConfiguration)),
-                ]).rendered(pretty: false))
+                details: ValidationDocument.measurementDetails(job, view))
         }
         let run = NewRun(
             kind: .validate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current, scenarioName: "validate-\(setup.name)",
             seed: setup.seed, machine: machine.rendered(pretty: false), measurements: measurements)
-        let id = try store.record(run) { id in Self.document(id: id, report).rendered() }
+        let id = try store.record(run) { id in ValidationDocument.make(runID: id, view).rendered() }
         switch format {
-        case .json: Console.out(Self.document(id: id, report).rendered() + "\n")
-        default: Console.out(Self.table(report) + "\nstored: run \(id) in \(store.path)\n")
+        case .json: Console.out(ValidationDocument.make(runID: id, view).rendered() + "\n")
+        default: Console.out(ValidationTable.render(view) + "\nstored: run \(id) in \(store.path)\n")
         }
         if let plotsFolder {
-            let folder = URL(fileURLWithPath: plotsFolder)
-            let points = report.jobs.map { ValidationPlots.Point(name: $0.name, predictedSeconds: $0.predictedSeconds, measuredSeconds: $0.measuredSeconds) }
-            let rows = report.losses.map { ValidationPlots.LossRow(language: $0.language, losses: [$0.base, $0.combined, $0.merged, $0.single]) }
-            try PlotWriter.write(ValidationPlots.all(points: points, losses: rows, models: Self.lossModels, setup: setup.name), to: folder)
-            let tableFile = folder.appendingPathComponent("validation_losses.txt")
-            do { try Data((Self.lossTable(report) + "\n").utf8).write(to: tableFile, options: .atomic) } catch {
-                throw CommandError.cannotCreate(tableFile.path, error.localizedDescription)
-            }
-            let qualityRows = report.quality.map { row in (row.model, row.scores) }
-            try PlotWriter.write([
-                ("validation_quality_accuracy", ValidationPlots.quality(
-                    qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.1.map(\.accuracy)) }, languages: report.languages,
-                    name: "validation_quality_accuracy", label: "held-out answer-token accuracy",
-                    title: "plan validate (\(setup.name)): answer accuracy by model and merge method, per language")),
-                ("validation_quality_loss", ValidationPlots.quality(
-                    qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.1.map(\.loss)) }, languages: report.languages,
-                    name: "validation_quality_loss", label: "held-out loss (nats per answer token)",
-                    title: "plan validate (\(setup.name)): held-out loss by model and merge method, per language")),
-            ], to: folder)
-            let qualityFile = folder.appendingPathComponent("validation_quality.txt")
-            do { try Data((Self.qualityTable(report) + "\n").utf8).write(to: qualityFile, options: .atomic) } catch {
-                throw CommandError.cannotCreate(qualityFile.path, error.localizedDescription)
-            }
-            if format == .table {
-                Console.out("plots: \(plotsFolder)/ (validation_parity.png, validation_losses.png, validation_quality_accuracy.png, "
-                    + "validation_quality_loss.png, and .svg; validation_losses.txt, validation_quality.txt)\n")
-            }
+            try writePlots(view, to: plotsFolder)
+            if format == .table { Console.out(ValidationTable.plotsLine(plotsFolder)) }
         }
     }
 
-    /// The JSON document of DESIGN §8 plus losses, BLAS core, threads and the calibrated rates.
-    static func document(id: Int64, _ r: ValidationReport) -> JSONValue {
-        .object([
-            ("run_id", .number(Double(id))), ("setup", .string(r.setup)),
-            ("jobs", .array(r.jobs.map { job in
-                .object([
-                    ("name", .string(job.name)), ("kind", .string(job.kind)), ("predicted_s", .rounded(job.predictedSeconds, digits: 4)),
-                    ("measured_s", .rounded(job.measuredSeconds, digits: 4)), ("relative_error", .rounded(job.relativeError, digits: 4)),
-                    ("units", .number(Double(job.units))),
-                ])
-            })),
-            ("median_abs_error", .rounded(r.medianAbsError, digits: 4)), ("max_abs_error", .rounded(r.maxAbsError, digits: 4)),
-            ("savings_predicted", .rounded(r.savingsPredicted, digits: 4)), ("savings_measured", .rounded(r.savingsMeasured, digits: 4)),
-            ("losses", .array(r.losses.map { loss in
-                .object([
-                    ("language", .string(loss.language)), ("base", .rounded(loss.base, digits: 4)),
-                    ("combined", .rounded(loss.combined, digits: 4)), ("merged", .rounded(loss.merged, digits: 4)),
-                    ("single", .rounded(loss.single, digits: 4)),
-                ])
-            })),
-            ("languages", .array(r.languages.map { .string($0) })),
-            ("pretraining", .object([
-                ("steps", .number(Double(r.pretraining.steps))), ("seconds", .rounded(r.pretraining.seconds, digits: 4)),
-                ("reused", .bool(r.pretraining.reused)), ("random_loss", .rounded(r.pretraining.randomLoss, digits: 4)),
-                ("pretrained_loss", .rounded(r.pretraining.pretrainedLoss, digits: 4)),
-            ])),
-            ("quality", .array(r.quality.map { row in
-                .object([
-                    ("model", .string(row.model)), ("method", row.method.map { .string($0) } ?? .null),
-                    ("density", row.density.map { .rounded($0, digits: 4) } ?? .null),
-                    ("scores", .array(zip(r.languages, row.scores).map { language, score in
-                        .object([
-                            ("language", .string(language)), ("loss", .rounded(score.loss, digits: 4)),
-                            ("accuracy", .rounded(score.accuracy, digits: 4)),
-                        ])
-                    })),
-                ])
-            })),
-            ("blas_core", .string(r.blasCore)), ("threads", .number(Double(r.threads))), ("build", .string(r.calibration.buildConfiguration)),
-            ("seconds", .rounded(r.seconds, digits: 4)), ("background_load", r.backgroundLoad.map { .rounded($0, digits: 3) } ?? .null),
-            ("rates", CalibrationWorkflow.rates(r.calibration.rates)), ("rates_after", CalibrationWorkflow.rates(r.closingCalibration.rates)),
-        ])
+    /// The parity and loss plots, the quality plots and their text tables.
+    func writePlots(_ view: ValidationView, to plotsFolder: String) throws {
+        let folder = URL(fileURLWithPath: plotsFolder)
+        let points = view.jobs.map { ValidationPlots.Point(name: $0.name, predictedSeconds: $0.predictedSeconds, measuredSeconds: $0.measuredSeconds) }
+        let rows = view.losses.map { ValidationPlots.LossRow(language: $0.language, losses: [$0.base, $0.combined, $0.merged, $0.single]) }
+        try PlotWriter.write(ValidationPlots.all(points: points, losses: rows, models: ValidationTable.lossModels, setup: setup.name), to: folder)
+        try Self.writeText(ValidationTable.lossTable(view) + "\n", to: folder.appendingPathComponent("validation_losses.txt"))
+        let qualityRows = view.quality.map { row in (row.model, row.losses, row.accuracies) }
+        try PlotWriter.write([
+            ("validation_quality_accuracy", ValidationPlots.quality(
+                qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.2) }, languages: view.languages,
+                name: "validation_quality_accuracy", label: "held-out answer-token accuracy",
+                title: "plan validate (\(setup.name)): answer accuracy by model and merge method, per language")),
+            ("validation_quality_loss", ValidationPlots.quality(
+                qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.1) }, languages: view.languages,
+                name: "validation_quality_loss", label: "held-out loss (nats per answer token)",
+                title: "plan validate (\(setup.name)): held-out loss by model and merge method, per language")),
+        ], to: folder)
+        try Self.writeText(ValidationTable.qualityTable(view) + "\n", to: folder.appendingPathComponent("validation_quality.txt"))
     }
 
-    static func table(_ r: ValidationReport) -> String {
-        var jobs = TextTable(columns: [("job", .left), ("predicted s", .right), ("measured s", .right), ("error", .right)])
-        for job in r.jobs {
-            jobs.add([job.name, String(format: "%.3f", job.predictedSeconds), String(format: "%.3f", job.measuredSeconds),
-                      String(format: "%+.1f%%", job.relativeError * 100)])
+    static func writeText(_ text: String, to file: URL) throws {
+        do { try Data(text.utf8).write(to: file, options: .atomic) } catch {
+            throw CommandError.cannotCreate(file.path, error.localizedDescription)
         }
-        var lines = ["plan validate (\(r.setup)): openblas \(r.blasCore), \(r.threads) threads, \(r.calibration.buildConfiguration) build, "
-            + String(format: "%.0f s", r.seconds), "", jobs.rendered(), ""]
-        lines.append(String(format: "median |error| %.1f%%, max |error| %.1f%%", r.medianAbsError * 100, r.maxAbsError * 100))
-        lines.append(String(format: "maintenance saving (retrain one + re-merge vs retrain all): predicted %.1f%%, measured %.1f%%",
-                            r.savingsPredicted * 100, r.savingsMeasured * 100))
-        if let load = r.backgroundLoad {
-            lines.append(String(format: "other processes used %.1f%% of the cores meanwhile", load * 100))
-        }
-        lines += ["", lossTable(r), "", pretrainingLine(r), "", qualityTable(r)]
-        return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The pretraining's cost and effect (not a timed job).
-    static func pretrainingLine(_ r: ValidationReport) -> String {
-        let p = r.pretraining
-        return String(format: "pretrained base (not a timed job): %d full-training steps on general text, %.1f s%@; held-out general-text loss %.3f → %.3f",
-                      p.steps, p.seconds, p.reused ? " when it ran (reused from the cache)" : "", p.randomLoss, p.pretrainedLoss)
-    }
-
-    /// The quality table: every model's held-out loss and answer accuracy per language, with the reading and caveat.
-    static func qualityTable(_ r: ValidationReport) -> String {
-        let quality = ValidationQuality(
-            runID: 0, setup: r.setup, languages: r.languages,
-            rows: r.quality.map { ValidationQuality.Row(model: $0.model, losses: $0.scores.map(\.loss), accuracies: $0.scores.map(\.accuracy)) })
-        let (header, rows) = quality.table
-        var table = TextTable(columns: header.enumerated().map { ($1, $0 == 0 ? TextTable.Alignment.left : .right) })
-        for row in rows { table.add(row) }
-        return "quality (held-out, untimed merges):\n" + table.rendered() + "\n" + quality.reading + "\n" + ValidationQuality.caveat
-    }
-
-    static func lossTable(_ r: ValidationReport) -> String {
-        var losses = TextTable(columns: [("held-out loss", .left)] + lossModels.map { ($0, .right) })
-        for loss in r.losses {
-            losses.add([loss.language] + [loss.base, loss.combined, loss.merged, loss.single].map { String(format: "%.3f", $0) })
-        }
-        return losses.rendered()
+    /// The report as plain values for PlanReport.
+    static func view(_ r: ValidationReport) -> ValidationView {
+        ValidationView(
+            setup: r.setup,
+            jobs: r.jobs.map {
+                ValidationView.Job(name: $0.name, kind: $0.kind.rawValue, predictedSeconds: $0.predictedSeconds, measuredSeconds: $0.measuredSeconds,
+                                   relativeError: $0.relativeError, units: $0.units, backgroundLoad: $0.backgroundLoad)
+            },
+            medianAbsError: r.medianAbsError, maxAbsError: r.maxAbsError, savingsPredicted: r.savingsPredicted, savingsMeasured: r.savingsMeasured,
+            losses: r.losses.map { ValidationView.Loss(language: $0.language, base: $0.base, combined: $0.combined, merged: $0.merged, single: $0.single) },
+            languages: r.languages,
+            pretraining: ValidationView.Pretraining(
+                steps: r.pretraining.steps, seconds: r.pretraining.seconds, reused: r.pretraining.reused, randomLoss: r.pretraining.randomLoss,
+                pretrainedLoss: r.pretraining.pretrainedLoss),
+            quality: r.quality.map {
+                ValidationView.QualityRow(model: $0.model, method: $0.method, density: $0.density, losses: $0.scores.map(\.loss),
+                                          accuracies: $0.scores.map(\.accuracy))
+            },
+            blasCore: r.blasCore, threads: r.threads, build: r.calibration.buildConfiguration, seconds: r.seconds, backgroundLoad: r.backgroundLoad,
+            rates: r.calibration.rates, ratesAfter: r.closingCalibration.rates, stepSizes: r.stepCalibration.sizes,
+            stepRounds: r.stepCalibration.rounds)
     }
 }

@@ -45,8 +45,8 @@ final class TransformerModel<S: TransformerScalar> {
         lora = Self.initialLoRA(loraLayout, seed: adapterSeed, randomB: randomB)
         let trainable = mode == .full ? baseLayout.count : loraLayout.count
         gradients = [S](repeating: 0, count: trainable)
-        firstMoment = gradients
-        secondMoment = gradients
+        firstMoment = [S](repeating: 0, count: trainable)
+        secondMoment = [S](repeating: 0, count: trainable)
         activations = [S](repeating: 0, count: layout.count)
         let tokens = sequences * config.sequenceLength
         inputs = [Int32](repeating: 0, count: tokens)
@@ -55,24 +55,42 @@ final class TransformerModel<S: TransformerScalar> {
     }
 
     /// Replaces the LoRA configuration (e.g. to evaluate a merged adapter of another rank) with
-    /// fresh factors and optimizer state; the base weights stay.
+    /// fresh factors and optimizer state; the base weights stay. Buffers whose size does not
+    /// change are reset in place, so a new adapter of the same shape trains on the same memory
+    /// (no first touch, no new placement: consecutive jobs of one tuner run alike).
     func reconfigure(mode: TrainingMode, adapterSeed: UInt64) {
         precondition(mode != .full && self.mode != .full, "only LoRA configurations can be swapped")
         self.mode = mode
         loraLayout = LoRALayout(config, mode: mode)
         layout = ActivationLayout(config, loraRank: mode.loraRank, loraTargets: mode.loraTargets.count, sequences: sequences)
-        activations = [S](repeating: 0, count: layout.count)
+        Self.zero(&activations, count: layout.count)
         resetAdapter(seed: adapterSeed)
     }
 
-    /// Fresh LoRA factors (A seeded, B = 0) and optimizer state.
+    /// Fresh LoRA factors (A seeded, B = 0) and optimizer state, in place where the sizes stay.
+    /// The gradients and both moments get storage of their own here, not on the first
+    /// optimizer step (three arrays copied from one would share it until written).
     func resetAdapter(seed: UInt64, randomB: Bool = false) {
-        lora = Self.initialLoRA(loraLayout, seed: seed, randomB: randomB)
+        let fresh = Self.initialLoRA(loraLayout, seed: seed, randomB: randomB)
+        if lora.count == fresh.count {
+            for i in fresh.indices { lora[i] = fresh[i] }
+        } else {
+            lora = fresh
+        }
         let trainable = mode == .full ? baseLayout.count : loraLayout.count
-        gradients = [S](repeating: 0, count: trainable)
-        firstMoment = gradients
-        secondMoment = gradients
+        Self.zero(&gradients, count: trainable)
+        Self.zero(&firstMoment, count: trainable)
+        Self.zero(&secondMoment, count: trainable)
         optimizerSteps = 0
+    }
+
+    /// Sets `buffer` to `count` zeros, reusing its storage when it already has that many elements.
+    static func zero(_ buffer: inout [S], count: Int) {
+        if buffer.count == count {
+            for i in buffer.indices { buffer[i] = 0 }
+        } else {
+            buffer = [S](repeating: 0, count: count)
+        }
     }
 
     /// Parameters the optimizer updates.

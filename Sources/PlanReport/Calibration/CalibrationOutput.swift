@@ -41,13 +41,8 @@ public enum CalibrationOutput {
         }
     }
 
-    /// A figure to 4 significant digits; large ones are scaled up from an integer so they print
-    /// without binary-fraction noise (408800000, not 408799999.99999994).
-    public static func figure(_ value: Double) -> JSONValue {
-        guard value.isFinite, abs(value) >= 1e4 else { return .rounded(value, digits: 4) }
-        let scale = pow(10, floor(log10(abs(value))) - 3)
-        return .number((value / scale).rounded() * scale)
-    }
+    /// A figure to 4 significant digits (`KernelRatesDocument.figure`).
+    public static func figure(_ value: Double) -> JSONValue { KernelRatesDocument.figure(value) }
 
     /// BLAS core, threads, configuration and build, as stored with every measurement.
     public static func machine(_ c: Figures) -> JSONValue {
@@ -80,25 +75,8 @@ public enum CalibrationOutput {
         ])
     }
 
-    public static func rates(_ r: KernelRates) -> JSONValue {
-        .object([
-            ("matmul_flops_per_second", figure(r.matmulFlopsPerSecond)),
-            ("adapter_flops_per_second", figure(r.adapterFlopsPerSecond)),
-            ("attention_flops_per_second", figure(r.attentionFlopsPerSecond)),
-            ("norm_seconds_per_element", figure(r.normSecondsPerElement)),
-            ("activation_seconds_per_element", figure(r.activationSecondsPerElement)),
-            ("softmax_seconds_per_element", figure(r.softmaxSecondsPerElement)),
-            ("rotary_seconds_per_element", figure(r.rotarySecondsPerElement)),
-            ("cross_entropy_seconds_per_element", figure(r.crossEntropySecondsPerElement)),
-            ("copy_seconds_per_element", figure(r.copySecondsPerElement)),
-            ("optimizer_seconds_per_parameter", figure(r.optimizerSecondsPerParameter)),
-            ("seconds_per_step", figure(r.secondsPerStep)),
-            ("merge_bytes_per_second", figure(r.mergeBytesPerSecond)),
-            ("merge_seconds_per_module", figure(r.mergeSecondsPerModule)),
-            ("svd_flops_per_second", figure(r.svdFlopsPerSecond)),
-            ("memory_bytes_per_second", figure(r.memoryBytesPerSecond)),
-        ])
-    }
+    /// The kernel rates (one writer: `KernelRatesDocument`, shared with `plan validate`).
+    public static func rates(_ r: KernelRates) -> JSONValue { KernelRatesDocument.make(r) }
 
     public static func document(id: Int64, name: String, _ c: Figures) -> JSONValue {
         .object([
