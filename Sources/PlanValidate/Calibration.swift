@@ -161,13 +161,28 @@ public struct Calibration: Sendable, Equatable {
     }
 
     /// The measurement of a merge, in calibration and validation alike: after the BLAS threads
-    /// park (`parkBLASThreads`), the median of `mergeRepetitions` timed merges (a merge takes
-    /// milliseconds). The calibration once used the lower quartile here while the jobs it
-    /// predicted were medians, which predicted every merge too fast.
+    /// park (`parkBLASThreads`), the median of at least `mergeRepetitions` timed merges, repeated
+    /// until they span `mergeTimingSpanSeconds` (at most `mergeRepetitionLimit`). A merge takes
+    /// milliseconds: five back to back fit inside one scheduler slice of another process, so
+    /// their median was that slice's, not the machine's; spread over a quarter second, a
+    /// disturbance shorter than half the span no longer moves the median. The calibration once
+    /// used the lower quartile here while the jobs it predicted were medians, which predicted
+    /// every merge too fast.
     static func mergeSeconds(_ setup: ValidationSetup, _ merge: () throws -> Void) rethrows -> Double {
         parkBLASThreads()
-        return TimingStatistics.median(try TimingStatistics.seconds(setup.mergeRepetitions, merge))
+        var times = try TimingStatistics.seconds(setup.mergeRepetitions, merge)
+        let typical = TimingStatistics.median(times)
+        if typical > 0 {
+            let wanted = min(mergeRepetitionLimit, Int((mergeTimingSpanSeconds / typical).rounded(.up)))
+            if wanted > times.count { times += try TimingStatistics.seconds(wanted - times.count, merge) }
+        }
+        return TimingStatistics.median(times)
     }
+
+    /// How long the repetitions of one merge measurement last together (see `mergeSeconds`).
+    static let mergeTimingSpanSeconds = 0.25
+    /// The most repetitions of one merge measurement.
+    static let mergeRepetitionLimit = 400
 
     /// Waits until OpenBLAS's worker threads stop spinning. After a GEMM they busy-wait about
     /// 2²⁸ cycles (≈ 0.1 s) for more work; on a two-core machine that takes a core from the merge

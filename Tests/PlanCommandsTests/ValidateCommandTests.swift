@@ -36,6 +36,8 @@ struct ValidateCommandTests {
         for job in jobs {
             for key in ["name", "predicted_s", "measured_s", "relative_error"] { #expect(job[key] != nil, "\(key)") }
         }
+        // The experiment runs on one OpenBLAS thread unless --threads says otherwise.
+        #expect(document["threads"] as? Int == 1)
         for key in ["median_abs_error", "max_abs_error", "savings_predicted", "savings_measured", "losses", "blas_core", "threads"] {
             #expect(document[key] != nil, "\(key)")
         }
@@ -77,5 +79,6 @@ struct ValidateCommandTests {
         #expect(try Binary.run(["validate", "--format", "csv"], in: folder).status == 64)
         #expect(try Binary.run(["calibrate", "--name", ""], in: folder).status == 64)
         #expect(try Binary.run(["validate", "--setup", "huge"], in: folder).status == 64)
+        #expect(try Binary.run(["validate", "--setup", "tiny", "--threads", "-1"], in: folder).status == 64)
     }
 }

@@ -1,6 +1,12 @@
 import ArgumentParser
 import PlanValidate
 
+/// Defaults of `plan validate`.
+enum ValidationDefaults {
+    /// One BLAS thread: the measurement that repeats on a shared 2-vCPU VM (README, Validation).
+    static let blasThreads = 1
+}
+
 extension PlanCommand {
     /// `plan validate [--quick]`
     struct Validate: ParsableCommand {
@@ -20,9 +26,15 @@ extension PlanCommand {
         @Option(help: ArgumentHelp("Setup: quick, standard or tiny.", visibility: .hidden)) var setup: String?
         @Option(help: ArgumentHelp("Folder for the gnuplot plots (PNG + SVG).", valueName: "dir")) var plots: String = "plots"
         @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
+        @Option(help: ArgumentHelp(
+            "OpenBLAS threads for the calibration, the jobs and the merges (0: OpenBLAS's own default, one per core). "
+                + "Default 1: a multi-threaded GEMM waits at every barrier for its slowest thread, so on a shared or "
+                + "virtual machine its step time jumps whenever one core is busy or descheduled.",
+            valueName: "n")) var threads: Int = ValidationDefaults.blasThreads
 
         func validate() throws {
             if let setup, ValidationSetups.named(setup) == nil { throw ValidationError("--setup must be quick, standard or tiny") }
+            if threads < 0 || threads > 1024 { throw ValidationError("--threads must be between 0 and 1024") }
         }
 
         var chosenSetup: ValidationSetup { setup.flatMap(ValidationSetups.named) ?? (quick ? .quick : .standard) }
@@ -30,7 +42,8 @@ extension PlanCommand {
         func run() throws {
             try ValidateExit.guarded {
                 try ValidationWorkflow(
-                    setup: chosenSetup, format: format.output, databasePath: database.db, plotsFolder: noPlots ? nil : plots
+                    setup: chosenSetup, format: format.output, databasePath: database.db, plotsFolder: noPlots ? nil : plots,
+                    blasThreads: threads
                 ).run()
             }
         }

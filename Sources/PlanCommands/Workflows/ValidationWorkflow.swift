@@ -11,8 +11,11 @@ struct ValidationWorkflow {
     var format: OutputFormat
     var databasePath: String?
     var plotsFolder: String?
+    /// OpenBLAS threads for the whole experiment (calibration and jobs alike); 0 keeps OpenBLAS's default.
+    var blasThreads: Int = 0
 
     func run() throws {
+        if blasThreads > 0 { BLASInfo.setThreads(blasThreads) }
         if let warning = BLASInfo.current().coreWarning() { Console.error("plan: \(warning)") }
         let store = try Inputs.store(databasePath)
         let started = Date()

@@ -18,6 +18,12 @@ public struct BLASInfo: Sendable, Equatable, Codable {
             config: openblas_get_config().map { String(cString: $0) } ?? "unknown")
     }
 
+    /// Sets OpenBLAS's thread count for the rest of the process (`openblas_set_num_threads`);
+    /// `count` at least 1.
+    public static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+
     /// A warning when OpenBLAS runs generic kernels on a CPU that has faster ones, else nil.
     public func coreWarning(cpuFlags: Set<String> = CPUFlags.current()) -> String? {
         CoreTypeAdvisor.warning(coreName: coreName, cpuFlags: cpuFlags)

@@ -1,3 +1,4 @@
+import PlanRandom
 /// The buffers and shapes `TransformerKernelTimings` times one kernel family at a time on: one
 /// training step of `config` at `sequences` sequences (t = sequences × sequence length tokens).
 ///
