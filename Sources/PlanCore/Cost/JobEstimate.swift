@@ -40,8 +40,8 @@ public struct JobEstimate: Sendable, Equatable {
         _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond, rates: EnergyRates
     ) throws -> JobEstimate {
         try check(tokens, "--tokens", above: 0, max: 1e18)
-        if let mfu { try check(mfu, "--mfu", above: 0, max: 1) }
-        try check(networkBytesPerSecond / 1e9, "--network-gb-per-s", above: 0, max: 1e6)
+        if let mfu { try ScenarioField.hardwareMFU.spec.bounds.check(mfu, path: "--mfu") }
+        try ScenarioField.hardwareNetworkGBPerS.spec.bounds.check(networkBytesPerSecond / 1e9, path: "--network-gb-per-s")
         let job = resolved.job
         let memoryModel = resolved.memory
         let throughput = resolved.stepTime(networkBytesPerSecond: networkBytesPerSecond).throughput(job, gpu: resolved.gpu)
@@ -71,10 +71,11 @@ public struct JobEstimate: Sendable, Equatable {
     /// Converts known GPU-hours into dollars, kWh and CO2 (wall-clock = GPU-hours / GPUs).
     public static func footprint(gpuHours: Double, gpus: Int = 1, rates: EnergyRates) throws -> JobEstimate {
         try check(gpuHours, "--gpu-hours", above: -1, max: 1e15)
-        try check(rates.gpuWatts, "--gpu-watts", above: 0, max: 1e6)
-        try check(rates.pue, "--pue", above: 0.999, max: 10)
-        try check(rates.kgCO2PerKWh, "--kg-co2-per-kwh", above: -1e-300, max: 10)
-        try check(rates.usdPerGPUHour, "--usd-per-gpu-hour", above: -1e-300, max: 1e6)
+        // The rates mean what the scenario's hardware fields mean: one table of ranges (ScenarioField).
+        try ScenarioField.hardwareGPUWatts.spec.bounds.check(rates.gpuWatts, path: "--gpu-watts")
+        try ScenarioField.hardwarePUE.spec.bounds.check(rates.pue, path: "--pue")
+        try ScenarioField.hardwareKgCO2PerKWh.spec.bounds.check(rates.kgCO2PerKWh, path: "--kg-co2-per-kwh")
+        try ScenarioField.hardwareUSDPerGPUHour.spec.bounds.check(rates.usdPerGPUHour, path: "--usd-per-gpu-hour")
         return unchecked(gpuHours: gpuHours, rates: rates, gpus: gpus)
     }
 
