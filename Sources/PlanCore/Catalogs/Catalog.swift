@@ -74,27 +74,32 @@ public struct Catalog: Sendable {
         return reader
     }
 
-    static func parseModels(_ text: String, file: String) throws -> [String: ModelArchitecture] {
+    /// Every top-level entry of a catalog file, read by `entry` (nil: the entry had errors, which
+    /// `entry` recorded in the reader's diagnostics); throws the first diagnostic naming `file`.
+    static func entries<Entry>(_ text: String, file: String,
+                               _ entry: (String, inout MappingReader) throws -> Entry?) throws -> [String: Entry] {
         let diagnostics = DiagnosticCollector()
         var top = try root(text, file: file, diagnostics: diagnostics)
-        var models: [String: ModelArchitecture] = [:]
+        var entries: [String: Entry] = [:]
         for name in top.keys {
             guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
             else { continue }
-            if let model = ModelArchitecture.read(&fields, name: name) { models[name] = model }
-            fields.finish()
+            if let value = try entry(name, &fields) { entries[name] = value }
         }
         if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
-        return models
+        return entries
+    }
+
+    static func parseModels(_ text: String, file: String) throws -> [String: ModelArchitecture] {
+        try entries(text, file: file) { name, fields in
+            let model = ModelArchitecture.read(&fields, name: name)
+            fields.finish()
+            return model
+        }
     }
 
     static func parseGPUs(_ text: String, file: String) throws -> [String: GPUSpec] {
-        let diagnostics = DiagnosticCollector()
-        var top = try root(text, file: file, diagnostics: diagnostics)
-        var gpus: [String: GPUSpec] = [:]
-        for name in top.keys {
-            guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
-            else { continue }
+        try entries(text, file: file) { name, fields in
             let tflops = fields.requiredDouble("peak_tflops_bf16", range: 0...1e6, above: 0)
             let fp8: Double? = fields.has("peak_tflops_fp8") ? fields.requiredDouble("peak_tflops_fp8", range: 0...1e6, above: 0) : nil
             let memory = fields.requiredDouble("memory_gib", range: 0...1e6, above: 0)
@@ -103,26 +108,18 @@ public struct Catalog: Sendable {
             let watts = fields.requiredDouble("board_watts", range: 0...1e5, above: 0)
             let source = fields.string("source", default: "catalog") ?? "catalog"
             fields.finish()
-            if let tflops, let memory, let bandwidth, let link, let watts {
-                gpus[name] = GPUSpec(
-                    name: name, peakFlopsPerSecond: tflops * 1e12, memoryBytes: memory * Memory.gib,
-                    memoryBytesPerSecond: bandwidth * 1e9, boardWatts: watts, source: source,
-                    peakFP8FlopsPerSecond: fp8.map { $0 * 1e12 }, linkBytesPerSecond: link * 1e9)
-            }
+            guard let tflops, let memory, let bandwidth, let link, let watts else { return nil }
+            return GPUSpec(
+                name: name, peakFlopsPerSecond: tflops * 1e12, memoryBytes: memory * Memory.gib,
+                memoryBytesPerSecond: bandwidth * 1e9, boardWatts: watts, source: source,
+                peakFP8FlopsPerSecond: fp8.map { $0 * 1e12 }, linkBytesPerSecond: link * 1e9)
         }
-        if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
-        return gpus
     }
 }
 
 extension Catalog {
     static func parseStacks(_ text: String, file: String) throws -> [String: SoftwareStack] {
-        let diagnostics = DiagnosticCollector()
-        var top = try root(text, file: file, diagnostics: diagnostics)
-        var stacks: [String: SoftwareStack] = [:]
-        for name in top.keys {
-            guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
-            else { continue }
+        try entries(text, file: file) { name, fields in
             let summary = fields.string("summary", default: "") ?? ""
             let precision = SoftwareStack.Precision(rawValue: fields.string("precision", default: "bf16") ?? "bf16")
             let eta = fields.requiredDouble("gemm_efficiency_max", range: 0...1, above: 0)
@@ -137,17 +134,15 @@ extension Catalog {
             let source = fields.string("source", default: "") ?? ""
             fields.finish()
             guard let precision else { throw PlanCoreError.catalog("\(file): \(name).precision must be bf16 or fp8") }
-            if let eta, let ridges, let elementwise, let adapter, let logits, let overlap, let overhead {
-                stacks[name] = SoftwareStack(
-                    name: name, summary: summary, precision: precision, gemmEfficiencyMax: eta, halfEfficiencyRidges: ridges,
-                    elementwisePasses: elementwise, adapterPasses: adapter, logitBytes: logits,
-                    communicationOverlap: overlap, stepOverheadSeconds: overhead, source: source)
-                stacks[name]?.activationBytes = activationBytes
-                stacks[name]?.materialisedAttention = materialised
-            }
+            guard let eta, let ridges, let elementwise, let adapter, let logits, let overlap, let overhead else { return nil }
+            var stack = SoftwareStack(
+                name: name, summary: summary, precision: precision, gemmEfficiencyMax: eta, halfEfficiencyRidges: ridges,
+                elementwisePasses: elementwise, adapterPasses: adapter, logitBytes: logits,
+                communicationOverlap: overlap, stepOverheadSeconds: overhead, source: source)
+            stack.activationBytes = activationBytes
+            stack.materialisedAttention = materialised
+            return stack
         }
-        if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
-        return stacks
     }
 }
 

@@ -51,47 +51,36 @@ public enum ValidationPlots {
 
     /// Held-out loss per language (clusters) for each model (bars).
     public static func losses(_ rows: [LossRow], models: [String], title: String) -> String {
-        let name = "validation_losses"
-        var lines = GnuplotScript.preamble(name: name, title: title)
-        lines += [
-            "set style data histogram", "set style histogram cluster gap 1", "set style fill solid 0.85 border -1", "set boxwidth 0.9",
-            "set ylabel 'held-out loss (nats per answer token)'", "set format y \"%g\"", "set yrange [0:*]", "set key top right",
-            "$losses << EOD",
-        ]
-        for row in rows {
-            let label = GnuplotScript.dataLabel(row.language)
-            lines.append(([label] + row.losses.map(GnuplotScript.number)).joined(separator: " "))
-        }
-        lines.append("EOD")
-        let bars = models.enumerated().map { index, model in
-            (index == 0 ? "$losses using 2:xtic(1)" : "'' using \(index + 2)")
-                + " title \(GnuplotScript.quote(model)) lc rgb '\(GnuplotScript.palette[index % GnuplotScript.palette.count])'"
-        }
-        lines += GnuplotScript.outputs(name: name, plot: "plot " + bars.joined(separator: ", "))
-        return lines.joined(separator: "\n") + "\n"
+        clusteredBars(rows, bars: models, name: "validation_losses", title: title, block: "losses",
+                      settings: ["set ylabel 'held-out loss (nats per answer token)'"])
     }
 
     /// Quality per model (clusters: base, combined, single adapters, each merge method, the
     /// update's two outcomes) with one bar per language: `rows[i].losses` holds model i's value
     /// per language, in `languages` order. `name` is the file stem, `label` the y axis.
     public static func quality(_ rows: [LossRow], languages: [String], name: String, label: String, title: String) -> String {
+        clusteredBars(rows, bars: languages, name: name, title: title, block: "quality",
+                      settings: ["set ylabel \(GnuplotScript.quote(label))"], layout: ["set xtics rotate by 35 right", "set bmargin 10"])
+    }
+
+    /// A clustered histogram: one cluster per row (labelled by `row.language`), one bar per entry
+    /// of `bars` (its values in `row.losses`), the data in the inline block `$block`. `settings`
+    /// come before the shared y-axis and key settings, `layout` after them.
+    private static func clusteredBars(_ rows: [LossRow], bars: [String], name: String, title: String, block: String,
+                                      settings: [String], layout: [String] = []) -> String {
         var lines = GnuplotScript.preamble(name: name, title: title)
-        lines += [
-            "set style data histogram", "set style histogram cluster gap 1", "set style fill solid 0.85 border -1", "set boxwidth 0.9",
-            "set ylabel \(GnuplotScript.quote(label))", "set format y \"%g\"", "set yrange [0:*]", "set key top right",
-            "set xtics rotate by 35 right", "set bmargin 10",
-            "$quality << EOD",
-        ]
+        lines += ["set style data histogram", "set style histogram cluster gap 1", "set style fill solid 0.85 border -1", "set boxwidth 0.9"]
+        lines += settings + ["set format y \"%g\"", "set yrange [0:*]", "set key top right"] + layout + ["$\(block) << EOD"]
         for row in rows {
             let label = GnuplotScript.dataLabel(row.language)
             lines.append(([label] + row.losses.map(GnuplotScript.number)).joined(separator: " "))
         }
         lines.append("EOD")
-        let bars = languages.enumerated().map { index, language in
-            (index == 0 ? "$quality using 2:xtic(1)" : "'' using \(index + 2)")
-                + " title \(GnuplotScript.quote(language)) lc rgb '\(GnuplotScript.palette[index % GnuplotScript.palette.count])'"
+        let plotted = bars.enumerated().map { index, bar in
+            (index == 0 ? "$\(block) using 2:xtic(1)" : "'' using \(index + 2)")
+                + " title \(GnuplotScript.quote(bar)) lc rgb '\(GnuplotScript.palette[index % GnuplotScript.palette.count])'"
         }
-        lines += GnuplotScript.outputs(name: name, plot: "plot " + bars.joined(separator: ", "))
+        lines += GnuplotScript.outputs(name: name, plot: "plot " + plotted.joined(separator: ", "))
         return lines.joined(separator: "\n") + "\n"
     }
 
