@@ -171,12 +171,12 @@ public struct Calibration: Sendable, Equatable {
     static func mergeSeconds(_ setup: ValidationSetup, _ merge: () throws -> Void) rethrows -> Double {
         parkBLASThreads()
         var times = try TimingStatistics.seconds(setup.mergeRepetitions, merge)
-        let typical = TimingStatistics.median(times)
+        let typical = Statistics.median(times)
         if typical > 0 {
             let wanted = min(mergeRepetitionLimit, Int((mergeTimingSpanSeconds / typical).rounded(.up)))
             if wanted > times.count { times += try TimingStatistics.seconds(wanted - times.count, merge) }
         }
-        return TimingStatistics.median(times)
+        return Statistics.median(times)
     }
 
     /// How long the repetitions of one merge measurement last together (see `mergeSeconds`).

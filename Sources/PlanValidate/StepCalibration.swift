@@ -128,7 +128,7 @@ public enum StepCalibration {
     /// - Precondition: every round has the same number of sizes.
     public static func medians(_ rounds: [[Double]]) -> [Double] {
         guard let first = rounds.first else { return [] }
-        return first.indices.map { size in TimingStatistics.median(rounds.map { $0[size] }) }
+        return first.indices.map { size in Statistics.median(rounds.map { $0[size] }) }
     }
 
     /// Fits the CPU device's curve to `stepSeconds` (seconds per step at each of `sizes` sequences

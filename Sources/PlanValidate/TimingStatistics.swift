@@ -1,15 +1,10 @@
 import Dispatch
+import PlanCore
 
-/// The statistics measurements and predictions share, so both sides of a comparison use the
-/// same one (a merge job is the median of its repetitions, and so are the rates predicting it).
+/// The timings measurements and predictions share, so both sides of a comparison use the same
+/// statistic (a merge job is the median of its repetitions, and so are the rates predicting it;
+/// the median is PlanCore's `Statistics.median`).
 enum TimingStatistics {
-    /// The median of `values` (the mean of the middle two for an even count; 0 for none).
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
 
     /// Seconds of each of `repetitions` runs of `body`, after `untimed` runs that are not timed.
     static func seconds(_ repetitions: Int, untimed: Int = 0, _ body: () throws -> Void) rethrows -> [Double] {

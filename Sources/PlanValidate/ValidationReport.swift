@@ -1,3 +1,4 @@
+import PlanCore
 import PlanKernels
 
 /// What `plan validate` found: predicted vs measured seconds per job, the error summary, the
@@ -69,7 +70,7 @@ public struct ValidationReport: Sendable, Equatable {
     public var backgroundLoad: Double?
 
     /// Median of |relative error| over the jobs.
-    public var medianAbsError: Double { TimingStatistics.median(jobs.map { abs($0.relativeError) }) }
+    public var medianAbsError: Double { Statistics.median(jobs.map { abs($0.relativeError) }) }
 
     /// Largest |relative error|.
     public var maxAbsError: Double { jobs.map { abs($0.relativeError) }.max() ?? 0 }

@@ -18,7 +18,7 @@ struct StepCalibrationTests {
 
     @Test(arguments: [([], 0), ([3], 3), ([4, 1], 2.5), ([9, 1, 5], 5), ([2, 8, 4, 6], 5)] as [([Double], Double)])
     func median(values: [Double], expected: Double) {
-        #expect(TimingStatistics.median(values) == expected)
+        #expect(Statistics.median(values) == expected)
     }
 
     @Test func mediansArePerSizeOverRounds() {

@@ -87,13 +87,14 @@ extension PlanCommand {
 
         func validate() throws {
             if let method, Finetune.Method(rawValue: method) == nil { throw ValidationError("--method must be lora, qlora or full, got '\(method)'") }
-            if let rank, !(1...65_536).contains(rank) { throw ValidationError("--rank must be between 1 and 65536") }
+            let (ranks, microBatches, accumulations, sequences) = (ScenarioField.finetuneRank.spec.bounds.wholeRange, ScenarioField.finetuneMicroBatchSize.spec.bounds.wholeRange, ScenarioField.finetuneGradientAccumulation.spec.bounds.wholeRange, ScenarioField.finetuneSequenceLength.spec.bounds.wholeRange)
+            if let rank, !ranks.contains(rank) { throw ValidationError("--rank must be between \(ranks.lowerBound) and \(ranks.upperBound)") }
             if let gpus, !(1...MemoryModel.maximumGPUs).contains(gpus) { throw ValidationError("--gpus must be between 1 and \(MemoryModel.maximumGPUs)") }
-            if let microBatch, !(1...65_536).contains(microBatch) { throw ValidationError("--micro-batch must be between 1 and 65536") }
-            if let gradientAccumulation, !(1...1_000_000).contains(gradientAccumulation) {
-                throw ValidationError("--gradient-accumulation must be between 1 and 1000000")
+            if let microBatch, !microBatches.contains(microBatch) { throw ValidationError("--micro-batch must be between \(microBatches.lowerBound) and \(microBatches.upperBound)") }
+            if let gradientAccumulation, !accumulations.contains(gradientAccumulation) {
+                throw ValidationError("--gradient-accumulation must be between \(accumulations.lowerBound) and \(accumulations.upperBound)")
             }
-            if let sequenceLength, !(1...10_000_000).contains(sequenceLength) { throw ValidationError("--sequence-length must be between 1 and 10000000") }
+            if let sequenceLength, !sequences.contains(sequenceLength) { throw ValidationError("--sequence-length must be between \(sequences.lowerBound) and \(sequences.upperBound)") }
             if let targets, JobSpec.parseTargets(targets).isEmpty { throw ValidationError("--targets needs at least one projection") }
         }
 

@@ -129,7 +129,7 @@ public struct RunLogReader: Sendable {
         }
         let (spec, architecture) = try resolvedFacts(file: file)
         let steady = rates.count > 1 ? Array(rates.sorted { $0.step < $1.step }.dropFirst()) : rates
-        let median = Self.median(steady.map(\.value))
+        let median = Statistics.median(steady.map(\.value))
         return MeasuredRun(source: file, format: .torchtune, spec: spec, architecture: architecture,
                            tokensPerSecondPerGPU: median, peakMemoryGiB: peak)
     }
@@ -164,13 +164,13 @@ public struct RunLogReader: Sendable {
                 throw PlanCoreError.invalidRunLog("\(where_): field method: expected lora, qlora or full, got '\(cell("method"))'")
             }
             spec.method = method
-            spec.rank = try integer("rank", 1...65_536)
+            spec.rank = try integer("rank", ScenarioField.finetuneRank.spec.bounds.wholeRange)
             spec.targets = JobSpec.parseTargets(cell("targets"))
             spec.gpu = cell("gpu")
             spec.gpus = try integer("gpus", 1...MemoryModel.maximumGPUs)
-            spec.microBatch = try integer("micro_batch", 1...65_536)
-            spec.gradientAccumulation = try integer("gradient_accumulation", 1...1_000_000)
-            spec.sequenceLength = try integer("sequence_length", 1...10_000_000)
+            spec.microBatch = try integer("micro_batch", ScenarioField.finetuneMicroBatchSize.spec.bounds.wholeRange)
+            spec.gradientAccumulation = try integer("gradient_accumulation", ScenarioField.finetuneGradientAccumulation.spec.bounds.wholeRange)
+            spec.sequenceLength = try integer("sequence_length", ScenarioField.finetuneSequenceLength.spec.bounds.wholeRange)
             switch cell("gradient_checkpointing").lowercased() {
             case "true", "1", "yes": spec.gradientCheckpointing = true
             case "false", "0", "no": spec.gradientCheckpointing = false
@@ -233,13 +233,6 @@ public struct RunLogReader: Sendable {
                 "\(file): field \(field("targets")): unknown projection '\(bad)'; expected names from \(ModelArchitecture.projectionNames.joined(separator: ","))")
         }
         return architecture
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 
     /// The first line of a Foundation error, without its debug payload.

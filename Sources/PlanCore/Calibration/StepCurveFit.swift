@@ -129,8 +129,8 @@ public struct StepCurveFit: Sendable {
         let errors = rows.map { abs($0.relativeError) }
         return StepCurveFit(
             baseGPU: base, stack: stack, stackCurve: stackCurve, curve: curve, fitted: chosen, runs: rows,
-            medianAbsError: RunLogReader.median(errors), maxAbsError: errors.max() ?? 0,
-            stackMedianAbsError: RunLogReader.median(rows.map { abs($0.stackRelativeError) }))
+            medianAbsError: Statistics.median(errors), maxAbsError: errors.max() ?? 0,
+            stackMedianAbsError: Statistics.median(rows.map { abs($0.stackRelativeError) }))
     }
 
     /// The parameters `jobs` can determine (the rule in the type's documentation).

@@ -7,11 +7,11 @@ public struct Catalog: Sendable {
     public var gpus: [String: GPUSpec]
     public var stacks: [String: SoftwareStack]
 
-    /// A catalog of these models and GPUs; `stacks` nil → the bundled software stacks.
-    public init(models: [String: ModelArchitecture], gpus: [String: GPUSpec], stacks: [String: SoftwareStack]? = nil) {
+    /// A catalog of these models, GPUs and software stacks.
+    public init(models: [String: ModelArchitecture], gpus: [String: GPUSpec], stacks: [String: SoftwareStack]) {
         self.models = models
         self.gpus = gpus
-        self.stacks = stacks ?? ((try? Self.parseStacks(ResourceLocator.text("stacks.yaml"), file: "stacks.yaml")) ?? [:])
+        self.stacks = stacks
     }
 
     /// The catalog shipped with plan (`Resources/models.yaml`, `Resources/gpus.yaml`).

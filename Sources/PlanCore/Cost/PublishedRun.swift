@@ -85,7 +85,7 @@ extension JobSpec {
                 fields.diagnostics.error(fields.child("method"), "expected lora, qlora or full, got \"\(method)\"")
             }
         }
-        spec.rank = fields.int("rank", default: spec.rank, range: 1...65_536)
+        spec.rank = fields.int("rank", default: spec.rank, range: ScenarioField.finetuneRank.spec.bounds.wholeRange)
         if let node = fields.node("targets") {
             if case let .scalar(scalar) = node { spec.targets = JobSpec.parseTargets(scalar.string) } else {
                 spec.targets = fields.stringList("targets", default: spec.targets)
@@ -93,11 +93,11 @@ extension JobSpec {
         }
         spec.gpu = fields.string("gpu", default: spec.gpu) ?? spec.gpu
         spec.gpus = fields.int("gpus", default: spec.gpus, range: 1...MemoryModel.maximumGPUs)
-        spec.microBatch = fields.int("micro_batch", default: spec.microBatch, range: 1...65_536)
-        spec.gradientAccumulation = fields.int("gradient_accumulation", default: spec.gradientAccumulation, range: 1...1_000_000)
-        spec.sequenceLength = fields.int("sequence_length", default: spec.sequenceLength, range: 1...10_000_000)
+        spec.microBatch = fields.int("micro_batch", default: spec.microBatch, range: ScenarioField.finetuneMicroBatchSize.spec.bounds.wholeRange)
+        spec.gradientAccumulation = fields.int("gradient_accumulation", default: spec.gradientAccumulation, range: ScenarioField.finetuneGradientAccumulation.spec.bounds.wholeRange)
+        spec.sequenceLength = fields.int("sequence_length", default: spec.sequenceLength, range: ScenarioField.finetuneSequenceLength.spec.bounds.wholeRange)
         if fields.has("attention_context") {
-            spec.attentionContext = fields.int("attention_context", default: spec.sequenceLength, range: 1...10_000_000)
+            spec.attentionContext = fields.int("attention_context", default: spec.sequenceLength, range: ScenarioField.finetuneSequenceLength.spec.bounds.wholeRange)
         }
         spec.gradientCheckpointing = fields.bool("gradient_checkpointing", default: false)
         spec.stack = fields.string("stack", default: spec.stack) ?? spec.stack
