@@ -24,7 +24,7 @@ extension PlanCommand {
         @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
 
         func validate() throws {
-            guard (2...1_000_000).contains(trials) else { throw ValidationError("--trials must be between 2 and 1000000 base samples") }
+            guard (2...WorkLimits.trials).contains(trials) else { throw ValidationError("--trials must be between 2 and \(WorkLimits.trials) base samples") }
         }
 
         func run() throws {

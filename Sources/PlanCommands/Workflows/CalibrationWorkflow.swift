@@ -37,10 +37,6 @@ struct CalibrationWorkflow {
         default: Console.out(CalibrationOutput.table(id: id, name: name, figures) + "\n" + RunNotes.stored(runID: id, profile: name, path: store.path))
         }
     }
-
-    // Kept for ValidationWorkflow, which stores the same machine and rates JSON; both forward to PlanReport.
-    static func machine(_ c: Calibration) -> JSONValue { CalibrationOutput.machine(c.output) }
-    static func rates(_ r: KernelRates) -> JSONValue { CalibrationOutput.rates(r) }
 }
 
 extension Calibration {

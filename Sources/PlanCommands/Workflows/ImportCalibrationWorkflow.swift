@@ -21,11 +21,10 @@ struct ImportCalibrationWorkflow {
         for file in files { runs += try reader.read(try Inputs.read(file), file: file) }
         let fit = try StepCurveFit.fit(runs, catalog: catalog)
         let device = fit.device(named: name)
-        var profile = try MachineProfile.imported(
+        let profile = try MachineProfile.imported(
             name: name, device: device, baseGPU: fit.baseGPU.name, createdAt: Date(),
             extra: ["runs": fit.runs.count, "fitted": fit.fitted.map(\.rawValue), "median_abs_error": fit.medianAbsError,
                     "max_abs_error": fit.maxAbsError, "files": files])
-        profile.runID = nil
         let store = try Inputs.store(databasePath)
         let run = NewRun(
             kind: .calibrate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,

@@ -26,7 +26,7 @@ struct ValidationWorkflow {
         let view = Self.view(report)
         if let warning = report.pretrainingWarning { Console.error("plan: warning: \(warning)") }
         if let note = ValidationTable.interferenceNote(view) { Console.error(note) }
-        let machine = CalibrationWorkflow.machine(report.calibration)
+        let machine = CalibrationOutput.machine(report.calibration.output)
         let measurements = view.jobs.map { job in
             MeasurementRow(
                 name: job.name, predictedSeconds: job.predictedSeconds, measuredSeconds: job.measuredSeconds,
@@ -38,7 +38,7 @@ struct ValidationWorkflow {
         let id = try store.record(run) { id in ValidationDocument.make(runID: id, view).rendered() }
         switch format {
         case .json: Console.out(ValidationDocument.make(runID: id, view).rendered() + "\n")
-        default: Console.out(ValidationTable.render(view) + "\nstored: run \(id) in \(store.path)\n")
+        default: Console.out(ValidationTable.render(view) + "\n" + RunNotes.stored(runID: id, path: store.path))
         }
         if let plotsFolder {
             try writePlots(view, to: plotsFolder)

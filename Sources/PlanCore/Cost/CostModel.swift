@@ -27,8 +27,8 @@ public struct CostModel: Sendable, Equatable {
         if let gemm = hardware.gemmEfficiency { device.stepCurve?.gemmEfficiencyMax = gemm }
         self.device = device
         stack = hardware.effectiveStack
-        packedRate = nil
-        if finetune.packing { packedRate = rate(context: finetune.sequenceLength) }
+        sequenceRate = nil
+        sequenceRate = rate(context: finetune.sequenceLength)
     }
 
     public init(scenario: Scenario) {
@@ -43,8 +43,9 @@ public struct CostModel: Sendable, Equatable {
     /// The device jobs run on (with the scenario's efficiency override applied to a fitted curve).
     let device: GPUSpec
     let stack: SoftwareStack
-    /// The training rate at the packed sequence length (nil when unpacked).
-    private var packedRate: TrainingRate?
+    /// The training rate at the sequence length (packed sequences, the GPUs a job runs on):
+    /// derived once, as every training and evaluation job asks for it.
+    private var sequenceRate: TrainingRate?
 
     public var rates: EnergyRates { EnergyRates(hardware: hardware) }
 
@@ -75,7 +76,7 @@ public struct CostModel: Sendable, Equatable {
 
     /// The rate of a training job whose sequences hold `context` tokens.
     public func rate(context: Int) -> TrainingRate {
-        if let packedRate, packedRate.job.context == context { return packedRate }
+        if let sequenceRate, sequenceRate.job.context == context { return sequenceRate }
         let memory = memoryModel
         let single = trainingJob(context: context, gpus: 1)
         let policy = finetune.checkpointingPolicy
@@ -140,7 +141,7 @@ public struct CostModel: Sendable, Equatable {
             seconds += sliceTokens / rate.tokensPerSecond
             gpus = max(gpus, rate.gpus)
         }
-        if data.isEmpty || tokens == 0 { gpus = rate(context: finetune.sequenceLength).job.gpus }
+        if data.isEmpty || tokens == 0 { gpus = trainingGPUs }
         return JobCost(kind: .training, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
                        wallSeconds: seconds + fixedTrainingSeconds, rates: rates)
     }

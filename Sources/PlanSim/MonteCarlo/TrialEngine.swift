@@ -423,7 +423,7 @@ struct TrialEngine {
         let energy = cost.rates
         let epochs = scenario.finetune.epochs
         let fixed = cost.fixedTrainingSeconds
-        let defaultGPUs = cost.rate(context: scenario.finetune.sequenceLength).job.gpus
+        let defaultGPUs = cost.trainingGPUs
         let replay = scenario.continued.replayFraction
         let adapters = kind == .merge || kind == .hybrid
         timeline(hybrid: kind == .hybrid, scenario: scenario)
@@ -570,17 +570,16 @@ struct TrialEngine {
             finish(first: first, day: day, merged: merged, step: step)
         }
 
-        let peak = schedulePool(gpus: scenario.hardware.poolGPUs)
-        _ = peak
+        schedulePool(gpus: scenario.hardware.poolGPUs)
         return summarise(kind)
     }
 
     // MARK: - Pool and figures
 
-    /// `GPUPool.schedule` on the job arrays; fills `jobFinish`, returns the peak queue.
+    /// `GPUPool.schedule` on the job arrays; fills `jobFinish`.
     /// Every job enters the ready queue and the heap of running jobs at most once, so both are
     /// fixed-size buffers of `count` slots.
-    private mutating func schedulePool(gpus: Int) -> Int {
+    private mutating func schedulePool(gpus: Int) {
         let count = jobs.count
         jobFinish.removeAll(keepingCapacity: true)
         jobFinish.append(contentsOf: repeatElement(.nan, count: count))
@@ -588,7 +587,7 @@ struct TrialEngine {
         heap.append(contentsOf: repeatElement(Finish(time: 0, sequence: 0, job: 0), count: count))
         queue.removeAll(keepingCapacity: true)
         queue.append(contentsOf: repeatElement(0, count: count))
-        return jobs.withUnsafeMutableBufferPointer { jobs in
+        jobs.withUnsafeMutableBufferPointer { jobs in
             jobFinish.withUnsafeMutableBufferPointer { jobFinish in
                 heap.withUnsafeMutableBufferPointer { heap in
                     queue.withUnsafeMutableBufferPointer { queue in
@@ -603,7 +602,7 @@ struct TrialEngine {
     private static func schedule(
         gpus: Int, jobs: UnsafeMutableBufferPointer<Job>, jobFinish: UnsafeMutableBufferPointer<Double>,
         heap: UnsafeMutableBufferPointer<Finish>, queue: UnsafeMutableBufferPointer<Int>
-    ) -> Int {
+    ) {
         let count = jobs.count
         var heapCount = 0
         var head = 0
@@ -611,7 +610,6 @@ struct TrialEngine {
         var nextRelease = 0
         var sequence = 0
         var free = gpus
-        var peak = 0
         while true {
             let releaseTime = nextRelease < count ? jobs[nextRelease].releaseHours : .infinity
             let finishTime = heapCount > 0 ? heap[0].time : .infinity
@@ -660,9 +658,7 @@ struct TrialEngine {
                 heap[child] = element
                 sequence += 1
             }
-            peak = max(peak, tail - head)
         }
-        return peak
     }
 
     @inline(__always) private static func siftDown(_ heap: UnsafeMutableBufferPointer<Finish>, count: Int) {
