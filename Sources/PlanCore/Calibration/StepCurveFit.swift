@@ -167,17 +167,14 @@ struct Solver {
     }
 
     func coordinates(_ curve: StepCurve) -> [Double] {
-        parameters.map { parameter in
-            let value: Double
+        clamp(parameters.map { parameter in
             switch parameter {
-            case .gemmEfficiencyMax: value = log(max(curve.gemmEfficiencyMax, 1e-7))
-            case .halfEfficiencyTokens: value = log(max(curve.halfEfficiencyTokens, 1))
-            case .stepOverheadSeconds: value = curve.stepOverheadSeconds
-            case .communicationOverlap: value = curve.communicationOverlap ?? 0.5
+            case .gemmEfficiencyMax: log(max(curve.gemmEfficiencyMax, 1e-7))
+            case .halfEfficiencyTokens: log(max(curve.halfEfficiencyTokens, 1))
+            case .stepOverheadSeconds: curve.stepOverheadSeconds
+            case .communicationOverlap: curve.communicationOverlap ?? 0.5
             }
-            let range = Self.bounds(parameter)
-            return min(max(value, range.lowerBound), range.upperBound)
-        }
+        })
     }
 
     func curve(_ x: [Double]) -> StepCurve {

@@ -356,11 +356,7 @@ struct TrialEngine {
                     for s in 0..<examples.count {
                         let sliceTokens = examples[s] * tokensPerExample[s] * epochs
                         guard sliceTokens > 0 else { continue }
-                        sum.tokens += sliceTokens
-                        let rate = rates[base + s]
-                        sum.work += sliceTokens * rate.flopsPerToken
-                        sum.seconds += sliceTokens / rate.tokensPerSecond
-                        sum.gpus = max(sum.gpus, rate.gpus)
+                        sum.add(sliceTokens, at: rates[base + s])
                     }
                 }
             }
@@ -374,17 +370,21 @@ struct TrialEngine {
         var work = 0.0
         var seconds = 0.0
         var gpus = 1
+
+        /// Adds `sliceTokens` trained at `rate`.
+        @inline(__always) mutating func add(_ sliceTokens: Double, at rate: CostModel.SliceRate) {
+            tokens += sliceTokens
+            work += sliceTokens * rate.flopsPerToken
+            seconds += sliceTokens / rate.tokensPerSecond
+            gpus = max(gpus, rate.gpus)
+        }
     }
 
     @inline(__always) private mutating func add(_ sum: inout TrainingSum, model: Int, slot: Int, examples: Double,
                                                 tokensPerExample tokens: Double, epochs: Double) {
         let sliceTokens = examples * tokens * epochs
         guard sliceTokens > 0 else { return }
-        sum.tokens += sliceTokens
-        let rate = sliceRate(model: model, slot: slot, tokensPerExample: tokens)
-        sum.work += sliceTokens * rate.flopsPerToken
-        sum.seconds += sliceTokens / rate.tokensPerSecond
-        sum.gpus = max(sum.gpus, rate.gpus)
+        sum.add(sliceTokens, at: sliceRate(model: model, slot: slot, tokensPerExample: tokens))
     }
 
     /// Adds `replay` of the data before the update (slots that had data were present, so
@@ -397,11 +397,7 @@ struct TrialEngine {
                     for s in 0..<previous.count where previous[s] > 0 {
                         let sliceTokens = previous[s] * replay * tokensPerExample[s] * epochs
                         guard sliceTokens > 0 else { continue }
-                        sum.tokens += sliceTokens
-                        let rate = rates[base + s]
-                        sum.work += sliceTokens * rate.flopsPerToken
-                        sum.seconds += sliceTokens / rate.tokensPerSecond
-                        sum.gpus = max(sum.gpus, rate.gpus)
+                        sum.add(sliceTokens, at: rates[base + s])
                     }
                 }
             }
