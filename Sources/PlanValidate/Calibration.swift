@@ -140,8 +140,7 @@ public struct Calibration: Sendable, Equatable {
     /// merges of synthetic adapters of the setup's shapes at rank r and r / 4, each timed as a
     /// merge job is (`mergeSeconds`).
     static func mergeRates(_ setup: ValidationSetup) throws -> (bytesPerSecond: Double, secondsPerModule: Double) {
-        let method = try MergeMethod.named(setup.mergeMethod)
-        let options = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
+        let options = try setup.mergeOptions()
         func point(rank: Int) throws -> (bytes: Double, seconds: Double) {
             let adapters = try syntheticAdapters(setup, rank: rank, count: setup.languages, seed: 100)
             var finetune = setup.finetune

@@ -19,9 +19,7 @@ extension Validation {
     static func qualityRows(
         _ inputs: QualityInputs, setup: ValidationSetup, base: [Float], heldOut: [[TokenBatch]]
     ) throws -> [QualityRow] {
-        let scorer = try FineTuner(
-            config: setup.config, mode: setup.mode, sequencesPerStep: setup.sequencesPerStep, baseSeed: setup.seed,
-            adapterSeed: setup.seed + 3, optimizer: AdamW(learningRate: setup.learningRate))
+        let scorer = try ValidationExperiment.tuner(setup, adapterSeed: setup.seed + 3)
         try scorer.loadBase(base)
         func scores(_ adapter: LoRAAdapter) throws -> [HeldOutScore] {
             try scorer.load(adapter)
@@ -39,8 +37,7 @@ extension Validation {
         }
         rows.append(QualityRow(model: "update/retrain-all", scores: try scores(inputs.retrainAll)))
         rows.append(QualityRow(
-            model: "update/re-merge", method: setup.mergeMethod, density: (try? MergeMethod.named(setup.mergeMethod))?.needsDensity == true
-                ? setup.mergeDensity : nil, scores: try scores(inputs.remerged)))
+            model: "update/re-merge", method: setup.mergeMethod, density: try setup.mergeOptions().density, scores: try scores(inputs.remerged)))
         return rows
     }
 }

@@ -93,8 +93,7 @@ final class ValidationExperiment {
         if let batch = try warmUp.batches(size: setup.sequencesPerStep, shuffleSeed: nil).first { try tuner.train(batch) }
         steps = try StepCalibration.Session(setup: setup, base: base)
         jobSeed = setup.seed &* SeedOffset.jobSeedScale
-        let method = try MergeMethod.named(setup.mergeMethod)
-        mergeOptions = MergeOptions(method: method, density: method.needsDensity ? setup.mergeDensity : nil, seed: setup.seed)
+        mergeOptions = try setup.mergeOptions()
     }
 
     /// A tuner of the setup's shape with its own adapter seed.

@@ -135,3 +135,12 @@ public struct ValidationSetup: Sendable, Equatable {
         }
     }
 }
+
+extension ValidationSetup {
+    /// The options of the setup's merges (TIES density only for methods that take one).
+    /// - Throws: `KernelError` for an unknown merge method.
+    func mergeOptions() throws -> MergeOptions {
+        let method = try MergeMethod.named(mergeMethod)
+        return MergeOptions(method: method, density: method.needsDensity ? mergeDensity : nil, seed: seed)
+    }
+}
