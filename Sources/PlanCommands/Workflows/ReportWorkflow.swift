@@ -35,9 +35,10 @@ struct ReportWorkflow {
         loader.storedModel = ArchitectureRecord.stored(in: stored.document)
         let scenario = try loader.load(text: yaml, file: "run \(id) scenario")
         let seed = stored.seed ?? ScenarioDefaults.seed
+        let validation = try Self.latestValidation(store)
         var input = ReportInput(
             runID: id, kind: stored.kind.rawValue, startedAt: stored.startedAt, toolVersion: stored.toolVersion, scenario: scenario, yaml: yaml,
-            seed: seed, simulation: nil, calibration: try Self.latestValidation(store), consistencyWarning: nil, quality: try Self.latestQuality(store))
+            seed: seed, simulation: nil, calibration: validation?.residuals, consistencyWarning: nil, quality: validation?.quality)
         do {
             try Self.read(stored, into: &input, scenario: scenario, seed: seed)
         } catch let ReportError.unreadableRun(reason) {
@@ -87,19 +88,16 @@ struct ReportWorkflow {
         return nil
     }
 
-    /// The quality table of the newest validate run that has one, if any.
-    static func latestQuality(_ store: RunStore) throws -> ValidationQuality? {
+    /// The newest validate run, read once: its predicted vs measured rows and its quality table
+    /// (when it has one); nil without a validate run.
+    static func latestValidation(_ store: RunStore) throws
+        -> (residuals: (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)]), quality: ValidationQuality?)? {
         guard let id = try store.latestID(kind: .validate) else { return nil }
-        return ValidationQuality.parse(runID: id, document: try store.run(id).document)
-    }
-
-    /// Predicted vs measured rows of the newest validate run, if any.
-    static func latestValidation(_ store: RunStore) throws -> (runID: Int64, rows: [(name: String, predicted: Double, measured: Double)])? {
-        guard let id = try store.latestID(kind: .validate) else { return nil }
-        let rows = try store.run(id).measurements.compactMap { row -> (name: String, predicted: Double, measured: Double)? in
+        let run = try store.run(id)
+        let rows = run.measurements.compactMap { row -> (name: String, predicted: Double, measured: Double)? in
             guard let predicted = row.predictedSeconds, row.measuredSeconds > 0 else { return nil }
             return (row.name, predicted, row.measuredSeconds)
         }
-        return (id, rows)
+        return ((id, rows), ValidationQuality.parse(runID: id, document: run.document))
     }
 }
