@@ -74,20 +74,27 @@ public struct Catalog: Sendable {
         return reader
     }
 
-    /// Every top-level entry of a catalog file, read by `entry` (nil: the entry had errors, which
-    /// `entry` recorded in the reader's diagnostics); throws the first diagnostic naming `file`.
-    static func entries<Entry>(_ text: String, file: String,
-                               _ entry: (String, inout MappingReader) throws -> Entry?) throws -> [String: Entry] {
+    /// Every top-level entry of a catalog file in file order, read by `entry` (nil: the entry had
+    /// errors, which `entry` recorded in the reader's diagnostics); throws the first diagnostic
+    /// naming `file`.
+    static func orderedEntries<Entry>(_ text: String, file: String,
+                                      _ entry: (String, inout MappingReader) throws -> Entry?) throws -> [(name: String, value: Entry)] {
         let diagnostics = DiagnosticCollector()
         var top = try root(text, file: file, diagnostics: diagnostics)
-        var entries: [String: Entry] = [:]
+        var entries: [(name: String, value: Entry)] = []
         for name in top.keys {
             guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics)
             else { continue }
-            if let value = try entry(name, &fields) { entries[name] = value }
+            if let value = try entry(name, &fields) { entries.append((name, value)) }
         }
         if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
         return entries
+    }
+
+    /// `orderedEntries` by name (a later entry of the same name replaces an earlier one).
+    static func entries<Entry>(_ text: String, file: String,
+                               _ entry: (String, inout MappingReader) throws -> Entry?) throws -> [String: Entry] {
+        Dictionary(try orderedEntries(text, file: file, entry), uniquingKeysWith: { _, later in later })
     }
 
     static func parseModels(_ text: String, file: String) throws -> [String: ModelArchitecture] {

@@ -49,14 +49,10 @@ public struct PublishedRun: Sendable, Equatable {
     }
 
     static func parse(_ text: String, file: String) throws -> [PublishedRun] {
-        let diagnostics = DiagnosticCollector()
-        var top = try Catalog.root(text, file: file, diagnostics: diagnostics)
-        var runs: [PublishedRun] = []
-        for name in top.keys {
-            guard let node = top.node(name), var fields = MappingReader(node, path: name, diagnostics: diagnostics) else { continue }
+        try Catalog.orderedEntries(text, file: file) { name, fields -> PublishedRun? in
             let source = fields.string("source", default: "") ?? ""
             var spec: JobSpec?
-            if let jobNode = fields.node("job"), var job = MappingReader(jobNode, path: "\(name).job", diagnostics: diagnostics) {
+            if let jobNode = fields.node("job"), var job = MappingReader(jobNode, path: "\(name).job", diagnostics: fields.diagnostics) {
                 spec = JobSpec.read(&job)
                 job.finish()
             }
@@ -69,10 +65,8 @@ public struct PublishedRun: Sendable, Equatable {
                 peakMemoryGiB: optional("peak_memory_gib"), tolerance: optional("tolerance"),
                 memoryTolerance: optional("memory_tolerance"), anchor: fields.bool("anchor", default: false))
             fields.finish()
-            runs.append(run)
-        }
-        if let first = diagnostics.items.first { throw PlanCoreError.catalog("\(file): \(first)") }
-        return runs
+            return run
+        }.map(\.value)
     }
 }
 
