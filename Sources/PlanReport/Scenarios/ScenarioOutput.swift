@@ -35,15 +35,15 @@ public enum ScenarioOutput {
         ])
     }
 
-    /// An architecture with its parameter count.
+    /// An architecture with its parameter count: the stored architecture's fields
+    /// (`SimulationDocument.architecture`) with `parameters` and `published_params` before `source`.
     public static func model(_ m: ModelArchitecture) -> JSONValue {
-        .object([
-            ("name", .string(m.name)), ("layers", .number(Double(m.layers))), ("hidden", .number(Double(m.hidden))),
-            ("mlp", .number(Double(m.mlp))), ("heads", .number(Double(m.heads))), ("kv_heads", .number(Double(m.kvHeads))),
-            ("vocab", .number(Double(m.vocab))), ("head_dim", .number(Double(m.headDim))), ("tied_embeddings", .bool(m.tiedEmbeddings)),
-            ("qkv_bias", .bool(m.qkvBias)), ("parameters", .rounded(m.totalParameters)),
-            ("published_params", m.publishedParams.map { .number($0) } ?? .null), ("source", .string(m.source)),
-        ])
+        guard case .object(var pairs) = SimulationDocument.architecture(m) else { return SimulationDocument.architecture(m) }
+        let counts: [(String, JSONValue)] = [
+            ("parameters", .rounded(m.totalParameters)), ("published_params", m.publishedParams.map { .number($0) } ?? .null),
+        ]
+        pairs.insert(contentsOf: counts, at: pairs.firstIndex { $0.0 == "source" } ?? pairs.endIndex)
+        return .object(pairs)
     }
 
     /// `plan scenarios show NAME --format json`: the YAML text and what it resolves to.
