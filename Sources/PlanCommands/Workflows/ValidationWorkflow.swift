@@ -49,21 +49,8 @@ struct ValidationWorkflow {
     /// The parity and loss plots, the quality plots and their text tables.
     func writePlots(_ view: ValidationView, to plotsFolder: String) throws {
         let folder = URL(fileURLWithPath: plotsFolder)
-        let points = view.jobs.map { ValidationPlots.Point(name: $0.name, predictedSeconds: $0.predictedSeconds, measuredSeconds: $0.measuredSeconds) }
-        let rows = view.losses.map { ValidationPlots.LossRow(language: $0.language, losses: [$0.base, $0.combined, $0.merged, $0.single]) }
-        try PlotWriter.write(ValidationPlots.all(points: points, losses: rows, models: ValidationTable.lossModels, setup: setup.name), to: folder)
+        try PlotWriter.write(ValidationPlots.all(view, setup: setup.name), to: folder)
         try Self.writeText(ValidationTable.lossTable(view) + "\n", to: folder.appendingPathComponent("validation_losses.txt"))
-        let qualityRows = view.quality.map { row in (row.model, row.losses, row.accuracies) }
-        try PlotWriter.write([
-            ("validation_quality_accuracy", ValidationPlots.quality(
-                qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.2) }, languages: view.languages,
-                name: "validation_quality_accuracy", label: "held-out answer-token accuracy",
-                title: "plan validate (\(setup.name)): answer accuracy by model and merge method, per language")),
-            ("validation_quality_loss", ValidationPlots.quality(
-                qualityRows.map { ValidationPlots.LossRow(language: $0.0, losses: $0.1) }, languages: view.languages,
-                name: "validation_quality_loss", label: "held-out loss (nats per answer token)",
-                title: "plan validate (\(setup.name)): held-out loss by model and merge method, per language")),
-        ], to: folder)
         try Self.writeText(ValidationTable.qualityTable(view) + "\n", to: folder.appendingPathComponent("validation_quality.txt"))
     }
 

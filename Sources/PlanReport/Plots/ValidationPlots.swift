@@ -91,4 +91,19 @@ public enum ValidationPlots {
             ("validation_losses", losses(rows, models: models, title: "plan validate (\(setup)): held-out loss per language")),
         ]
     }
+
+    /// Every plot of a validation run: parity and losses (`all`), then answer accuracy and
+    /// held-out loss by model and merge method, per language.
+    public static func all(_ view: ValidationView, setup: String) -> [(name: String, script: String)] {
+        let points = view.jobs.map { Point(name: $0.name, predictedSeconds: $0.predictedSeconds, measuredSeconds: $0.measuredSeconds) }
+        let rows = view.losses.map { LossRow(language: $0.language, losses: [$0.base, $0.combined, $0.merged, $0.single]) }
+        func quality(_ name: String, label: String, what: String, _ values: (ValidationView.QualityRow) -> [Double]) -> (name: String, script: String) {
+            (name, Self.quality(view.quality.map { LossRow(language: $0.model, losses: values($0)) }, languages: view.languages, name: name,
+                                label: label, title: "plan validate (\(setup)): \(what) by model and merge method, per language"))
+        }
+        return all(points: points, losses: rows, models: ValidationTable.lossModels, setup: setup) + [
+            quality("validation_quality_accuracy", label: "held-out answer-token accuracy", what: "answer accuracy", \.accuracies),
+            quality("validation_quality_loss", label: "held-out loss (nats per answer token)", what: "held-out loss", \.losses),
+        ]
+    }
 }
