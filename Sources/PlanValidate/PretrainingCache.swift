@@ -25,11 +25,7 @@ public enum PretrainingCache {
             let randomLoss = reader.float64(), let pretrainedLoss = reader.float64(), let count = reader.uint64(),
             count <= UInt64(reader.remaining / 4), UInt64(reader.remaining) == count * 4
         else { return nil }
-        var weights = [Float](repeating: 0, count: Int(count))
-        for i in weights.indices {
-            guard let bits = reader.uint32() else { return nil }
-            weights[i] = Float(bitPattern: bits)
-        }
+        let weights = reader.floats(Int(count))
         guard weights.allSatisfy(\.isFinite) else { return nil }
         return Pretraining.Base(
             weights: weights, steps: Int(steps), seconds: seconds, randomLoss: randomLoss, pretrainedLoss: pretrainedLoss, reused: true)
@@ -62,8 +58,18 @@ public enum PretrainingCache {
             return Array(bytes[position..<(position + count)])
         }
         mutating func integer<T: FixedWidthInteger>(_: T.Type) -> T? {
-            guard let raw = take(MemoryLayout<T>.size) else { return nil }
-            return T(littleEndian: raw.withUnsafeBytes { $0.loadUnaligned(as: T.self) })
+            let size = MemoryLayout<T>.size
+            guard size <= remaining else { return nil }
+            defer { position += size }
+            return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: position, as: T.self)) }
+        }
+        /// `count` little-endian Float32 values, in one pass (the caller checked that they fit).
+        mutating func floats(_ count: Int) -> [Float] {
+            precondition(count >= 0 && count * 4 <= remaining)
+            defer { position += count * 4 }
+            return bytes.withUnsafeBytes { raw in
+                (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position + 4 * $0, as: UInt32.self))) }
+            }
         }
         mutating func uint32() -> UInt32? { integer(UInt32.self) }
         mutating func uint64() -> UInt64? { integer(UInt64.self) }
