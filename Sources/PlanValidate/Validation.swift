@@ -126,17 +126,23 @@ public enum Validation {
         _ experiment: ValidationExperiment, opening: TimedCalibration, closing: TimedCalibration, stack: SoftwareStack
     ) throws -> [ValidationReport.Job] {
         let setup = experiment.setup, a = opening.calibration
+        // Jobs between the same two rounds (the adapters, the two update jobs) share one fit.
+        var curves: [ClosedRange<Int>: StepCurve] = [:]
+        func curve(around rounds: ClosedRange<Int>) throws -> StepCurve {
+            if let known = curves[rounds] { return known }
+            let fitted = try StepCalibration.fit(
+                setup: setup, stack: stack, sizes: experiment.steps.sizes,
+                stepSeconds: StepCalibration.medians(stepRounds(around: rounds, experiment.steps.rounds, opening: a, closing: closing.calibration)),
+                peakFlopsPerSecond: a.fmaPeakFlopsPerSecond,
+                memoryBytesPerSecond: a.rates.memoryBytesPerSecond, memoryBytes: a.memoryBytes
+            ).curve
+            curves[rounds] = fitted
+            return fitted
+        }
         return try experiment.jobs.map { job in
             let weight = blendWeight(midpoint: job.midpoint, opening: opening.midpoint, closing: closing.midpoint)
             var device = a.device
-            if let rounds = job.rounds {
-                device.stepCurve = try StepCalibration.fit(
-                    setup: setup, stack: stack, sizes: experiment.steps.sizes,
-                    stepSeconds: StepCalibration.medians(stepRounds(around: rounds, experiment.steps.rounds, opening: a, closing: closing.calibration)),
-                    peakFlopsPerSecond: a.fmaPeakFlopsPerSecond,
-                    memoryBytesPerSecond: a.rates.memoryBytesPerSecond, memoryBytes: a.memoryBytes
-                ).curve
-            }
+            if let rounds = job.rounds { device.stepCurve = try curve(around: rounds) }
             let model = ValidationPredictor(
                 setup: setup, device: device, stack: stack, rates: a.rates.blended(with: closing.calibration.rates, weight: weight))
             let predicted = job.kind == .training ? model.training(sequences: job.work, epochs: setup.epochs) : model.merge(adapters: job.work)
