@@ -6,16 +6,7 @@ struct ScenarioValidationTests {
     let loader = ScenarioLoader(catalog: try! Catalog.bundled())
     let base = try! Catalog.scenarioText(Catalog.defaultScenarioName)
 
-    func problems(_ text: String) -> [Diagnostic] {
-        do {
-            _ = try loader.load(text: text, file: "s.yaml")
-            return []
-        } catch let error as ScenarioDiagnostics {
-            return error.diagnostics
-        } catch {
-            return [Diagnostic(path: "?", message: "\(error)")]
-        }
-    }
+    func problems(_ text: String) -> [Diagnostic] { loader.diagnostics(text) }
 
     func replacing(_ old: String, _ new: String) -> String {
         precondition(base.contains(old), "fixture drifted: \(old)")

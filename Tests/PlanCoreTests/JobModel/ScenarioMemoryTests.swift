@@ -8,11 +8,7 @@ struct ScenarioMemoryTests {
     let loader = ScenarioLoader(catalog: try! Catalog.bundled())
     let base = try! Catalog.scenarioText(Catalog.defaultScenarioName)
 
-    func diagnostics(_ text: String) -> [Diagnostic] {
-        do { _ = try loader.load(text: text, file: "s.yaml"); return [] } catch let error as ScenarioDiagnostics {
-            return error.diagnostics
-        } catch { return [Diagnostic(path: "?", message: "\(error)")] }
-    }
+    func diagnostics(_ text: String) -> [Diagnostic] { loader.diagnostics(text) }
 
     func seventyB(gpusPerJob: String, pool: Int) -> String {
         base.replacingOccurrences(of: "model: llama-3.1-8b ", with: "model: llama-3.1-70b ")

@@ -44,16 +44,7 @@ struct ScenarioFieldTests {
         }
     }
 
-    func diagnostics(_ text: String) -> [Diagnostic] {
-        do {
-            _ = try loader.load(text: text, file: "s.yaml")
-            return []
-        } catch let error as ScenarioDiagnostics {
-            return error.diagnostics
-        } catch {
-            return [Diagnostic(path: "?", message: "\(error)")]
-        }
-    }
+    func diagnostics(_ text: String) -> [Diagnostic] { loader.diagnostics(text) }
 
     static let fileFields = ScenarioField.allCases.filter(\.spec.inFile)
 
