@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Training: the step-time model (`StepTimeModel`) gives tokens per second per GPU for the
 /// job's shape (context, micro-batch, GPUs, stack); wall seconds = tokens / (GPUs × that) + fixed
-/// overheads. With an explicit `hardware.mfu` the job is priced as FLOPs / (GPUs × peak × MFU)
-/// instead. GPUs per job come from the memory model (`gpus_per_job: auto`) or the scenario.
+/// overheads. With an explicit `hardware.mfu` the job is priced as model FLOPs / (GPUs × peak × MFU)
+/// instead (`JobRate`, the rate `plan estimate` uses too). GPUs per job come from the memory model (`gpus_per_job: auto`) or the scenario.
 /// Merges: bytes / (bandwidth × merge efficiency). Dollars, kWh and CO2 follow from GPU-hours.
 public struct CostModel: Sendable, Equatable {
     public let model: ModelArchitecture
@@ -20,7 +20,9 @@ public struct CostModel: Sendable, Equatable {
         self.hardware = hardware
         self.overheads = overheads
         self.merge = merge
-        flops = TrainingFlops(model: model, finetune: finetune)
+        // Model FLOPs (no recompute); a checkpointing job's executed FLOPs add one forward.
+        flops = TrainingFlops(model: model, method: finetune.method, rank: finetune.rank, targets: finetune.targets,
+                              gradientCheckpointing: false)
         mergeCost = MergeCostModel(method: merge.method, model: model, rank: finetune.rank, targets: finetune.targets)
         totalParameters = model.totalParameters
         var device = hardware.gpu
@@ -83,20 +85,10 @@ public struct CostModel: Sendable, Equatable {
         let minimum = memory.minimumGPUs(single, gpu: device, policy: policy)
         let gpus = hardware.gpusPerJobAuto ? (minimum ?? hardware.gpusPerJob) : hardware.gpusPerJob
         let job = memory.resolving(single.on(gpus: gpus, sharding: hardware.sharding), gpu: device, policy: policy)
-        let stepModel = StepTimeModel(stack: stack, networkBytesPerSecond: hardware.networkBytesPerSecond)
-        let throughput = stepModel.throughput(job, gpu: device)
-        let perGPU: Double
-        let mfu: Double
-        if let explicit = hardware.mfu {
-            perGPU = stack.peakFlopsPerSecond(on: device) * explicit / job.flopsPerToken
-            mfu = explicit
-        } else {
-            perGPU = throughput.tokensPerSecondPerGPU
-            mfu = throughput.mfu
-        }
+        let rate = JobRate(job, gpu: device, stack: stack, mfu: hardware.mfu, networkBytesPerSecond: hardware.networkBytesPerSecond)
         return TrainingRate(
-            job: job, memory: memory.breakdown(job, gpu: device), minimumGPUs: minimum, throughput: throughput,
-            tokensPerSecond: perGPU * Double(gpus), mfu: mfu)
+            job: job, memory: memory.breakdown(job, gpu: device), minimumGPUs: minimum, throughput: rate.modelled,
+            tokensPerSecond: rate.tokensPerSecondPerGPU * Double(gpus), mfu: rate.mfu)
     }
 
     /// Examples of one language fed to a training job.
@@ -130,6 +122,7 @@ public struct CostModel: Sendable, Equatable {
         let perToken = flops
         var tokens = 0.0
         var work = 0.0
+        var executed = 0.0
         var seconds = 0.0
         var gpus = 1
         for slice in data {
@@ -138,25 +131,32 @@ public struct CostModel: Sendable, Equatable {
             tokens += sliceTokens
             let rate = sliceRate(tokensPerExample: slice.tokensPerExample, flops: perToken)
             work += sliceTokens * rate.flopsPerToken
+            executed += sliceTokens * rate.hardwareFlopsPerToken
             seconds += sliceTokens / rate.tokensPerSecond
             gpus = max(gpus, rate.gpus)
         }
         if data.isEmpty || tokens == 0 { gpus = trainingGPUs }
-        return JobCost(kind: .training, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
-                       wallSeconds: seconds + fixedTrainingSeconds, rates: rates)
+        var job = JobCost(kind: .training, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
+                          wallSeconds: seconds + fixedTrainingSeconds, rates: rates)
+        job.hardwareFlops = executed
+        return job
     }
 
     /// What a training token of a language with `tokensPerExample` costs: the figures
     /// `training(name:data:epochs:)` uses per data slice, so that a caller pricing many jobs
     /// (the Monte Carlo trial engine) can compute them once per language and reuse them.
     public struct SliceRate: Sendable, Equatable {
-        /// Training FLOPs per token at the slice's attention context.
+        /// Model training FLOPs per token at the slice's attention context (no recompute).
         public var flopsPerToken: Double
+        /// FLOPs executed per token: the recompute of gradient checkpointing included when the
+        /// job checkpoints.
+        public var hardwareFlopsPerToken: Double
         /// Tokens per second over all the job's GPUs.
         public var tokensPerSecond: Double
         public var gpus: Int
-        public init(flopsPerToken: Double, tokensPerSecond: Double, gpus: Int) {
+        public init(flopsPerToken: Double, hardwareFlopsPerToken: Double? = nil, tokensPerSecond: Double, gpus: Int) {
             self.flopsPerToken = flopsPerToken
+            self.hardwareFlopsPerToken = hardwareFlopsPerToken ?? flopsPerToken
             self.tokensPerSecond = tokensPerSecond
             self.gpus = gpus
         }
@@ -167,7 +167,10 @@ public struct CostModel: Sendable, Equatable {
 
     private func sliceRate(tokensPerExample: Double, flops: TrainingFlops) -> SliceRate {
         let rate = rate(context: contextTokens(tokensPerExample: tokensPerExample))
-        return SliceRate(flopsPerToken: flops.perToken(context: context(tokensPerExample: tokensPerExample)),
+        let context = context(tokensPerExample: tokensPerExample)
+        let model = flops.perToken(context: context)
+        let recompute = rate.job.gradientCheckpointing ? flops.forward(context: context) : 0
+        return SliceRate(flopsPerToken: model, hardwareFlopsPerToken: model + recompute,
                          tokensPerSecond: rate.tokensPerSecond, gpus: rate.job.gpus)
     }
 

@@ -9,7 +9,10 @@ public enum JobKind: String, Sendable, Equatable, CaseIterable {
 public struct JobCost: Sendable, Equatable {
     public var kind: JobKind
     public var name: String
+    /// Model FLOPs (training: no recompute, what MFU counts).
     public var flops: Double
+    /// FLOPs executed: training adds the recompute of gradient checkpointing; else `flops`.
+    public var hardwareFlops: Double
     public var bytesMoved: Double
     /// Tokens trained (training) or evaluated (evaluation).
     public var tokens: Double
@@ -30,6 +33,7 @@ public struct JobCost: Sendable, Equatable {
         self.kind = kind
         self.name = name
         self.flops = flops
+        self.hardwareFlops = flops
         self.bytesMoved = bytesMoved
         self.tokens = tokens
         self.gpus = gpus

@@ -33,8 +33,8 @@ public struct JobEstimate: Sendable, Equatable {
         public var tokensPerSecondPerGPU: Double
     }
 
-    /// Prices training `tokens` tokens with `resolved` (its job, GPU and stack). With `mfu` the
-    /// step-time model is bypassed: seconds = FLOPs / (GPUs × peak × MFU). No start-up overheads:
+    /// Prices training `tokens` tokens with `resolved` (its job, GPU and stack) at `JobRate`, the
+    /// rate every command uses (with `mfu`: seconds = model FLOPs / (GPUs × peak × MFU)). No start-up overheads:
     /// this is the compute alone (a scenario adds them).
     public static func training(
         _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond, rates: EnergyRates
@@ -44,27 +44,22 @@ public struct JobEstimate: Sendable, Equatable {
         try ScenarioField.hardwareNetworkGBPerS.spec.bounds.check(networkBytesPerSecond / 1e9, path: "--network-gb-per-s")
         let job = resolved.job
         let memoryModel = resolved.memory
-        let throughput = resolved.stepTime(networkBytesPerSecond: networkBytesPerSecond).throughput(job, gpu: resolved.gpu)
-        let perToken = job.modelFlopsPerToken
-        let total = perToken * tokens
-        let peak = resolved.stack.peakFlopsPerSecond(on: resolved.gpu)
-        // An explicit MFU prices model FLOPs, as MFU is defined.
-        let perGPU = mfu.map { peak * $0 / perToken } ?? throughput.tokensPerSecondPerGPU
+        let rate = JobRate(job, gpu: resolved.gpu, stack: resolved.stack, mfu: mfu, networkBytesPerSecond: networkBytesPerSecond)
+        let perGPU = rate.tokensPerSecondPerGPU
         let wallSeconds = tokens / (perGPU * Double(job.gpus))
         guard wallSeconds.isFinite, wallSeconds >= 0 else {
             throw PlanCoreError.invalidArgument("the estimate overflows (\(wallSeconds) s); check --tokens and the job shape")
         }
         let gpuHours = wallSeconds * Double(job.gpus) / 3600
         var result = unchecked(gpuHours: gpuHours, rates: rates, gpus: job.gpus)
-        result.flops = total
-        result.flopsPerToken = perToken
-        result.hardwareFlops = job.flopsPerToken * tokens
-        let ratio = mfu == nil ? 1 : perGPU / throughput.tokensPerSecondPerGPU
+        result.flops = rate.modelFlopsPerToken * tokens
+        result.flopsPerToken = rate.modelFlopsPerToken
+        result.hardwareFlops = rate.hardwareFlopsPerToken * tokens
         result.training = TrainingDetails(
             job: job, gpu: resolved.gpu, stack: resolved.stack, parameters: job.model.totalParameters,
             memory: memoryModel.breakdown(job, gpu: resolved.gpu), minimumGPUs: memoryModel.minimumGPUs(job, gpu: resolved.gpu, policy: resolved.checkpointing),
-            throughput: throughput, mfu: mfu ?? throughput.mfu, mfuIsModelled: mfu == nil,
-            stepSeconds: throughput.stepSeconds / ratio, tokensPerSecondPerGPU: perGPU)
+            throughput: rate.modelled, mfu: rate.mfu, mfuIsModelled: rate.mfuIsModelled,
+            stepSeconds: rate.stepSeconds, tokensPerSecondPerGPU: perGPU)
         return result
     }
 
