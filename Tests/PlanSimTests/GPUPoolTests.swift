@@ -3,35 +3,47 @@ import Testing
 @testable import PlanCore
 @testable import PlanSim
 
+/// The FIFO GPU pool: no overtaking, dependencies, same-instant finishes and releases.
 struct GPUPoolTests {
-    func job(hours: Double, gpus: Int = 1, release: Double = 0, after: [Int] = []) -> PoolJob {
-        PoolJob(gpus: gpus, hours: hours, releaseHours: release, dependencies: after)
+    /// Jobs as (gpus, hours, release, dependent, dependencies).
+    func schedule(_ gpus: Int, _ jobs: [(Int, Double, Double, Int, Int)]) -> FIFOPool {
+        var pool = FIFOPool()
+        for (width, hours, release, dependent, dependencies) in jobs {
+            pool.append(gpus: width, hours: hours, releaseHours: release, dependencies: dependencies)
+            pool.jobs[pool.jobs.count - 1].dependent = dependent
+        }
+        pool.schedule(gpus: gpus)
+        return pool
     }
 
     @Test func fifoWithoutOvertaking() {
         // Pool of 2: j0 (1 GPU, 3 h) and j1 (2 GPUs, 1 h) and j2 (1 GPU, 1 h), all at t = 0.
         // j0 starts; j1 needs 2 and waits for j0 (head of line); j2 may not overtake j1.
-        let timings = GPUPool(gpus: 2).run([job(hours: 3), job(hours: 1, gpus: 2), job(hours: 1)])
-        #expect(timings.map(\.startHours) == [0, 3, 4])
-        #expect(timings.map(\.finishHours) == [3, 4, 5])
+        let pool = schedule(2, [(1, 3, 0, -1, 0), (2, 1, 0, -1, 0), (1, 1, 0, -1, 0)])
+        #expect(pool.start == [0, 3, 4])
+        #expect(pool.finish == [3, 4, 5])
+        #expect(pool.peakQueuedJobs == 2)
     }
 
     @Test func dependenciesAndReleaseTimes() {
-        let timings = GPUPool(gpus: 4).run([
-            job(hours: 2), job(hours: 5), job(hours: 1, after: [0, 1]), job(hours: 1, release: 1),
-        ])
-        #expect(timings[2].startHours == 5 && timings[2].finishHours == 6)
-        #expect(timings[3].startHours == 1)
-    }
-
-    @Test func releasesOutOfOrderAreServedByTime() {
-        let timings = GPUPool(gpus: 1).run([job(hours: 1, release: 5), job(hours: 1, release: 0)])
-        #expect(timings.map(\.startHours) == [5, 0])
+        // j2 waits for j0 and j1; j3 is released at hour 1.
+        let pool = schedule(4, [(1, 2, 0, 2, 0), (1, 5, 0, 2, 0), (1, 1, 0, -1, 2), (1, 1, 1, -1, 0)])
+        #expect(pool.start[2] == 5 && pool.finish[2] == 6)
+        #expect(pool.start[3] == 1)
     }
 
     @Test func aJobFinishingFreesItsGPUsForAJobReleasedAtTheSameInstant() {
-        let timings = GPUPool(gpus: 1).run([job(hours: 2), job(hours: 1, release: 2)])
-        #expect(timings[1].startHours == 2)
+        let pool = schedule(1, [(1, 2, 0, -1, 0), (1, 1, 2, -1, 0)])
+        #expect(pool.start[1] == 2)
+        #expect(pool.peakQueuedJobs == 0)
+    }
+
+    /// The job list survives scheduling: the same plan on another pool size.
+    @Test func aPlanCanBeRescheduledOnAnotherPoolSize() {
+        var pool = schedule(1, [(1, 2, 0, -1, 0), (1, 2, 0, -1, 0)])
+        #expect(pool.finish == [2, 4])
+        pool.schedule(gpus: 2)
+        #expect(pool.finish == [2, 2])
     }
 
     @Test func latencySummaryPercentiles() {

@@ -121,8 +121,9 @@ struct StrategyTests {
         var total = 0
         let trials = 400
         for seed in 0..<UInt64(trials) {
-            var rng = Xoshiro256StarStar(seed: seed)
-            total += ScheduleExpander.arrivals(scenario, rng: &rng).count
+            var engine = SimulationEngine()
+            engine.run(scenario, seed: seed)
+            total += engine.arrivals
         }
         let mean = Double(total) / Double(trials)
         // 3 languages × 4 per year = 12; the mean of 400 Poisson(12) draws has sd ≈ 0.17.

@@ -6,10 +6,13 @@ extension PlanCommand {
     /// `plan size [SCENARIO] --target-latency-hours H`
     struct Size: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The smallest GPU pool at which each strategy keeps p90 update latency within a target.",
+            abstract: "The cheapest GPUs per job and GPU pool at which each strategy keeps p90 update latency within a target.",
             discussion: """
-                Plans each strategy once (same seed, so the same arrivals at every size) and searches pool sizes from its \
-                widest job upwards (doubling, then bisection). Latency runs from a data arrival to the deployed model that \
+                With gpus_per_job: auto, tries every launch count from the memory minimum through whole nodes (1, 2, 4, 8, \
+                then 16, 24, ... on 8-GPU nodes; an explicit gpus_per_job is kept). For each, plans the strategy once (same \
+                seed, so the same arrivals at every size) and searches pool sizes from its widest job upwards (doubling, then \
+                bisection); the cheapest configuration meeting the target wins (busy GPU-hours on demand, the pool under \
+                reserved pricing). Latency runs from a data arrival to the deployed model that \
                 includes it; the initial build is not an update. With hardware.pricing: reserved, the pool's cost for the \
                 horizon is shown too. Nothing is stored (--db is read for machine profiles only). Example: plan size --target-latency-hours 24
                 """)

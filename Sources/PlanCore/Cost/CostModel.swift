@@ -83,7 +83,7 @@ public struct CostModel: Sendable, Equatable {
         let single = trainingJob(context: context, gpus: 1)
         let policy = finetune.checkpointingPolicy
         let minimum = memory.minimumGPUs(single, gpu: device, policy: policy)
-        let gpus = hardware.gpusPerJobAuto ? (minimum ?? hardware.gpusPerJob) : hardware.gpusPerJob
+        let gpus = hardware.gpusPerJobAuto ? (minimum.map(hardware.autoGPUsPerJob) ?? hardware.gpusPerJob) : hardware.gpusPerJob
         let job = memory.resolving(single.on(gpus: gpus, sharding: hardware.sharding), gpu: device, policy: policy)
         let rate = JobRate(job, gpu: device, stack: stack, mfu: hardware.mfu, networkBytesPerSecond: hardware.networkBytesPerSecond)
         return TrainingRate(

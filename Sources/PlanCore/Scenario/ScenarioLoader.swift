@@ -134,7 +134,8 @@ public struct ScenarioLoader: Sendable {
         return scenario
     }
 
-    /// Resolves `gpus_per_job: auto` to the memory model's `min_gpus` and reports jobs that cannot
+    /// Resolves `gpus_per_job: auto` to the launch count above the memory model's `min_gpus`
+    /// (`Hardware.autoGPUsPerJob`) and reports jobs that cannot
     /// fit the GPUs the scenario gives them.
     private func checkMemory(
         model: ModelArchitecture, finetune: Finetune, hardware: inout Hardware, overheads: Overheads,
@@ -153,7 +154,7 @@ public struct ScenarioLoader: Sendable {
             return
         }
         if hardware.gpusPerJobAuto {
-            hardware.gpusPerJob = minimum
+            hardware.gpusPerJob = hardware.autoGPUsPerJob(minimum: minimum)
             if minimum > hardware.poolGPUs {
                 diagnostics.error(
                     "hardware.pool_gpus",

@@ -47,10 +47,12 @@ public enum SimulationDocument {
         // reserved_cost_usd only under reserved pricing (on demand, the pool's idle hours are not paid).
         pairs.append(("pool", .object([
             ("gpus", .number(Double(pool.poolGPUs))), ("gpus_per_job", .number(Double(pool.gpusPerJob))),
-            ("pricing", .string(pool.pricing.rawValue)),
+            ("usable_gpus", .number(Double(pool.usableGPUs))), ("pricing", .string(pool.pricing.rawValue)),
             ("utilisation", .rounded(pool.utilisation, digits: 4)), ("busy_gpu_hours", .rounded(pool.busyGPUHours)),
             ("peak_queue_jobs", .number(Double(pool.peakQueuedJobs))), ("last_job_finished_hours", .rounded(pool.lastFinishHours)),
             ("max_update_latency_hours", .rounded(pool.maxLatencyHours)),
+            ("queued_at_horizon_end", .number(Double(pool.queuedAtHorizonEnd))),
+            ("backlog_hours", .rounded(pool.backlogHours)),
             ("on_demand_cost_usd", .rounded(pool.onDemandCostUSD)),
         ] + (pool.pricing == .reserved ? [("reserved_cost_usd", .rounded(pool.reservedCostUSD))] : []))))
         pairs.append(("builds", .number(Double(outcome.builds.count))))

@@ -239,12 +239,15 @@ public enum CapacityReport {
     static func poolSection(_ result: SimulationRecord, scenario: Scenario) -> [ReportDocument.Block] {
         var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Pool")]
         blocks.append(.paragraph(PoolTable.headline(scenario, horizonDays: result.horizonDays) + ". Utilisation is busy GPU-hours / "
-            + "(pool GPUs × horizon hours); a pool is saturated when utilisation exceeds 100% or an update waits longer than the horizon."))
+            + "(usable GPUs × horizon hours), usable GPUs being those whole jobs can occupy at once; a pool is saturated when "
+            + "utilisation exceeds 100%, a job has waited for GPUs for more than a tenth of the horizon when it ends, or an update "
+            + "waits longer than the horizon."))
         let pricing = scenario.hardware.pricing
         let pools = result.strategies.map { (strategy: $0.name, pool: $0.poolUsage(hardware: scenario.hardware, horizonDays: result.horizonDays)) }
         blocks.append(.table(header: PoolTable.header(pricing), rows: PoolTable.rows(pools), numeric: PoolTable.numeric(pricing)))
         let warnings = PoolTable.saturationWarnings(pools, horizonDays: result.horizonDays)
         if !warnings.isEmpty { blocks.append(.bullets(warnings.map { "**Saturated:** " + $0 })) }
+        if let note = SimulationTable.widerJobNote(scenario) { blocks.append(.paragraph("GPUs per job: " + note + ".")) }
         return blocks
     }
 

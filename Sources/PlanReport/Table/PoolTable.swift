@@ -62,10 +62,13 @@ public enum PoolTable {
     /// The same for (strategy, pool usage) pairs.
     public static func saturationWarnings(_ pools: [(strategy: String, pool: PoolUsage)], horizonDays: Int) -> [String] {
         pools.filter(\.pool.saturated).map { strategy, pool in
-            "the pool of \(pool.poolGPUs) GPUs cannot keep up with \(strategy): utilisation \(NumberFormat.percent(pool.utilisation)), "
-                + "longest update latency \(NumberFormat.quantity(pool.maxLatencyHours)) h against a \(horizonDays)-day "
-                + "(\(NumberFormat.quantity(pool.horizonHours)) h) horizon, up to \(pool.peakQueuedJobs) jobs queued; "
-                + "raise hardware.pool_gpus (plan size finds the smallest pool for a latency target)"
+            "the pool of \(pool.poolGPUs) GPUs cannot keep up with \(strategy): utilisation \(NumberFormat.percent(pool.utilisation)) "
+                + "of \(pool.usableGPUs) usable GPUs, longest update latency \(NumberFormat.quantity(pool.maxLatencyHours)) h against a "
+                + "\(horizonDays)-day (\(NumberFormat.quantity(pool.horizonHours)) h) horizon, up to \(pool.peakQueuedJobs) jobs queued"
+                + (pool.queuedAtHorizonEnd > 0
+                    ? ", \(pool.queuedAtHorizonEnd) still queued when it ends (the oldest for \(NumberFormat.quantity(pool.backlogHours)) h)" : "")
+                + (pool.lastFinishHours > pool.horizonHours ? ", last job done on day \(NumberFormat.quantity((pool.lastFinishHours / 24).rounded(.up)))" : "")
+                + "; raise hardware.pool_gpus (plan size finds the cheapest pool for a latency target)"
         }
     }
 }

@@ -5,6 +5,15 @@ import PlanSim
 /// The terminal summary of `plan simulate`: per strategy and phase, then savings, latency,
 /// break-even and a sentence on why the numbers differ.
 public enum SimulationTable {
+    /// "training jobs on 2 GPUs instead of 1 would finish 48% sooner for 2% more GPU-hours",
+    /// when `gpus_per_job: auto` leaves that on the table (`CostModel.widerJobAdvice`).
+    public static func widerJobNote(_ scenario: Scenario) -> String? {
+        guard let wider = CostModel(scenario: scenario).widerJobAdvice() else { return nil }
+        return "training jobs on \(wider.widerGPUs) GPUs instead of \(wider.gpus) would finish "
+            + "\(NumberFormat.percent(1 - wider.wallClockRatio)) sooner for \(NumberFormat.percent(wider.gpuHoursRatio - 1)) more GPU-hours "
+            + "(gpus_per_job: auto takes the memory minimum, rounded to a launch size; set hardware.gpus_per_job to use more)"
+    }
+
     public static func render(
         runID: Int64?, scenario: Scenario, result: SimulationResult, monteCarlo: MonteCarlo.Result? = nil
     ) -> String {
@@ -49,6 +58,7 @@ public enum SimulationTable {
         for row in PoolTable.rows(result) { pool.add(row) }
         out.append(pool.rendered().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         out += PoolTable.saturationWarnings(result).map { "  warning: " + $0 }
+        if let note = widerJobNote(scenario) { out.append("  note: " + note) }
         if let base = result.strategy(result.baseline) {
             for outcome in result.strategies where outcome.kind != result.baseline {
                 guard let savings = outcome.savings else { continue }

@@ -53,7 +53,7 @@ public struct MonteCarlo: Sendable {
 
     /// Runs the trials; `progress` is called with the number of finished trials (from any thread).
     ///
-    /// - Complexity: O(trials × arrivals) on all cores; each thread reuses one `TrialEngine`,
+    /// - Complexity: O(trials × arrivals) on all cores; each thread reuses one `SimulationEngine`,
     ///   so a trial allocates nothing once the engine's buffers have grown.
     public func run(progress: (@Sendable (Int) -> Void)? = nil) -> Result {
         let strategies = scenario.strategies
@@ -67,7 +67,7 @@ public struct MonteCarlo: Sendable {
         let trials = self.trials
         let chunks = max(1, min(trials, ProcessInfo.processInfo.activeProcessorCount * 4))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var engine = TrialEngine()
+            var engine = SimulationEngine()
             var values = [Double](repeating: 0, count: width)
             var trial = chunk
             while trial < trials {
@@ -107,7 +107,7 @@ public struct MonteCarlo: Sendable {
     /// Trial `index` of a run seeded with `seed`: draws the uncertain inputs and the arrivals
     /// from `Xoshiro256StarStar(seed: seed, stream: index)` and simulates every strategy; the
     /// figures are in `engine.outcomes`.
-    static func trial(_ scenario: Scenario, seed: UInt64, index: Int, engine: inout TrialEngine) {
+    static func trial(_ scenario: Scenario, seed: UInt64, index: Int, engine: inout SimulationEngine) {
         var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(index))
         let sampled = sample(scenario, rng: &rng)
         engine.run(sampled, seed: rng.next())
@@ -125,7 +125,7 @@ public struct MonteCarlo: Sendable {
 
     /// `values(_:)` of every strategy of one trial, side by side, without building
     /// `StrategyOutcome`s (savings as `Simulator.savings`).
-    static func values(_ outcomes: [TrialEngine.Outcome], baseline: StrategyKind, into values: inout [Double]) {
+    static func values(_ outcomes: [SimulationEngine.Outcome], baseline: StrategyKind, into values: inout [Double]) {
         let base = outcomes.first { $0.kind == baseline }
         let count = figures.count
         for (s, outcome) in outcomes.enumerated() {

@@ -15,16 +15,3 @@ public struct Arrival: Sendable, Equatable {
     public var languageIndex: Int
     public var kind: Kind
 }
-
-/// Arrivals handled together by one build: same day, or the same release window.
-public struct Trigger: Sendable, Equatable {
-    /// Day the build starts.
-    public var day: Double
-    public var arrivals: [Arrival]
-    /// Indices of the languages whose data changed, in first-arrival order.
-    public var languageIndices: [Int] {
-        var seen: [Int] = []
-        for arrival in arrivals where !seen.contains(arrival.languageIndex) { seen.append(arrival.languageIndex) }
-        return seen
-    }
-}

@@ -104,7 +104,7 @@ public struct Sensitivity: Sendable {
         let seed = self.seed
         let chunks = max(1, min(total, ProcessInfo.processInfo.activeProcessorCount * 4))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var engine = TrialEngine()
+            var engine = SimulationEngine()
             var a = [Double](repeating: 0, count: k)
             var b = [Double](repeating: 0, count: k)
             var point = [Double](repeating: 0, count: k)

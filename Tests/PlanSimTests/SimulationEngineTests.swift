@@ -4,8 +4,9 @@ import Testing
 @testable import PlanSim
 import PlanRandom
 
-/// The Monte Carlo trial engine computes exactly what the reference simulator computes.
-struct TrialEngineTests {
+/// The engine's totals-only runs (Monte Carlo trials, sweeps) compute exactly what its recorded
+/// runs (tables, plots) compute.
+struct SimulationEngineTests {
     static let schedules: [(String, String, String)] = [
         ("poisson", "[full-retrain, merge, continued, hybrid]",
          "horizon_days: 400\npoisson: [{languages: all, per_year: 9, add_examples: 2}]\nrelease_every_days: 7"),
@@ -15,18 +16,23 @@ struct TrialEngineTests {
          "horizon_days: 90\nperiodic: [{languages: all, every_days: 15, add_examples: 1}]\npoisson: [{languages: all, per_year: 20, add_examples: 4}]"),
     ]
 
-    func outcomes(_ result: SimulationResult) -> [TrialEngine.Outcome] {
-        result.strategies.map { TrialEngine.Outcome(kind: $0.kind, initial: $0.initial, maintenance: $0.maintenance, latency: $0.latency) }
+    func outcomes(_ result: SimulationResult) -> [SimulationEngine.Outcome] {
+        result.strategies.map {
+            SimulationEngine.Outcome(kind: $0.kind, initial: $0.initial, maintenance: $0.maintenance, latency: $0.latency,
+                                     lastFinishHours: $0.pool.lastFinishHours, maxLatencyHours: $0.pool.maxLatencyHours,
+                                     peakQueuedJobs: $0.pool.peakQueuedJobs, queuedAtHorizonEnd: $0.pool.queuedAtHorizonEnd,
+                                     backlogHours: $0.pool.backlogHours)
+        }
     }
 
     @Test(arguments: 0..<schedules.count)
-    func matchesTheSimulatorBitForBit(_ index: Int) throws {
+    func totalsOnlyRunsMatchRecordedRunsBitForBit(_ index: Int) throws {
         let (_, strategies, schedule) = Self.schedules[index]
         let scenario = try ToyScenario.load(ToyScenario.yaml(strategies: strategies, schedule: schedule, pool: 2,
                                                              extra: "continued: {replay_fraction: 0.3}\nhybrid: {refresh_every_days: 60}"))
-        var engine = TrialEngine()
+        var engine = SimulationEngine()
         for seed in UInt64(1)...12 {
-            let reference = Simulator(scenario: scenario).run(seed: seed, detailed: false)
+            let reference = Simulator(scenario: scenario).run(seed: seed, detailed: true)
             engine.run(scenario, seed: seed)
             #expect(engine.arrivals == reference.arrivals)
             #expect(engine.outcomes == outcomes(reference), "seed \(seed)")
@@ -38,12 +44,12 @@ struct TrialEngineTests {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios/fifty-languages.yaml")
         var scenario = try ScenarioLoader(catalog: try Catalog.bundled()).load(text: String(contentsOf: url, encoding: .utf8), file: "fifty.yaml")
         scenario.finetune.packing = packing
-        var engine = TrialEngine()
+        var engine = SimulationEngine()
         for trial in 0..<3 {
             var rng = Xoshiro256StarStar(seed: 42, stream: UInt64(trial))
             let sampled = MonteCarlo.sample(scenario, rng: &rng)
             let seed = rng.next()
-            let reference = Simulator(scenario: sampled).run(seed: seed, detailed: false)
+            let reference = Simulator(scenario: sampled).run(seed: seed, detailed: true)
             engine.run(sampled, seed: seed)
             #expect(engine.arrivals == reference.arrivals)
             #expect(engine.outcomes == outcomes(reference))
@@ -55,7 +61,7 @@ struct TrialEngineTests {
         for n in [1, 2, 3, 10, 11, 57, 400] {
             var samples = (0..<n).map { _ in (rng.unit() * 20).rounded() }  // many ties
             let expected = LatencySummary(samples)
-            #expect(TrialEngine.summary(&samples) == expected)
+            #expect(SimulationEngine.summary(&samples) == expected)
         }
     }
 
@@ -67,7 +73,7 @@ struct TrialEngineTests {
             schedule: "horizon_days: 200\npoisson: [{languages: all, per_year: 8, add_examples: 2}]\nrelease_every_days: 7",
             extra: "hybrid: {refresh_every_days: 50}\nuncertainty:\n  hardware.mfu: {uniform: [0.5, 1.0]}\n  schedule.poisson.per_year: {uniform: [2, 12]}"))
         let width = scenario.strategies.count * MonteCarlo.figures.count
-        var engine = TrialEngine()
+        var engine = SimulationEngine()
         var values = [Double](repeating: 0, count: width)
         for trial in 0..<20 {
             MonteCarlo.trial(scenario, seed: 9, index: trial, engine: &engine)

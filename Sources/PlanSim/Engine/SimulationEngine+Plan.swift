@@ -1,0 +1,209 @@
+import Foundation
+import PlanCore
+
+/// Build planning (DESIGN §5): which jobs each strategy runs for each build, tracking the
+/// training data as it grows.
+///
+/// | strategy | initial | update of languages S |
+/// |---|---|---|
+/// | full-retrain | one job on all data | one job on all current data |
+/// | merge | one adapter job per language + merge | retrain S's adapters + re-merge |
+/// | continued | as full-retrain | new examples + replay fraction of old data |
+/// | hybrid | as merge | as merge; plus a full multilingual refresh every N days |
+///
+/// Every build ends with an evaluation on every current language; a merge (more than one
+/// language) waits for the build's training jobs, the evaluation for the merge or the training.
+extension SimulationEngine {
+    struct Memo {
+        var mergeAdapters = -1
+        var merge: JobCost?
+        var evaluationCount = -1
+        var evaluationTokens = Double.nan
+        var evaluation: JobCost?
+    }
+
+    /// Plans strategy `index` of `scenario` into the pool's job list and `builds` (after `prepare`).
+    mutating func plan(strategy index: Int, scenario: Scenario) {
+        let kind = scenario.strategies[index]
+        let model = modelIndex[index]
+        let cost = models[model]
+        let energy = cost.rates
+        let epochs = scenario.finetune.epochs
+        let fixed = cost.fixedTrainingSeconds
+        let defaultGPUs = cost.trainingGPUs
+        let replay = scenario.continued.replayFraction
+        let adapters = kind == .merge || kind == .hybrid
+        let recording = self.recording
+        timeline(hybrid: kind == .hybrid, scenario: scenario)
+
+        examples.removeAll(keepingCapacity: true)
+        tokensPerExample.removeAll(keepingCapacity: true)
+        present.removeAll(keepingCapacity: true)
+        for language in scenario.languages {
+            examples.append(language.examples)
+            tokensPerExample.append(language.tokensPerExample)
+            present.append(true)
+        }
+        // Duplicate codes cannot load; the layout gave one slot per distinct code.
+        let absent = slotCount - scenario.languages.count
+        examples.append(contentsOf: repeatElement(0, count: absent))
+        tokensPerExample.append(contentsOf: repeatElement(1, count: absent))
+        present.append(contentsOf: repeatElement(false, count: absent))
+        stamp.removeAll(keepingCapacity: true)
+        stamp.append(contentsOf: repeatElement(-1, count: slotCount))
+        for s in 0..<scenario.languages.count { _ = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s]) }
+
+        pool.removeAll()
+        builds.removeAll(keepingCapacity: true)
+        recordedCosts.removeAll(keepingCapacity: true)
+        recordedBuilds.removeAll(keepingCapacity: true)
+
+        var memo = Memo()
+        var presentCount = 0
+        var presentTokens = 0.0
+        var presentDirty = true
+        var totals = PhaseTotals()
+
+        func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
+            let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
+            let wallSeconds = sum.seconds + fixed
+            pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: day * 24)
+            let gpuHours = wallSeconds * Double(gpus) / 3600
+            let footprint = energy.footprint(gpuHours: gpuHours)
+            totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
+            if recording {
+                var job = JobCost(kind: .training, name: name(), flops: sum.work, bytesMoved: 0, tokens: sum.tokens, gpus: gpus,
+                                  wallSeconds: wallSeconds, rates: energy)
+                job.hardwareFlops = sum.executed
+                recordedCosts.append(job)
+            }
+        }
+        func addJob(_ job: JobCost, day: Double, waiting: Int) {
+            pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
+            totals.add(job)
+            if recording { recordedCosts.append(job) }
+        }
+        // Ends a build whose training jobs are [first, jobs.count): merge (when `merged` and
+        // more than one language), then the evaluation.
+        func finish(first: Int, day: Double, merged: Bool, step: Int) {
+            if presentDirty {
+                presentCount = 0
+                presentTokens = 0
+                for s in 0..<slotCount where present[s] {
+                    presentCount += 1
+                    presentTokens += tokensPerExample[s]
+                }
+                presentDirty = false
+            }
+            let trainingEnd = pool.jobs.count
+            var lastFirst = first
+            if merged && presentCount > 1 {
+                if memo.mergeAdapters != presentCount {
+                    memo.merge = cost.mergeJob(name: "merge", adapters: presentCount)
+                    memo.mergeAdapters = presentCount
+                }
+                if let merge = memo.merge {
+                    for j in first..<trainingEnd { pool.jobs[j].dependent = trainingEnd }
+                    addJob(merge, day: day, waiting: trainingEnd - first)
+                    lastFirst = trainingEnd
+                }
+            }
+            if memo.evaluationCount != presentCount || memo.evaluationTokens != presentTokens {
+                memo.evaluation = cost.evaluation(name: "evaluate", languages: presentCount, tokensPerExample: presentTokens)
+                memo.evaluationCount = presentCount
+                memo.evaluationTokens = presentTokens
+            }
+            if let evaluation = memo.evaluation {
+                let lastEnd = pool.jobs.count
+                for j in lastFirst..<lastEnd { pool.jobs[j].dependent = lastEnd }
+                addJob(evaluation, day: day, waiting: lastEnd - lastFirst)
+            }
+            builds.append(BuildEntry(jobEnd: pool.jobs.count, totals: totals, step: step))
+            if recording { recordBuild(first: first, step: step, scenario: scenario) }
+            totals = PhaseTotals()
+        }
+
+        // Initial build.
+        if adapters {
+            for s in 0..<slotCount where present[s] {
+                var sum = TrainingSum()
+                add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
+                addTraining(sum, day: 0, name: "adapter \(codes[s])")
+            }
+        } else {
+            addTraining(allSlotsSum(model: model, epochs: epochs), day: 0, name: "multilingual")
+        }
+        finish(first: 0, day: 0, merged: adapters, step: -1)
+
+        for step in stepDay.indices {
+            let trigger = stepTrigger[step]
+            let refresh = stepRefresh[step]
+            let day = stepDay[step]
+            let from = trigger > 0 ? triggerEnd[trigger - 1] : 0
+            let to = trigger >= 0 ? triggerEnd[trigger] : 0
+            if kind == .continued {
+                previous.removeAll(keepingCapacity: true)
+                previous.append(contentsOf: examples)
+            }
+            for a in from..<to {
+                let s = slot[a]
+                if newTokens[a].isNaN {
+                    if present[s] { examples[s] += amount[a] }
+                } else if !present[s] {
+                    present[s] = true
+                    examples[s] = amount[a]
+                    tokensPerExample[s] = newTokens[a]
+                    presentDirty = true
+                    _ = sliceRate(model: model, slot: s, tokensPerExample: newTokens[a])
+                }
+            }
+            let first = pool.jobs.count
+            var merged = false
+            if refresh || kind == .fullRetrain {
+                addTraining(allSlotsSum(model: model, epochs: epochs), day: day, name: refresh ? "refresh" : "multilingual")
+            } else if adapters {
+                for a in from..<to {
+                    let s = slot[a]
+                    guard stamp[s] != step else { continue }
+                    stamp[s] = step
+                    guard present[s] else { continue }
+                    var sum = TrainingSum()
+                    add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
+                    addTraining(sum, day: day, name: "adapter \(codes[s])")
+                }
+                merged = true
+            } else {
+                var sum = TrainingSum()
+                for a in from..<to where present[slot[a]] {
+                    let s = slot[a]
+                    let tokens = newTokens[a].isNaN ? tokensPerExample[s] : newTokens[a]
+                    add(&sum, model: model, slot: s, examples: amount[a], tokensPerExample: tokens, epochs: epochs)
+                }
+                if replay > 0 { replaySum(&sum, model: model, replay: replay, epochs: epochs) }
+                addTraining(sum, day: day, name: "continued")
+            }
+            finish(first: first, day: day, merged: merged, step: step)
+        }
+    }
+
+    /// Records the build just planned: its reason, day, the arrivals it ships and its jobs.
+    private mutating func recordBuild(first: Int, step: Int, scenario: Scenario) {
+        var reason = Build.Reason.initial
+        var buildDay = 0.0
+        var shipped: [Arrival] = []
+        if step >= 0 {
+            buildDay = stepDay[step]
+            reason = stepRefresh[step] ? .refresh : .update
+            let trigger = stepTrigger[step]
+            if trigger >= 0 {
+                let from = trigger > 0 ? triggerEnd[trigger - 1] : 0
+                for a in from..<triggerEnd[trigger] {
+                    let kind: Arrival.Kind = newTokens[a].isNaN
+                        ? .examples(amount[a]) : .newLanguage(examples: amount[a], tokensPerExample: newTokens[a])
+                    shipped.append(Arrival(day: day[a], language: codes[slot[a]], languageIndex: slot[a], kind: kind))
+                }
+            }
+        }
+        recordedBuilds.append(Build(reason: reason, day: buildDay, arrivals: shipped, jobs: Array(first..<pool.jobs.count)))
+    }
+}

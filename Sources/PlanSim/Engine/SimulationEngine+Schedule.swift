@@ -1,0 +1,197 @@
+import Foundation
+import PlanCore
+import PlanRandom
+
+/// The schedule: languages, arrivals, builds.
+extension SimulationEngine {
+    mutating func layout(_ scenario: Scenario) {
+        var position: [String: Int] = [:]
+        joinDay.removeAll(keepingCapacity: true)
+        everySlot.removeAll(keepingCapacity: true)
+        for language in scenario.languages where position[language.code] == nil {
+            position[language.code] = joinDay.count
+            joinDay.append(0)
+        }
+        for addition in scenario.schedule.additions where position[addition.language] == nil {
+            position[addition.language] = joinDay.count
+            joinDay.append(addition.day)
+        }
+        for language in scenario.languages { everySlot.append(position[language.code] ?? 0) }
+        for addition in scenario.schedule.additions { everySlot.append(position[addition.language] ?? 0) }
+        slotCount = joinDay.count
+        self.position = position
+        codes.removeAll(keepingCapacity: true)
+        codes.append(contentsOf: repeatElement("", count: slotCount))
+        for (code, slot) in position { codes[slot] = code }
+    }
+
+    mutating func selectionSlots(_ selection: LanguageSelection) {
+        ruleSlots.removeAll(keepingCapacity: true)
+        switch selection {
+        case .all: ruleSlots.append(contentsOf: everySlot)
+        case let .some(codes): for code in codes { if let s = position[code] { ruleSlots.append(s) } }
+        }
+    }
+
+    mutating func append(_ day: Double, _ slot: Int, _ amount: Double, _ tokens: Double) {
+        rawDay.append(day)
+        rawSlot.append(slot)
+        rawAmount.append(amount)
+        rawNewTokens.append(tokens)
+    }
+
+    /// Every arrival (explicit events, then periodic, Poisson and additions in file order; a
+    /// periodic or Poisson rule reaches a language only once it has joined), capped at
+    /// `WorkLimits.arrivalsPerScenario` arrivals and loop steps (the loader and Monte Carlo check
+    /// the expected count first; the cap bounds an extreme draw), then sorted by day.
+    mutating func expand(_ scenario: Scenario, rng: inout Xoshiro256StarStar) {
+        let schedule = scenario.schedule
+        let horizon = Double(schedule.horizonDays)
+        rawDay.removeAll(keepingCapacity: true)
+        rawSlot.removeAll(keepingCapacity: true)
+        rawAmount.removeAll(keepingCapacity: true)
+        rawNewTokens.removeAll(keepingCapacity: true)
+        let cap = WorkLimits.arrivalsPerScenario
+        var steps = 0
+        for event in schedule.events {
+            if let s = position[event.language] { append(event.day, s, event.addExamples, .nan) }
+        }
+        for rule in schedule.periodic {
+            selectionSlots(rule.languages)
+            var day = rule.startDay ?? rule.everyDays
+            while day <= horizon && rawDay.count < cap && steps < cap {
+                steps += 1
+                for s in ruleSlots where joinDay[s] <= day { append(day, s, rule.addExamples, .nan) }
+                day += rule.everyDays
+            }
+        }
+        for rule in schedule.poisson where rule.perYear > 0 {
+            selectionSlots(rule.languages)
+            for index in ruleSlots.indices {
+                let s = ruleSlots[index]
+                var day = joinDay[s] + rng.exponential(rate: rule.perYear / 365)
+                while day <= horizon && rawDay.count < cap && steps < cap {
+                    steps += 1
+                    append(day, s, rule.addExamples, .nan)
+                    day += rng.exponential(rate: rule.perYear / 365)
+                }
+            }
+        }
+        for addition in schedule.additions {
+            append(addition.day, position[addition.language] ?? 0, addition.examples, addition.tokensPerExample)
+        }
+        arrivals = rawDay.count
+        sortArrivals(horizon: horizon)
+    }
+
+    /// Orders arrivals by (day, generation index): a stable counting pass into day buckets,
+    /// then a stable insertion sort inside each bucket (buckets are monotone in the day, so the
+    /// result equals a stable sort by day).
+    mutating func sortArrivals(horizon: Double) {
+        let n = rawDay.count
+        let buckets = max(1, min(n, Int(min(max(horizon, 0), 1e7)) + 1))
+        let scale = Double(buckets) / (max(horizon, 0) + 1)
+        bucketStart.removeAll(keepingCapacity: true)
+        bucketStart.append(contentsOf: repeatElement(0, count: buckets + 1))
+        @inline(__always) func bucket(_ d: Double) -> Int {
+            let b = d * scale
+            return b >= Double(buckets - 1) ? buckets - 1 : (b > 0 ? Int(b) : 0)
+        }
+        for i in 0..<n { bucketStart[bucket(rawDay[i]) + 1] += 1 }
+        for b in 0..<buckets { bucketStart[b + 1] += bucketStart[b] }
+        sorted.removeAll(keepingCapacity: true)
+        sorted.append(contentsOf: repeatElement(0, count: n))
+        for i in 0..<n {
+            let b = bucket(rawDay[i])
+            sorted[bucketStart[b]] = i
+            bucketStart[b] += 1
+        }
+        // Insertion sort by day (strict comparison keeps equal days in generation order).
+        var i = 1
+        while i < n {
+            let item = sorted[i]
+            let key = rawDay[item]
+            var j = i - 1
+            if rawDay[sorted[j]] > key {
+                while j >= 0 && rawDay[sorted[j]] > key {
+                    sorted[j + 1] = sorted[j]
+                    j -= 1
+                }
+                sorted[j + 1] = item
+            }
+            i += 1
+        }
+        day.removeAll(keepingCapacity: true)
+        slot.removeAll(keepingCapacity: true)
+        amount.removeAll(keepingCapacity: true)
+        newTokens.removeAll(keepingCapacity: true)
+        for index in sorted {
+            day.append(rawDay[index])
+            slot.append(rawSlot[index])
+            amount.append(rawAmount[index])
+            newTokens.append(rawNewTokens[index])
+        }
+    }
+
+    /// Groups the sorted arrivals into builds: one per day, or per release window (an arrival
+    /// ships at the end of its window); builds after the horizon are dropped.
+    mutating func group(_ scenario: Scenario) {
+        let releaseEveryDays = scenario.schedule.releaseEveryDays
+        let horizonDays = scenario.schedule.horizonDays
+        triggerDay.removeAll(keepingCapacity: true)
+        triggerEnd.removeAll(keepingCapacity: true)
+        for index in day.indices {
+            let buildDay: Double
+            if releaseEveryDays > 0 {
+                let window = Double(releaseEveryDays)
+                buildDay = (day[index] / window).rounded(.up) * window
+            } else {
+                buildDay = day[index]
+            }
+            guard buildDay <= Double(horizonDays) else { continue }
+            if let last = triggerDay.last, last == buildDay {
+                triggerEnd[triggerEnd.count - 1] = index + 1
+            } else {
+                triggerDay.append(buildDay)
+                triggerEnd.append(index + 1)
+            }
+        }
+    }
+
+    /// The builds a strategy runs: the data triggers, plus (hybrid) a refresh every
+    /// `refresh_every_days`; a refresh on the day of an update ships that update too.
+    mutating func timeline(hybrid: Bool, scenario: Scenario) {
+        stepTrigger.removeAll(keepingCapacity: true)
+        stepRefresh.removeAll(keepingCapacity: true)
+        stepDay.removeAll(keepingCapacity: true)
+        func add(_ trigger: Int, _ refresh: Bool, _ day: Double) {
+            stepTrigger.append(trigger)
+            stepRefresh.append(refresh)
+            stepDay.append(day)
+        }
+        guard hybrid else {
+            for index in triggerDay.indices { add(index, false, triggerDay[index]) }
+            return
+        }
+        let every = Double(scenario.hybrid.refreshEveryDays)
+        let horizon = Double(scenario.schedule.horizonDays)
+        var next = every
+        for index in triggerDay.indices {
+            let day = triggerDay[index]
+            while next <= horizon, next < day {
+                add(-1, true, next)
+                next += every
+            }
+            if next <= horizon, next == day {
+                add(index, true, day)
+                next += every
+            } else {
+                add(index, false, day)
+            }
+        }
+        while next <= horizon {
+            add(-1, true, next)
+            next += every
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import PlanCore
+import PlanRandom
+
+/// The simulation engine (DESIGN §5): expands a scenario's schedule into arrivals, groups them
+/// into builds, plans every strategy's jobs, runs them on the FIFO GPU pool and summarises
+/// totals and update latency. `Simulator` (detailed results), `MonteCarlo` (trials), sweeps,
+/// sensitivity and `PoolSizing` all run on it; it is the only planner and scheduler.
+///
+/// State is struct-of-arrays that one thread reuses across runs: arrivals are plain arrays
+/// sorted by a bucket pass plus insertion sort; per-language training rates are priced once per
+/// cost model and run (`CostModel.sliceRate`), merges and evaluations once per distinct shape;
+/// builds keep index ranges; the p90 latency comes from a selection. With `record` off a run
+/// allocates nothing once its buffers have grown; with it on, each strategy's jobs (cost, build,
+/// start, finish) are kept in a `StrategyRecording`, from which the detailed result is computed.
+struct SimulationEngine {
+    /// One strategy's figures for one run.
+    struct Outcome: Equatable {
+        var kind: StrategyKind
+        var initial = PhaseTotals()
+        var maintenance = PhaseTotals()
+        var latency = LatencySummary(meanHours: 0, p90Hours: 0, count: 0)
+        /// Hours from day 0 until the last build was deployed.
+        var lastFinishHours = 0.0
+        /// The longest update latency (0 without updates).
+        var maxLatencyHours = 0.0
+        /// The most jobs waiting for GPUs at once.
+        var peakQueuedJobs = 0
+        /// Jobs ready by the end of the horizon (released, the jobs they wait for done) that had not started by then.
+        var queuedAtHorizonEnd = 0
+        /// How long the longest-waiting of those had waited, in hours.
+        var backlogHours = 0.0
+        var total: PhaseTotals { initial + maintenance }
+    }
+
+    /// Per strategy, in the scenario's order (valid after `run`).
+    private(set) var outcomes: [Outcome] = []
+    /// Per strategy, when `run` recorded (else empty).
+    private(set) var recordings: [StrategyRecording] = []
+    /// Arrivals of the last run (within the horizon or not), as `SimulationResult.arrivals`.
+    var arrivals = 0
+
+    // Languages: one slot per scenario language, then per added language (first occurrence).
+    var slotCount = 0
+    var joinDay: [Double] = []
+    var everySlot: [Int] = []  // `languages: all`: scenario codes then additions, repeats kept
+    var ruleSlots: [Int] = []
+    var position: [String: Int] = [:]
+    var codes: [String] = []
+
+    // Arrivals in generation order, then sorted by (day, generation index).
+    var rawDay: [Double] = []
+    var rawSlot: [Int] = []
+    var rawAmount: [Double] = []  // examples added, or the new language's examples
+    var rawNewTokens: [Double] = []  // tokens per example of a new language; NaN for added examples
+    var bucketStart: [Int] = []
+    var sorted: [Int] = []
+    var day: [Double] = []
+    var slot: [Int] = []
+    var amount: [Double] = []
+    var newTokens: [Double] = []
+
+    // Builds that ship arrivals: [previous end, end) of the sorted arrivals.
+    var triggerDay: [Double] = []
+    var triggerEnd: [Int] = []
+    // The hybrid timeline: trigger index (-1: refresh only), refresh flag, day.
+    var stepTrigger: [Int] = []
+    var stepRefresh: [Bool] = []
+    var stepDay: [Double] = []
+
+    // Training data per slot.
+    var examples: [Double] = []
+    var tokensPerExample: [Double] = []
+    var present: [Bool] = []
+    var previous: [Double] = []
+    var stamp: [Int] = []
+
+    // Priced slices, per cost model × slot (keyed by tokens per example; NaN: not yet priced).
+    var models: [CostModel] = []
+    var modelIndex: [Int] = []
+    var rateKey: [Double] = []
+    var rates: [CostModel.SliceRate] = []
+
+    // The planned strategy: its jobs on the pool, and its builds.
+    var pool = FIFOPool()
+    var builds: [BuildEntry] = []
+    var latencies: [Double] = []
+    /// Job costs and build indices of the planned strategy, when recording.
+    var recordedCosts: [JobCost] = []
+    var recordedBuilds: [Build] = []
+    var recording = false
+    /// The horizon of the prepared scenario, in hours.
+    var horizonHours = 0.0
+
+    /// A planned build: its jobs end at `jobEnd`; `step` is -1 for the initial build.
+    struct BuildEntry {
+        var jobEnd: Int
+        var totals: PhaseTotals
+        var step: Int
+    }
+
+    init() {}
+
+    /// Simulates every strategy of `scenario` with Poisson arrivals drawn from `seed`; read
+    /// `outcomes`, `arrivals` and (with `record`) `recordings`.
+    mutating func run(_ scenario: Scenario, seed: UInt64, record: Bool = false) {
+        prepare(scenario, seed: seed)
+        outcomes.removeAll(keepingCapacity: true)
+        recordings.removeAll(keepingCapacity: true)
+        recording = record
+        for index in scenario.strategies.indices {
+            plan(strategy: index, scenario: scenario)
+            pool.schedule(gpus: scenario.hardware.poolGPUs)
+            outcomes.append(summarise(scenario.strategies[index]))
+            if record { recordings.append(recordingOfPlan(scenario.strategies[index], scenario: scenario)) }
+        }
+        recording = false
+    }
+
+    /// Expands the schedule (Poisson arrivals from `seed`), groups the builds and prices the
+    /// strategies' cost models: what every strategy's plan shares.
+    mutating func prepare(_ scenario: Scenario, seed: UInt64) {
+        horizonHours = Double(scenario.schedule.horizonDays) * 24
+        layout(scenario)
+        var rng = Xoshiro256StarStar(seed: seed)
+        expand(scenario, rng: &rng)
+        group(scenario)
+        prepareModels(scenario)
+    }
+
+    /// The recording of the strategy just planned and scheduled.
+    private func recordingOfPlan(_ kind: StrategyKind, scenario: Scenario) -> StrategyRecording {
+        StrategyRecording(
+            kind: kind, horizonDays: scenario.schedule.horizonDays, costs: recordedCosts, start: pool.start,
+            finish: pool.finish, builds: recordedBuilds)
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// The GPU pool: a discrete-event simulation of identical GPUs serving jobs first-in,
+/// first-out, and the only scheduler in PlanSim.
+///
+/// A job becomes ready when it is released and the jobs it waits for have finished; ready jobs
+/// queue in the order they became ready (ties: submission order) and the head starts as soon as
+/// enough GPUs are free (no overtaking, so a wide job is never starved). Events are ordered by
+/// (time, kind: finishes before releases, insertion), as in SwiftNIO's embedded event loop, so
+/// the result depends only on the inputs. Each job has at most one dependent (training → merge →
+/// evaluation), which keeps the hot loop free of per-job lists.
+///
+/// The job list survives `schedule(gpus:)`, so one plan can be scheduled on many pool sizes
+/// (`PoolSizing`). After the buffers have grown, scheduling allocates nothing.
+struct FIFOPool {
+    struct Job {
+        var gpus: Int
+        var hours: Double
+        var releaseHours: Double
+        /// The job that waits for this one; -1: none.
+        var dependent: Int
+        /// How many jobs this one waits for.
+        var dependencies: Int
+    }
+
+    /// Jobs in submission order; releases must be in non-decreasing time order.
+    var jobs: [Job] = []
+    /// Start and finish hours of every job after `schedule(gpus:)` (NaN: never ran).
+    private(set) var start: [Double] = []
+    private(set) var finish: [Double] = []
+    /// The most jobs that were ready but waiting for GPUs at once.
+    private(set) var peakQueuedJobs = 0
+
+    private var waiting: [Int] = []
+    private var ready: [Double] = []
+    private var released: [Bool] = []
+    private var heap: [Finish] = []
+    private var queue: [Int] = []
+
+    struct Finish {
+        var time: Double
+        var sequence: Int
+        var job: Int
+        @inline(__always) static func before(_ a: Finish, _ b: Finish) -> Bool {
+            a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
+        }
+    }
+
+    mutating func removeAll() { jobs.removeAll(keepingCapacity: true) }
+
+    /// Adds a job that waits for `dependencies` jobs (each of which names it as its dependent).
+    @inline(__always) mutating func append(gpus: Int, hours: Double, releaseHours: Double, dependencies: Int = 0) {
+        jobs.append(Job(gpus: gpus, hours: hours, releaseHours: releaseHours, dependent: -1, dependencies: dependencies))
+    }
+
+    /// Runs every job on a pool of `gpus` GPUs.
+    /// - Precondition: every job needs at most `gpus` GPUs (a wider one never starts, and nor
+    ///   does anything queued behind it); releases are in time order; dependents come later.
+    /// - Complexity: O(J log J) for J jobs; only running jobs sit in the heap.
+    mutating func schedule(gpus: Int) {
+        let count = jobs.count
+        func reset<T>(_ array: inout [T], _ value: T) {
+            array.removeAll(keepingCapacity: true)
+            array.append(contentsOf: repeatElement(value, count: count))
+        }
+        reset(&start, .nan)
+        reset(&finish, .nan)
+        reset(&released, false)
+        reset(&queue, 0)
+        reset(&heap, Finish(time: 0, sequence: 0, job: 0))
+        waiting.removeAll(keepingCapacity: true)
+        for job in jobs { waiting.append(job.dependencies) }
+        var peak = 0
+        jobs.withUnsafeBufferPointer { jobs in
+            start.withUnsafeMutableBufferPointer { start in
+                finish.withUnsafeMutableBufferPointer { finish in
+                    waiting.withUnsafeMutableBufferPointer { waiting in
+                        released.withUnsafeMutableBufferPointer { released in
+                            heap.withUnsafeMutableBufferPointer { heap in
+                                queue.withUnsafeMutableBufferPointer { queue in
+                                    peak = Self.run(gpus: gpus, jobs: jobs, start: start, finish: finish, waiting: waiting,
+                                                    released: released, heap: heap, queue: queue)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        peakQueuedJobs = peak
+    }
+
+    /// The queue for GPUs at `hours` (after `schedule`): jobs ready by then (released, and the
+    /// jobs they wait for finished) that had not started, and the hours the longest-waiting of
+    /// them had waited (0 when none).
+    mutating func queue(at hours: Double) -> (jobs: Int, longestWaitHours: Double) {
+        // Scratch: when each job became ready (NaN: a job it waits for never finished).
+        ready.removeAll(keepingCapacity: true)
+        for job in jobs { ready.append(job.releaseHours) }
+        for index in jobs.indices {
+            let next = jobs[index].dependent
+            if next >= 0, !(finish[index] <= ready[next]) { ready[next] = finish[index] }
+        }
+        var count = 0
+        var longest = 0.0
+        for index in jobs.indices where ready[index] <= hours && !(start[index] <= hours) {
+            count += 1
+            longest = max(longest, hours - ready[index])
+        }
+        return (count, longest)
+    }
+
+    /// The event loop; every job enters the ready queue and the heap at most once, so both are
+    /// fixed-size buffers of `count` slots. Returns the peak queue length.
+    private static func run(
+        gpus: Int, jobs: UnsafeBufferPointer<Job>, start: UnsafeMutableBufferPointer<Double>,
+        finish: UnsafeMutableBufferPointer<Double>, waiting: UnsafeMutableBufferPointer<Int>,
+        released: UnsafeMutableBufferPointer<Bool>, heap: UnsafeMutableBufferPointer<Finish>,
+        queue: UnsafeMutableBufferPointer<Int>
+    ) -> Int {
+        let count = jobs.count
+        var heapCount = 0
+        var head = 0
+        var tail = 0
+        var nextRelease = 0
+        var sequence = 0
+        var free = gpus
+        var peak = 0
+        while true {
+            let releaseTime = nextRelease < count ? jobs[nextRelease].releaseHours : .infinity
+            let finishTime = heapCount > 0 ? heap[0].time : .infinity
+            let now = min(releaseTime, finishTime)
+            guard now.isFinite else { break }
+            // Finishes first, so that freed GPUs serve jobs released at the same instant.
+            while heapCount > 0, heap[0].time == now {
+                let top = heap[0]
+                heapCount -= 1
+                heap[0] = heap[heapCount]
+                siftDown(heap, count: heapCount)
+                free += jobs[top.job].gpus
+                let next = jobs[top.job].dependent
+                if next >= 0 {
+                    waiting[next] -= 1
+                    if waiting[next] == 0 && released[next] {
+                        queue[tail] = next
+                        tail += 1
+                    }
+                }
+            }
+            while nextRelease < count, jobs[nextRelease].releaseHours == now {
+                let index = nextRelease
+                nextRelease += 1
+                released[index] = true
+                if waiting[index] == 0 {
+                    queue[tail] = index
+                    tail += 1
+                }
+            }
+            while head < tail, jobs[queue[head]].gpus <= free {
+                let index = queue[head]
+                head += 1
+                free -= jobs[index].gpus
+                let end = now + jobs[index].hours
+                start[index] = now
+                finish[index] = end
+                // Push and sift up.
+                var child = heapCount
+                heapCount += 1
+                let element = Finish(time: end, sequence: sequence, job: index)
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    guard Finish.before(element, heap[parent]) else { break }
+                    heap[child] = heap[parent]
+                    child = parent
+                }
+                heap[child] = element
+                sequence += 1
+            }
+            if tail - head > peak { peak = tail - head }
+        }
+        return peak
+    }
+
+    @inline(__always) private static func siftDown(_ heap: UnsafeMutableBufferPointer<Finish>, count: Int) {
+        guard count > 1 else { return }
+        let element = heap[0]
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else { break }
+            let right = left + 1
+            let smaller = right < count && Finish.before(heap[right], heap[left]) ? right : left
+            guard Finish.before(heap[smaller], element) else { break }
+            heap[parent] = heap[smaller]
+            parent = smaller
+        }
+        heap[parent] = element
+    }
+}
