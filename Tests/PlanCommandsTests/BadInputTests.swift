@@ -1,6 +1,7 @@
 import Foundation
 import PlanStore
 import Testing
+@testable import PlanCommands
 
 /// Bad input: one-line error naming the problem, exit 65/66, and no run stored.
 struct BadInputTests {
@@ -59,6 +60,29 @@ struct BadInputTests {
         #expect(try Binary.run(["estimate", "--model", "nope", "--tokens", "1e9"], in: folder).status == 64)
         #expect(try Binary.run(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e9", "--mfu", "1.5"], in: folder).status == 64)
         #expect(try Binary.run(["frobnicate"], in: folder).status == 64)
+    }
+
+    /// A negative number after an option is that option's value, checked against its range
+    /// (not "Missing value for '--tokens'", ArgumentParser's reading of `-5` as a flag).
+    @Test(arguments: [
+        (["estimate", "--model", "llama-3.1-8b", "--tokens", "-5"], "--tokens must be"),
+        (["estimate", "--model", "llama-3.1-8b", "--tokens", "-1e3"], "--tokens must be"),
+        (["estimate", "--model", "llama-3.1-8b", "--tokens", "1e9", "--mfu", "-.5"], "--mfu must be"),
+        (["estimate", "--gpu-hours", "-5"], "--gpu-hours must be"),
+        (["simulate", "--trials", "-3", "--no-plots"], "--trials"),
+    ])
+    func negativeNumbersGetTheRangeMessage(arguments: [String], message: String) throws {
+        let output = try Binary.run(arguments, in: Binary.workspace())
+        #expect(output.status == 64, "\(output.stderr)")
+        #expect(output.stderr.contains(message) && !output.stderr.contains("Missing value"), "\(output.stderr)")
+    }
+
+    @Test func onlyANegativeNumberAfterALongOptionIsJoined() {
+        #expect(NegativeValues.joiningNegativeValues(["estimate", "--tokens", "-5", "--gpus", "-2", "--", "--x", "-3"])
+            == ["estimate", "--tokens=-5", "--gpus=-2", "--", "--x", "-3"])
+        #expect(NegativeValues.joiningNegativeValues(["--tokens", "-h", "--mfu=-1", "-v", "-5", "--seed", "--", "-5"])
+            == ["--tokens", "-h", "--mfu=-1", "-v", "-5", "--seed", "--", "-5"])
+        #expect(NegativeValues.joiningNegativeValues(["--x", "-inf", "--y", "-1e-3"]) == ["--x=-inf", "--y=-1e-3"])
     }
 
     @Test func checkReportsEveryProblem() throws {

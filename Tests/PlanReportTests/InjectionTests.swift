@@ -74,7 +74,8 @@ struct InjectionTests {
 
     /// Problems with `script` as gnuplot reads it: every statement must be set / unset / plot /
     /// replot (or an inline data block); outside string literals no `;`, `!` or backquote may
-    /// appear; data lines are numbers plus at most one double-quoted label.
+    /// appear; data lines are numbers and double-quoted labels (a strategy's name, a bar's
+    /// formatted value).
     static func violations(_ script: String) -> [String] {
         var problems: [String] = []
         var lines = script.components(separatedBy: "\n")[...]
@@ -85,10 +86,10 @@ struct InjectionTests {
                 if !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { problems.append("bad block name: \(line)") }
                 while let data = lines.popFirst(), data != "EOD" {
                     var rest = Substring(data)
-                    if let open = rest.firstIndex(of: "\"") {
+                    while let open = rest.firstIndex(of: "\"") {
                         let after = rest[rest.index(after: open)...]
                         guard let close = after.firstIndex(of: "\"") else { problems.append("unterminated label: \(data)"); break }
-                        rest = rest[..<open] + after[after.index(after: close)...]
+                        rest = rest[..<open] + " " + after[after.index(after: close)...]
                     }
                     if !rest.allSatisfy({ "0123456789.-+eENa ".contains($0) }) { problems.append("data line: \(data)") }
                 }

@@ -38,6 +38,41 @@ struct ReportTests {
         #expect(rows.first { $0.path == "hardware.gpu_watts" }?.origin == .catalog(scenario.hardware.gpu.source))
     }
 
+    /// The assumptions show `gradient_checkpointing` as the file writes it: `auto` (also the
+    /// default), `true` or `false`.
+    @Test(arguments: [("auto", "auto"), ("true", "true"), ("false", "false"), (nil, "auto")])
+    func gradientCheckpointingReadsAsWritten(written: String?, shown: String) throws {
+        var text = try Catalog.scenarioText(Catalog.defaultScenarioName)
+            .replacingOccurrences(of: "  gradient_checkpointing: false", with: written.map { "  gradient_checkpointing: \($0)" } ?? "")
+        let scenario = try ScenarioLoader(catalog: try Catalog.bundled()).load(text: text, file: "s")
+        let row = try #require(scenario.assumptions(yaml: text).first { $0.path == "finetune.gradient_checkpointing" })
+        #expect(row.value == shown)
+        #expect(row.origin == (written == nil ? .defaultValue : .scenario))
+    }
+
+    /// A sensitivity run's leaders open the report once; the Sobol section does not repeat them.
+    @Test func theSensitivityHeadlineIsSaidOnce() throws {
+        let text = try Catalog.scenarioText(Catalog.defaultScenarioName)
+        let scenario = try ScenarioLoader(catalog: try Catalog.bundled()).load(text: text, file: "default")
+        let sensitivity = try Sensitivity(scenario: scenario, baseSamples: 8, seed: 1, resamples: 5).run()
+        let input = ReportInput(runID: 1, kind: "sensitivity", startedAt: Date(timeIntervalSince1970: 0), toolVersion: "test", scenario: scenario,
+                                yaml: text, seed: 1, simulation: nil, sensitivity: SensitivityRecord(sensitivity), calibration: nil, consistencyWarning: nil)
+        let markdown = CapacityReport.make(input).document.markdown
+        let headline = try #require(SensitivityTable.summaries(sensitivity).first)
+        let sentence = headline.prefix(1).uppercased() + headline.dropFirst()
+        #expect(markdown.components(separatedBy: sentence).count == 2, "\(markdown)")
+    }
+
+    /// Differences under 0.05% read as "the same", never "0.0% fewer ... 0.0% sooner".
+    @Test func negligibleDifferencesReadAsTheSame() {
+        #expect(ReportLead.initialBuild(gpuHours: 0.0001, wallClock: -0.0002) == "costs the same GPU-hours and wall-clock time")
+        #expect(ReportLead.initialBuild(gpuHours: -0.063, wallClock: 0.347) == "uses 6.3% more GPU-hours and finishes 34.7% sooner")
+        #expect(ReportLead.initialBuild(gpuHours: 0.2, wallClock: 0) == "uses 20.0% fewer GPU-hours and takes as long")
+        #expect(ReportLead.compared(0.0004, "GPU-hours", fewer: "fewer", more: "more") == "uses the same GPU-hours")
+        #expect(NumberFormat.fixed(-0.0002, decimals: 3) == "0.000" && NumberFormat.fixed(-0.0006, decimals: 3) == "-0.001")
+        #expect(SensitivityTable.fixed(-0.0) == "0.000")
+    }
+
     @Test(.enabled(if: Gnuplot.executable() != nil, "needs gnuplot (CI installs gnuplot-nox)"))
     func everyImageTheHTMLReferencesExists() throws {
         let (document, plots) = CapacityReport.make(try input(trials: 50))

@@ -12,7 +12,11 @@ extension PlanCommand {
             discussion: """
                 Each --vary FIELD=A:B:STEP simulates the scenario at every value (same seed at each point) and reports where \
                 merge first becomes cheaper than full-retrain. Fields: \(Scenario.variablePaths.joined(separator: ", ")).
-                Example: plan sweep scenarios/paper-2601.16127.yaml --vary languages.count=1:50:1 --vary schedule.events.add_examples=1000:20000:1000
+                A list field names its entry: schedule.periodic[0].every_days (by index from 0), languages.en.examples (a language \
+                by code), or every entry set to the same value with schedule.periodic[*].every_days or languages.*.examples. \
+                Without an index (schedule.periodic.every_days) it works only when the list has one entry. The tornado moves a \
+                [*] / * row by ±25% of each entry's own value.
+                Example: plan sweep scenarios/paper-2601.16127.yaml --vary languages.count=1:50:1 --vary schedule.events[0].add_examples=1000:20000:1000
                 """)
 
         @Argument(help: ArgumentHelp("Scenario YAML file.", valueName: "scenario")) var scenario: String

@@ -58,7 +58,7 @@ extension Scenario {
             row(.finetuneAlpha, number(finetune.alpha)),
             row("finetune.targets", finetune.targets.joined(separator: " "), ""),
             row(.finetuneEpochs, number(finetune.epochs)),
-            row("finetune.gradient_checkpointing", "\(finetune.gradientCheckpointing)", ""),
+            row("finetune.gradient_checkpointing", finetune.gradientCheckpointingAuto ? "auto" : "\(finetune.gradientCheckpointing)", ""),  // as the file writes it
             row("finetune.packing", "\(finetune.packing)", ""),
             row(.finetuneSequenceLength, "\(finetune.sequenceLength)"),
             row("hardware.gpu", hardware.gpu.name, ""),

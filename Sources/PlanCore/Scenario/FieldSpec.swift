@@ -21,11 +21,11 @@ public struct FieldSpec: Sendable {
     let access: Access?
     let narrowing: (@Sendable (FieldBounds, Scenario) -> FieldBounds)?
 
-    /// How a variable field is read and written: on the whole scenario, or on each selected
-    /// language (`languages.CODE.FIELD`, `CODE` = `*` for all).
+    /// How a variable field is read and written: on the whole scenario, or on one entry of its
+    /// list (`ScenarioField.list`) by index; `FieldPath` says which entries.
     enum Access: Sendable {
         case scenario(get: @Sendable (Scenario) -> Double, set: @Sendable (inout Scenario, Double) -> Void)
-        case language(get: @Sendable (Language) -> Double, set: @Sendable (inout Language, Double) -> Void)
+        case entries(get: @Sendable (Scenario, Int) -> Double, set: @Sendable (inout Scenario, Int, Double) -> Void)
     }
 
     init(
@@ -43,7 +43,7 @@ public struct FieldSpec: Sendable {
     }
 
     /// The dotted path (`finetune.rank`; list items without an index, `schedule.events.day`;
-    /// language fields as `languages.<code|*>.examples`).
+    /// language fields as `languages.<code|*>.examples`). `FieldPath` names one entry.
     public var path: String { field.rawValue }
     /// The YAML key inside its mapping (the path's last component).
     public var key: String { String(path.split(separator: ".").last ?? "") }

@@ -1,42 +1,43 @@
 import Foundation
 
 extension Scenario {
-    /// Numeric fields that Monte Carlo and sweeps may vary, by their YAML path (the variable
-    /// entries of `ScenarioField`). Language fields take a code (`languages.en.examples`) or `*`
-    /// for every language.
-    public static var variablePaths: [String] { ScenarioField.variable.map(\.path) }
+    /// The forms of the numeric fields that Monte Carlo and sweeps may vary (the variable entries
+    /// of `ScenarioField`, see `FieldPath`): `finetune.rank`, `schedule.periodic[<i|*>].every_days`
+    /// (an entry by index from 0, or `*` for every entry), `languages.<code|*>.examples`.
+    public static var variablePaths: [String] { ScenarioField.variable.map { FieldPath.form($0.field) } }
 
-    /// The current value of a variable field (a language field: the mean over its languages).
+    /// The current value of a variable field; for a path that names several entries (`[*]`,
+    /// `languages.*`), their mean.
     public func value(at path: String) throws -> Double {
-        let (spec, codes) = try variable(path)
+        let (spec, entries) = try variable(path)
         switch spec.access {
         case let .scenario(get, _)?: return get(self)
-        case let .language(get, _)?:
-            let values = languages.filter { codes.contains($0.code) }.map(get)
+        case let .entries(get, _)?:
+            let values = entries.map { get(self, $0) }
             return values.reduce(0, +) / Double(max(values.count, 1))
         case nil: throw Self.unknownField(path)
         }
     }
 
     /// The bounds of a variable field on this scenario (see `variablePaths`); throws for an
-    /// unknown path.
+    /// unknown path or entry.
     public func bounds(at path: String) throws -> FieldBounds {
         try variable(path).spec.bounds(in: self)
     }
 
-    /// A copy with one variable field set to `value`; throws for unknown paths or values out
-    /// of the field's range. Whole-number fields are rounded (after the range check, so that no
-    /// value converts to `Int` unchecked).
+    /// A copy with one variable field set to `value` (every entry the path names, to the same
+    /// value); throws for unknown paths or entries and values out of the field's range.
+    /// Whole-number fields are rounded (after the range check, so that no value converts to
+    /// `Int` unchecked).
     public func setting(_ path: String, to value: Double) throws -> Scenario {
-        let (spec, codes) = try variable(path)
+        let (spec, entries) = try variable(path)
         let bounds = spec.bounds(in: self)
         try bounds.check(value, path: path)
         let checked = bounds.isWhole ? value.rounded() : value
         var copy = self
         switch spec.access {
         case let .scenario(_, set)?: set(&copy, checked)
-        case let .language(_, set)?:
-            for i in copy.languages.indices where codes.contains(copy.languages[i].code) { set(&copy.languages[i], checked) }
+        case let .entries(_, set)?: for entry in entries { set(&copy, entry, checked) }
         case nil: throw Self.unknownField(path)
         }
         return copy
@@ -44,26 +45,80 @@ extension Scenario {
 
     /// A copy with `path` set to `value`, or, when `value` is outside the field's valid range
     /// (infinite included), to the nearest valid value: the value is clamped to the field's
-    /// bounds before any conversion. Nil for an unknown path, a NaN value, or a value no
-    /// setting accepts (a language field on a language that does not exist).
+    /// bounds before any conversion. Nil for an unknown path or entry, or a NaN value.
     public func settingClamped(_ path: String, to value: Double) -> Scenario? {
         guard let bounds = try? bounds(at: path), let clamped = bounds.clamped(value) else { return nil }
         return try? setting(path, to: clamped)
     }
 
-    /// The spec of a variable path, and for a language field the codes it selects.
-    private func variable(_ path: String) throws -> (spec: FieldSpec, codes: Set<String>) {
-        if let field = ScenarioField(rawValue: path), field.spec.isVariable, case .scenario? = field.spec.access {
-            return (field.spec, [])
+    /// A copy with every entry `path` names multiplied by `factor`, each clamped to the field's
+    /// bounds: `languages.*.examples` × 1.25 keeps each language's own size (the tornado's
+    /// move). For a path that names one value, `settingClamped(path, to: value × factor)`.
+    /// Nil for an unknown path or entry, or a NaN product.
+    public func scalingClamped(_ path: String, by factor: Double) -> Scenario? {
+        guard let (spec, entries) = try? variable(path) else { return nil }
+        guard case let .entries(get, set)? = spec.access, entries.count > 1 else {
+            return (try? value(at: path)).flatMap { settingClamped(path, to: $0 * factor) }
         }
-        let parts = path.split(separator: ".").map(String.init)
-        guard let field = ScenarioField(path: path), parts.count == 3, case .language? = field.spec.access
-        else { throw Self.unknownField(path) }
-        if parts[1] == "*" { return (field.spec, Set(languages.map(\.code))) }
-        guard language(parts[1]) != nil else {
-            throw PlanCoreError.invalidArgument("unknown language \"\(TerminalText.excerpt(parts[1]))\" in \(TerminalText.excerpt(path))")
+        let bounds = spec.bounds(in: self)
+        var copy = self
+        for entry in entries {
+            guard let clamped = bounds.clamped(get(self, entry) * factor) else { return nil }
+            set(&copy, entry, bounds.isWhole ? clamped.rounded() : clamped)
         }
-        return (field.spec, [parts[1]])
+        return copy
+    }
+
+    /// Whether two variable paths set a value in common (the same field, and for list fields
+    /// at least one shared entry): `schedule.periodic[0].every_days` overlaps
+    /// `schedule.periodic[*].every_days` but not `schedule.periodic[1].every_days`.
+    public func overlaps(_ a: String, _ b: String) -> Bool {
+        guard let (specA, entriesA) = try? variable(a), let (specB, entriesB) = try? variable(b), specA.field == specB.field
+        else { return a == b }
+        return entriesA.isEmpty || !Set(entriesA).isDisjoint(with: entriesB)
+    }
+
+    /// The spec of a variable path, and for a list field the indices of the entries it names.
+    func variable(_ path: String) throws -> (spec: FieldSpec, entries: [Int]) {
+        guard let parsed = FieldPath(path), parsed.field.spec.isVariable else { throw Self.unknownField(path) }
+        let field = parsed.field
+        guard let list = field.list else { return (field.spec, []) }
+        let count = list.count(in: self)
+        let shown = TerminalText.excerpt(path)
+        let all = FieldPath.text(field, .all)
+        guard count > 0 else { throw PlanCoreError.invalidArgument("\(shown): the scenario has no \(list.noun)") }
+        switch parsed.entry {
+        case .bare:
+            guard count == 1 else {
+                let one = list == .languages
+                    ? "\(FieldPath.text(field, .code(languages[0].code))) (a language code: \(codes))"
+                    : "\(FieldPath.text(field, .index(0))) ... \(FieldPath.text(field, .index(count - 1)))"
+                throw PlanCoreError.invalidArgument(
+                    "\(shown) is ambiguous: the scenario has \(count) \(list.noun); name one, \(one), or all together, \(all)")
+            }
+            return (field.spec, [0])
+        case .all:
+            return (field.spec, Array(0..<count))
+        case let .index(index):
+            guard index < count else {
+                throw PlanCoreError.invalidArgument(
+                    "\(shown): no entry \(index == Int.max ? "that large" : String(index)); the scenario has \(count) \(list.noun), "
+                        + "valid indices 0...\(count - 1) (or * for all: \(all))")
+            }
+            return (field.spec, [index])
+        case let .code(code):
+            guard list == .languages, let index = languages.firstIndex(where: { $0.code == code }) else {
+                throw PlanCoreError.invalidArgument(
+                    "unknown language \"\(TerminalText.excerpt(code))\" in \(shown); the scenario's languages: \(codes) (or * for all: \(all))")
+            }
+            return (field.spec, [index])
+        }
+    }
+
+    /// The language codes, for messages (the first 30).
+    private var codes: String {
+        let shown = languages.prefix(30).map(\.code).joined(separator: ", ")
+        return languages.count > 30 ? "\(shown), ... (\(languages.count) in all)" : shown
     }
 
     private static func unknownField(_ path: String) -> PlanCoreError {

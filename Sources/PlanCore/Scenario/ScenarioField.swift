@@ -51,12 +51,12 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case schedulePoissonPerYear = "schedule.poisson.per_year"
     case schedulePoissonAddExamples = "schedule.poisson.add_examples"
     case scheduleHorizonDays = "schedule.horizon_days"
+    case scheduleAdditionsExamples = "schedule.additions.examples"
+    case scheduleAdditionsTokensPerExample = "schedule.additions.tokens_per_example"
     case scheduleReleaseEveryDays = "schedule.release_every_days"
     case scheduleEventsDay = "schedule.events.day"
     case schedulePeriodicStartDay = "schedule.periodic.start_day"
     case scheduleAdditionsDay = "schedule.additions.day"
-    case scheduleAdditionsExamples = "schedule.additions.examples"
-    case scheduleAdditionsTokensPerExample = "schedule.additions.tokens_per_example"
 
     case version = "version"
     case mergeDensity = "merge.density"
@@ -65,14 +65,19 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case hybridRefreshEveryDays = "hybrid.refresh_every_days"
     case strategyGPUsPerJob = "strategies.gpus_per_job"
 
-    /// The field a concrete path names: its own case, or for `languages.CODE.KEY` (a language
-    /// code or `*`) the `languages.<code|*>.KEY` case; nil for a path the table does not hold.
+    /// The field a concrete path names (`schedule.periodic[1].every_days`, `languages.en.examples`,
+    /// see `FieldPath`); nil for a path the table does not hold.
     public init?(path: String) {
-        if let field = ScenarioField(rawValue: path) { self = field; return }
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "languages", let field = ScenarioField(rawValue: "languages.<code|*>.\(parts[2])")
-        else { return nil }
-        self = field
+        guard let parsed = FieldPath(path) else { return nil }
+        self = parsed.field
+    }
+
+    /// The list whose entries hold this field (`languages`, `schedule.periodic`, ...); nil for a
+    /// field outside any list.
+    public var list: ScenarioList? {
+        let path = rawValue
+        if path.hasPrefix("languages.<") { return .languages }
+        return ScenarioList.allCases.first { $0 != .languages && path.hasPrefix($0.rawValue + ".") }
     }
 
     /// This field's spec.
@@ -172,10 +177,10 @@ public enum ScenarioField: String, CaseIterable, Sendable {
 
         case .languageExamples:
             return FieldSpec(self, Self.examples, unit: "examples", doc: "training examples at day 0",
-                             access: .language(get: { $0.examples }, set: { $0.examples = $1 }))
+                             access: .entries(get: { $0.languages[$1].examples }, set: { $0.languages[$1].examples = $2 }))
         case .languageTokensPerExample:
             return FieldSpec(self, Self.tokensPerExample, unit: "tokens", doc: "prompt + response tokens per example, in the model's tokenizer",
-                             access: .language(get: { $0.tokensPerExample }, set: { $0.tokensPerExample = $1 }))
+                             access: .entries(get: { $0.languages[$1].tokensPerExample }, set: { $0.languages[$1].tokensPerExample = $2 }))
         case .languagesCount:
             return FieldSpec(self, .whole(1...WorkLimits.languages), unit: "languages",
                              doc: "sweeps and uncertainty only: the first languages kept, new ones (l2, l3, ...) copy the average", inFile: false,
@@ -183,24 +188,19 @@ public enum ScenarioField: String, CaseIterable, Sendable {
 
         case .scheduleEventsAddExamples:
             return FieldSpec(self, Self.examples, unit: "examples", doc: "examples an explicit update adds",
-                             access: .scenario(get: { $0.schedule.events.first?.addExamples ?? 0 },
-                                               set: { s, v in for i in s.schedule.events.indices { s.schedule.events[i].addExamples = v } }))
+                             access: .entries(get: { $0.schedule.events[$1].addExamples }, set: { $0.schedule.events[$1].addExamples = $2 }))
         case .schedulePeriodicEveryDays:
             return FieldSpec(self, Self.day.with(above: 0), unit: "days", doc: "days between periodic updates (at most horizon_days)",
-                             access: .scenario(get: { $0.schedule.periodic.first?.everyDays ?? 0 },
-                                               set: { s, v in for i in s.schedule.periodic.indices { s.schedule.periodic[i].everyDays = v } }))
+                             access: .entries(get: { $0.schedule.periodic[$1].everyDays }, set: { $0.schedule.periodic[$1].everyDays = $2 }))
         case .schedulePeriodicAddExamples:
             return FieldSpec(self, Self.examples, unit: "examples", doc: "examples each periodic update adds per language",
-                             access: .scenario(get: { $0.schedule.periodic.first?.addExamples ?? 0 },
-                                               set: { s, v in for i in s.schedule.periodic.indices { s.schedule.periodic[i].addExamples = v } }))
+                             access: .entries(get: { $0.schedule.periodic[$1].addExamples }, set: { $0.schedule.periodic[$1].addExamples = $2 }))
         case .schedulePoissonPerYear:
             return FieldSpec(self, .real(0...100_000), unit: "per year", doc: "random arrivals per selected language per year",
-                             access: .scenario(get: { $0.schedule.poisson.first?.perYear ?? 0 },
-                                               set: { s, v in for i in s.schedule.poisson.indices { s.schedule.poisson[i].perYear = v } }))
+                             access: .entries(get: { $0.schedule.poisson[$1].perYear }, set: { $0.schedule.poisson[$1].perYear = $2 }))
         case .schedulePoissonAddExamples:
             return FieldSpec(self, Self.examples, unit: "examples", doc: "examples each random arrival adds",
-                             access: .scenario(get: { $0.schedule.poisson.first?.addExamples ?? 0 },
-                                               set: { s, v in for i in s.schedule.poisson.indices { s.schedule.poisson[i].addExamples = v } }))
+                             access: .entries(get: { $0.schedule.poisson[$1].addExamples }, set: { $0.schedule.poisson[$1].addExamples = $2 }))
         case .scheduleHorizonDays:
             return FieldSpec(self, .whole(1...36_500), unit: "days", doc: "planning horizon", access: .whole(\.schedule.horizonDays))
         case .scheduleReleaseEveryDays:
@@ -212,16 +212,19 @@ public enum ScenarioField: String, CaseIterable, Sendable {
         case .scheduleAdditionsDay:
             return FieldSpec(self, Self.day, unit: "day", doc: "day a new language joins (at most horizon_days)")
         case .scheduleAdditionsExamples:
-            return FieldSpec(self, Self.examples, unit: "examples", doc: "the new language's training examples")
+            return FieldSpec(self, Self.examples, unit: "examples", doc: "the new language's training examples",
+                             access: .entries(get: { $0.schedule.additions[$1].examples }, set: { $0.schedule.additions[$1].examples = $2 }))
         case .scheduleAdditionsTokensPerExample:
-            return FieldSpec(self, Self.tokensPerExample, unit: "tokens", doc: "the new language's tokens per example")
+            return FieldSpec(self, Self.tokensPerExample, unit: "tokens", doc: "the new language's tokens per example",
+                             access: .entries(get: { $0.schedule.additions[$1].tokensPerExample },
+                                              set: { $0.schedule.additions[$1].tokensPerExample = $2 }))
 
         case .version:
             return FieldSpec(self, .whole(0...1_000_000), unit: "", doc: "schema version; only 1 is read")
         case .mergeDensity:
             return FieldSpec(self, .real(0...1, above: 0), unit: "fraction", doc: "fraction of each task vector kept")
         case .mergeSVDRank:
-            return FieldSpec(self, .whole(1...1_000_000), unit: "", doc: "rank of the merged adapter for `*svd` and `knots_*` (default: the input rank)")
+            return FieldSpec(self, .whole(1...1_000_000), unit: "", doc: "rank of the merged adapter for `*svd` methods (default: the largest input rank); `knots_*` write rank Σ r_t")
         case .continuedReplayFraction:
             return FieldSpec(self, .real(0...1), unit: "fraction", doc: "old examples replayed per new example, as a fraction of the existing data")
         case .hybridRefreshEveryDays:

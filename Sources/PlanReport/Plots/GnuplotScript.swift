@@ -41,10 +41,11 @@ public enum GnuplotScript {
         ]
     }
 
-    /// Cumulative GPU-hours or dollars per strategy over the horizon (step lines).
+    /// Cumulative GPU-hours or dollars per strategy over the horizon (step lines). The legend
+    /// sits right of the plot, where it cannot cover a curve.
     public static func cumulative(_ curves: CostCurves, metric: Metric) -> String {
         var lines = preamble(name: metric.rawValue, title: "\(curves.title): \(metric.label) by strategy")
-        lines += ["set key bottom right", "set xlabel 'day of the horizon (days)'", "set ylabel \(quote(metric.label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
+        lines += ["set key outside right top vertical box opaque", "set xlabel 'day of the horizon (days)'", "set ylabel \(quote(metric.label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
         for (index, curve) in curves.curves.enumerated() {
             lines.append("$s\(index) << EOD")
             var previous: Double?
@@ -74,7 +75,9 @@ public enum GnuplotScript {
         var lines = preamble(name: name, title: "\(curves.title): GPU-hours, initial build vs maintenance")
         lines += ["set style fill solid 0.85 border -1", "set boxwidth 0.6", "set format y \"%g\"", "set key off", "$phases << EOD"]
         for (index, phase) in curves.phases.enumerated() {
-            lines.append("\(index) \(number(phase.initialGPUHours)) \(number(phase.maintenanceGPUHours)) \(dataLabel(phase.strategy))")
+            // Bar labels are written here, plainly with thousands separators (155,600, not 1.556e+05).
+            lines.append("\(index) \(number(phase.initialGPUHours)) \(number(phase.maintenanceGPUHours)) \(dataLabel(phase.strategy)) "
+                + "\(dataLabel(NumberFormat.quantity(phase.initialGPUHours))) \(dataLabel(NumberFormat.quantity(phase.maintenanceGPUHours)))")
         }
         lines.append("EOD")
         let count = max(curves.phases.count, 1)
@@ -84,7 +87,7 @@ public enum GnuplotScript {
                 "set title \(quote(title))", "set xlabel 'strategy'", "set ylabel 'GPU-hours'", "set xrange [-0.6:\(count)-0.4]",
                 "set yrange [0:*]",
                 "plot $phases using 1:\(column):(\(paletteExpression)):xtic(4) with boxes \(colours) notitle, \\\n"
-                    + "     $phases using 1:\(column):(sprintf('%.4g', $\(column))) with labels offset 0,0.7 notitle",
+                    + "     $phases using 1:\(column):\(column + 3) with labels offset 0,0.7 notitle",
             ].joined(separator: "\n")
         }
         let plot = [

@@ -170,8 +170,8 @@ public enum CapacityReport {
         var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Variance-based sensitivity (Sobol)")]
         blocks.append(.paragraph("Saltelli sampling over the uncertainty block: \(sensitivity.baseSamples) base samples × "
             + "(\(sensitivity.inputs.count) inputs + 2) = \(sensitivity.evaluations) simulations. S1 is the share of an output's variance "
-            + "due to the input alone, ST the share including its interactions; intervals are 95% bootstrap intervals. "
-            + sensitivity.mostInfluential.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." }.joined(separator: " ")))
+            + "due to the input alone, ST the share including its interactions; intervals are 95% bootstrap intervals "
+            + "(the most influential inputs open the report)."))
         for output in sensitivity.outputs {
             blocks.append(.paragraph("**\(sensitivity.title(output))** (mean "
                 + "\(NumberFormat.dollars(output.mean)), sd \(NumberFormat.dollars(output.standardDeviation)))"))

@@ -48,6 +48,24 @@ enum ReportLead {
         return sentences
     }
 
+    /// Differences below this fraction (0.05%) print as "the same", never as "0.0% fewer".
+    static let sameWithin = 0.0005
+
+    /// "uses 12.5% fewer GPU-hours", "uses 3.0% more GPU-hours", "uses the same GPU-hours".
+    static func compared(_ saving: Double, _ what: String, fewer: String, more: String) -> String {
+        if abs(saving) < sameWithin { return "uses the same \(what)" }
+        return "uses \(NumberFormat.percent(abs(saving))) \(saving > 0 ? fewer : more) \(what)"
+    }
+
+    /// How the initial build compares: GPU-hours and wall-clock, or "costs the same" when
+    /// neither differs by 0.05% or more.
+    static func initialBuild(gpuHours: Double, wallClock: Double) -> String {
+        let sameTime = abs(wallClock) < sameWithin
+        if abs(gpuHours) < sameWithin && sameTime { return "costs the same GPU-hours and wall-clock time" }
+        return compared(gpuHours, "GPU-hours", fewer: "fewer", more: "more")
+            + (sameTime ? " and takes as long" : " and finishes \(NumberFormat.percent(abs(wallClock))) \(wallClock > 0 ? "sooner" : "later")")
+    }
+
     static func joined(_ items: [String]) -> String {
         items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + (items.last ?? "")
     }
@@ -69,10 +87,8 @@ enum ReportLead {
                 + "\(NumberFormat.quantity(base.total.gpuHours)) GPU-hours, \(NumberFormat.quantity(winner.total.co2Kg)) vs "
                 + "\(NumberFormat.quantity(base.total.co2Kg)) kg CO2)."
             if let s {
-                text += " Maintenance costs \(NumberFormat.percent(s.maintenance.gpuHours)) fewer GPU-hours; the initial build uses "
-                    + (s.initial.gpuHours >= 0 ? "\(NumberFormat.percent(s.initial.gpuHours)) fewer" : "\(NumberFormat.percent(-s.initial.gpuHours)) more")
-                    + " GPU-hours and finishes \(NumberFormat.percent(s.initial.wallClockHours)) "
-                    + (s.initial.wallClockHours >= 0 ? "sooner" : "later") + "."
+                text += " Maintenance " + compared(s.maintenance.gpuHours, "GPU-hours", fewer: "fewer", more: "more")
+                    + "; the initial build " + initialBuild(gpuHours: s.initial.gpuHours, wallClock: s.initial.wallClockHours) + "."
             }
             text += winner.breakEvenDay.map { " It is cheaper from day \($0) on." } ?? ""
         }

@@ -47,6 +47,14 @@ public enum NumberFormat {
         return String(format: "%.1f%%", fraction * 100)
     }
 
+    /// `value` with `decimals` decimals and no thousands separators, never `-0.000`: a value
+    /// that rounds to zero prints unsigned (a Sobol index of −0.0002 is 0.000).
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "n/a" }
+        let text = String(format: "%.\(decimals)f", value)
+        return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
+    }
+
     /// `value` with `decimals` decimals and commas between thousands.
     public static func grouped(_ value: Double, decimals: Int) -> String {
         // Absurd magnitudes (a saturated pool, a tiny peak) stay one short token.

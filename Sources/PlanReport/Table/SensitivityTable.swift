@@ -42,6 +42,6 @@ public enum SensitivityTable {
         SensitivityRecord.title(figure: output.figure, strategy: output.strategy.rawValue, baseline: baseline.rawValue)
     }
 
-    static func fixed(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "n/a" }
+    static func fixed(_ value: Double) -> String { NumberFormat.fixed(value, decimals: 3) }
     static func interval(_ low: Double, _ high: Double) -> String { "[\(fixed(low)), \(fixed(high))]" }
 }

@@ -187,9 +187,10 @@ public struct Sweep: Sendable {
             let gap = (result.strategy(compared)?.total.costUSD ?? 0) - baseCost
             var point = Point(value: value, strategies: rows, gapUSD: gap, baselineCostUSD: baseCost)
             if trials > 0 {
-                // The swept field is fixed at the grid value: it leaves the uncertainty block.
+                // The swept field is fixed at the grid value: an uncertainty entry that sets any of
+                // the same values (`[*]` and `[0]` of one field) leaves the uncertainty block.
                 var uncertain = variant
-                uncertain.uncertainty.removeAll { $0.path == range.field }
+                uncertain.uncertainty.removeAll { variant.overlaps($0.path, range.field) }
                 let monteCarlo = MonteCarlo(scenario: uncertain, trials: trials, seed: seed).run()
                 point.costBands = variant.strategies.map { monteCarlo.percentiles[$0]?["cost_usd"] ?? PercentileBand([]) }
                 point.probabilityCheaper = monteCarlo.probabilityCheaper[compared]

@@ -2,7 +2,9 @@ import Foundation
 import PlanCore
 
 /// One-at-a-time sensitivity: each input moved ±25% (clamped to its valid range), ranked by how
-/// much it moves the cost gap between the compared strategy and the baseline.
+/// much it moves the cost gap between the compared strategy and the baseline. A path that names
+/// several entries (`languages.*.examples`, `schedule.events[*].add_examples`) scales each entry
+/// by ±25% from its own value; its `base`, `low` and `high` are the entries' means.
 public struct Tornado: Sendable {
     public struct Bar: Sendable, Equatable {
         public var field: String
@@ -30,11 +32,22 @@ public struct Tornado: Sendable {
             "overheads.job_startup_minutes", "overheads.merge_startup_minutes", "overheads.evaluation_examples_per_language",
             "languages.*.examples", "languages.*.tokens_per_example", "languages.count",
         ]
-        if !scenario.schedule.events.isEmpty { fields.append("schedule.events.add_examples") }
-        if !scenario.schedule.periodic.isEmpty { fields += ["schedule.periodic.every_days", "schedule.periodic.add_examples"] }
-        if !scenario.schedule.poisson.isEmpty { fields += ["schedule.poisson.per_year", "schedule.poisson.add_examples"] }
+        // A list with one entry keeps the bare path; with more, each rule has rows of its own
+        // (up to `rowsPerList`; explicit updates, usually many small dated entries, never), past
+        // which the list moves as one, `[*]`, each entry scaled from its own value.
+        func list(_ name: String, _ count: Int, _ keys: [String], rows: Int = rowsPerList) {
+            guard count > 0 else { return }
+            let entries = count == 1 ? [""] : count <= rows ? (0..<count).map { "[\($0)]" } : ["[*]"]
+            fields += entries.flatMap { entry in keys.map { "\(name)\(entry).\($0)" } }
+        }
+        list("schedule.events", scenario.schedule.events.count, ["add_examples"], rows: 1)
+        list("schedule.periodic", scenario.schedule.periodic.count, ["every_days", "add_examples"])
+        list("schedule.poisson", scenario.schedule.poisson.count, ["per_year", "add_examples"])
         return fields
     }
+
+    /// Entries of a periodic or Poisson list that get tornado rows of their own.
+    public static let rowsPerList = 4
 
     public var scenario: Scenario
     public var seed: UInt64
@@ -58,10 +71,9 @@ public struct Tornado: Sendable {
         for field in fields ?? Self.defaultFields(scenario) {
             let base = try scenario.value(at: field)
             guard base != 0 else { continue }
-            let lowValue = base * (1 - fraction)
-            let highValue = base * (1 + fraction)
-            let low = scenario.settingClamped(field, to: lowValue) ?? scenario
-            let high = scenario.settingClamped(field, to: highValue) ?? scenario
+            // Each entry of a `[*]` / `languages.*` path is scaled from its own value.
+            let low = scenario.scalingClamped(field, by: 1 - fraction) ?? scenario
+            let high = scenario.scalingClamped(field, by: 1 + fraction) ?? scenario
             bars.append(Bar(field: field, base: base, low: (try? low.value(at: field)) ?? base, high: (try? high.value(at: field)) ?? base,
                             gapLowUSD: gap(low), gapHighUSD: gap(high)))
         }

@@ -104,8 +104,9 @@ struct ScenarioFieldTests {
             "overheads.job_startup_minutes", "overheads.merge_startup_minutes",
             "overheads.evaluation_examples_per_language",
             "languages.<code|*>.examples", "languages.<code|*>.tokens_per_example", "languages.count",
-            "schedule.events.add_examples", "schedule.periodic.every_days", "schedule.periodic.add_examples",
-            "schedule.poisson.per_year", "schedule.poisson.add_examples", "schedule.horizon_days",
+            "schedule.events[<i|*>].add_examples", "schedule.periodic[<i|*>].every_days", "schedule.periodic[<i|*>].add_examples",
+            "schedule.poisson[<i|*>].per_year", "schedule.poisson[<i|*>].add_examples", "schedule.horizon_days",
+            "schedule.additions[<i|*>].examples", "schedule.additions[<i|*>].tokens_per_example",
         ])
     }
 
@@ -114,7 +115,7 @@ struct ScenarioFieldTests {
         try loader.load(text: Self.yaml([
             "languages": "{en: {examples: 100, tokens_per_example: 50}, fr: {examples: 300, tokens_per_example: 70}}",
             "schedule": "{events: [{day: 1, language: en, add_examples: 5}], periodic: [{languages: all, every_days: 30, add_examples: 2}], "
-                + "poisson: [{languages: all, per_year: 3, add_examples: 4}]}",
+                + "poisson: [{languages: all, per_year: 3, add_examples: 4}], additions: [{day: 5, language: ko, examples: 6, tokens_per_example: 7}]}",
         ]), file: "s")
     }
 

@@ -6,7 +6,7 @@ set grid ytics lc rgb '#dddddd'
 set border 3
 set tics nomirror
 set key top left box opaque
-set key bottom right
+set key outside right top vertical box opaque
 set xlabel 'day of the horizon (days)'
 set ylabel 'cumulative GPU-hours'
 set format y "%g"

@@ -11,8 +11,8 @@ set boxwidth 0.6
 set format y "%g"
 set key off
 $phases << EOD
-0 5.86276 6.85545 "full-retrain"
-1 6.22943 2.22314 "merge"
+0 5.86276 6.85545 "full-retrain" "5.86" "6.86"
+1 6.22943 2.22314 "merge" "6.23" "2.22"
 EOD
 set terminal pngcairo size 1000,600 font 'sans,11' noenhanced
 set output 'initial_vs_maintenance.png'
@@ -23,14 +23,14 @@ set ylabel 'GPU-hours'
 set xrange [-0.6:2-0.4]
 set yrange [0:*]
 plot $phases using 1:2:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
-     $phases using 1:2:(sprintf('%.4g', $2)) with labels offset 0,0.7 notitle
+     $phases using 1:2:5 with labels offset 0,0.7 notitle
 set title 'maintenance over the horizon'
 set xlabel 'strategy'
 set ylabel 'GPU-hours'
 set xrange [-0.6:2-0.4]
 set yrange [0:*]
 plot $phases using 1:3:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
-     $phases using 1:3:(sprintf('%.4g', $3)) with labels offset 0,0.7 notitle
+     $phases using 1:3:6 with labels offset 0,0.7 notitle
 unset multiplot
 set terminal svg size 1000,600 font 'sans,11' noenhanced dynamic
 set output 'initial_vs_maintenance.svg'
@@ -41,13 +41,13 @@ set ylabel 'GPU-hours'
 set xrange [-0.6:2-0.4]
 set yrange [0:*]
 plot $phases using 1:2:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
-     $phases using 1:2:(sprintf('%.4g', $2)) with labels offset 0,0.7 notitle
+     $phases using 1:2:5 with labels offset 0,0.7 notitle
 set title 'maintenance over the horizon'
 set xlabel 'strategy'
 set ylabel 'GPU-hours'
 set xrange [-0.6:2-0.4]
 set yrange [0:*]
 plot $phases using 1:3:(int($1) % 6 == 0 ? 29362 : int($1) % 6 == 1 ? 13983232 : int($1) % 6 == 2 ? 40563 : int($1) % 6 == 3 ? 13400487 : int($1) % 6 == 4 ? 15113984 : 5682409):xtic(4) with boxes lc rgb variable notitle, \
-     $phases using 1:3:(sprintf('%.4g', $3)) with labels offset 0,0.7 notitle
+     $phases using 1:3:6 with labels offset 0,0.7 notitle
 unset multiplot
 unset output

@@ -23,8 +23,8 @@ $bars << EOD
 4 -8.69796 -8.36462 -8.53129 "overheads.job_startup_minutes"
 5 -6.39847 -10.6641 -8.53129 "hardware.usd_per_gpu_hour"
 6 -6.21623 -10.628 -8.53129 "languages.count"
-7 -5.99 -10.5167 -8.53129 "languages.*.tokens_per_example"
-8 -6.19847 -10.8641 -8.53129 "languages.*.examples"
+7 -6.19847 -10.8641 -8.53129 "languages.*.examples"
+8 -6.19847 -10.8641 -8.53129 "languages.*.tokens_per_example"
 9 -6.19847 -10.8641 -8.53129 "finetune.epochs"
 10 -11.6417 -6.66503 -8.53129 "hardware.mfu"
 EOD
