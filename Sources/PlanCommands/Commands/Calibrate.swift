@@ -59,7 +59,7 @@ extension PlanCommand {
                 }
                 return
             }
-            try ValidateExit.guarded {
+            try guarded {
                 try CalibrationWorkflow(setup: chosenSetup, name: name ?? "local", format: format.output, databasePath: database.db).run()
             }
         }

@@ -40,7 +40,7 @@ extension PlanCommand {
         var chosenSetup: ValidationSetup { setup.flatMap(ValidationSetups.named) ?? (quick ? .quick : .standard) }
 
         func run() throws {
-            try ValidateExit.guarded {
+            try guarded {
                 try ValidationWorkflow(
                     setup: chosenSetup, format: format.output, databasePath: database.db, plotsFolder: noPlots ? nil : plots,
                     blasThreads: threads
