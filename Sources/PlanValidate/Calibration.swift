@@ -3,14 +3,14 @@ import PlanCore
 import PlanKernels
 import PlanRandom
 
-/// `plan calibrate`: measures this machine's rates for the validation model — GEMMs at the
-/// model's shapes, the elementwise kernels, the optimizer, memory bandwidth (STREAM-like), the
-/// merge kernel at the model's adapter shapes and the SVD — with the OpenBLAS core, thread count
-/// and build configuration they were measured under.
+/// `plan calibrate`: measures this machine's rates for the validation model — the step-time
+/// curve fitted to timed training steps, the projection GEMMs at the model's shapes, memory
+/// bandwidth (STREAM-like), the merge kernel at the model's adapter shapes and the SVD — with
+/// the OpenBLAS core, thread count and build configuration they were measured under.
 ///
 /// The result is plain values; the command layer turns it into a stored machine profile.
 public struct Calibration: Sendable, Equatable {
-    /// The rates the small-scale cost model uses.
+    /// The rates the merge predictions and the CPU device use.
     public var rates: KernelRates
     /// sgemm n × n × n in the same run, FLOP/s, and its n.
     public var sgemmFlopsPerSecond: Double
@@ -74,8 +74,8 @@ public struct Calibration: Sendable, Equatable {
         let steps = progressSteps
         do {
             progress(0, steps)
-            let kernels = try TransformerKernelTimings.measure(
-                config: setup.config, mode: setup.mode, sequences: setup.sequencesPerStep, repetitions: setup.calibrationRepetitions)
+            let matmul = try ProjectionGEMMBenchmark.flopsPerSecond(
+                config: setup.config, sequences: setup.sequencesPerStep, repetitions: setup.calibrationRepetitions)
             progress(1, steps)
             let merge = try mergeRates(setup)
             progress(2, steps)
@@ -98,12 +98,7 @@ public struct Calibration: Sendable, Equatable {
             }
             progress(5, steps)
             let rates = KernelRates(
-                matmulFlopsPerSecond: kernels.matmulFlopsPerSecond, adapterFlopsPerSecond: kernels.adapterFlopsPerSecond,
-                attentionFlopsPerSecond: kernels.attentionFlopsPerSecond, normSecondsPerElement: kernels.normSecondsPerElement,
-                activationSecondsPerElement: kernels.activationSecondsPerElement, softmaxSecondsPerElement: kernels.softmaxSecondsPerElement,
-                rotarySecondsPerElement: kernels.rotarySecondsPerElement, crossEntropySecondsPerElement: kernels.crossEntropySecondsPerElement,
-                copySecondsPerElement: kernels.copySecondsPerElement, optimizerSecondsPerParameter: kernels.optimizerSecondsPerParameter,
-                secondsPerStep: kernels.secondsPerStep, mergeBytesPerSecond: merge.bytesPerSecond, mergeSecondsPerModule: merge.secondsPerModule,
+                matmulFlopsPerSecond: matmul, mergeBytesPerSecond: merge.bytesPerSecond, mergeSecondsPerModule: merge.secondsPerModule,
                 svdFlopsPerSecond: svd, memoryBytesPerSecond: stream.streamGBPerS * 1e9)
             let blas = BLASInfo.current()
             progress(steps, steps)
@@ -196,21 +191,8 @@ public struct Calibration: Sendable, Equatable {
         let m = max(setup.config.dModel, setup.config.mlp), n = min(setup.config.dModel, setup.config.mlp)
         var generator = Xoshiro256StarStar(seed: 9)
         let matrix = try Matrix<Float>(rows: m, columns: n, columnMajor: (0..<(m * n)).map { _ in generator.nextUnitFloat() - 0.5 })
-        let seconds = try quartileSeconds(3) { _ = try matrix.svd() }
+        let seconds = try Stopwatch.lowerQuartile(of: 3) { _ = try matrix.svd() }
         let (mm, nn) = (Double(m), Double(n))
         return (6 * mm * nn * nn + 20 * nn * nn * nn) / seconds
-    }
-
-    /// The lower quartile of `repetitions` timings (after one untimed run), as in
-    /// `TransformerKernelTimings`.
-    static func quartileSeconds(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
-        try body()
-        var times: [Double] = []
-        for _ in 0..<repetitions {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return TransformerKernelTimings.lowerQuartile(times)
     }
 }

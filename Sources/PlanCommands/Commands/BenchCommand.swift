@@ -45,7 +45,7 @@ extension PlanCommand {
         }
 
         func run() throws {
-            try KernelExit.guarded {
+            try guarded {
                 try MeasurementRecording.checkStore(database.db)
                 let started = Date()
                 let chosen = try MergeMethod.named(method)
@@ -57,7 +57,7 @@ extension PlanCommand {
                     benchmark: "bench merge \(result.method)", seconds: result.seconds, json: BenchOutput.json(result.output),
                     table: BenchOutput.table(result.output), format: format.output, seed: seed, started: started, database: database.db,
                     kernels: try MergeKernels.named(kernels))
-                KernelExit.warnAboutBLASCore()
+                Console.warnAboutBLASCore()
             }
         }
     }
@@ -78,14 +78,14 @@ extension PlanCommand {
         }
 
         func run() throws {
-            try KernelExit.guarded {
+            try guarded {
                 try MeasurementRecording.checkStore(database.db)
                 let started = Date()
                 let result = try GEMMBenchmark.run(size: size, repetitions: repetitions)
                 try MeasurementRecording.storeAndPrint(
                     benchmark: "bench gemm \(result.size)", seconds: result.seconds, json: BenchOutput.json(result.output),
                     table: BenchOutput.table(result.output), format: format.output, seed: nil, started: started, database: database.db)
-                KernelExit.warnAboutBLASCore()
+                Console.warnAboutBLASCore()
             }
         }
     }

@@ -30,8 +30,8 @@ extension PlanCommand {
         }
 
         func run() throws {
-            try KernelExit.guarded {
-                KernelExit.warnAboutBLASCore()
+            try guarded {
+                Console.warnAboutBLASCore()
                 try MeasurementRecording.checkStore(database.db)
                 let started = Date()
                 var options = FineTuneBenchmark.Options()

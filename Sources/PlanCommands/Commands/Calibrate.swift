@@ -8,8 +8,9 @@ extension PlanCommand {
         static let configuration = CommandConfiguration(
             abstract: "Store a machine profile: this machine's measured kernel rates, or a GPU's step-time curve fitted to measured runs.",
             discussion: """
-                Without --import: times the GEMMs, elementwise kernels and optimizer of one training step of the validation \
-                transformer, memory bandwidth, the merge kernel and the SVD, and records the OpenBLAS core, threads and build. \
+                Without --import: times training steps of the validation transformer at several sizes (fitting its step-time \
+                curve), its projection GEMMs, memory bandwidth, the merge kernel and the SVD, and records the OpenBLAS core, \
+                threads and build. \
                 Use a release build; OPENBLAS_CORETYPE must be set before plan starts.
 
                 With --import FILE...: reads measured runs (HF Trainer trainer_state.json / train_results.json / \
@@ -58,7 +59,7 @@ extension PlanCommand {
                 }
                 return
             }
-            try ValidateExit.guarded {
+            try guarded {
                 try CalibrationWorkflow(setup: chosenSetup, name: name ?? "local", format: format.output, databasePath: database.db).run()
             }
         }

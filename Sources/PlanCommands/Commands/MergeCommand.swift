@@ -62,7 +62,7 @@ extension PlanCommand {
         }
 
         func run() throws {
-            try KernelExit.guarded {
+            try guarded {
                 let started = Date()
                 let options = try options()
                 let loaded = try adapters.map { try LoRAAdapter.load(URL(fileURLWithPath: $0)) }
@@ -76,7 +76,7 @@ extension PlanCommand {
                 let record = try MergeRun.record(outcome, options: options, adapters: loaded, paths: adapters, output: output)
                 let runID = try MergeRun.store(record, outcome: outcome, seed: options.seed, started: started, database: database.db)
                 Console.out(format == .json ? record.document(runID: runID).rendered() + "\n" : record.table(runID: runID))
-                KernelExit.warnAboutBLASCore()
+                Console.warnAboutBLASCore()
             }
         }
     }

@@ -20,8 +20,7 @@ extension PlanCommand {
         @Option(help: "Seed for the sample matrices, the Poisson arrivals and the bootstrap.") var seed: UInt64 = ScenarioDefaults.seed
         @Option(help: "Output: table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions
-        @Option(help: ArgumentHelp("Folder for the gnuplot plots (PNG + SVG).", valueName: "dir")) var plots: String = "plots"
-        @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
+        @OptionGroup var plots: PlotOptions
 
         func validate() throws {
             guard (2...WorkLimits.trials).contains(trials) else { throw ValidationError("--trials must be between 2 and \(WorkLimits.trials) base samples") }
@@ -30,7 +29,7 @@ extension PlanCommand {
         func run() throws {
             try guarded {
                 try SensitivityWorkflow(scenarioPath: scenario, baseSamples: trials, seed: seed, format: format,
-                                        databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+                                        databasePath: database.db, plotsFolder: plots.folder).run()
             }
         }
     }

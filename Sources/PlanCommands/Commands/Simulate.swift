@@ -23,11 +23,7 @@ extension PlanCommand {
 
         @OptionGroup var database: DatabaseOptions
 
-        @Option(help: ArgumentHelp("Folder for the gnuplot plots (PNG + SVG).", valueName: "dir"))
-        var plots: String = "plots"
-
-        @Flag(name: .customLong("no-plots"), help: "Do not draw plots.")
-        var noPlots = false
+        @OptionGroup var plots: PlotOptions
 
         func validate() throws {
             guard (0...WorkLimits.trials).contains(trials) else { throw ValidationError("--trials must be between 0 and \(WorkLimits.trials)") }
@@ -36,7 +32,7 @@ extension PlanCommand {
         func run() throws {
             try guarded {
                 try SimulationWorkflow(scenarioPath: scenario, format: format, trials: trials, seed: seed,
-                                       databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+                                       databasePath: database.db, plotsFolder: plots.folder).run()
             }
         }
     }

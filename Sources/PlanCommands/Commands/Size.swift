@@ -31,11 +31,7 @@ extension PlanCommand {
 
         @OptionGroup var database: DatabaseOptions
 
-        @Option(help: ArgumentHelp("Folder for the latency vs pool size plot (PNG + SVG).", valueName: "dir"))
-        var plots: String = "plots"
-
-        @Flag(name: .customLong("no-plots"), help: "Do not draw the plot.")
-        var noPlots = false
+        @OptionGroup var plots: PlotOptions
 
         func validate() throws {
             guard targetLatencyHours.isFinite, targetLatencyHours > 0 else {
@@ -46,7 +42,7 @@ extension PlanCommand {
         func run() throws {
             try guarded {
                 try SizeWorkflow(scenarioPath: scenario, targetLatencyHours: targetLatencyHours, format: format.output, seed: seed,
-                                 databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+                                 databasePath: database.db, plotsFolder: plots.folder).run()
             }
         }
     }

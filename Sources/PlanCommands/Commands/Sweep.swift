@@ -28,8 +28,7 @@ extension PlanCommand {
         @Option(help: "Monte Carlo trials at every grid value (0 = none): p10/p50/p90 cost bands and the probability that the compared strategy is cheaper.")
         var trials: Int = 0
         @OptionGroup var database: DatabaseOptions
-        @Option(help: ArgumentHelp("Folder for the gnuplot plots.", valueName: "dir")) var plots: String = "plots"
-        @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
+        @OptionGroup var plots: PlotOptions
 
         func validate() throws {
             guard (0...WorkLimits.trials).contains(trials) else { throw ValidationError("--trials must be between 0 and \(WorkLimits.trials)") }
@@ -55,7 +54,7 @@ extension PlanCommand {
         func run() throws {
             try guarded {
                 try SweepWorkflow(scenarioPath: scenario, ranges: try vary.map(Sweep.Range.parse), tornado: !noTornado, format: format,
-                                  seed: seed, trials: trials, databasePath: database.db, plotsFolder: noPlots ? nil : plots).run()
+                                  seed: seed, trials: trials, databasePath: database.db, plotsFolder: plots.folder).run()
             }
         }
     }

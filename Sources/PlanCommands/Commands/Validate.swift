@@ -24,8 +24,7 @@ extension PlanCommand {
         @OptionGroup var database: DatabaseOptions
         /// `tiny` runs a seconds-long setup (tests); hidden from help.
         @Option(help: ArgumentHelp("Setup: quick, standard or tiny.", visibility: .hidden)) var setup: String?
-        @Option(help: ArgumentHelp("Folder for the gnuplot plots (PNG + SVG).", valueName: "dir")) var plots: String = "plots"
-        @Flag(name: .customLong("no-plots"), help: "Do not draw plots.") var noPlots = false
+        @OptionGroup var plots: PlotOptions
         @Option(help: ArgumentHelp(
             "OpenBLAS threads for the calibration, the jobs and the merges (0: OpenBLAS's own default, one per core). "
                 + "Default 1: a multi-threaded GEMM waits at every barrier for its slowest thread, so on a shared or "
@@ -40,9 +39,9 @@ extension PlanCommand {
         var chosenSetup: ValidationSetup { setup.flatMap(ValidationSetups.named) ?? (quick ? .quick : .standard) }
 
         func run() throws {
-            try ValidateExit.guarded {
+            try guarded {
                 try ValidationWorkflow(
-                    setup: chosenSetup, format: format.output, databasePath: database.db, plotsFolder: noPlots ? nil : plots,
+                    setup: chosenSetup, format: format.output, databasePath: database.db, plotsFolder: plots.folder,
                     blasThreads: threads
                 ).run()
             }

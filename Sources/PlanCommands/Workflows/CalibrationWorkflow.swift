@@ -13,7 +13,7 @@ struct CalibrationWorkflow {
     var databasePath: String?
 
     func run() throws {
-        if let warning = BLASInfo.current().coreWarning() { Console.error("plan: \(warning)") }
+        Console.warnAboutBLASCore()
         let store = try Inputs.store(databasePath)
         let started = Date()
         let progress = Progress("calibrate", total: Calibration.progressSteps)

@@ -16,7 +16,7 @@ struct ValidationWorkflow {
 
     func run() throws {
         if blasThreads > 0 { BLASInfo.setThreads(blasThreads) }
-        if let warning = BLASInfo.current().coreWarning() { Console.error("plan: \(warning)") }
+        Console.warnAboutBLASCore()
         let store = try Inputs.store(databasePath)
         let started = Date()
         let progress = Progress("validate", total: Validation.progressUnits(setup))

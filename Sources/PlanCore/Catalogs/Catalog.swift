@@ -14,12 +14,29 @@ public struct Catalog: Sendable {
         self.stacks = stacks
     }
 
-    /// The catalog shipped with plan (`Resources/models.yaml`, `Resources/gpus.yaml`).
-    public static func bundled() throws -> Catalog {
+    /// The catalog shipped with plan (`Resources/models.yaml`, `gpus.yaml`, `stacks.yaml`),
+    /// parsed once per process (`shipped`).
+    /// - Throws: `PlanCoreError.catalog` naming the file and entry when the data is missing or
+    ///   malformed, on every call.
+    public static func bundled() throws -> Catalog { try shipped.get() }
+
+    /// The shipped catalog or why it cannot be read: a `static let` is initialised on first use,
+    /// exactly once even when threads race for it, and never changes after.
+    static let shipped = loaded { try parse() }
+
+    /// Reads and parses the shipped catalog files.
+    static func parse() throws -> Catalog {
         let models = try parseModels(ResourceLocator.text("models.yaml"), file: "models.yaml")
         let gpus = try parseGPUs(ResourceLocator.text("gpus.yaml"), file: "gpus.yaml")
         let stacks = try parseStacks(ResourceLocator.text("stacks.yaml"), file: "stacks.yaml")
         return Catalog(models: models, gpus: gpus, stacks: stacks)
+    }
+
+    /// `read`'s value, or its error as a catalog error (parsing throws only `PlanCoreError`).
+    static func loaded<Value>(_ read: () throws -> Value) -> Result<Value, PlanCoreError> {
+        do { return .success(try read()) } catch let error as PlanCoreError { return .failure(error) } catch {
+            return .failure(.catalog("\(error)"))
+        }
     }
 
     public func stack(_ name: String) throws -> SoftwareStack {

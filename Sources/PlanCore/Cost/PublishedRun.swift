@@ -43,10 +43,10 @@ public struct PublishedRun: Sendable, Equatable {
             mfu: throughput.mfu, scalingEfficiency: throughput.scalingEfficiency, step: throughput.step)
     }
 
-    /// The bundled published runs, in file order.
-    public static func bundled() throws -> [PublishedRun] {
-        try parse(ResourceLocator.text("anchors.yaml"), file: "anchors.yaml")
-    }
+    /// The bundled published runs, in file order, parsed once per process (as `Catalog.bundled`).
+    public static func bundled() throws -> [PublishedRun] { try shipped.get() }
+
+    static let shipped = Catalog.loaded { try parse(ResourceLocator.text("anchors.yaml"), file: "anchors.yaml") }
 
     static func parse(_ text: String, file: String) throws -> [PublishedRun] {
         try Catalog.orderedEntries(text, file: file) { name, fields -> PublishedRun? in

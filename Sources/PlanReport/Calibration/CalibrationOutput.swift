@@ -96,8 +96,6 @@ public enum CalibrationOutput {
         let r = c.rates
         var table = TextTable(columns: [("figure", .left), ("value", .right), ("unit", .left)])
         table.add(["matmul at model shapes", String(format: "%.1f", r.matmulFlopsPerSecond / 1e9), "GFLOP/s"])
-        table.add(["lora factor gemms", String(format: "%.1f", r.adapterFlopsPerSecond / 1e9), "GFLOP/s"])
-        table.add(["attention gemms", String(format: "%.1f", r.attentionFlopsPerSecond / 1e9), "GFLOP/s"])
         table.add(["sgemm \(c.sgemmSize)", String(format: "%.1f", c.sgemmFlopsPerSecond / 1e9), "GFLOP/s"])
         let peakKind = c.fmaPeakMethod.hasPrefix("measured") ? "measured" : "estimate"
         table.add(["fma peak (\(peakKind))", String(format: "%.1f", c.fmaPeakFlopsPerSecond / 1e9), "GFLOP/s (profile peak)"])
@@ -110,9 +108,6 @@ public enum CalibrationOutput {
         table.add(["memory bandwidth", String(format: "%.2f", r.memoryBytesPerSecond / 1e9), "GB/s (stream read)"])
         table.add(["merge (\(c.setupName) adapters)", String(format: "%.2f", r.mergeBytesPerSecond / 1e9), "GB/s + \(String(format: "%.1f", r.mergeSecondsPerModule * 1e6)) µs/module"])
         table.add(["svd", String(format: "%.2f", r.svdFlopsPerSecond / 1e9), "GFLOP/s"])
-        table.add(["elementwise: norm / swiglu / softmax", String(format: "%.2f / %.2f / %.2f", r.normSecondsPerElement * 1e9,
-                   r.activationSecondsPerElement * 1e9, r.softmaxSecondsPerElement * 1e9), "ns per element"])
-        table.add(["adamw", String(format: "%.2f", r.optimizerSecondsPerParameter * 1e9), "ns per parameter"])
         table.add(["openblas core", c.blasCore, "\(c.threads) threads, \(c.buildConfiguration) build"])
         return "profile '\(name)' (run \(id), setup \(c.setupName), \(String(format: "%.1f", c.seconds)) s)\n" + table.rendered() + "\n"
     }

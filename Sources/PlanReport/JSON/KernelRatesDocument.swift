@@ -14,16 +14,6 @@ public enum KernelRatesDocument {
     public static func make(_ r: KernelRates) -> JSONValue {
         .object([
             ("matmul_flops_per_second", figure(r.matmulFlopsPerSecond)),
-            ("adapter_flops_per_second", figure(r.adapterFlopsPerSecond)),
-            ("attention_flops_per_second", figure(r.attentionFlopsPerSecond)),
-            ("norm_seconds_per_element", figure(r.normSecondsPerElement)),
-            ("activation_seconds_per_element", figure(r.activationSecondsPerElement)),
-            ("softmax_seconds_per_element", figure(r.softmaxSecondsPerElement)),
-            ("rotary_seconds_per_element", figure(r.rotarySecondsPerElement)),
-            ("cross_entropy_seconds_per_element", figure(r.crossEntropySecondsPerElement)),
-            ("copy_seconds_per_element", figure(r.copySecondsPerElement)),
-            ("optimizer_seconds_per_parameter", figure(r.optimizerSecondsPerParameter)),
-            ("seconds_per_step", figure(r.secondsPerStep)),
             ("merge_bytes_per_second", figure(r.mergeBytesPerSecond)),
             ("merge_seconds_per_module", figure(r.mergeSecondsPerModule)),
             ("svd_flops_per_second", figure(r.svdFlopsPerSecond)),

@@ -41,32 +41,3 @@ struct RestartTests {
         #expect(buffer == [0, 0, 0, 0, 0])
     }
 }
-
-/// `TransformerKernelTimings` refuses what it cannot time and reports every rate (never its values).
-struct KernelTimingsTests {
-    @Test func fullFineTuningAndEmptyStepsAreRefused() {
-        #expect(throws: KernelError.self) {
-            try TransformerKernelTimings.measure(config: RestartTests.config, mode: .full, sequences: 2, repetitions: 1)
-        }
-        #expect(throws: KernelError.self) {
-            try TransformerKernelTimings.measure(config: RestartTests.config, mode: RestartTests.mode, sequences: 0, repetitions: 1)
-        }
-    }
-
-    @Test func everyRateIsPositiveAndFinite() throws {
-        // Sequences long enough for the data pipeline's 15-token examples.
-        let config = TransformerConfig(vocab: 40, dModel: 16, layers: 1, heads: 2, kvHeads: 1, headDim: 8, mlp: 24, sequenceLength: 32)
-        let r = try TransformerKernelTimings.measure(config: config, mode: RestartTests.mode, sequences: 2, repetitions: 1)
-        let rates = [r.matmulFlopsPerSecond, r.adapterFlopsPerSecond, r.attentionFlopsPerSecond, r.normSecondsPerElement,
-                     r.activationSecondsPerElement, r.rotarySecondsPerElement, r.crossEntropySecondsPerElement, r.copySecondsPerElement,
-                     r.optimizerSecondsPerParameter, r.secondsPerStep]
-        for rate in rates { #expect(rate > 0 && rate.isFinite) }
-        #expect(r.softmaxSecondsPerElement >= 0 && r.softmaxSecondsPerElement.isFinite)
-    }
-
-    @Test func lowerQuartileOfSmallAndLargeSamples() {
-        #expect(TransformerKernelTimings.lowerQuartile([]) == 0)
-        #expect(TransformerKernelTimings.lowerQuartile([3, 1]) == 2)
-        #expect(TransformerKernelTimings.lowerQuartile([5, 1, 4, 2, 3, 9, 7, 8]) == 3)
-    }
-}
