@@ -94,4 +94,20 @@ struct PlanningAnswersTests {
         let merge = try #require(Simulator(scenario: scenario).run(seed: 1).strategy(.merge))
         #expect(merge.pool.queuedAtHorizonEnd == 1 && !merge.pool.saturated)
     }
+
+    /// Two prices: busy hours at usd_per_gpu_hour, the reserved pool at reserved_usd_per_gpu_hour.
+    @Test func reservedPoolsArePricedAtTheReservedRate() throws {
+        let yaml = PoolPlanningTests.threeUpdates.replacingOccurrences(
+            of: "usd_per_gpu_hour: 2,", with: "usd_per_gpu_hour: 2, reserved_usd_per_gpu_hour: 1.25, pricing: reserved,")
+        let scenario = try ToyScenario.load(yaml)
+        #expect(scenario.hardware.reservedRate == 1.25 && scenario.hardware.usdPerGPUHour == 2)
+        let merge = try #require(Simulator(scenario: scenario).run(seed: 1).strategy(.merge))
+        #expect(abs(merge.pool.reservedCostUSD - 2 * 720 * 1.25) < 1e-9)
+        #expect(abs(merge.pool.onDemandCostUSD - merge.total.gpuHours * 2) < 1e-9)
+        let sized = PoolSizing(scenario: scenario, seed: 1, targetLatencyHours: 12).run()
+        let size = try #require(sized.strategies.first { $0.kind == .merge })
+        #expect(size.reservedCostUSD.map { abs($0 - Double(size.poolGPUs ?? 0) * 720 * 1.25) < 1e-9 } == true)
+        // Without the field the reserved rate is the on-demand one.
+        #expect(try ToyScenario.load(PoolPlanningTests.threeUpdates).hardware.reservedRate == 2)
+    }
 }

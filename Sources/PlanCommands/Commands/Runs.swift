@@ -62,14 +62,23 @@ extension PlanCommand {
                     func side(_ id: Int64) throws -> RunComparison.Side {
                         let run = try store.run(id)
                         var assumptions: [Assumption] = []
+                        var strategies: [(strategy: String, figures: [(name: String, value: Double)])] = []
                         if let yaml = run.scenarioYAML,
                             let scenario = try? ScenarioLoader(catalog: catalog, profiles: profiles).load(text: yaml, file: "run \(id)")
                         {
                             assumptions = scenario.assumptions(yaml: yaml)
+                            if run.kind == .simulate, let record = try? SimulationRecord(document: run.document) {
+                                strategies = record.strategies.map { strategy in
+                                    let hardware = StrategyKind(rawValue: strategy.name).map(scenario.hardware(for:)) ?? scenario.hardware
+                                    let pool = strategy.poolUsage(hardware: hardware, horizonDays: record.horizonDays)
+                                    return (strategy.name, RunComparison.strategyFigures(strategy, pool: pool))
+                                }
+                            }
                         }
                         return RunComparison.Side(
                             id: id, kind: run.kind, scenarioName: run.scenarioName ?? "-", assumptions: assumptions,
-                            results: run.results.map { ($0.strategy, $0.phase, $0.gpuHours, $0.costUSD, $0.co2Kg, $0.wallClockHours) })
+                            results: run.results.map { ($0.strategy, $0.phase, $0.gpuHours, $0.costUSD, $0.co2Kg, $0.wallClockHours) },
+                            strategies: strategies)
                     }
                     let (a, b) = (try side(first), try side(second))
                     switch format {

@@ -80,6 +80,7 @@ extension Scenario {
             row(.hardwareMergeEfficiency, number(hardware.mergeEfficiency)),
             row(.hardwareUSDPerGPUHour, number(hardware.usdPerGPUHour)),
             row("hardware.pricing", hardware.pricing.rawValue, ""),
+            row(.hardwareReservedUSDPerGPUHour, number(hardware.reservedRate)),
             row(.hardwarePUE, number(hardware.pue)),
             row(.hardwareKgCO2PerKWh, number(hardware.kgCO2PerKWh)),
             row(.overheadsJobStartupMinutes, number(overheads.jobStartupMinutes)),

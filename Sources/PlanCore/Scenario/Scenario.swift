@@ -112,7 +112,13 @@ public struct Hardware: Sendable, Equatable {
     public var networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond
     /// Fraction of memory bandwidth merge kernels achieve, in (0, 1].
     public var mergeEfficiency: Double = ScenarioDefaults.mergeEfficiency
+    /// On-demand price: busy GPU-hours are paid at this rate.
     public var usdPerGPUHour: Double = ScenarioDefaults.usdPerGPUHour
+    /// Reserved price: a reserved pool pays every GPU for the whole horizon at this rate; nil →
+    /// `usdPerGPUHour`.
+    public var reservedUSDPerGPUHour: Double? = nil
+    /// The reserved rate in force.
+    public var reservedRate: Double { reservedUSDPerGPUHour ?? usdPerGPUHour }
     /// Power per GPU in watts; defaults to the GPU's board power.
     public var gpuWatts: Double
     public var pue: Double = ScenarioDefaults.pue

@@ -17,6 +17,7 @@ import Foundation
 public enum ScenarioField: String, CaseIterable, Sendable {
     case hardwareMFU = "hardware.mfu"
     case hardwareUSDPerGPUHour = "hardware.usd_per_gpu_hour"
+    case hardwareReservedUSDPerGPUHour = "hardware.reserved_usd_per_gpu_hour"
     case hardwarePUE = "hardware.pue"
     case hardwareKgCO2PerKWh = "hardware.kg_co2_per_kwh"
     case hardwareGPUWatts = "hardware.gpu_watts"
@@ -116,6 +117,10 @@ public enum ScenarioField: String, CaseIterable, Sendable {
                                                set: { $0.hardware.mfu = $1 }))
         case .hardwareUSDPerGPUHour:
             return FieldSpec(self, .real(0...1e6), unit: "USD / GPU-hour", doc: "price per GPU-hour", access: .real(\.hardware.usdPerGPUHour))
+        case .hardwareReservedUSDPerGPUHour:
+            return FieldSpec(self, .real(0...1e6), unit: "USD / GPU-hour",
+                             doc: "price per GPU-hour of a reserved pool (default: usd_per_gpu_hour)",
+                             access: .scenario(get: { $0.hardware.reservedRate }, set: { $0.hardware.reservedUSDPerGPUHour = $1 }))
         case .hardwarePUE:
             return FieldSpec(self, .real(1...10), unit: "ratio", doc: "data-centre power usage effectiveness", access: .real(\.hardware.pue))
         case .hardwareKgCO2PerKWh:

@@ -306,6 +306,7 @@ public struct ScenarioLoader: Sendable {
         let networkGBPerSecond = fields.double(.hardwareNetworkGBPerS, default: ScenarioDefaults.networkGBPerSecond)
         let mergeEfficiency = fields.double(.hardwareMergeEfficiency, default: ScenarioDefaults.mergeEfficiency)
         let usdPerGPUHour = fields.double(.hardwareUSDPerGPUHour, default: ScenarioDefaults.usdPerGPUHour)
+        let reservedUSDPerGPUHour = fields.optionalDouble(.hardwareReservedUSDPerGPUHour)
         let gpuWatts = fields.optionalDouble(.hardwareGPUWatts)
         let pue = fields.double(.hardwarePUE, default: ScenarioDefaults.pue)
         let kgCO2PerKWh = fields.double(.hardwareKgCO2PerKWh, default: ScenarioDefaults.kgCO2PerKWh)
@@ -331,6 +332,7 @@ public struct ScenarioLoader: Sendable {
         hardware.networkBytesPerSecond = networkGBPerSecond * 1e9
         hardware.mergeEfficiency = mergeEfficiency
         hardware.usdPerGPUHour = usdPerGPUHour
+        hardware.reservedUSDPerGPUHour = reservedUSDPerGPUHour
         if let gpuWatts { hardware.gpuWatts = gpuWatts }
         hardware.pue = pue
         hardware.kgCO2PerKWh = kgCO2PerKWh

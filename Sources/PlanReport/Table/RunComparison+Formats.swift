@@ -20,6 +20,12 @@ extension RunComparison {
                                            ("change", relativeChange(figure.first, figure.second).map { .rounded($0, digits: 4) } ?? .null)]))
                 })
             })),
+            ("strategies", .array(commonStrategies(a, b).map { row in
+                .object([("strategy", .string(row.strategy))] + row.figures.map { figure in
+                    (figure.name, .object([("first", .rounded(figure.first)), ("second", .rounded(figure.second)),
+                                           ("change", relativeChange(figure.first, figure.second).map { .rounded($0, digits: 4) } ?? .null)]))
+                })
+            })),
         ])
     }
 
@@ -30,6 +36,14 @@ extension RunComparison {
             for figure in row.figures {
                 let change = relativeChange(figure.first, figure.second).map { JSONValue.rounded($0, digits: 4).rendered() } ?? ""
                 lines.append(["\(a.id)", "\(b.id)", ResultCSV.field(row.strategy), ResultCSV.field(row.phase), figure.name,
+                              JSONValue.rounded(figure.first).rendered(), JSONValue.rounded(figure.second).rendered(), change]
+                    .joined(separator: ","))
+            }
+        }
+        for row in commonStrategies(a, b) {
+            for figure in row.figures {
+                let change = relativeChange(figure.first, figure.second).map { JSONValue.rounded($0, digits: 4).rendered() } ?? ""
+                lines.append(["\(a.id)", "\(b.id)", ResultCSV.field(row.strategy), "strategy", figure.name,
                               JSONValue.rounded(figure.first).rendered(), JSONValue.rounded(figure.second).rendered(), change]
                     .joined(separator: ","))
             }
@@ -50,6 +64,17 @@ extension RunComparison {
             let l = left[path]?.value
             let r = right[path]?.value
             return l == r ? nil : (path, l, r, left[path]?.unit ?? right[path]?.unit ?? "")
+        }
+    }
+
+    /// The strategies both runs have, with their strategy-wide figures side by side.
+    static func commonStrategies(_ a: Side, _ b: Side) -> [(strategy: String, figures: [(name: String, first: Double, second: Double)])] {
+        a.strategies.compactMap { row in
+            guard let other = b.strategies.first(where: { $0.strategy == row.strategy }) else { return nil }
+            let figures = row.figures.compactMap { figure -> (name: String, first: Double, second: Double)? in
+                other.figures.first { $0.name == figure.name }.map { (figure.name, figure.value, $0.value) }
+            }
+            return (row.strategy, figures)
         }
     }
 

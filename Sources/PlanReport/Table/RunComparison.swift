@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanSim
 
 /// `plan runs compare A B`: what changed in the inputs, and what that did to the results.
 public enum RunComparison {
@@ -11,15 +12,28 @@ public enum RunComparison {
         public var assumptions: [Assumption]
         /// (strategy, phase, GPU-hours, dollars, kg CO2, wall-clock hours)
         public var results: [(strategy: String, phase: String, gpuHours: Double, costUSD: Double, co2Kg: Double, wallClockHours: Double)]
+        /// Per strategy of a simulate run: update latency and the pool (`strategyFigures`).
+        public var strategies: [(strategy: String, figures: [(name: String, value: Double)])]
 
         public init(id: Int64, kind: RunKind, scenarioName: String, assumptions: [Assumption],
-                    results: [(strategy: String, phase: String, gpuHours: Double, costUSD: Double, co2Kg: Double, wallClockHours: Double)]) {
+                    results: [(strategy: String, phase: String, gpuHours: Double, costUSD: Double, co2Kg: Double, wallClockHours: Double)],
+                    strategies: [(strategy: String, figures: [(name: String, value: Double)])] = []) {
             self.id = id
             self.kind = kind
             self.scenarioName = scenarioName
             self.assumptions = assumptions
             self.results = results
+            self.strategies = strategies
         }
+    }
+
+    /// The strategy-wide figures `runs compare` puts side by side for a stored simulate run:
+    /// update latency (mean, p90), the pool's reserved cost for the horizon, its busy-hour
+    /// (on-demand) cost and its utilisation.
+    public static func strategyFigures(_ strategy: SimulationRecord.Strategy, pool: PoolUsage) -> [(name: String, value: Double)] {
+        [("update_latency_mean_hours", strategy.latency.meanHours), ("update_latency_p90_hours", strategy.latency.p90Hours),
+         ("reserved_pool_cost_usd", pool.reservedCostUSD), ("on_demand_cost_usd", pool.onDemandCostUSD),
+         ("utilisation", pool.utilisation)]
     }
 
     public static func render(_ a: Side, _ b: Side) -> String {
@@ -54,6 +68,23 @@ public enum RunComparison {
             out.append("results: nothing to compare (no strategy and phase in common)")
         } else {
             out += ["results:", table.rendered()]
+        }
+        let strategies = commonStrategies(a, b)
+        if !strategies.isEmpty {
+            var figures = TextTable(columns: [("strategy", .left), ("figure", .left), ("run \(a.id)", .right), ("run \(b.id)", .right),
+                                              ("change", .right)])
+            for row in strategies {
+                for figure in row.figures {
+                    func format(_ value: Double) -> String {
+                        if figure.name.hasSuffix("_usd") { return NumberFormat.dollars(value) }
+                        return figure.name == "utilisation" ? NumberFormat.percent(value) : NumberFormat.quantity(value)
+                    }
+                    figures.add([row.strategy, figure.name.replacingOccurrences(of: "_", with: " "), format(figure.first),
+                                 format(figure.second), change(figure.first, figure.second)])
+                }
+            }
+            out += ["", "update latency and pool (reserved pool cost: every pool GPU for the horizon at the reserved rate):",
+                    figures.rendered()]
         }
         return out.joined(separator: "\n") + "\n"
     }

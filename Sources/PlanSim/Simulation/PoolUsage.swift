@@ -34,7 +34,7 @@ public struct PoolUsage: Sendable, Equatable {
     public var pricing: Hardware.Pricing
     /// Busy GPU-hours at `usd_per_gpu_hour` (the tables' cost).
     public var onDemandCostUSD: Double
-    /// Every pool GPU for the whole horizon at `usd_per_gpu_hour`, busy or idle.
+    /// Every pool GPU for the whole horizon at `reserved_usd_per_gpu_hour`, busy or idle.
     public var reservedCostUSD: Double
 
     /// A backlog counts as saturation once its oldest job has waited this share of the horizon.
@@ -68,6 +68,6 @@ public struct PoolUsage: Sendable, Equatable {
                                      horizonHours: horizonHours)
         pricing = hardware.pricing
         self.onDemandCostUSD = onDemandCostUSD
-        reservedCostUSD = capacity * hardware.usdPerGPUHour
+        reservedCostUSD = capacity * hardware.reservedRate
     }
 }

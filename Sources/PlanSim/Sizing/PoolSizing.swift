@@ -184,7 +184,7 @@ public struct PoolSizing: Sendable {
     /// The smallest pool for the strategy planned in `engine` at one width.
     func search(_ engine: inout SimulationEngine, kind: StrategyKind, width: Int, searched: Bool, scenario: Scenario) -> StrategySize {
         let horizonHours = Double(scenario.schedule.horizonDays) * 24
-        let price = scenario.hardware.usdPerGPUHour
+        let price = scenario.hardware.reservedRate
         let (busy, dollars) = engine.plannedTotals()
         var probes: [Int: Probe] = [:]
         func probe(_ gpus: Int) -> Probe {

@@ -96,7 +96,7 @@ struct ScenarioFieldTests {
     /// The order `plan sweep --help` lists the variable fields in (a contract: scripts read it).
     @Test func variablePathsKeepTheirOrder() {
         #expect(Scenario.variablePaths == [
-            "hardware.mfu", "hardware.usd_per_gpu_hour", "hardware.pue", "hardware.kg_co2_per_kwh",
+            "hardware.mfu", "hardware.usd_per_gpu_hour", "hardware.reserved_usd_per_gpu_hour", "hardware.pue", "hardware.kg_co2_per_kwh",
             "hardware.gpu_watts", "hardware.pool_gpus", "hardware.merge_efficiency", "hardware.gemm_efficiency",
             "hardware.network_gb_per_s",
             "finetune.epochs", "finetune.rank", "finetune.sequence_length", "finetune.micro_batch_size",
