@@ -1,0 +1,43 @@
+import PlanCore
+
+/// The answer a quality run gives, in one sentence: how much of the combined model's accuracy the
+/// best merge keeps in the study's setup, and which changed ingredient breaks merging.
+public enum QualityAnswer {
+    /// An ablation "breaks" merging when its best merge keeps less than the parity retention
+    /// (0.85) and at least this much less than `study`'s best merge.
+    public static let breakMargin = 0.05
+
+    /// The ablations whose best merge breaks, worst first, with their best retention.
+    public static func breaking(_ s: QualitySummary) -> [(setup: QualitySummary.Setup, retention: Double)] {
+        guard let study = s.setup("study")?.bestMerge?.retention else { return [] }
+        return s.setups.filter { $0.name != "study" }.compactMap { setup -> (QualitySummary.Setup, Double)? in
+            guard let retention = setup.bestMerge?.retention, retention.isFinite,
+                retention < QualitySummary.parityRetention, retention <= study - breakMargin
+            else { return nil }
+            return (setup, retention)
+        }.sorted { $0.1 < $1.1 }
+    }
+
+    public static func sentence(_ s: QualitySummary) -> String {
+        guard let study = s.setup("study"), let best = study.bestMerge else {
+            let shown = s.setups.compactMap { setup in setup.bestMerge.map { "\(setup.name) \(percent($0.retention))" } }
+            return "The study's setup was not run; best merge retention per setup: " + (shown.isEmpty ? "none" : shown.joined(separator: ", ")) + "."
+        }
+        let method = String(best.model.dropFirst("merge/".count))
+        var text = "In the study's setup the best merge (\(method)) keeps \(percent(best.retention)) of the combined model's accuracy "
+            + "(95% interval \(percent(best.retentionInterval.lower))–\(percent(best.retentionInterval.upper)) over \(s.seeds.count) seeds): "
+        text += best.retention >= QualitySummary.parityRetention
+            ? "the study's finding (merging about as good as training on all languages together) is reproduced"
+            : "below the \(percent(QualitySummary.parityRetention)) at which the study's finding counts as reproduced"
+        let breaking = breaking(s)
+        if breaking.isEmpty {
+            let others = s.setups.filter { $0.name != "study" }.compactMap { $0.bestMerge?.retention }
+            text += others.isEmpty ? "." : "; no single changed ingredient breaks merging (the ablations' best merges keep at least \(percent(others.min()!)))."
+        } else {
+            text += "; merging breaks when " + breaking.map { "\($0.setup.changes) (\(percent($0.retention)))" }.joined(separator: "; when ") + "."
+        }
+        return text
+    }
+
+    static func percent(_ value: Double) -> String { value.isFinite ? String(format: "%.0f%%", value * 100) : "n/a" }
+}
