@@ -10,7 +10,7 @@ import PlanRandom
 /// means with 95% intervals and retention against the combined model (`QualitySummary`).
 public enum QualityExperiment {
     /// Progress: (finished units, total units, what is running).
-    public typealias Progress = (Int, Int, String) -> Void
+    public typealias Progress = @Sendable (Int, Int, String) -> Void
 
     /// Most seeds a run accepts.
     public static let maximumSeeds = 50
@@ -48,12 +48,14 @@ public enum QualityExperiment {
     /// The seeds of a run: seed i is derived from `seed` and i.
     public static func seeds(_ count: Int, seed: UInt64) -> [UInt64] { (0..<count).map { SplitMix64.derive(seed, 0x9A, UInt64($0)) } }
 
-    /// Runs `setups` at `scale` over `seedCount` seeds. `cache` gives the file a base is cached
-    /// in (by base name), nil for none.
+    /// Runs `setups` at `scale` over `seedCount` seeds, bases and trials on `workers` threads
+    /// (results do not depend on it). `cache` gives the file a base is cached in (by base name),
+    /// nil for none.
     /// - Throws: `ValidateError` for invalid sizes or a failed kernel.
     public static func run(
-        scale: QualityScale, setups: [QualitySetup] = QualitySetup.all, seedCount: Int, seed: UInt64, cache: ((String) -> URL?)? = nil,
-        progress: Progress = { _, _, _ in }
+        scale: QualityScale, setups: [QualitySetup] = QualitySetup.all, seedCount: Int, seed: UInt64,
+        cache: (@Sendable (String) -> URL?)? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: @escaping Progress = { _, _, _ in }
     ) throws -> Outcome {
         try scale.validate()
         guard seedCount >= 1, seedCount <= maximumSeeds else {
@@ -65,32 +67,36 @@ public enum QualityExperiment {
         let baseNames = Array(Set(training.map(baseName))).sorted()
         let seeds = self.seeds(seedCount, seed: seed)
         let total = progressUnits(setups, seedCount: seedCount)
-        var done = 0
+        let counter = Counter(total: total, progress: progress)
         do {
-            var bases: [String: Pretraining.Base] = [:], warnings: [String] = []
-            for setup in training where bases[baseName(setup)] == nil {
-                let name = baseName(setup)
-                progress(done, total, "pretrain \(name)")
-                let corpus = try SyntheticCorpus(task: scale.task(disjointLexicons: setup.disjointLexicons, seed: SplitMix64.derive(seed, 0x7A5C)))
-                let (base, warning) = try QualityPretraining.base(
-                    scale, corpus: corpus, taskShare: setup.taskShare, seed: SplitMix64.derive(seed, 0xBA5E), cache: cache?("quality-\(scale.name)-\(name)"))
-                bases[name] = base
-                if let warning { warnings.append(warning) }
-                done += 1
+            let corpora = try [false, true].map { disjoint in
+                try SyntheticCorpus(task: scale.task(disjointLexicons: disjoint, seed: SplitMix64.derive(seed, 0x7A5C)))
+            }
+            let baseSetups = baseNames.map { name in training.first { baseName($0) == name }! }
+            let trained = try QualityWorkers.map(baseSetups.count, workers: workers) { index in
+                let setup = baseSetups[index]
+                let result = try QualityPretraining.base(
+                    scale, corpus: corpora[setup.disjointLexicons ? 1 : 0], taskShare: setup.taskShare, seed: SplitMix64.derive(seed, 0xBA5E),
+                    cache: cache?("quality-\(scale.name)-\(baseNames[index])"))
+                counter.advance("pretrain \(baseNames[index])")
+                return result
+            }
+            let bases = Dictionary(uniqueKeysWithValues: zip(baseNames, trained.map { $0.base }))
+            let warnings = trained.compactMap { $0.warning }
+            let jobs = training.flatMap { setup in seeds.indices.map { (setup, $0) } }
+            let results = try QualityWorkers.map(jobs.count, workers: workers) { index in
+                let (setup, repetition) = jobs[index]
+                let trial = QualityTrial(
+                    scale: scale, setup: setup, corpus: corpora[setup.disjointLexicons ? 1 : 0], base: bases[baseName(setup)]!.weights,
+                    seed: seeds[repetition], repetition: repetition)
+                let outcome = try trial.run(reweighted: setups.filter { $0.reusesAdaptersOf == setup.name })
+                counter.advance("\(setup.name) seed \(repetition + 1)")
+                return outcome
             }
             var outcomes: [String: [QualityTrial.Outcome]] = [:]
-            for setup in training {
-                let corpus = try SyntheticCorpus(task: scale.task(disjointLexicons: setup.disjointLexicons, seed: SplitMix64.derive(seed, 0x7A5C)))
-                let reweighted = setups.filter { $0.reusesAdaptersOf == setup.name }
-                for (repetition, trialSeed) in seeds.enumerated() {
-                    progress(done, total, "\(setup.name) seed \(repetition + 1)")
-                    let trial = QualityTrial(
-                        scale: scale, setup: setup, corpus: corpus, base: bases[baseName(setup)]!.weights, seed: trialSeed, repetition: repetition)
-                    for (name, outcome) in try trial.run(reweighted: reweighted) { outcomes[name, default: []].append(outcome) }
-                    done += 1
-                }
+            for result in results {
+                for (name, outcome) in result { outcomes[name, default: []].append(outcome) }
             }
-            progress(done, total, "done")
             let languages = Array(ValidationSetup.languageCodes.prefix(scale.sizes.languages))
             let summaries = setups.map { setup in
                 summarise(setup, outcomes[setup.name] ?? [], scale: scale, languages: languages)
@@ -103,6 +109,24 @@ public enum QualityExperiment {
             return Outcome(summary: summary, bases: baseNames.map { ($0, bases[$0]!) }, warnings: warnings)
         } catch let error as KernelError {
             throw ValidateError.kernelFailure(error.description)
+        }
+    }
+
+    /// Finished units, reported to `progress` as pieces finish on any thread.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = 0
+        private let total: Int
+        private let progress: Progress
+        init(total: Int, progress: @escaping Progress) {
+            self.total = total
+            self.progress = progress
+        }
+        func advance(_ label: String) {
+            lock.lock()
+            defer { lock.unlock() }
+            done += 1
+            progress(done, total, label)
         }
     }
 

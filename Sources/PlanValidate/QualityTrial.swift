@@ -6,9 +6,9 @@ import PlanRandom
 /// re-merge), each scored on every language's held-out examples, plus the diagnostics (cosine of
 /// the adapters' updates, their accuracy on the other languages, ‖ΔW‖ / ‖W‖). Setups that only
 /// reweight this setup's merges (`reusesAdaptersOf`) are scored from the same adapters.
-struct QualityTrial {
+struct QualityTrial: Sendable {
     /// One setup's outcome for this seed.
-    struct Outcome {
+    struct Outcome: Sendable {
         var rows: [QualityRow]
         var adapterCosine: Double
         var crossLanguageAccuracy: Double

@@ -26,7 +26,7 @@ struct QualityWorkflow {
         let progress = Progress("quality", total: QualityExperiment.progressUnits(setups, seedCount: seeds))
         let outcome = try QualityExperiment.run(
             scale: scale, setups: setups, seedCount: seeds, seed: seed,
-            cache: { name in PretrainingCache.file(databasePath: store.path, setup: name) }
+            cache: { [path = store.path] name in PretrainingCache.file(databasePath: path, setup: name) }
         ) { done, _, _ in progress.update(done) }
         progress.finish()
         for warning in outcome.warnings { Console.error("plan: warning: \(warning)") }
