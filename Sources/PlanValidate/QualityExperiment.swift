@@ -140,6 +140,9 @@ public enum QualityExperiment {
         let combinedIndex = trials.first?.rows.firstIndex { $0.model == "combined" }
         let combinedPerSeed = trials.map { trial in combinedIndex.map { trial.rows[$0].meanAccuracy } ?? .nan }
         let combinedMean = MeanInterval(combinedPerSeed).mean
+        let baseIndex = trials.first?.rows.firstIndex { $0.model == "base" }
+        let baseMean = MeanInterval(trials.map { trial in baseIndex.map { trial.rows[$0].meanAccuracy } ?? .nan }).mean
+        let gain = combinedMean - baseMean
         let rows: [QualitySummary.Row] = (trials.first?.rows.indices ?? 0..<0).map { index in
             let perSeed = trials.map { $0.rows[index] }
             let first = perSeed[0]
@@ -153,7 +156,7 @@ public enum QualityExperiment {
             return QualitySummary.Row(
                 model: first.model, method: first.method, density: first.density, weight: first.weight, accuracy: accuracy,
                 loss: MeanInterval(perSeed.map(\.meanLoss)), retention: combinedMean > 0 ? accuracy.mean / combinedMean : .nan,
-                retentionInterval: MeanInterval(ratios), languages: figures)
+                retentionInterval: MeanInterval(ratios), gainRetention: gain > 0 ? (accuracy.mean - baseMean) / gain : .nan, languages: figures)
         }
         return QualitySummary.Setup(
             name: setup.name, changes: setup.changes, taskShare: setup.taskShare, lexicon: setup.disjointLexicons ? "disjoint" : "shared",

@@ -25,8 +25,16 @@ struct QualityExperimentTests {
             let merges = setup.rows.filter(\.isMerge)
             #expect(merges.count >= 5)
             #expect(merges.contains { $0.density != nil })
-            let combined = try #require(setup.row("combined"))
+            let combined = try #require(setup.row("combined")), base = try #require(setup.row("base"))
             #expect(abs(combined.retention - 1) < 1e-12)
+            let gain = combined.accuracy.mean - base.accuracy.mean
+            for row in setup.rows {
+                if gain > 0 {
+                    #expect(abs(row.gainRetention - (row.accuracy.mean - base.accuracy.mean) / gain) < 1e-9, "\(row.model)")
+                } else {
+                    #expect(row.gainRetention.isNaN, "\(row.model)")
+                }
+            }
             for row in setup.rows {
                 #expect(abs(row.retention - row.accuracy.mean / combined.accuracy.mean) < 1e-12, "\(row.model)")
                 #expect(row.accuracy.lower <= row.accuracy.mean + 1e-12 && row.accuracy.mean <= row.accuracy.upper + 1e-12, "\(row.model)")

@@ -31,11 +31,14 @@ public struct QualitySummary: Sendable, Equatable {
         public var retention: Double
         /// The interval of the per-seed ratios (each seed's accuracy over its own combined model's).
         public var retentionInterval: MeanInterval
+        /// (accuracy − base accuracy) / (combined accuracy − base accuracy): the share of the
+        /// fine-tuning gain over the base the model keeps (NaN when the combined model gained nothing).
+        public var gainRetention: Double
         public var languages: [LanguageFigures]
 
         public init(
             model: String, method: String?, density: Double?, weight: Double?, accuracy: MeanInterval, loss: MeanInterval,
-            retention: Double, retentionInterval: MeanInterval, languages: [LanguageFigures]
+            retention: Double, retentionInterval: MeanInterval, gainRetention: Double = .nan, languages: [LanguageFigures]
         ) {
             self.model = model
             self.method = method
@@ -45,6 +48,7 @@ public struct QualitySummary: Sendable, Equatable {
             self.loss = loss
             self.retention = retention
             self.retentionInterval = retentionInterval
+            self.gainRetention = gainRetention
             self.languages = languages
         }
 

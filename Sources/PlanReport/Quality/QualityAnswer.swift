@@ -42,7 +42,8 @@ public enum QualityAnswer {
         }
         let method = String(best.model.dropFirst("merge/".count))
         var text = "In the study's setup the best merge (\(method)) keeps \(percent(best.retention)) of the combined model's accuracy "
-            + "(95% interval \(percent(best.retentionInterval.lower))–\(percent(best.retentionInterval.upper)) over \(s.seeds.count) seeds): "
+            + "(95% interval \(percent(best.retentionInterval.lower))–\(percent(best.retentionInterval.upper)) over \(s.seeds.count) seeds; "
+            + "\(percent(best.gainRetention)) of the fine-tuning gain over the base): "
         text += best.retention >= QualitySummary.parityRetention
             ? "the study's finding (merging about as good as training on all languages together) is reproduced"
             : "below the \(percent(QualitySummary.parityRetention)) at which the study's finding counts as reproduced"

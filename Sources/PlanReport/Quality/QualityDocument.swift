@@ -73,6 +73,7 @@ public enum QualityDocument {
                     ("accuracy", .rounded(row.accuracy.mean, digits: 4)), ("accuracy_ci", interval(row.accuracy)),
                     ("loss", .rounded(row.loss.mean, digits: 4)), ("loss_ci", interval(row.loss)),
                     ("retention", .rounded(row.retention, digits: 4)), ("retention_ci", interval(row.retentionInterval)),
+                    ("gain_retention", .rounded(row.gainRetention, digits: 4)),
                     ("languages", .array(row.languages.map { figures in
                         .object([
                             ("language", .string(figures.language)), ("accuracy", .rounded(figures.accuracy, digits: 4)),
@@ -110,7 +111,7 @@ public enum QualityDocument {
                         model: model, method: row["method"] as? String, density: (row["density"] as? NSNumber)?.doubleValue,
                         weight: (row["weight"] as? NSNumber)?.doubleValue, accuracy: interval(row["accuracy"], row["accuracy_ci"]),
                         loss: interval(row["loss"], row["loss_ci"]), retention: number(row["retention"]),
-                        retentionInterval: interval(row["retention"], row["retention_ci"]),
+                        retentionInterval: interval(row["retention"], row["retention_ci"]), gainRetention: number(row["gain_retention"]),
                         languages: ((row["languages"] as? [[String: Any]]) ?? []).map {
                             QualitySummary.LanguageFigures(
                                 language: ($0["language"] as? String) ?? "?", accuracy: number($0["accuracy"]), loss: number($0["loss"]))

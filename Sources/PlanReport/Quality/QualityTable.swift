@@ -30,14 +30,14 @@ public enum QualityTable {
     static func summary(_ s: QualitySummary) -> TextTable {
         var table = TextTable(columns: [
             ("setup", .left), ("base", .right), ("combined", .right), ("single", .right), ("best merge", .left), ("accuracy", .right),
-            ("retention", .right), ("95% CI", .right), ("re-merge/retrain", .right), ("cosine", .right), ("cross-lang", .right),
+            ("retention", .right), ("95% CI", .right), ("gain kept", .right), ("re-merge/retrain", .right), ("cosine", .right), ("cross-lang", .right),
         ])
         for setup in s.setups {
             let best = setup.bestMerge
             table.add([
                 setup.name, percent(setup.row("base")?.accuracy.mean), percent(setup.row("combined")?.accuracy.mean),
                 percent(setup.row("single")?.accuracy.mean), best.map { String($0.model.dropFirst("merge/".count)) } ?? "-",
-                percent(best?.accuracy.mean), percent(best?.retention), best.map { interval($0.retentionInterval) } ?? "-",
+                percent(best?.accuracy.mean), percent(best?.retention), best.map { interval($0.retentionInterval) } ?? "-", percent(best?.gainRetention),
                 percent(setup.updateRetention), fixed(setup.adapterCosine.mean, 3), percent(setup.crossLanguageAccuracy.mean),
             ])
         }
@@ -47,10 +47,10 @@ public enum QualityTable {
     /// A setup's rows.
     static func rows(_ setup: QualitySummary.Setup, languages: [String]) -> TextTable {
         var table = TextTable(columns: [("model", .left), ("weight", .right), ("accuracy", .right), ("95% CI", .right), ("loss", .right),
-                                        ("retention", .right)] + languages.map { ("\($0) acc", .right) })
+                                        ("retention", .right), ("gain kept", .right)] + languages.map { ("\($0) acc", .right) })
         for row in setup.rows {
             table.add([row.model, row.weight.map { fixed($0, 2) } ?? "-", percent(row.accuracy.mean), interval(row.accuracy),
-                       fixed(row.loss.mean, 3), percent(row.retention)] + row.languages.map { percent($0.accuracy) })
+                       fixed(row.loss.mean, 3), percent(row.retention), percent(row.gainRetention)] + row.languages.map { percent($0.accuracy) })
         }
         return table
     }
