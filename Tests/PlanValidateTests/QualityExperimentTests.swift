@@ -48,7 +48,9 @@ struct QualityExperimentTests {
         }
         // The weight ablation merges the study's adapters: every non-merge row is the same, the weights differ.
         let study = try #require(summary.setup("study")), reweighted = try #require(summary.setup("weights-1-over-L"))
-        for model in ["random-base", "base", "combined", "single", "update/retrain-all"] { #expect(study.row(model) == reweighted.row(model)) }
+        for model in ["random-base", "base", "combined", "single", "update/retrain-all"] {
+            #expect(study.row(model)?.accuracy == reweighted.row(model)?.accuracy && study.row(model)?.languages == reweighted.row(model)?.languages)
+        }
         #expect(study.row("merge/ties d=0.5")?.weight == 1 && study.row("merge/linear")?.weight == 0.5)
         #expect(reweighted.row("merge/ties d=0.5")?.weight == 0.5 && reweighted.row("merge/cat")?.weight == 0.5)
         #expect(study.taskShare == 0.5 && summary.setup("task-naive-base")?.taskShare == 0)
