@@ -12,7 +12,7 @@ public struct PlanCommand: ParsableCommand {
             """,
         version: PlanVersion.current,
         subcommands: [
-            Simulate.self, Estimate.self, SweepCommand.self, SensitivityCommand.self, Size.self, Report.self, Scenarios.self, Runs.self, Merge.self, Bench.self, Calibrate.self, Validate.self,
+            Simulate.self, Estimate.self, SweepCommand.self, SensitivityCommand.self, Size.self, Report.self, Scenarios.self, Runs.self, Merge.self, Bench.self, Calibrate.self, Validate.self, Quality.self,
         ],
         defaultSubcommand: nil
     )

@@ -10,13 +10,16 @@ public struct QualityRow: Sendable, Equatable {
     public var method: String?
     /// The density for merge rows whose method prunes.
     public var density: Double?
+    /// The per-adapter merge weight for merge rows (nil: PEFT's default 1).
+    public var weight: Double?
     /// One score per language (`single`: each language's own adapter on that language).
     public var scores: [HeldOutScore]
 
-    public init(model: String, method: String? = nil, density: Double? = nil, scores: [HeldOutScore]) {
+    public init(model: String, method: String? = nil, density: Double? = nil, weight: Double? = nil, scores: [HeldOutScore]) {
         self.model = model
         self.method = method
         self.density = density
+        self.weight = weight
         self.scores = scores
     }
 

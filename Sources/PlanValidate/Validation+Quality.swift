@@ -19,22 +19,15 @@ extension Validation {
     static func qualityRows(
         _ inputs: QualityInputs, setup: ValidationSetup, base: [Float], heldOut: [[TokenBatch]]
     ) throws -> [QualityRow] {
-        let scorer = try ValidationExperiment.tuner(setup, adapterSeed: setup.seed + 3)
-        try scorer.loadBase(base)
-        func scores(_ adapter: LoRAAdapter) throws -> [HeldOutScore] {
-            try scorer.load(adapter)
-            return try heldOut.map { try scorer.score($0) }
-        }
+        let scorer = try QualityScoring.scorer(setup, base: base, adapterSeed: setup.seed + 3)
+        func scores(_ adapter: LoRAAdapter) throws -> [HeldOutScore] { try QualityScoring.scores(adapter, scorer: scorer, heldOut: heldOut) }
         var rows = [
             QualityRow(model: "random base", scores: inputs.randomBase), QualityRow(model: "base", scores: inputs.base),
             QualityRow(model: "combined", scores: inputs.combined), QualityRow(model: "single", scores: inputs.single),
         ]
-        for (name, density) in QualityRow.qualityMerges {
-            let method = try MergeMethod.named(name)
-            let merged = try AdapterMerger.merge(
-                inputs.initialAdapters, options: MergeOptions(method: method, density: density, seed: setup.seed)).adapter
-            rows.append(QualityRow(model: QualityRow.mergeLabel(name, density), method: name, density: density, scores: try scores(merged)))
-        }
+        rows += try QualityScoring.mergeRows(
+            inputs.initialAdapters, specs: QualityRow.qualityMerges.map { QualityScoring.MergeSpec(method: $0.method, density: $0.density) },
+            seed: setup.seed, scorer: scorer, heldOut: heldOut)
         rows.append(QualityRow(model: "update/retrain-all", scores: try scores(inputs.retrainAll)))
         rows.append(QualityRow(
             model: "update/re-merge", method: setup.mergeMethod, density: try setup.mergeOptions().density, scores: try scores(inputs.remerged)))

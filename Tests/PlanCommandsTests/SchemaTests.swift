@@ -7,7 +7,7 @@ import Testing
 struct SchemaTests {
     static let schemaNames = [
         "simulate", "estimate", "sweep", "runs-list", "runs-show", "runs-compare", "merge", "bench", "bench-anchors", "calibrate",
-        "validate", "scenarios-list", "scenarios-show", "scenarios-check", "size", "sensitivity",
+        "validate", "scenarios-list", "scenarios-show", "scenarios-check", "size", "sensitivity", "quality",
     ]
 
     /// Whether the built plan has this subcommand (`plan size` arrives with the pool-sizing work).

@@ -9,7 +9,7 @@ struct RunKindTests {
     /// The stored strings, as databases written before `RunKind` hold them.
     static let stored: [(RunKind, String)] = [
         (.simulate, "simulate"), (.sweep, "sweep"), (.sensitivity, "sensitivity"), (.merge, "merge"), (.bench, "bench"),
-        (.calibrate, "calibrate"), (.validate, "validate"),
+        (.calibrate, "calibrate"), (.validate, "validate"), (.quality, "quality"),
     ]
 
     @Test func rawValuesAreTheStoredStrings() {

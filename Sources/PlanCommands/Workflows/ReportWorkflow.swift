@@ -27,8 +27,9 @@ struct ReportWorkflow {
             id = newest
         }
         let stored = try store.run(id)
+        if stored.kind == .quality { return try QualityReportWorkflow.write(stored, output: output) }
         guard Self.kinds.contains(stored.kind), let yaml = stored.scenarioYAML else {
-            throw CommandError.usage("run \(id) is a \(stored.kind) run; plan report takes a simulate, sweep or sensitivity run")
+            throw CommandError.usage("run \(id) is a \(stored.kind) run; plan report takes a simulate, sweep, sensitivity or quality run")
         }
         let profiles = try store.profiles().mapValues(\.gpuSpec)
         var loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles)

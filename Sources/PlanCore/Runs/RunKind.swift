@@ -5,12 +5,12 @@
 /// `plan` wrote it, or someone edited the file) reads as `.unknown(text)`: it lists, shows and
 /// exports like any measured run, and commands that need a particular kind say which they got.
 public enum RunKind: Hashable, Sendable, CustomStringConvertible {
-    case simulate, sweep, sensitivity, merge, bench, calibrate, validate
+    case simulate, sweep, sensitivity, merge, bench, calibrate, validate, quality
     /// A kind this build does not know, with the stored text.
     case unknown(String)
 
     /// Every kind this build writes.
-    public static let known: [RunKind] = [.simulate, .sweep, .sensitivity, .merge, .bench, .calibrate, .validate]
+    public static let known: [RunKind] = [.simulate, .sweep, .sensitivity, .merge, .bench, .calibrate, .validate, .quality]
 
     /// The stored text; never fails (unknown text becomes `.unknown`).
     public init(rawValue: String) {
@@ -27,6 +27,7 @@ public enum RunKind: Hashable, Sendable, CustomStringConvertible {
         case .bench: "bench"
         case .calibrate: "calibrate"
         case .validate: "validate"
+        case .quality: "quality"
         case let .unknown(text): text
         }
     }

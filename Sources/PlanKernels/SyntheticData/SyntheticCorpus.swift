@@ -18,10 +18,19 @@ public struct SyntheticCorpus: Sendable {
         self.task = task
         var generator = Xoshiro256StarStar(seed: SplitMix64.derive(task.seed, 0))
         conceptMap = Self.permutation(task.concepts, &generator)
-        lexicon = (0..<task.languages).map { language in
-            var generator = Xoshiro256StarStar(seed: SplitMix64.derive(task.seed, 1, UInt64(language)))
+        if task.disjointLexicons {
+            // One seeded permutation of the pool; language l takes its l-th slice of C tokens.
+            var generator = Xoshiro256StarStar(seed: SplitMix64.derive(task.seed, 1, 0xD15))
             let pool = Self.permutation(task.surfaceTokens, &generator)
-            return (0..<task.concepts).map { Int32(3 + task.languages + pool[$0]) }
+            lexicon = (0..<task.languages).map { language in
+                (0..<task.concepts).map { Int32(3 + task.languages + pool[language * task.concepts + $0]) }
+            }
+        } else {
+            lexicon = (0..<task.languages).map { language in
+                var generator = Xoshiro256StarStar(seed: SplitMix64.derive(task.seed, 1, UInt64(language)))
+                let pool = Self.permutation(task.surfaceTokens, &generator)
+                return (0..<task.concepts).map { Int32(3 + task.languages + pool[$0]) }
+            }
         }
         wordOrder = (0..<task.languages).map { language in
             guard language > 0 else { return Array(0..<task.itemsPerExample) }
@@ -69,7 +78,13 @@ public struct SyntheticCorpus: Sendable {
     /// split, i), so a longer list extends a shorter one.
     /// - Complexity: O(count · k) expected (rejection sampling by split).
     public func examples(language: Int, split: DataSplit, count: Int) -> [[Int32]] {
-        (0..<count).map { index in
+        examples(language: language, split: split, indices: 0..<count)
+    }
+
+    /// The examples of `language` from `split` with the given indices (`examples(…, count:)` is
+    /// indices 0 ..< count), e.g. a later range for data no earlier run has seen.
+    public func examples(language: Int, split: DataSplit, indices: Range<Int>) -> [[Int32]] {
+        indices.map { index in
             var generator = Xoshiro256StarStar(seed: SplitMix64.derive(task.seed, 3, UInt64(language), split.rawValue, UInt64(index)))
             while true {
                 let concepts = (0..<task.itemsPerExample).map { _ in Int(generator.next() % UInt64(task.concepts)) }

@@ -114,6 +114,7 @@ public enum RunOutput {
         let document = JSONValue.parse(run.document) ?? .null
         lines += percentiles(document) + sweeps(document) + tornado(document) + sensitivity(document) + mergeInputs(document)
             + figures(document)
+        if run.kind == .quality, let quality = QualityDocument.parse(run.document) { lines += ["", QualityTable.summary(quality).rendered()] }
         if !run.measurements.isEmpty {
             var table = TextTable(columns: [("measurement", .left), ("predicted s", .right), ("measured s", .right)])
             for row in run.measurements {
