@@ -83,17 +83,6 @@ public enum Pretraining {
     /// Returns the base and, when the cache could not be written, a one-line warning.
     /// - Throws: `KernelError` from the kernels.
     public static func base(_ setup: ValidationSetup, cache: URL?) throws -> (base: Base, warning: String?) {
-        let key = key(setup)
-        if let cache, let cached = PretrainingCache.read(cache, key: key), cached.weights.count == FineTuner.baseWeightCount(setup.config) {
-            return (cached, nil)
-        }
-        let base = try train(setup)
-        guard let cache else { return (base, nil) }
-        do {
-            try PretrainingCache.write(base, key: key, to: cache)
-            return (base, nil)
-        } catch {
-            return (base, "could not cache the pretrained base in \(cache.path): \(error.localizedDescription)")
-        }
+        try PretrainingCache.base(cache, key: key(setup), weightCount: FineTuner.baseWeightCount(setup.config)) { try train(setup) }
     }
 }

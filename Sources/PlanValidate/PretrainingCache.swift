@@ -17,6 +17,23 @@ public enum PretrainingCache {
 
     /// The cached base when `url` holds one for `key` (nil when absent, unreadable, of another
     /// key or malformed: the caller trains afresh).
+    /// The base stored in `cache` under `key` (with `weightCount` weights), else `train()`'s,
+    /// written there when a cache is given. Returns the base and a one-line warning when the
+    /// cache could not be written.
+    static func base(_ cache: URL?, key: String, weightCount: Int, train: () throws -> Pretraining.Base) throws
+        -> (base: Pretraining.Base, warning: String?)
+    {
+        if let cache, let cached = read(cache, key: key), cached.weights.count == weightCount { return (cached, nil) }
+        let base = try train()
+        guard let cache else { return (base, nil) }
+        do {
+            try write(base, key: key, to: cache)
+            return (base, nil)
+        } catch {
+            return (base, "could not cache the pretrained base in \(cache.path): \(error.localizedDescription)")
+        }
+    }
+
     public static func read(_ url: URL, key: String) -> Pretraining.Base? {
         guard let data = try? Data(contentsOf: url) else { return nil }
         var reader = Reader(bytes: [UInt8](data))

@@ -75,17 +75,9 @@ enum QualityPretraining {
     static func base(_ scale: QualityScale, corpus: SyntheticCorpus, taskShare: Double, seed: UInt64, cache: URL?) throws
         -> (base: Pretraining.Base, warning: String?)
     {
-        let key = key(scale, task: corpus.task, taskShare: taskShare, seed: seed)
-        if let cache, let cached = PretrainingCache.read(cache, key: key), cached.weights.count == FineTuner.baseWeightCount(scale.sizes.config) {
-            return (cached, nil)
-        }
-        let base = try train(scale, corpus: corpus, taskShare: taskShare, seed: seed)
-        guard let cache else { return (base, nil) }
-        do {
-            try PretrainingCache.write(base, key: key, to: cache)
-            return (base, nil)
-        } catch {
-            return (base, "could not cache the pretrained base in \(cache.path): \(error.localizedDescription)")
+        try PretrainingCache.base(cache, key: key(scale, task: corpus.task, taskShare: taskShare, seed: seed),
+                                  weightCount: FineTuner.baseWeightCount(scale.sizes.config)) {
+            try train(scale, corpus: corpus, taskShare: taskShare, seed: seed)
         }
     }
 }

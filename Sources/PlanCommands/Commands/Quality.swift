@@ -28,8 +28,7 @@ extension PlanCommand {
                 + "weights-ones, weights-1-over-L, task-share-25.", valueName: "list")) var setups: String?
         @Option(help: "table or json.") var format: TableOrJSON = .table
         @OptionGroup var database: DatabaseOptions
-        @Option(help: ArgumentHelp("Folder for the gnuplot plot (PNG + SVG).", valueName: "dir")) var plots: String = "plots"
-        @Flag(name: .customLong("no-plots"), help: "Do not draw the plot.") var noPlots = false
+        @OptionGroup var plots: PlotOptions
         @Option(help: ArgumentHelp("OpenBLAS threads (0: OpenBLAS's own default). Default 1.", valueName: "n"))
         var threads: Int = ValidationDefaults.blasThreads
         /// `tiny` runs a seconds-long setup (tests); hidden from help.
@@ -47,12 +46,12 @@ extension PlanCommand {
         }
 
         func run() throws {
-            try ValidateExit.guarded {
+            try guarded {
                 let scale = try (size.flatMap(QualityScale.named) ?? (quick ? .quick : .standard)).overriding(override)
                 let chosen = try QualityExperiment.setups(setups.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
                 try QualityWorkflow(
                     scale: scale, setups: chosen, seeds: seeds, seed: seed, format: format.output, databasePath: database.db,
-                    plotsFolder: noPlots ? nil : plots, blasThreads: threads
+                    plotsFolder: plots.folder, blasThreads: threads
                 ).run()
             }
         }
