@@ -37,6 +37,11 @@ public struct PoolUsage: Sendable, Equatable {
     /// Every pool GPU for the whole horizon at `reserved_usd_per_gpu_hour`, busy or idle.
     public var reservedCostUSD: Double
 
+    /// GPUs of a `pool` that whole jobs of `gpusPerJob` GPUs can occupy at once.
+    public static func usableGPUs(pool: Int, gpusPerJob: Int) -> Int {
+        pool - pool % max(1, min(gpusPerJob, pool))
+    }
+
     /// A backlog counts as saturation once its oldest job has waited this share of the horizon.
     public static let backlogFraction = 0.1
 
@@ -52,8 +57,7 @@ public struct PoolUsage: Sendable, Equatable {
                 lastFinishHours: Double, maxLatencyHours: Double, queuedAtHorizonEnd: Int = 0, backlogHours: Double = 0) {
         poolGPUs = hardware.poolGPUs
         gpusPerJob = hardware.gpusPerJob
-        let width = max(1, min(hardware.gpusPerJob, hardware.poolGPUs))
-        usableGPUs = hardware.poolGPUs - hardware.poolGPUs % width
+        usableGPUs = Self.usableGPUs(pool: hardware.poolGPUs, gpusPerJob: hardware.gpusPerJob)
         horizonHours = Double(horizonDays) * 24
         self.busyGPUHours = busyGPUHours
         let usable = Double(usableGPUs) * horizonHours

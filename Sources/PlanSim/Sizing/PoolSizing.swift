@@ -95,7 +95,9 @@ public struct PoolSizing: Sendable {
     /// - Complexity: O(S · W · log P) pool simulations for S strategies, W widths and pool sizes
     ///   up to P, plus up to 64 more per strategy for the curve.
     public func run() -> Result {
+        // Widths change only the cost models: the arrivals and builds are expanded once.
         var engine = SimulationEngine()
+        engine.prepare(scenario, seed: seed)
         var sizes: [StrategySize] = []
         var chosen: [Scenario] = []
         for (index, kind) in scenario.strategies.enumerated() {
@@ -107,7 +109,7 @@ public struct PoolSizing: Sendable {
             for width in widths {
                 var variant = scenario
                 if searched { variant.strategyOptions[kind, default: StrategyOptions()].gpusPerJob = width }
-                engine.prepare(variant, seed: seed)
+                engine.prepareModels(variant)
                 engine.plan(strategy: index, scenario: variant)
                 let size = search(&engine, kind: kind, width: width, searched: searched, scenario: variant)
                 options.append(Option(gpusPerJob: width, poolGPUs: size.poolGPUs, p90LatencyHours: size.atSize?.latency.p90Hours,
@@ -131,7 +133,7 @@ public struct PoolSizing: Sendable {
         let grid = Self.grid(upTo: min(1_000_000, max(16, 2 * largest)))
         let horizonHours = Double(scenario.schedule.horizonDays) * 24
         for index in sizes.indices {
-            engine.prepare(chosen[index], seed: seed)
+            engine.prepareModels(chosen[index])
             engine.plan(strategy: index, scenario: chosen[index])
             var points = Dictionary(uniqueKeysWithValues: sizes[index].curve.map { ($0.poolGPUs, $0) }).filter { $0.key <= grid.last ?? 1 }
             for gpus in grid where gpus >= sizes[index].minimumPoolGPUs && points[gpus] == nil {
@@ -229,7 +231,7 @@ public struct PoolSizing: Sendable {
                       horizonHours: Double) -> Probe {
         engine.pool.schedule(gpus: gpus)
         let outcome = engine.summarise(kind)
-        let usable = Double(gpus - gpus % max(1, min(width, gpus)))
+        let usable = Double(PoolUsage.usableGPUs(pool: gpus, gpusPerJob: width))
         let utilisation = busyGPUHours / (usable * horizonHours)
         return Probe(poolGPUs: gpus, latency: outcome.latency, utilisation: utilisation,
                      saturated: PoolUsage.isSaturated(utilisation: utilisation, backlogHours: outcome.backlogHours,
