@@ -42,7 +42,7 @@ struct ReportFileCommandTests {
         try FileManager.default.copyItem(at: folder.appendingPathComponent("r/report.html"), to: alone.appendingPathComponent("report.html"))
         let html = try String(contentsOf: alone.appendingPathComponent("report.html"), encoding: .utf8)
         let sources = html.components(separatedBy: "src=\"").dropFirst().map { String($0.prefix(30)) }
-        #expect(sources.count == 4)
+        #expect(sources.count == 5)  // cumulative cost, GPU-hours, phases and TCO, plus the Monte Carlo bands
         #expect(sources.allSatisfy { $0.hasPrefix("data:image/svg+xml;base64,") }, "\(sources)")
         #expect(!html.contains(".png\"") && !html.contains("<script"))
     }

@@ -82,7 +82,7 @@ struct ReportPortabilityTests {
         try ReportWriter.write(document, plots: plots, to: folder)
         let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
         let sources = html.components(separatedBy: "<img src=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
-        #expect(sources.count == document.images.count && sources.count == 4)
+        #expect(sources.count == document.images.count && sources.count == 5)
         for source in sources {
             #expect(source.hasPrefix("data:image/svg+xml;base64,"))
             let svg = String(decoding: Data(base64Encoded: String(source.dropFirst("data:image/svg+xml;base64,".count))) ?? Data(), as: UTF8.self)

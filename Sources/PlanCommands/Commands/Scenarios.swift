@@ -69,7 +69,7 @@ extension PlanCommand {
                 try guarded {
                     let scenario: Scenario
                     do {
-                        (scenario, _) = try Inputs.scenario(file, profiles: try Inputs.profiles(database.db))
+                        (scenario, _) = try Inputs.scenario(try Inputs.scenarioSource(file), profiles: try Inputs.profiles(database.db), database: database.db)
                     } catch let diagnostics as ScenarioDiagnostics where format == .json {
                         Console.out(ScenarioOutput.checkJSON(file: file, scenario: nil, diagnostics: diagnostics.diagnostics).rendered() + "\n")
                         throw diagnostics

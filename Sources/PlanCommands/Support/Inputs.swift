@@ -1,5 +1,7 @@
 import Foundation
 import PlanCore
+import PlanReport
+import PlanSim
 import PlanStore
 
 /// Reading user files and opening the run database.
@@ -37,11 +39,45 @@ enum Inputs {
     }
 
     /// Validates a scenario source against the catalogs and `profiles`.
-    static func scenario(_ source: (data: Data, file: String), profiles: [String: GPUSpec]) throws -> (Scenario, String) {
+    /// `quality.from_run` reads its run from `database` (the `--db` option; nil → the default).
+    static func scenario(_ source: (data: Data, file: String), profiles: [String: GPUSpec], database: String? = nil) throws -> (Scenario, String) {
         // `model: {hf_config: PATH}` is relative to the scenario file's folder.
         let base = FileManager.default.fileExists(atPath: source.file) ? URL(fileURLWithPath: source.file).deletingLastPathComponent() : nil
         let loader = ScenarioLoader(catalog: try Catalog.bundled(), profiles: profiles, baseDirectory: base)
-        return (try loader.load(data: source.data, file: source.file), String(decoding: source.data, as: UTF8.self))
+        var scenario = try loader.load(data: source.data, file: source.file)
+        try resolveMeasuredRetention(&scenario, file: source.file, database: database)
+        try checkServing(scenario, file: source.file)
+        return (scenario, String(decoding: source.data, as: UTF8.self))
+    }
+
+    /// Fills `quality.measured` from the stored `plan quality` run `quality.from_run` names.
+    static func resolveMeasuredRetention(_ scenario: inout Scenario, file: String, database: String?) throws {
+        guard let id = scenario.quality.fromRun else { return }
+        let path = databasePath(database)
+        func fail(_ message: String) -> ScenarioDiagnostics {
+            ScenarioDiagnostics(file: file, diagnostics: [Diagnostic(path: "quality.from_run", message: message)])
+        }
+        let stored: (kind: RunKind, document: String)
+        do {
+            stored = try RunStore.documentReadOnly(path: path, id: id)
+        } catch StoreError.noSuchRun {
+            throw fail("no run \(id) in \(path); run plan quality first, or give quality.retention")
+        }
+        guard stored.kind == .quality else { throw fail("run \(id) is a \(stored.kind) run; from_run reads a plan quality run") }
+        guard let measured = MeasuredRetention.of(document: stored.document) else {
+            throw fail("run \(id) holds no merge retention to read")
+        }
+        scenario.quality.measured = measured
+    }
+
+    /// Refuses a `serving:` block whose model no serving replica can hold (every command then
+    /// prices serving without failing).
+    static func checkServing(_ scenario: Scenario, file: String) throws {
+        do {
+            _ = scenario  // PENDING: try ServingPlan.figures(scenario)
+        } catch {
+            throw ScenarioDiagnostics(file: file, diagnostics: [Diagnostic(path: "serving", message: "\(error)")])
+        }
     }
 
     /// The run database and a scenario validated against the machine profiles stored in it. The
@@ -55,7 +91,7 @@ enum Inputs {
         let source = try scenarioSource(path)
         // A database that cannot be read gives no profiles here; its own error comes when it is opened.
         let profiles = (try? RunStore.profilesReadOnly(path: databasePath(database)))?.mapValues(\.gpuSpec) ?? [:]
-        let (scenario, yaml) = try scenario(source, profiles: profiles)
+        let (scenario, yaml) = try scenario(source, profiles: profiles, database: database)
         try check(scenario)
         let store = try store(database)
         return (store, scenario, yaml)

@@ -14,7 +14,7 @@ struct SizeWorkflow {
 
     func run() throws {
         let source = try Inputs.scenarioSource(scenarioPath)
-        let (scenario, _) = try Inputs.scenario(source, profiles: try Inputs.profiles(databasePath))
+        let (scenario, _) = try Inputs.scenario(source, profiles: try Inputs.profiles(databasePath), database: databasePath)
         let result = PoolSizing(scenario: scenario, seed: seed, targetLatencyHours: targetLatencyHours).run()
         var written = ""
         if let folder = plotsFolder, let plot = GnuplotScript.poolSize(result) {

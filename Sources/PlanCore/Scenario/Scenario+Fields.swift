@@ -82,6 +82,9 @@ extension Scenario {
     func variable(_ path: String) throws -> (spec: FieldSpec, entries: [Int]) {
         guard let parsed = FieldPath(path), parsed.field.spec.isVariable else { throw Self.unknownField(path) }
         let field = parsed.field
+        if field.rawValue.hasPrefix("serving."), serving == nil {
+            throw PlanCoreError.invalidArgument("\(TerminalText.excerpt(path)): the scenario has no serving block (add serving: to price serving)")
+        }
         guard let list = field.list else { return (field.spec, []) }
         let count = list.count(in: self)
         let shown = TerminalText.excerpt(path)

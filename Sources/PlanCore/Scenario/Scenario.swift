@@ -22,6 +22,11 @@ public struct Scenario: Sendable, Equatable {
     public var strategyOptions: [StrategyKind: StrategyOptions] = [:]
     public var continued: ContinuedSettings
     public var hybrid: HybridSettings
+    public var mergeIncremental = MergeIncrementalSettings()
+    public var adapters = AdaptersSettings()
+    /// The `serving:` block; nil → serving is not priced.
+    public var serving: ServingSettings?
+    public var quality = QualitySettings()
     /// Monte Carlo inputs: field path → distribution, in file order.
     public var uncertainty: [(path: String, distribution: Distribution)]
 
@@ -30,6 +35,8 @@ public struct Scenario: Sendable, Equatable {
             && lhs.finetune == rhs.finetune && lhs.hardware == rhs.hardware && lhs.overheads == rhs.overheads
             && lhs.languages == rhs.languages && lhs.merge == rhs.merge && lhs.schedule == rhs.schedule
             && lhs.strategies == rhs.strategies && lhs.strategyOptions == rhs.strategyOptions && lhs.continued == rhs.continued && lhs.hybrid == rhs.hybrid
+            && lhs.mergeIncremental == rhs.mergeIncremental && lhs.adapters == rhs.adapters && lhs.serving == rhs.serving
+            && lhs.quality == rhs.quality
             && lhs.uncertainty.map(\.path) == rhs.uncertainty.map(\.path)
             && lhs.uncertainty.map(\.distribution) == rhs.uncertainty.map(\.distribution)
     }
@@ -226,6 +233,15 @@ public enum StrategyKind: String, Sendable, CaseIterable, Equatable {
     case merge
     case continued
     case hybrid
+    /// As merge; an update continues each updated adapter on its new examples plus a replay fraction, then re-merges.
+    case mergeIncremental = "merge-incremental"
+    /// One adapter per language, never merged: served routed by language (multi-LoRA).
+    case adapters
+
+    /// Whether the strategy trains one adapter per language (its initial build is per language).
+    public var trainsAdapters: Bool { self == .merge || self == .hybrid || self == .mergeIncremental || self == .adapters }
+    /// Whether the served model is a merge of per-language adapters.
+    public var servesMerge: Bool { self == .merge || self == .hybrid || self == .mergeIncremental }
 }
 
 /// A probability distribution for a Monte Carlo input.

@@ -66,6 +66,20 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case hybridRefreshEveryDays = "hybrid.refresh_every_days"
     case strategyGPUsPerJob = "strategies.gpus_per_job"
 
+    case mergeIncrementalReplayFraction = "merge_incremental.replay_fraction"
+    case adaptersReplayFraction = "adapters.replay_fraction"
+    case adaptersDeployMinutes = "adapters.deploy_minutes"
+    case servingUSDPerGPUHour = "serving.usd_per_gpu_hour"
+    case servingMaxMsPerOutputToken = "serving.max_ms_per_output_token"
+    case servingPeakToMean = "serving.peak_to_mean"
+    case servingTrafficScale = "serving.traffic_scale"
+    case qualityFloor = "quality.floor"
+    case servingRequestsPerDay = "serving.traffic.<code|*>.requests_per_day"
+    case servingInputTokens = "serving.traffic.<code|*>.input_tokens"
+    case servingOutputTokens = "serving.traffic.<code|*>.output_tokens"
+    case qualityRetention = "quality.retention.<strategy|method>"
+    case qualityFromRun = "quality.from_run"
+
     /// The field a concrete path names (`schedule.periodic[1].every_days`, `languages.en.examples`,
     /// see `FieldPath`); nil for a path the table does not hold.
     public init?(path: String) {
@@ -236,6 +250,43 @@ public enum ScenarioField: String, CaseIterable, Sendable {
             return FieldSpec(self, .whole(1...100_000), unit: "days", doc: "a full multilingual refresh every this many days")
         case .strategyGPUsPerJob:
             return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "a strategy entry's own GPUs per training / evaluation job")
+
+        case .mergeIncrementalReplayFraction:
+            return FieldSpec(self, .real(0...1), unit: "fraction", doc: "merge-incremental: old examples of the updated language replayed, as a fraction of its data",
+                             access: .real(\.mergeIncremental.replayFraction))
+        case .adaptersReplayFraction:
+            return FieldSpec(self, .real(0...1), unit: "fraction", doc: "adapters with update: continue: old examples replayed, as a fraction of the language's data",
+                             access: .real(\.adapters.replayFraction))
+        case .adaptersDeployMinutes:
+            return FieldSpec(self, Self.minutes, unit: "minutes", doc: "adapters: hot-loading an evaluated adapter into the serving fleet",
+                             access: .real(\.adapters.deployMinutes))
+        case .servingUSDPerGPUHour:
+            return FieldSpec(self, .real(0...1e6), unit: "USD / GPU-hour", doc: "price of a serving GPU-hour (default: hardware.usd_per_gpu_hour)",
+                             access: .scenario(get: { $0.serving?.usdPerGPUHour ?? $0.hardware.usdPerGPUHour },
+                                               set: { $0.serving?.usdPerGPUHour = $1 }))
+        case .servingMaxMsPerOutputToken:
+            return FieldSpec(self, .real(0...1e6, above: 0), unit: "ms", doc: "latency target: the longest time per output token (default: none)",
+                             access: .scenario(get: { $0.serving?.maxMsPerOutputToken ?? .infinity },
+                                               set: { $0.serving?.maxMsPerOutputToken = $1 }))
+        case .servingPeakToMean:
+            return FieldSpec(self, .real(1...1000), unit: "ratio", doc: "the serving fleet is sized for the mean request rate times this",
+                             access: .scenario(get: { $0.serving?.peakToMean ?? 1 }, set: { $0.serving?.peakToMean = $1 }))
+        case .servingTrafficScale:
+            return FieldSpec(self, .real(0...1e6), unit: "factor", doc: "multiplies every language's requests per day",
+                             access: .scenario(get: { $0.serving?.trafficScale ?? 1 }, set: { $0.serving?.trafficScale = $1 }))
+        case .qualityFloor:
+            return FieldSpec(self, .real(0...2), unit: "fraction of the combined model", doc: "strategies whose quality retention is below this are not eligible",
+                             access: .real(\.quality.floor))
+        case .servingRequestsPerDay:
+            return FieldSpec(self, .real(0...1e12), unit: "requests / day", doc: "a language's serving traffic (`*`: every language's default; else 0)")
+        case .servingInputTokens:
+            return FieldSpec(self, .real(0...1e7), unit: "tokens", doc: "prompt tokens per request (default 512)")
+        case .servingOutputTokens:
+            return FieldSpec(self, .real(1...1e7), unit: "tokens", doc: "generated tokens per request (default 256)")
+        case .qualityRetention:
+            return FieldSpec(self, .real(0...2), unit: "fraction of the combined model", doc: "quality retention of a strategy, or of a merge method (its merged strategies)")
+        case .qualityFromRun:
+            return FieldSpec(self, .whole(1...1_000_000_000), unit: "run id", doc: "a stored plan quality run whose measured retention per merge method is used")
         }
     }
 }

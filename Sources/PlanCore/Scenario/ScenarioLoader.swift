@@ -85,7 +85,14 @@ public struct ScenarioLoader: Sendable {
             hybrid.refreshEveryDays = fields.int(.hybridRefreshEveryDays, default: hybrid.refreshEveryDays)
             fields.finish()
         }
+        let mergeIncremental = readMergeIncremental(&root)
+        let adapters = readAdapters(&root)
+        let serving = readServing(&root, hardware: hardware, codes: Set(declared + schedule.additions.map(\.language)))
+        let quality = readQuality(&root)
         let uncertainty = readUncertainty(&root)
+        if strategies.contains(.adapters) && finetune.method == .full {
+            diagnostics.error("strategies", "adapters serves one LoRA adapter per language; it needs finetune.method lora or qlora")
+        }
         guard let model, var hardware else { return nil }
         checkMemory(model: model, finetune: finetune, hardware: &hardware, overheads: overheads, diagnostics: diagnostics)
         if !hardware.gpusPerJobAuto && hardware.gpusPerJob > hardware.poolGPUs {
@@ -112,6 +119,10 @@ public struct ScenarioLoader: Sendable {
             overheads: overheads, languages: languages, merge: merge, schedule: schedule, strategies: strategies,
             continued: continued, hybrid: hybrid, uncertainty: [])
         scenario.strategyOptions = strategyOptions
+        scenario.mergeIncremental = mergeIncremental
+        scenario.adapters = adapters
+        scenario.serving = serving
+        scenario.quality = quality
         // Documented work limits, checked here so that no command starts work it cannot finish.
         if let problem = scenario.workLimitProblem() {
             diagnostics.error(scenario.languages.count + schedule.additions.count > WorkLimits.languages ? "languages" : "schedule", problem)

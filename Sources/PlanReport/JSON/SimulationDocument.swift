@@ -19,7 +19,14 @@ public enum SimulationDocument {
             ("arrivals", .number(Double(result.arrivals))),
             ("updates", .number(Double(result.updates))),
         ]
-        pairs.append(("strategies", .array(result.strategies.map { strategy($0, monteCarlo: monteCarlo) })))
+        pairs.append(("strategies", .array(result.strategies.map {
+            strategy($0, monteCarlo: monteCarlo, decision: result.decision?.strategy($0.kind))
+        })))
+        if let decision = result.decision {
+            pairs.append(("recommended", decision.recommended.map { .string($0.rawValue) } ?? .null))
+            pairs.append(("quality_floor", .rounded(decision.floor, digits: 4)))
+            pairs.append(("serving_priced", .bool(scenario.serving != nil)))
+        }
         if let monteCarlo {
             pairs.append(("trials", .number(Double(monteCarlo.trials))))
             pairs.append(("trial_events", .number(Double(monteCarlo.events))))
@@ -31,7 +38,7 @@ public enum SimulationDocument {
         return .object(pairs)
     }
 
-    static func strategy(_ outcome: StrategyOutcome, monteCarlo: MonteCarlo.Result?) -> JSONValue {
+    static func strategy(_ outcome: StrategyOutcome, monteCarlo: MonteCarlo.Result?, decision: StrategyDecision?) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("name", .string(outcome.kind.rawValue))]
         pairs += figures(outcome.total)
         pairs.append(("trained_tokens", .rounded(outcome.total.trainedTokens)))
@@ -57,6 +64,8 @@ public enum SimulationDocument {
         ] + (pool.pricing == .reserved ? [("reserved_cost_usd", .rounded(pool.reservedCostUSD))] : []))))
         pairs.append(("builds", .number(Double(outcome.builds.count))))
         pairs.append(("jobs", .number(Double(outcome.total.jobs))))
+        pairs.append(("merge_jobs", .number(Double(outcome.total.mergeJobs))))
+        if let decision { pairs += self.decision(decision) }
         if let bands = monteCarlo?.percentiles[outcome.kind] {
             pairs.append(("percentiles", .object(MonteCarlo.figures.compactMap { name in
                 bands[name].map { band in
@@ -68,6 +77,31 @@ public enum SimulationDocument {
             }
         }
         return .object(pairs)
+    }
+
+    /// Serving, total cost of ownership, quality retention and eligibility of one strategy.
+    static func decision(_ d: StrategyDecision) -> [(String, JSONValue)] {
+        var pairs: [(String, JSONValue)] = []
+        if let s = d.serving {
+            pairs.append(("serving", .object([
+                ("gpus", .number(Double(s.gpus))), ("gpu_hours", .rounded(s.gpuHours)), ("cost_usd", .rounded(s.costUSD)),
+                ("tokens_per_second_per_gpu", .rounded(s.tokensPerSecondPerGPU)),
+                ("gpus_per_replica", .number(Double(s.gpusPerReplica))), ("batch", .number(Double(s.batch))),
+                ("ms_per_output_token", .rounded(s.msPerOutputToken, digits: 4)), ("meets_latency_target", .bool(s.meetsLatencyTarget)),
+                ("adapters", .number(Double(s.adapters))), ("served_tokens", .rounded(s.servedTokens)),
+                ("usd_per_million_tokens", .rounded(s.usdPerMillionTokens, digits: 6)),
+                ("fleet_usd_per_million_tokens", .rounded(s.fleetUSDPerMillionTokens, digits: 6)),
+            ])))
+        } else {
+            pairs.append(("serving", .null))
+        }
+        pairs.append(("total_cost_of_ownership_usd", .rounded(d.totalCostOfOwnershipUSD)))
+        pairs.append(("quality_retention", d.qualityRetention.map { .rounded($0, digits: 4) } ?? .null))
+        pairs.append(("quality_source", .string(d.retentionSource)))
+        pairs.append(("eligible", .bool(d.eligible)))
+        pairs.append(("ineligible_reason", d.reason.map { .string($0) } ?? .null))
+        pairs.append(("quality_caveat", d.caveat.map { .string($0) } ?? .null))
+        return pairs
     }
 
     /// A phase's figures, trained tokens and job count (`initial`, `maintenance`).

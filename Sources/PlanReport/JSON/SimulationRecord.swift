@@ -148,6 +148,65 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         }
     }
 
+    /// A strategy's serving fleet (`serving`), as `ServingFigures`.
+    public struct Serving: Sendable, Equatable, Decodable {
+        public var gpus: Int
+        public var gpuHours: Double
+        public var costUSD: Double
+        public var tokensPerSecondPerGPU: Double
+        public var gpusPerReplica: Int
+        public var batch: Int
+        public var msPerOutputToken: Double
+        public var meetsLatencyTarget: Bool
+        public var adapters: Int
+        public var usdPerMillionTokens: Double
+
+        enum CodingKeys: String, CodingKey {
+            case gpus, gpuHours = "gpu_hours", costUSD = "cost_usd", tokensPerSecondPerGPU = "tokens_per_second_per_gpu"
+            case gpusPerReplica = "gpus_per_replica", batch, msPerOutputToken = "ms_per_output_token"
+            case meetsLatencyTarget = "meets_latency_target", adapters, usdPerMillionTokens = "usd_per_million_tokens"
+        }
+
+        init(_ s: ServingFigures) {
+            gpus = s.gpus
+            gpuHours = s.gpuHours
+            costUSD = s.costUSD
+            tokensPerSecondPerGPU = s.tokensPerSecondPerGPU
+            gpusPerReplica = s.gpusPerReplica
+            batch = s.batch
+            msPerOutputToken = s.msPerOutputToken
+            meetsLatencyTarget = s.meetsLatencyTarget
+            adapters = s.adapters
+            usdPerMillionTokens = s.usdPerMillionTokens
+        }
+    }
+
+    /// Serving, TCO, quality and eligibility of a strategy (absent in runs stored before them).
+    public struct Choice: Sendable, Equatable, Decodable {
+        public var serving: Serving?
+        public var totalCostOfOwnershipUSD: Double
+        public var qualityRetention: Double?
+        public var qualitySource: String
+        public var eligible: Bool
+        public var ineligibleReason: String?
+        public var qualityCaveat: String?
+
+        enum CodingKeys: String, CodingKey {
+            case serving, totalCostOfOwnershipUSD = "total_cost_of_ownership_usd", qualityRetention = "quality_retention"
+            case qualitySource = "quality_source", eligible, ineligibleReason = "ineligible_reason", qualityCaveat = "quality_caveat"
+        }
+
+        init(_ d: StrategyDecision) {
+            serving = d.serving.map(Serving.init)
+            totalCostOfOwnershipUSD = d.totalCostOfOwnershipUSD
+            qualityRetention = d.qualityRetention
+            qualitySource = d.retentionSource
+            eligible = d.eligible
+            ineligibleReason = d.reason
+            qualityCaveat = d.caveat
+        }
+    }
+
     public struct Strategy: Sendable, Equatable, Decodable {
         public var name: String
         public var total: Figures
@@ -164,12 +223,17 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         /// Monte Carlo bands per figure (`MonteCarlo.figures`); empty without trials.
         public var percentiles: [String: Band]
         public var probabilityCheaper: Double?
+        /// Merge jobs among `jobs` (absent in older runs).
+        public var mergeJobs: Int?
+        /// The decision's figures for this strategy (absent in older runs).
+        public var choice: Choice?
         /// Not in the document: the run's series rows (`withSeries`), or the live result's.
         public var series: [SeriesPoint] = []
 
         enum CodingKeys: String, CodingKey {
             case name, initial, maintenance, latency = "update_latency_hours", savings, breakEvenDay = "break_even_day", saturated, pool
-            case builds, jobs, percentiles, probabilityCheaper = "probability_cheaper"
+            case builds, jobs, percentiles, probabilityCheaper = "probability_cheaper", mergeJobs = "merge_jobs"
+            case totalCostOfOwnershipUSD = "total_cost_of_ownership_usd"
         }
 
         public init(from decoder: Decoder) throws {
@@ -187,6 +251,9 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             jobs = try c.decode(Int.self, forKey: .jobs)
             percentiles = try c.decodeIfPresent([String: Band].self, forKey: .percentiles) ?? [:]
             probabilityCheaper = try c.decodeIfPresent(Double.self, forKey: .probabilityCheaper)
+            mergeJobs = try c.decodeIfPresent(Int.self, forKey: .mergeJobs)
+            // The choice's keys sit at the strategy's top level.
+            choice = c.contains(.totalCostOfOwnershipUSD) ? try Choice(from: decoder) : nil
         }
     }
 
@@ -198,9 +265,15 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
     public var strategies: [Strategy]
     /// Monte Carlo trials (nil: one deterministic run).
     public var trials: Int?
+    /// The cheapest eligible strategy by total cost of ownership (nil: none eligible, or an older run).
+    public var recommended: String?
+    public var qualityFloor: Double?
+    /// Whether the run priced serving (nil in older runs).
+    public var servingPriced: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case scenario, horizonDays = "horizon_days", baseline, arrivals, updates, strategies, trials
+        case scenario, horizonDays = "horizon_days", baseline, arrivals, updates, strategies, trials, recommended
+        case qualityFloor = "quality_floor", servingPriced = "serving_priced"
     }
 
     public func strategy(_ name: String) -> Strategy? { strategies.first { $0.name == name } }
@@ -223,6 +296,9 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         arrivals = result.arrivals
         updates = result.updates
         trials = monteCarlo?.trials
+        recommended = result.decision?.recommended?.rawValue
+        qualityFloor = result.decision?.floor
+        servingPriced = result.decision.map { $0.strategies.contains { $0.serving != nil } }
         strategies = result.strategies.map { outcome in
             let pool = outcome.pool
             var percentiles: [String: Band] = [:]
@@ -239,7 +315,8 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
                            reservedCostUSD: pool.pricing == .reserved ? pool.reservedCostUSD : nil),
                 builds: outcome.builds.count, jobs: outcome.total.jobs, percentiles: percentiles,
                 probabilityCheaper: monteCarlo?.probabilityCheaper[outcome.kind],
-                series: outcome.series.map { SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) })
+                series: outcome.series.map { SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) },
+                mergeJobs: outcome.total.mergeJobs, choice: result.decision?.strategy(outcome.kind).map(Choice.init))
         }
     }
 
@@ -274,7 +351,10 @@ extension SimulationRecord.Strategy {
 
     init(name: String, total: SimulationRecord.Figures, initial: SimulationRecord.Figures, maintenance: SimulationRecord.Figures,
          latency: SimulationRecord.Latency, savings: SimulationRecord.Savings?, breakEvenDay: Int?, saturated: Bool, pool: SimulationRecord.Pool,
-         builds: Int, jobs: Int, percentiles: [String: SimulationRecord.Band], probabilityCheaper: Double?, series: [SimulationRecord.SeriesPoint]) {
+         builds: Int, jobs: Int, percentiles: [String: SimulationRecord.Band], probabilityCheaper: Double?, series: [SimulationRecord.SeriesPoint],
+         mergeJobs: Int?, choice: SimulationRecord.Choice?) {
+        self.mergeJobs = mergeJobs
+        self.choice = choice
         self.name = name
         self.total = total
         self.initial = initial

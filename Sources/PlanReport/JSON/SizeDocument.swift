@@ -12,6 +12,7 @@ public enum SizeDocument {
             ("gpu", .string(result.gpuName)),
             ("pricing", .string(result.pricing.rawValue)),
             ("strategies", .array(result.strategies.map(strategy))),
+            ("recommended", result.recommended.map { .string($0.rawValue) } ?? .null),
         ])
     }
 
@@ -27,6 +28,8 @@ public enum SizeDocument {
             ("p90_latency_hours", at.map { .rounded($0.latency.p90Hours) } ?? .null),
             ("cost_usd", size.costUSD.map { .rounded($0) } ?? .null),
             ("reason", size.reason.map { .string($0) } ?? .null),
+            ("eligible", .bool(size.eligible)),
+            ("ineligible_reason", size.ineligibleReason.map { .string($0) } ?? .null),
             ("update_latency_hours", at.map { .object([("mean", .rounded($0.latency.meanHours)), ("p90", .rounded($0.latency.p90Hours))]) } ?? .null),
             ("unqueued_p90_latency_hours", .rounded(size.unqueuedP90Hours)),
             ("utilisation", at.map { .rounded($0.utilisation, digits: 4) } ?? .null),

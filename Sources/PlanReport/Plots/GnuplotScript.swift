@@ -44,13 +44,35 @@ public enum GnuplotScript {
     /// Cumulative GPU-hours or dollars per strategy over the horizon (step lines). The legend
     /// sits right of the plot, where it cannot cover a curve.
     public static func cumulative(_ curves: CostCurves, metric: Metric) -> String {
-        var lines = preamble(name: metric.rawValue, title: "\(curves.title): \(metric.label) by strategy")
-        lines += ["set key outside right top vertical box opaque", "set xlabel 'day of the horizon (days)'", "set ylabel \(quote(metric.label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
+        cumulative(curves, name: metric.rawValue, label: metric.label) { metric == .gpuHours ? $0.gpuHours : $0.costUSD }
+    }
+
+    /// Total cost of ownership over the horizon per strategy: the cumulative training dollars
+    /// plus serving, which accrues evenly over the horizon (`cumulative_tco_usd`); nil for a run
+    /// without the decision's figures.
+    public static func totalCostOfOwnership(_ record: SimulationRecord) -> (name: String, script: String)? {
+        guard record.strategies.allSatisfy({ $0.choice != nil && !$0.series.isEmpty }) else { return nil }
+        let horizon = Double(max(record.horizonDays, 1))
+        let curves = CostCurves(title: record.scenario, curves: record.strategies.map { strategy in
+            let serving = strategy.choice?.serving?.costUSD ?? 0
+            return CostCurves.Curve(strategy: strategy.name, points: strategy.series.map { point in
+                SimulationRecord.SeriesPoint(day: point.day, gpuHours: point.gpuHours,
+                                             costUSD: point.costUSD + serving * min(Double(point.day), horizon) / horizon)
+            })
+        }, phases: [])
+        let label = record.servingPriced == true ? "cumulative TCO, training + serving (USD)" : "cumulative TCO, training only (USD)"
+        let name = "cumulative_tco_usd"
+        return (name, cumulative(curves, name: name, label: label) { $0.costUSD })
+    }
+
+    static func cumulative(_ curves: CostCurves, name: String, label: String, value: (SimulationRecord.SeriesPoint) -> Double) -> String {
+        var lines = preamble(name: name, title: "\(curves.title): \(label) by strategy")
+        lines += ["set key outside right top vertical box opaque", "set xlabel 'day of the horizon (days)'", "set ylabel \(quote(label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
         for (index, curve) in curves.curves.enumerated() {
             lines.append("$s\(index) << EOD")
             var previous: Double?
             for (position, point) in curve.points.enumerated() {
-                let value = metric == .gpuHours ? point.gpuHours : point.costUSD
+                let value = value(point)
                 // Keep the step shape but drop runs of unchanged days.
                 let isLast = position == curve.points.count - 1
                 if value != previous || isLast || position == 0 {
@@ -63,7 +85,7 @@ public enum GnuplotScript {
         let plots = curves.curves.enumerated().map { index, curve in
             "$s\(index) using 1:2 with steps lw 2 lc rgb '\(palette[index % palette.count])' title \(quote(curve.strategy))"
         }
-        lines += outputs(name: metric.rawValue, plot: "plot " + plots.joined(separator: ", \\\n     "))
+        lines += outputs(name: name, plot: "plot " + plots.joined(separator: ", \\\n     "))
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -72,6 +72,32 @@ public enum CapacityReport {
         return added.isEmpty ? plural(start, "language") : "\(start) → \(start + added.count) languages over the horizon"
     }
 
+    /// The cost–quality table (training, serving, TCO, quality retention, update latency,
+    /// eligibility), the serving fleet, the recommendation and the TCO plot; empty for a run
+    /// stored before the decision existed.
+    static func decisionSection(_ result: SimulationRecord, plots: inout [(name: String, script: String)]) -> [ReportDocument.Block] {
+        let rows = DecisionTable.rows(result)
+        guard !rows.isEmpty else { return [] }
+        var blocks: [ReportDocument.Block] = [.heading(level: 2, text: "Cost and quality")]
+        let floor = result.qualityFloor.map { $0 > 0 ? " Quality floor: \(NumberFormat.percent($0))." : "" } ?? ""
+        blocks.append(.paragraph("Quality is retention relative to the combined (full-retrain) model; TCO is training, merges, evaluation"
+            + (result.servingPriced == true ? " and serving" : " (serving is not priced: the scenario has no serving block)")
+            + " over the horizon.\(floor)"))
+        blocks.append(.table(header: DecisionTable.header, rows: rows, numeric: DecisionTable.numeric))
+        let serving = DecisionTable.servingRows(result)
+        if !serving.isEmpty {
+            blocks.append(.table(header: DecisionTable.servingHeader, rows: serving, numeric: DecisionTable.servingHeader.indices.map { $0 > 0 }))
+        }
+        let notes = result.strategies.compactMap { s in s.choice?.ineligibleReason.map { "`\(s.name)` is not eligible: \($0)." } }
+        if !notes.isEmpty { blocks.append(.paragraph(notes.joined(separator: " "))) }
+        if let headline = DecisionTable.headline(result, markdown: true) { blocks.append(.paragraph(headline)) }
+        if let plot = GnuplotScript.totalCostOfOwnership(result) {
+            plots.append(plot)
+            blocks.append(.image(path: plot.name + ".png", alt: "Cumulative total cost of ownership per strategy over the horizon"))
+        }
+        return blocks
+    }
+
     /// Per-strategy results, savings, pool, cost plots and Monte Carlo bands of a simulation.
     static func resultSections(_ result: SimulationRecord, input: ReportInput, plots: inout [(name: String, script: String)]) -> [ReportDocument.Block] {
         let scenario = input.scenario
@@ -102,6 +128,7 @@ public enum CapacityReport {
             blocks.append(.table(header: ["strategy", "initial GPU-hours", "initial wall-clock", "maintenance GPU-hours", "total cost", "break-even"],
                                  rows: savingsRows, numeric: [false, true, true, true, true, false]))
         }
+        blocks += decisionSection(result, plots: &plots)
         blocks += poolSection(result, scenario: scenario)
         if result.strategies.contains(where: { !$0.series.isEmpty }) {
             plots += GnuplotScript.all(CostCurves(record: result))

@@ -72,11 +72,16 @@ enum ReportLead {
 
     /// Which strategy wins, by how much, how sure, break-even.
     static func answer(_ result: SimulationRecord, input: ReportInput) -> String {
-        guard let winner = result.strategies.min(by: { $0.total.costUSD < $1.total.costUSD }), let base = result.strategy(result.baseline)
+        guard let cheapest = result.strategies.min(by: { $0.total.costUSD < $1.total.costUSD }), let base = result.strategy(result.baseline)
         else { return "No strategies were simulated." }
+        // The recommendation (cheapest eligible by TCO) leads when the run has the decision.
+        let winner = result.recommended.flatMap { result.strategy($0) } ?? cheapest
         let days = result.horizonDays
         var text: String
-        if winner.name == base.name {
+        if let decision = DecisionTable.headline(result, markdown: true) {
+            text = "R" + decision.dropFirst() + " (Horizon: \(days) days.)"
+            text += winner.name == base.name ? "" : winner.breakEvenDay.map { " Its training is cheaper than `\(base.name)`'s from day \($0) on." } ?? ""
+        } else if winner.name == base.name {
             text = "**`\(base.name)`** is the cheapest way to maintain this model over \(days) days: "
                 + "\(NumberFormat.dollars(base.total.costUSD)) (\(NumberFormat.quantity(base.total.gpuHours)) GPU-hours)."
         } else {

@@ -71,6 +71,27 @@ public enum SimulationTable {
                 out += why(outcome, base: base, scenario: scenario).map { "  " + $0 }
             }
         }
+        let record = SimulationRecord(result: result, monteCarlo: monteCarlo)
+        let decision = DecisionTable.rows(record)
+        if !decision.isEmpty {
+            out.append("")
+            out.append("the whole decision (quality relative to the combined model\(scenario.quality.floor > 0 ? ", floor \(NumberFormat.percent(scenario.quality.floor))" : "")):")
+            var table = TextTable(columns: DecisionTable.header.enumerated().map { ($1, DecisionTable.numeric[$0] ? .right : .left) })
+            for row in decision { table.add(row) }
+            out.append(table.rendered().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            let serving = DecisionTable.servingRows(record)
+            if !serving.isEmpty {
+                out.append("  serving over the horizon:")
+                var fleet = TextTable(columns: DecisionTable.servingHeader.enumerated().map { ($1, $0 == 0 ? .left : .right) })
+                for row in serving { fleet.add(row) }
+                out.append(fleet.rendered().split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+            }
+            for strategy in record.strategies {
+                guard let choice = strategy.choice else { continue }
+                if let reason = choice.ineligibleReason { out.append("  \(strategy.name) is not eligible: \(reason)") }
+            }
+            if let headline = DecisionTable.headline(record) { out.append("  " + headline) }
+        }
         if let monteCarlo {
             out.append("")
             out.append("Monte Carlo, \(monteCarlo.trials) trials (p10 / p50 / p90):")
@@ -141,5 +162,5 @@ public enum SimulationTable {
         fraction >= 0 ? "saves \(NumberFormat.percent(fraction))" : "costs \(NumberFormat.percent(-fraction)) more"
     }
 
-    static func pad(_ text: String) -> String { text.padding(toLength: 13, withPad: " ", startingAt: 0) }
+    static func pad(_ text: String) -> String { text.padding(toLength: max(13, text.count + 1), withPad: " ", startingAt: 0) }
 }

@@ -31,6 +31,7 @@ public enum SizeTable {
             row += [NumberFormat.quantity(size.busyGPUHours), NumberFormat.dollars(size.onDemandCostUSD)]
             if reserved { row.append(size.reservedCostUSD.map(NumberFormat.dollars) ?? "") }
             table.add(row)
+            if let reason = size.ineligibleReason { notes.append("\(size.kind.rawValue) is not eligible: \(reason).") }
             if size.updates == 0 {
                 notes.append("\(size.kind.rawValue): no update arrives within the horizon, so any pool that fits its widest job "
                     + "(\(size.minimumPoolGPUs) GPUs) meets the target.")
@@ -52,6 +53,10 @@ public enum SizeTable {
         out.append(table.rendered())
         out.append("")
         out += notes
+        if result.strategies.contains(where: { !$0.eligible }) || result.strategies.count > 1 {
+            out.append(result.recommended.map { "recommended: \($0.rawValue), the cheapest strategy that reaches the quality floor and meets \(target) h" }
+                ?? "no strategy that reaches the quality floor meets \(target) h")
+        }
         out.append("GPUs per job: searched from the memory minimum through whole nodes when the scenario says auto (fixed: the scenario's); "
             + "widest job: the smallest pool that can run it; utilisation and latency at the smallest pool; "
             + "on-demand cost: busy GPU-hours, the same at every pool size"

@@ -10,9 +10,13 @@ import PlanCore
 /// | merge | one adapter job per language + merge | retrain S's adapters + re-merge |
 /// | continued | as full-retrain | new examples + replay fraction of old data |
 /// | hybrid | as merge | as merge; plus a full multilingual refresh every N days |
+/// | merge-incremental | as merge | continue S's adapters on their new examples + a replay fraction of their old data + re-merge |
+/// | adapters | one adapter job per language, never merged | retrain (or continue) S's adapters; evaluate S; hot-load |
 ///
-/// Every build ends with an evaluation on every current language; a merge (more than one
-/// language) waits for the build's training jobs, the evaluation for the merge or the training.
+/// Every build ends with an evaluation on every current language (an `adapters` update: on the
+/// updated languages, the other adapters are unchanged); a merge (more than one language) waits
+/// for the build's training jobs, the evaluation for the merge or the training. An `adapters`
+/// build is deployed `adapters.deploy_minutes` after its evaluation (the hot-load).
 extension SimulationEngine {
     struct Memo {
         var mergeAdapters = -1
@@ -32,7 +36,12 @@ extension SimulationEngine {
         let fixed = cost.fixedTrainingSeconds
         let defaultGPUs = cost.trainingGPUs
         let replay = scenario.continued.replayFraction
-        let adapters = kind == .merge || kind == .hybrid
+        let adapters = kind.trainsAdapters
+        let routed = kind == .adapters
+        // Updates that continue an adapter on its new examples plus a replay of its old data.
+        let incremental = kind == .mergeIncremental || (routed && scenario.adapters.update == .continue)
+        let adapterReplay = routed ? scenario.adapters.replayFraction : scenario.mergeIncremental.replayFraction
+        deployHours = routed ? scenario.adapters.deployMinutes / 60 : 0
         let recording = self.recording
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
@@ -85,7 +94,9 @@ extension SimulationEngine {
         }
         // Ends a build whose training jobs are [first, jobs.count): merge (when `merged` and
         // more than one language), then the evaluation.
-        func finish(first: Int, day: Double, merged: Bool, step: Int) {
+        // `evaluated`: the languages the evaluation covers when not every current one (an
+        // `adapters` update: the updated ones), as (count, Σ tokens per example).
+        func finish(first: Int, day: Double, merged: Bool, step: Int, evaluated: (count: Int, tokens: Double)? = nil) {
             if presentDirty {
                 presentCount = 0
                 presentTokens = 0
@@ -108,10 +119,12 @@ extension SimulationEngine {
                     lastFirst = trainingEnd
                 }
             }
-            if memo.evaluationCount != presentCount || memo.evaluationTokens != presentTokens {
-                memo.evaluation = cost.evaluation(name: "evaluate", languages: presentCount, tokensPerExample: presentTokens)
-                memo.evaluationCount = presentCount
-                memo.evaluationTokens = presentTokens
+            let evaluatedCount = evaluated?.count ?? presentCount
+            let evaluatedTokens = evaluated?.tokens ?? presentTokens
+            if memo.evaluationCount != evaluatedCount || memo.evaluationTokens != evaluatedTokens {
+                memo.evaluation = cost.evaluation(name: "evaluate", languages: evaluatedCount, tokensPerExample: evaluatedTokens)
+                memo.evaluationCount = evaluatedCount
+                memo.evaluationTokens = evaluatedTokens
             }
             if let evaluation = memo.evaluation {
                 let lastEnd = pool.jobs.count
@@ -133,7 +146,7 @@ extension SimulationEngine {
         } else {
             addTraining(allSlotsSum(model: model, epochs: epochs), day: 0, name: "multilingual")
         }
-        finish(first: 0, day: 0, merged: adapters, step: -1)
+        finish(first: 0, day: 0, merged: adapters && !routed, step: -1)
 
         for step in stepDay.indices {
             let trigger = stepTrigger[step]
@@ -141,7 +154,7 @@ extension SimulationEngine {
             let day = stepDay[step]
             let from = trigger > 0 ? triggerEnd[trigger - 1] : 0
             let to = trigger >= 0 ? triggerEnd[trigger] : 0
-            if kind == .continued {
+            if kind == .continued || incremental {
                 previous.removeAll(keepingCapacity: true)
                 previous.append(contentsOf: examples)
             }
@@ -162,14 +175,30 @@ extension SimulationEngine {
             if refresh || kind == .fullRetrain {
                 addTraining(allSlotsSum(model: model, epochs: epochs), day: day, name: refresh ? "refresh" : "multilingual")
             } else if adapters {
+                var updated = 0
+                var updatedTokens = 0.0
                 for a in from..<to {
                     let s = slot[a]
                     guard stamp[s] != step else { continue }
                     stamp[s] = step
                     guard present[s] else { continue }
                     var sum = TrainingSum()
-                    add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
+                    if incremental {
+                        // The adapter continues from its last training: the examples added since
+                        // (all of a new language's) plus a replay of the ones it had.
+                        let old = previous[s]
+                        add(&sum, model: model, slot: s, examples: examples[s] - old + adapterReplay * old,
+                            tokensPerExample: tokensPerExample[s], epochs: epochs)
+                    } else {
+                        add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
+                    }
                     addTraining(sum, day: day, name: "adapter \(codes[s])")
+                    updated += 1
+                    updatedTokens += tokensPerExample[s]
+                }
+                if routed {
+                    finish(first: first, day: day, merged: false, step: step, evaluated: (updated, updatedTokens))
+                    continue
                 }
                 merged = true
             } else {

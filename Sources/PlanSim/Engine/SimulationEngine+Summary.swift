@@ -17,6 +17,7 @@ extension SimulationEngine {
             let buildDay = step >= 0 ? stepDay[step] : 0
             var deployed = finish[first]
             for j in (first + 1)..<max(end, first + 1) where deployed < finish[j] { deployed = finish[j] }
+            deployed += deployHours
             var totals = builds[build].totals
             totals.wallClockHours = deployed - buildDay * 24
             if deployed > outcome.lastFinishHours { outcome.lastFinishHours = deployed }

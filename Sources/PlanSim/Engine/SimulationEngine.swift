@@ -91,6 +91,8 @@ struct SimulationEngine {
     var recording = false
     /// The horizon of the prepared scenario, in hours.
     var horizonHours = 0.0
+    /// Hours from a build's last job to its deployment (the `adapters` hot-load; 0 otherwise).
+    var deployHours = 0.0
 
     /// A planned build: its jobs end at `jobEnd`; `step` is -1 for the initial build.
     struct BuildEntry {
@@ -132,6 +134,6 @@ struct SimulationEngine {
     private func recordingOfPlan(_ kind: StrategyKind, scenario: Scenario) -> StrategyRecording {
         StrategyRecording(
             kind: kind, horizonDays: scenario.schedule.horizonDays, costs: recordedCosts, start: pool.start,
-            finish: pool.finish, builds: recordedBuilds)
+            finish: pool.finish, builds: recordedBuilds, deployHours: deployHours)
     }
 }

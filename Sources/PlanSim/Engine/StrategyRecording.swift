@@ -12,12 +12,14 @@ struct StrategyRecording: Sendable {
     var finish: [Double]
     /// Builds in plan order; each lists its jobs (the last one is the evaluation).
     var builds: [Build]
+    /// Hours from a build's last job to its deployment (the `adapters` hot-load).
+    var deployHours = 0.0
 
     func timing(_ job: Int) -> JobTiming { JobTiming(startHours: start[job], finishHours: finish[job]) }
 
-    /// Hours from day 0 until `build`'s last job finished.
+    /// Hours from day 0 until `build` was deployed: its last job's finish plus the deployment.
     func deployedHours(_ build: Build) -> Double {
-        build.jobs.map { finish[$0] }.max() ?? build.day * 24
+        (build.jobs.map { finish[$0] }.max() ?? build.day * 24) + deployHours
     }
 
     /// Each build with its deployment time, totals and jobs.

@@ -11,10 +11,13 @@ public struct PhaseTotals: Sendable, Equatable {
     public var co2Kg = 0.0
     public var trainedTokens = 0.0
     public var jobs = 0
+    /// Merge jobs among `jobs`.
+    public var mergeJobs = 0
 
     public init() {}
 
     mutating func add(_ job: JobCost) {
+        if job.kind == .merge { mergeJobs += 1 }
         add(gpuHours: job.gpuHours, usd: job.usd, kwh: job.kwh, co2Kg: job.co2Kg, trainedTokens: job.kind == .training ? job.tokens : nil)
     }
 
@@ -37,6 +40,7 @@ public struct PhaseTotals: Sendable, Equatable {
         sum.co2Kg += b.co2Kg
         sum.trainedTokens += b.trainedTokens
         sum.jobs += b.jobs
+        sum.mergeJobs += b.mergeJobs
         return sum
     }
 }

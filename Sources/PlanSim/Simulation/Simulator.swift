@@ -46,9 +46,18 @@ public struct Simulator: Sendable {
                 if detailed { outcomes[index].breakEvenDay = breakEven(outcomes[index], baseline: base) }
             }
         }
-        return SimulationResult(
+        var result = SimulationResult(
             scenarioName: scenario.name, seed: seed, horizonDays: scenario.schedule.horizonDays, baseline: baseline,
             strategies: outcomes, arrivals: engine.arrivals, updates: engine.triggerDay.count)
+        if detailed { result.decision = decision(scenario, outcomes: outcomes) }
+        return result
+    }
+
+    /// The decision over `outcomes`: serving is priced when the scenario has a `serving:` block
+    /// (a scenario whose model no serving replica can hold was refused by `ServingPlan.check`).
+    static func decision(_ scenario: Scenario, outcomes: [StrategyOutcome]) -> Decision {
+        let serving: [StrategyKind: ServingFigures]? = nil  // PENDING ServingPlan
+        return Decision(scenario: scenario, costs: outcomes.map { ($0.kind, $0.total.costUSD) }, serving: serving)
     }
 
     /// Ends every strategy's series on the same day (the latest), repeating a shorter one's

@@ -72,6 +72,8 @@ public struct SimulationResult: Sendable, Equatable {
     /// Data arrivals within the horizon and the update builds they formed.
     public var arrivals: Int
     public var updates: Int
+    /// Serving, total cost of ownership, quality and the recommendation (detailed runs; nil otherwise).
+    public var decision: Decision?
 
     public func strategy(_ kind: StrategyKind) -> StrategyOutcome? { strategies.first { $0.kind == kind } }
 }

@@ -79,6 +79,10 @@ public struct PoolSizing: Sendable {
         public var curve: [Probe]
         /// Every width tried, narrowest first.
         public var options: [Option]
+        /// Whether the strategy reaches the scenario's quality floor (`Decision.quality`).
+        public var eligible = true
+        /// Why not (nil when eligible).
+        public var ineligibleReason: String?
     }
 
     public struct Result: Sendable, Equatable {
@@ -89,6 +93,12 @@ public struct PoolSizing: Sendable {
         public var pricing: Hardware.Pricing
         public var gpuName: String
         public var strategies: [StrategySize]
+
+        /// The cheapest eligible strategy that meets the target (its cost under the scenario's
+        /// pricing); nil when none does.
+        public var recommended: StrategyKind? {
+            strategies.filter { $0.eligible && $0.costUSD != nil }.min { ($0.costUSD ?? 0) < ($1.costUSD ?? 0) }?.kind
+        }
     }
 
     /// Sizes GPUs per job and the pool for every strategy of the scenario.
@@ -125,6 +135,9 @@ public struct PoolSizing: Sendable {
                 size.reason = "even when no job ever waits for a GPU, p90 latency is at least \(String(format: "%.1f", floor)) h"
                     + (searched ? " at every GPUs-per-job count tried (\(widths.map(String.init).joined(separator: ", ")))" : "")
             }
+            let quality = Decision.quality(kind, in: scenario)
+            size.eligible = quality.eligible
+            size.ineligibleReason = quality.reason
             sizes.append(size)
             chosen.append(variant)
         }

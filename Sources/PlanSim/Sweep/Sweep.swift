@@ -146,10 +146,11 @@ public struct Sweep: Sendable {
         self.trials = trials
     }
 
-    /// The baseline and the strategy compared with it (`merge` when simulated).
+    /// The baseline and the strategy compared with it: among the strategies that reach the
+    /// quality floor (`Decision.quality`), `merge` when eligible, else the first eligible one.
     public static func pair(_ scenario: Scenario) -> (StrategyKind, StrategyKind)? {
         let baseline = scenario.strategies.contains(.fullRetrain) ? StrategyKind.fullRetrain : scenario.strategies[0]
-        let others = scenario.strategies.filter { $0 != baseline }
+        let others = scenario.strategies.filter { $0 != baseline && Decision.quality($0, in: scenario).eligible }
         guard let compared = others.contains(.merge) ? .merge : others.first else { return nil }
         return (baseline, compared)
     }
@@ -174,7 +175,10 @@ public struct Sweep: Sendable {
     /// Simulates every value of `range`; throws when a value is invalid for the field.
     public func run(_ range: Range, progress: ((Int) -> Void)? = nil) throws -> Result {
         guard let (baseline, compared) = Self.pair(scenario) else {
-            throw PlanCoreError.invalidArgument("a sweep compares two strategies; the scenario lists only \(scenario.strategies.map(\.rawValue))")
+            let ineligible = scenario.strategies.filter { !Decision.quality($0, in: scenario).eligible }.map(\.rawValue)
+            throw PlanCoreError.invalidArgument(
+                "a sweep compares two strategies; the scenario lists \(scenario.strategies.map(\.rawValue))"
+                    + (ineligible.isEmpty ? "" : ", of which \(ineligible) do not reach quality.floor"))
         }
         let values = range.values
         try check(range)

@@ -40,6 +40,10 @@ struct ScenarioFieldTests {
                 "additions": [("day", "1"), ("language", "ko"), ("examples", "1"), ("tokens_per_example", "1")],
             ]
             return (yaml(["schedule": "{\(parts[1]): [\(item(list[parts[1]] ?? []))]}"]), "schedule.\(parts[1])[0].\(key)")
+        case "serving" where parts.count == 4:
+            return (yaml(["serving": "{traffic: {en: \(item([]))}}"]), "serving.traffic.en.\(key)")
+        case "serving": return (yaml(["serving": item([("traffic", "{'*': {requests_per_day: 1}}")])]), spec.path)
+        case "quality" where parts.count == 3: return (yaml(["quality": "{retention: {merge: \(value)}}"]), "quality.retention.merge")
         default: return (yaml([parts[0]: item([])]), spec.path)
         }
     }
@@ -107,6 +111,9 @@ struct ScenarioFieldTests {
             "schedule.events[<i|*>].add_examples", "schedule.periodic[<i|*>].every_days", "schedule.periodic[<i|*>].add_examples",
             "schedule.poisson[<i|*>].per_year", "schedule.poisson[<i|*>].add_examples", "schedule.horizon_days",
             "schedule.additions[<i|*>].examples", "schedule.additions[<i|*>].tokens_per_example",
+            "merge_incremental.replay_fraction", "adapters.replay_fraction", "adapters.deploy_minutes",
+            "serving.usd_per_gpu_hour", "serving.max_ms_per_output_token", "serving.peak_to_mean", "serving.traffic_scale",
+            "quality.floor",
         ])
     }
 
@@ -116,6 +123,7 @@ struct ScenarioFieldTests {
             "languages": "{en: {examples: 100, tokens_per_example: 50}, fr: {examples: 300, tokens_per_example: 70}}",
             "schedule": "{events: [{day: 1, language: en, add_examples: 5}], periodic: [{languages: all, every_days: 30, add_examples: 2}], "
                 + "poisson: [{languages: all, per_year: 3, add_examples: 4}], additions: [{day: 5, language: ko, examples: 6, tokens_per_example: 7}]}",
+            "serving": "{traffic: {'*': {requests_per_day: 100}}}",
         ]), file: "s")
     }
 

@@ -1,0 +1,107 @@
+import Foundation
+import Yams
+
+/// The blocks of the whole decision: `merge_incremental`, `adapters`, `serving` and `quality`.
+extension ScenarioLoader {
+    func readMergeIncremental(_ root: inout MappingReader) -> MergeIncrementalSettings {
+        var result = MergeIncrementalSettings()
+        guard var fields = root.mapping("merge_incremental") else { return result }
+        result.replayFraction = fields.double(.mergeIncrementalReplayFraction, default: result.replayFraction)
+        fields.finish()
+        return result
+    }
+
+    func readAdapters(_ root: inout MappingReader) -> AdaptersSettings {
+        var result = AdaptersSettings()
+        guard var fields = root.mapping("adapters") else { return result }
+        if let name = fields.string("update", default: nil) {
+            if let update = AdaptersSettings.Update(rawValue: name) {
+                result.update = update
+            } else {
+                fields.diagnostics.error(
+                    fields.child("update"),
+                    "unknown update \"\(TerminalText.excerpt(name))\"; expected one of \(AdaptersSettings.Update.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        result.replayFraction = fields.double(.adaptersReplayFraction, default: result.replayFraction)
+        result.deployMinutes = fields.double(.adaptersDeployMinutes, default: result.deployMinutes)
+        fields.finish()
+        return result
+    }
+
+    /// `serving:`; nil when absent. `hardware` gives the defaults of `gpu` and `usd_per_gpu_hour`;
+    /// `codes` are the languages traffic may name (the scenario's and the schedule's additions).
+    func readServing(_ root: inout MappingReader, hardware: Hardware?, codes: Set<String>) -> ServingSettings? {
+        guard var fields = root.mapping("serving") else { return nil }
+        var gpu = hardware?.gpu
+        if let name = fields.string("gpu", default: nil) {
+            do { gpu = try catalog.gpu(name) } catch {
+                gpu = nil
+                fields.diagnostics.error(fields.child("gpu"), "\(error)")
+            }
+        }
+        let price = fields.optionalDouble(.servingUSDPerGPUHour)
+        let stack = fields.string("stack", default: ServingSettings.defaultStack) ?? ServingSettings.defaultStack
+        if !ServingSettings.knownStacks.contains(stack) {
+            fields.diagnostics.error(
+                fields.child("stack"),
+                "unknown serving stack \"\(TerminalText.excerpt(stack))\"; expected one of \(ServingSettings.knownStacks.sorted().joined(separator: ", "))")
+        }
+        let target = fields.optionalDouble(.servingMaxMsPerOutputToken)
+        let peak = fields.double(.servingPeakToMean, default: 1)
+        let scale = fields.double(.servingTrafficScale, default: 1)
+        var traffic: [String: ServingTraffic] = [:]
+        if var entries = fields.mapping("traffic") {
+            for code in entries.keys {
+                guard let node = entries.node(code), var entry = MappingReader(node, path: entries.child(code), diagnostics: entries.diagnostics)
+                else { continue }
+                if code != "*" && !codes.contains(code) {
+                    entries.diagnostics.error(
+                        entries.child(code),
+                        "unknown language \"\(TerminalText.excerpt(code))\"; traffic names a scenario language, a schedule addition, or * for every language")
+                }
+                traffic[code] = ServingTraffic(
+                    requestsPerDay: entry.optionalDouble(.servingRequestsPerDay), inputTokens: entry.optionalDouble(.servingInputTokens),
+                    outputTokens: entry.optionalDouble(.servingOutputTokens))
+                entry.finish()
+            }
+            entries.finish()
+        } else if !fields.has("traffic") {
+            fields.diagnostics.error(fields.child("traffic"), "missing required field (requests per day per language, or \"*\" for all)")
+        }
+        fields.finish()
+        guard let gpu, let hardware else { return nil }
+        var result = ServingSettings(gpu: gpu, usdPerGPUHour: price ?? hardware.usdPerGPUHour, stack: stack)
+        result.maxMsPerOutputToken = target
+        result.peakToMean = peak
+        result.trafficScale = scale
+        result.traffic = traffic
+        return result
+    }
+
+    func readQuality(_ root: inout MappingReader) -> QualitySettings {
+        var result = QualitySettings()
+        guard var fields = root.mapping("quality") else { return result }
+        result.floor = fields.double(.qualityFloor, default: 0)
+        if let run = fields.optionalInt(.qualityFromRun) { result.fromRun = Int64(run) }
+        if var entries = fields.mapping("retention") {
+            let known = StrategyKind.allCases.map(\.rawValue) + MergeCostModel.methods
+            for key in entries.keys {
+                guard let node = entries.node(key) else { continue }
+                if !known.contains(key) {
+                    entries.diagnostics.error(
+                        entries.child(key),
+                        "unknown strategy or merge method \"\(TerminalText.excerpt(key))\"; expected a strategy (\(StrategyKind.allCases.map(\.rawValue).joined(separator: ", "))) or a merge method")
+                    continue
+                }
+                if let value = MappingReader.value(node, path: entries.child(key), bounds: ScenarioField.qualityRetention.spec.bounds,
+                                                   diagnostics: entries.diagnostics) {
+                    result.retention[key] = value
+                }
+            }
+            entries.finish()
+        }
+        fields.finish()
+        return result
+    }
+}

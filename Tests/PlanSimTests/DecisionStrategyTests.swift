@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import PlanCore
+@testable import PlanSim
+
+/// `merge-incremental` and `adapters`, hand-computed on `ToyScenario` (1 token = 1 GPU-hour,
+/// 1 h start-up per training job and merge, free evaluations), and the decision over them.
+struct DecisionStrategyTests {
+    func run(_ yaml: String) throws -> SimulationResult {
+        Simulator(scenario: try ToyScenario.load(yaml)).run(seed: 1)
+    }
+
+    func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-6 }
+
+    let oneUpdate = "horizon_days: 30\nevents: [{day: 10, language: a, add_examples: 4}]"
+
+    @Test func mergeIncrementalContinuesTheAdapterOnNewExamplesAndReplay() throws {
+        // a: 2 examples, +4 on day 10. Continue on 4 new + 0.5 × 2 old = 5 tokens → 5 + 1 = 6 h, merge 1 h.
+        let result = try run(ToyScenario.yaml(strategies: "[merge, merge-incremental]", schedule: oneUpdate,
+                                              extra: "merge_incremental: {replay_fraction: 0.5}"))
+        let merge = try #require(result.strategy(.merge))
+        let incremental = try #require(result.strategy(.mergeIncremental))
+        #expect(close(incremental.initial.gpuHours, merge.initial.gpuHours))
+        #expect(close(merge.maintenance.gpuHours, 8))  // retrain a on 6: 7 h + merge 1 h
+        #expect(close(incremental.maintenance.gpuHours, 7))
+        #expect(close(incremental.maintenance.trainedTokens, 5) && close(merge.maintenance.trainedTokens, 6))
+        #expect(close(incremental.latency.meanHours, 7))
+        #expect(incremental.total.mergeJobs == 2 && merge.total.mergeJobs == 2)
+    }
+
+    @Test func mergeIncrementalTrainsANewLanguageFromScratch() throws {
+        let schedule = "horizon_days: 30\nadditions: [{day: 5, language: d, examples: 3, tokens_per_example: 1}]"
+        let result = try run(ToyScenario.yaml(strategies: "[merge, merge-incremental]", schedule: schedule,
+                                              extra: "merge_incremental: {replay_fraction: 0.5}"))
+        let merge = try #require(result.strategy(.merge))
+        let incremental = try #require(result.strategy(.mergeIncremental))
+        #expect(close(incremental.maintenance.trainedTokens, 3) && close(merge.maintenance.trainedTokens, 3))
+    }
+
+    @Test func adaptersNeverMergeAndHotLoadAfterTheirEvaluation() throws {
+        let result = try run(ToyScenario.yaml(strategies: "[merge, adapters]", schedule: oneUpdate, extra: "adapters: {deploy_minutes: 30}"))
+        let merge = try #require(result.strategy(.merge))
+        let adapters = try #require(result.strategy(.adapters))
+        #expect(adapters.total.mergeJobs == 0)
+        #expect(adapters.builds.allSatisfy { $0.jobs.allSatisfy { $0.cost.kind != .merge } })
+        // Initial: a 3 h, b 4 h on two GPUs, c 5 h after a → 8 h, + 0.5 h hot-load; no merge hour.
+        #expect(close(adapters.initial.gpuHours, merge.initial.gpuHours - 1))
+        #expect(close(adapters.initial.wallClockHours, 8.5))
+        // Update: retrain a on 6 (7 h), no merge, hot-load 0.5 h.
+        #expect(close(adapters.maintenance.gpuHours, 7))
+        #expect(close(adapters.latency.meanHours, 7.5))
+    }
+
+    @Test func adaptersCanContinueTheirAdapter() throws {
+        let result = try run(ToyScenario.yaml(strategies: "[adapters]", schedule: oneUpdate,
+                                              extra: "adapters: {update: continue, replay_fraction: 0, deploy_minutes: 0}"))
+        let adapters = try #require(result.strategy(.adapters))
+        #expect(close(adapters.maintenance.trainedTokens, 4) && close(adapters.latency.meanHours, 5))
+    }
+
+    @Test func anAdaptersUpdateEvaluatesOnlyTheUpdatedLanguages() throws {
+        let text = ToyScenario.yaml(strategies: "[merge, adapters]", schedule: oneUpdate)
+            .replacingOccurrences(of: "evaluation_examples_per_language: 0", with: "evaluation_examples_per_language: 1000")
+        let result = try run(text)
+        func evaluationTokens(_ kind: StrategyKind) throws -> Double {
+            let outcome = try #require(result.strategy(kind))
+            let update = try #require(outcome.builds.last)
+            return update.jobs.filter { $0.cost.kind == .evaluation }.map(\.cost.tokens).reduce(0, +)
+        }
+        #expect(try evaluationTokens(.merge) == 3 * (try evaluationTokens(.adapters)))
+    }
+
+    @Test func theFloorRulesOutMergeAndTheRecommendationMovesOn() throws {
+        let yaml = ToyScenario.yaml(strategies: "[full-retrain, merge]", schedule: oneUpdate)
+        let open = try run(yaml)
+        #expect(open.decision?.recommended == .merge)  // cheaper, no floor
+        #expect(open.decision?.strategy(.merge)?.qualityRetention == QualityRetention.mergedDefault)
+        let floored = try run(yaml + "\nquality: {floor: 0.95, retention: {merge: 0.9}}")
+        let decision = try #require(floored.decision)
+        #expect(decision.recommended == .fullRetrain)
+        #expect(decision.strategy(.merge)?.eligible == false)
+        #expect(decision.strategy(.merge)?.reason?.contains("below the floor") == true)
+    }
+
+    @Test func continuedCarriesAForgettingCaveatUnlessItsRetentionIsGiven() throws {
+        let yaml = ToyScenario.yaml(strategies: "[full-retrain, continued]", schedule: oneUpdate)
+        let open = try #require(try run(yaml).decision?.strategy(.continued))
+        #expect(open.eligible && open.qualityRetention == nil && open.caveat?.contains("forgetting") == true)
+        let floored = try #require(try run(yaml + "\nquality: {floor: 0.5}").decision?.strategy(.continued))
+        #expect(!floored.eligible)
+        let given = try #require(try run(yaml + "\nquality: {floor: 0.5, retention: {continued: 0.8}}").decision?.strategy(.continued))
+        #expect(given.eligible && given.caveat == nil && given.qualityRetention == 0.8)
+    }
+
+    @Test func mergedStrategiesTakeTheirMethodsRetention() throws {
+        let yaml = ToyScenario.yaml(strategies: "[merge, merge-incremental, hybrid]", schedule: oneUpdate)
+            + "\nquality: {retention: {linear: 0.7, merge-incremental: 0.6}}"
+        let decision = try #require(try run(yaml).decision)
+        #expect(decision.strategy(.merge)?.qualityRetention == 0.7)
+        #expect(decision.strategy(.hybrid)?.qualityRetention == 0.7)
+        #expect(decision.strategy(.mergeIncremental)?.qualityRetention == 0.6)
+    }
+
+    @Test func withoutServingTheTotalCostOfOwnershipIsTheTrainingCost() throws {
+        let result = try run(ToyScenario.yaml(strategies: "[full-retrain, merge, merge-incremental, adapters]", schedule: oneUpdate))
+        let decision = try #require(result.decision)
+        for outcome in result.strategies {
+            let choice = try #require(decision.strategy(outcome.kind))
+            #expect(choice.serving == nil && choice.totalCostOfOwnershipUSD == outcome.total.costUSD)
+        }
+    }
+
+    @Test func badDecisionBlocksAreRefused() throws {
+        let base = ToyScenario.yaml(strategies: "[merge]", schedule: oneUpdate)
+        for (extra, path) in [
+            ("quality: {retention: {nonsense: 0.5}}", "quality.retention.nonsense"),
+            ("quality: {floor: -1}", "quality.floor"),
+            ("merge_incremental: {replay_fraction: 2}", "merge_incremental.replay_fraction"),
+            ("adapters: {update: sometimes}", "adapters.update"),
+            ("serving: {traffic: {xx: {requests_per_day: 1}}}", "serving.traffic.xx"),
+            ("serving: {stack: nope, traffic: {'*': {requests_per_day: 1}}}", "serving.stack"),
+            ("serving: {}", "serving.traffic"),
+        ] {
+            do {
+                _ = try ToyScenario.load(base + "\n" + extra)
+                Issue.record("accepted \(extra)")
+            } catch let diagnostics as ScenarioDiagnostics {
+                #expect(diagnostics.diagnostics.contains { $0.path == path }, "\(extra): \(diagnostics.diagnostics)")
+            }
+        }
+    }
+}
