@@ -1,4 +1,5 @@
 import Foundation
+import PlanCore
 import PlanReport
 import Testing
 
@@ -42,6 +43,31 @@ struct QualityCommandTests {
         // The table leads with the same answer.
         let table = try Binary.run(["quality", "--size", "tiny", "--seeds", "1", "--setups", "study", "--no-plots"], in: folder)
         #expect(table.status == 0 && table.stdout.hasPrefix("In the study's setup"), "\(table.stderr)")
+    }
+
+    /// A scenario's `quality.from_run` reads the retention a stored quality run measured.
+    @Test func aScenarioTakesItsRetentionFromAQualityRun() throws {
+        let folder = Binary.workspace()
+        let quality = try Binary.run(["quality", "--size", "tiny", "--seeds", "1", "--setups", "study", "--no-plots", "--format", "json"], in: folder)
+        #expect(quality.status == 0, "\(quality.stderr)")
+        let document = try #require(JSONValue.parse(quality.stdout))
+        let runID = try #require(document["run_id"]?.number.map { Int($0) })
+        let measured = try #require(MeasuredRetention.of(document: quality.stdout)?["ties"])
+        func scenario(_ run: Int) throws -> String {
+            let text = try Catalog.scenarioText(Catalog.defaultScenarioName) + "\nquality: {from_run: \(run)}\n"
+            try text.write(to: folder.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+            return "s.yaml"
+        }
+        let simulate = try Binary.run(["simulate", try scenario(runID), "--no-plots", "--format", "json"], in: folder)
+        #expect(simulate.status == 0, "\(simulate.stderr)")
+        let merge = JSONValue.parse(simulate.stdout)?["strategies"]?.items?.first { $0["name"]?.string == "merge" }
+        #expect(merge?["quality_source"]?.string == "run \(runID) (ties)")
+        #expect(abs((merge?["quality_retention"]?.number ?? -1) - measured) < 1e-4)
+        let simulateRun = try #require(JSONValue.parse(simulate.stdout)?["run_id"]?.number.map { Int($0) })
+        for (run, words) in [(999, "no run 999"), (simulateRun, "is a simulate run")] {
+            let refused = try Binary.run(["simulate", try scenario(run), "--no-plots"], in: folder)
+            #expect(refused.status == 65 && refused.stderr.contains("quality.from_run") && refused.stderr.contains(words), "\(refused.stderr)")
+        }
     }
 
     @Test func badOptionsAreUsageErrors() throws {

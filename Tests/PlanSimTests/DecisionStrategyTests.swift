@@ -130,3 +130,81 @@ struct DecisionStrategyTests {
         }
     }
 }
+
+/// The serving fleet and total cost of ownership on a catalog model.
+struct ServingDecisionTests {
+    static func scenario(model: String = "llama-3.1-8b", method: String = "lora", gpu: String = "h100-sxm", extra: String = "") throws -> Scenario {
+        try ScenarioLoader(catalog: try Catalog.bundled()).load(text: """
+            version: 1
+            model: \(model)
+            finetune: {method: \(method), rank: 16}
+            hardware: {gpu: h100-sxm, pool_gpus: 8, usd_per_gpu_hour: 3}
+            languages:
+              en: {examples: 20000, tokens_per_example: 400}
+              de: {examples: 5000, tokens_per_example: 450}
+              fr: {examples: 5000, tokens_per_example: 450}
+            schedule:
+              horizon_days: 90
+              periodic: [{every_days: 7, languages: [en], add_examples: 1000}]
+              additions: [{day: 30, language: ja, examples: 4000, tokens_per_example: 500}]
+            strategies: [full-retrain, merge, merge-incremental, adapters]
+            serving:
+              gpu: \(gpu)
+              usd_per_gpu_hour: 2.5
+              max_ms_per_output_token: 60
+              traffic:
+                "*": {requests_per_day: 400000, input_tokens: 500, output_tokens: 200}
+                en: {requests_per_day: 2000000}
+            \(extra)
+            """, file: "serving.yaml")
+    }
+
+    @Test func everyStrategyReportsItsFleetAndTCO() throws {
+        let result = Simulator(scenario: try Self.scenario()).run(seed: 1)
+        let decision = try #require(result.decision)
+        for outcome in result.strategies {
+            let choice = try #require(decision.strategy(outcome.kind))
+            let serving = try #require(choice.serving)
+            #expect(serving.gpus > 0 && serving.gpuHours > 0 && serving.tokensPerSecondPerGPU > 0)
+            #expect(abs(serving.costUSD - serving.gpuHours * 2.5) < 1e-6 * serving.costUSD)
+            #expect(abs(choice.totalCostOfOwnershipUSD - (outcome.total.costUSD + serving.costUSD)) < 1e-6 * choice.totalCostOfOwnershipUSD)
+            #expect(serving.msPerOutputToken <= 60 && serving.meetsLatencyTarget)
+        }
+        // Multi-LoRA: the same GPUs process fewer tokens per second, so a served token costs more.
+        let merged = try #require(decision.strategy(.merge)?.serving)
+        let routed = try #require(decision.strategy(.adapters)?.serving)
+        #expect(routed.tokensPerSecondPerGPU < merged.tokensPerSecondPerGPU)
+        #expect(routed.usdPerMillionTokens > merged.usdPerMillionTokens)
+        #expect(routed.adapters == 4 && merged.adapters == 0)  // ja joins on day 30
+        #expect(routed.costUSD >= merged.costUSD)
+    }
+
+    @Test func theFleetGrowsWhenALanguageJoins() throws {
+        let scenario = try Self.scenario()
+        var early = scenario
+        early.schedule.additions[0].day = 0
+        let late = try #require(try ServingPlan.figures(scenario)?[.merge])
+        let whole = try #require(try ServingPlan.figures(early)?[.merge])
+        #expect(late.servedTokens < whole.servedTokens)
+        #expect(late.gpuHours <= whole.gpuHours)
+    }
+
+    @Test func moreTrafficNeedsMoreGPUs() throws {
+        let scenario = try Self.scenario()
+        let base = try #require(try ServingPlan.figures(scenario)?[.merge])
+        let doubled = try #require(try ServingPlan.figures(try scenario.setting("serving.traffic_scale", to: 4))?[.merge])
+        #expect(doubled.gpus > base.gpus)
+    }
+
+    @Test func aModelNoReplicaCanHoldIsRefused() throws {
+        // QLoRA trains the 405B on the pool; serving it in BF16 (810 GB) fits no replica of 8 × 80 GB.
+        let scenario = try Self.scenario(model: "llama-3.1-405b", method: "qlora", gpu: "a100-80gb")
+        #expect(throws: (any Error).self) { try ServingPlan.figures(scenario) }
+    }
+
+    @Test func theFloorSkipsMergeWithServingPriced() throws {
+        let result = Simulator(scenario: try Self.scenario(extra: "quality: {floor: 0.95, retention: {merge: 0.9}}")).run(seed: 1)
+        let recommended = try #require(result.decision?.recommended)
+        #expect(recommended != .merge && recommended != .mergeIncremental)
+    }
+}

@@ -74,7 +74,7 @@ enum Inputs {
     /// prices serving without failing).
     static func checkServing(_ scenario: Scenario, file: String) throws {
         do {
-            _ = scenario  // PENDING: try ServingPlan.figures(scenario)
+            _ = try ServingPlan.figures(scenario)
         } catch {
             throw ScenarioDiagnostics(file: file, diagnostics: [Diagnostic(path: "serving", message: "\(error)")])
         }

@@ -67,9 +67,9 @@ public struct ServingSettings: Sendable, Equatable {
     public var traffic: [String: ServingTraffic] = [:]
 
     /// The stack when `serving.stack` is not given.
-    public static let defaultStack = "vllm"
-    /// The serving stacks a scenario may name.
-    public static var knownStacks: Set<String> { ["vllm"] }
+    public static var defaultStack: String { ServingStack.defaultName }
+    /// The serving stacks a scenario may name (`serving-stacks.yaml`).
+    public static var knownStacks: Set<String> { Set(((try? ServingStack.bundled()) ?? [:]).keys) }
 
     /// Defaults of a traffic field no entry gives.
     public static let defaultRequestsPerDay = 0.0

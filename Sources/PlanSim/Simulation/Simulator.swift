@@ -56,7 +56,7 @@ public struct Simulator: Sendable {
     /// The decision over `outcomes`: serving is priced when the scenario has a `serving:` block
     /// (a scenario whose model no serving replica can hold was refused by `ServingPlan.check`).
     static func decision(_ scenario: Scenario, outcomes: [StrategyOutcome]) -> Decision {
-        let serving: [StrategyKind: ServingFigures]? = nil  // PENDING ServingPlan
+        let serving = (try? ServingPlan.figures(scenario)) ?? nil
         return Decision(scenario: scenario, costs: outcomes.map { ($0.kind, $0.total.costUSD) }, serving: serving)
     }
 
