@@ -30,10 +30,20 @@ public enum RunComparison {
     /// The strategy-wide figures `runs compare` puts side by side for a stored simulate run:
     /// update latency (mean, p90), the pool's reserved cost for the horizon, its busy-hour
     /// (on-demand) cost and its utilisation.
+    /// With the decision (runs stored since it exists): serving cost, total cost of ownership and
+    /// quality retention when known.
     public static func strategyFigures(_ strategy: SimulationRecord.Strategy, pool: PoolUsage) -> [(name: String, value: Double)] {
-        [("update_latency_mean_hours", strategy.latency.meanHours), ("update_latency_p90_hours", strategy.latency.p90Hours),
-         ("reserved_pool_cost_usd", pool.reservedCostUSD), ("on_demand_cost_usd", pool.onDemandCostUSD),
-         ("utilisation", pool.utilisation)]
+        var figures: [(name: String, value: Double)] = [
+            ("update_latency_mean_hours", strategy.latency.meanHours), ("update_latency_p90_hours", strategy.latency.p90Hours),
+            ("reserved_pool_cost_usd", pool.reservedCostUSD), ("on_demand_cost_usd", pool.onDemandCostUSD),
+            ("utilisation", pool.utilisation),
+        ]
+        if let choice = strategy.choice {
+            if let serving = choice.serving { figures.append(("serving_cost_usd", serving.costUSD)) }
+            figures.append(("total_cost_of_ownership_usd", choice.totalCostOfOwnershipUSD))
+            if let retention = choice.qualityRetention { figures.append(("quality_retention", retention)) }
+        }
+        return figures
     }
 
     public static func render(_ a: Side, _ b: Side) -> String {
@@ -77,13 +87,14 @@ public enum RunComparison {
                 for figure in row.figures {
                     func format(_ value: Double) -> String {
                         if figure.name.hasSuffix("_usd") { return NumberFormat.dollars(value) }
-                        return figure.name == "utilisation" ? NumberFormat.percent(value) : NumberFormat.quantity(value)
+                        return figure.name == "utilisation" || figure.name == "quality_retention"
+                            ? NumberFormat.percent(value) : NumberFormat.quantity(value)
                     }
                     figures.add([row.strategy, figure.name.replacingOccurrences(of: "_", with: " "), format(figure.first),
                                  format(figure.second), change(figure.first, figure.second)])
                 }
             }
-            out += ["", "update latency and pool (reserved pool cost: every pool GPU for the horizon at the reserved rate):",
+            out += ["", "update latency, pool and decision (reserved pool cost: every pool GPU for the horizon at the reserved rate):",
                     figures.rendered()]
         }
         return out.joined(separator: "\n") + "\n"
