@@ -39,7 +39,7 @@ extension SimulationEngine {
         }
         outcome.latency = Self.summary(&latencies)
         outcome.peakQueuedJobs = pool.peakQueuedJobs
-        (outcome.queuedAtHorizonEnd, outcome.backlogHours) = pool.queue(at: horizonHours)
+        (outcome.queuedAtHorizonEnd, outcome.backlogHours) = (pool.queuedAtHorizon, pool.longestWaitAtHorizon)
         return outcome
     }
 

@@ -123,6 +123,7 @@ struct SimulationEngine {
     /// strategies' cost models: what every strategy's plan shares.
     mutating func prepare(_ scenario: Scenario, seed: UInt64) {
         horizonHours = Double(scenario.schedule.horizonDays) * 24
+        pool.horizonHours = horizonHours
         layout(scenario)
         var rng = Xoshiro256StarStar(seed: seed)
         expand(scenario, rng: &rng)

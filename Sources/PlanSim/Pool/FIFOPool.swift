@@ -30,6 +30,13 @@ struct FIFOPool {
     private(set) var finish: [Double] = []
     /// The most jobs that were ready but waiting for GPUs at once.
     private(set) var peakQueuedJobs = 0
+    /// When the queue is read (`queuedAtHorizon`): the end of the planning horizon, in hours.
+    var horizonHours = Double.infinity
+    /// After `schedule`: jobs ready by `horizonHours` (released, the jobs they wait for
+    /// finished) that had not started by then, and how long the longest-waiting of them had
+    /// waited (0 when none). Read from the event loop as its clock passes the horizon.
+    private(set) var queuedAtHorizon = 0
+    private(set) var longestWaitAtHorizon = 0.0
 
     private var waiting: [Int] = []
     private var ready: [Double] = []
@@ -68,9 +75,12 @@ struct FIFOPool {
         reset(&released, false)
         reset(&queue, 0)
         reset(&heap, Finish(time: 0, sequence: 0, job: 0))
+        reset(&ready, 0)
         waiting.removeAll(keepingCapacity: true)
         for job in jobs { waiting.append(job.dependencies) }
         var peak = 0
+        var atHorizon = (jobs: 0, longestWait: 0.0)
+        let horizon = horizonHours
         jobs.withUnsafeBufferPointer { jobs in
             start.withUnsafeMutableBufferPointer { start in
                 finish.withUnsafeMutableBufferPointer { finish in
@@ -78,8 +88,11 @@ struct FIFOPool {
                         released.withUnsafeMutableBufferPointer { released in
                             heap.withUnsafeMutableBufferPointer { heap in
                                 queue.withUnsafeMutableBufferPointer { queue in
-                                    peak = Self.run(gpus: gpus, jobs: jobs, start: start, finish: finish, waiting: waiting,
-                                                    released: released, heap: heap, queue: queue)
+                                    ready.withUnsafeMutableBufferPointer { ready in
+                                        (peak, atHorizon) = Self.run(
+                                            gpus: gpus, horizon: horizon, jobs: jobs, start: start, finish: finish, waiting: waiting,
+                                            released: released, heap: heap, queue: queue, ready: ready)
+                                    }
                                 }
                             }
                         }
@@ -88,36 +101,19 @@ struct FIFOPool {
             }
         }
         peakQueuedJobs = peak
-    }
-
-    /// The queue for GPUs at `hours` (after `schedule`): jobs ready by then (released, and the
-    /// jobs they wait for finished) that had not started, and the hours the longest-waiting of
-    /// them had waited (0 when none).
-    mutating func queue(at hours: Double) -> (jobs: Int, longestWaitHours: Double) {
-        // Scratch: when each job became ready (NaN: a job it waits for never finished).
-        ready.removeAll(keepingCapacity: true)
-        for job in jobs { ready.append(job.releaseHours) }
-        for index in jobs.indices {
-            let next = jobs[index].dependent
-            if next >= 0, !(finish[index] <= ready[next]) { ready[next] = finish[index] }
-        }
-        var count = 0
-        var longest = 0.0
-        for index in jobs.indices where ready[index] <= hours && !(start[index] <= hours) {
-            count += 1
-            longest = max(longest, hours - ready[index])
-        }
-        return (count, longest)
+        (queuedAtHorizon, longestWaitAtHorizon) = atHorizon
     }
 
     /// The event loop; every job enters the ready queue and the heap at most once, so both are
-    /// fixed-size buffers of `count` slots. Returns the peak queue length.
+    /// fixed-size buffers of `count` slots (`ready`: when each queued job became ready). Returns
+    /// the peak queue length and the queue when the clock passed `horizon` (the queue is in
+    /// ready order, so its head has waited longest).
     private static func run(
-        gpus: Int, jobs: UnsafeBufferPointer<Job>, start: UnsafeMutableBufferPointer<Double>,
+        gpus: Int, horizon: Double, jobs: UnsafeBufferPointer<Job>, start: UnsafeMutableBufferPointer<Double>,
         finish: UnsafeMutableBufferPointer<Double>, waiting: UnsafeMutableBufferPointer<Int>,
         released: UnsafeMutableBufferPointer<Bool>, heap: UnsafeMutableBufferPointer<Finish>,
-        queue: UnsafeMutableBufferPointer<Int>
-    ) -> Int {
+        queue: UnsafeMutableBufferPointer<Int>, ready: UnsafeMutableBufferPointer<Double>
+    ) -> (peak: Int, atHorizon: (jobs: Int, longestWait: Double)) {
         let count = jobs.count
         var heapCount = 0
         var head = 0
@@ -126,10 +122,14 @@ struct FIFOPool {
         var sequence = 0
         var free = gpus
         var peak = 0
+        var atHorizon: (jobs: Int, longestWait: Double)?
         while true {
             let releaseTime = nextRelease < count ? jobs[nextRelease].releaseHours : .infinity
             let finishTime = heapCount > 0 ? heap[0].time : .infinity
             let now = min(releaseTime, finishTime)
+            if atHorizon == nil && now > horizon {
+                atHorizon = (tail - head, tail > head ? horizon - ready[queue[head]] : 0)
+            }
             guard now.isFinite else { break }
             // Finishes first, so that freed GPUs serve jobs released at the same instant.
             while heapCount > 0, heap[0].time == now {
@@ -143,6 +143,7 @@ struct FIFOPool {
                     waiting[next] -= 1
                     if waiting[next] == 0 && released[next] {
                         queue[tail] = next
+                        ready[next] = now
                         tail += 1
                     }
                 }
@@ -153,6 +154,7 @@ struct FIFOPool {
                 released[index] = true
                 if waiting[index] == 0 {
                     queue[tail] = index
+                    ready[index] = now
                     tail += 1
                 }
             }
@@ -178,7 +180,7 @@ struct FIFOPool {
             }
             if tail - head > peak { peak = tail - head }
         }
-        return peak
+        return (peak, atHorizon ?? (tail - head, tail > head ? horizon - ready[queue[head]] : 0))
     }
 
     @inline(__always) private static func siftDown(_ heap: UnsafeMutableBufferPointer<Finish>, count: Int) {
