@@ -208,3 +208,31 @@ struct ServingDecisionTests {
         #expect(recommended != .merge && recommended != .mergeIncremental)
     }
 }
+
+/// Failures in the engine: each training job runs its expected time under failures.
+struct GoodputEngineTests {
+    @Test func trainingJobsRunTheirExpectedTimeUnderFailures() throws {
+        let schedule = "horizon_days: 30\nevents: [{day: 10, language: a, add_examples: 4}]"
+        let plain = try ToyScenario.load(ToyScenario.yaml(schedule: schedule))
+        var failing = plain
+        var reliability = ReliabilitySettings()
+        reliability.gpuFailuresPerHour = 0.05
+        failing.hardware.reliability = reliability
+        let before = Simulator(scenario: plain).run(seed: 1)
+        let after = Simulator(scenario: failing).run(seed: 1)
+        for kind in [StrategyKind.fullRetrain, .merge] {
+            let a = try #require(before.strategy(kind))
+            let b = try #require(after.strategy(kind))
+            #expect(a.total.effectiveTrainingTimeRatio == 1 && a.total.expectedInterruptions == 0)
+            #expect(b.total.effectiveTrainingTimeRatio < 1 && b.total.expectedInterruptions > 0)
+            // Only training jobs change: their GPU-hours grow by exactly run − work.
+            #expect(abs((b.total.gpuHours - a.total.gpuHours) - (b.total.trainingRunGPUHours - b.total.trainingWorkGPUHours)) < 1e-9)
+            #expect(abs(a.total.trainingWorkGPUHours - b.total.trainingWorkGPUHours) < 1e-12)
+        }
+        // The multilingual job's first build: 9 h of work on 1 GPU, restart = start-up (60 min).
+        let cost = CostModel(scenario: failing)
+        let expected = cost.goodput(workSeconds: 9 * 3600, gpus: 1).expectedHours
+        let full = try #require(after.strategy(.fullRetrain))
+        #expect(abs(full.initial.gpuHours - (expected + 1)) < 1e-6)
+    }
+}

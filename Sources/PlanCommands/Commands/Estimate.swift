@@ -41,6 +41,15 @@ extension PlanCommand {
         @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = ScenarioDefaults.finetune.sequenceLength
         @Option(name: .customLong("network-gb-per-s"), help: "Per-GPU network bandwidth between nodes, GB/s (jobs past 8 GPUs).")
         var networkGBPerS: Double = ScenarioDefaults.networkGBPerSecond
+        @Option(name: .customLong("gpu-failures-per-hour"),
+                help: "Unexpected interruptions per GPU-hour for the goodput figures (default: the Llama 3 report's, 1.97e-5).")
+        var gpuFailuresPerHour: Double = ReliabilitySettings.llama3FailuresPerGPUHour
+        @Option(name: .customLong("checkpoint-interval-minutes"), help: "Minutes between checkpoints (default: the Young/Daly optimum).")
+        var checkpointIntervalMinutes: Double?
+        @Option(name: .customLong("storage-gb-per-s"), help: "Checkpoint write bandwidth per node, GB/s.")
+        var storageGBPerS: Double = ReliabilitySettings().storageGBPerSecondPerNode
+        @Option(name: .customLong("restart-minutes"), help: "Restart after a failure, minutes (default: the scenario default job start-up, 10).")
+        var restartMinutes: Double?
         @Option(name: .customLong("gpu-hours"), help: "Convert these GPU-hours instead of pricing a job.") var gpuHours: Double?
         @Option(name: .customLong("gpu-watts"), help: "Power per GPU in W (default: the GPU's board power).") var gpuWatts: Double?
         @Option(help: "Data-centre power usage effectiveness (>= 1).") var pue: Double = ScenarioDefaults.pue
@@ -112,6 +121,16 @@ extension PlanCommand {
             return spec
         }
 
+        /// The goodput inputs (`hardware.reliability`'s fields, checked by `JobEstimate.training`).
+        var reliability: ReliabilitySettings {
+            var settings = ReliabilitySettings()
+            settings.gpuFailuresPerHour = gpuFailuresPerHour
+            settings.checkpointIntervalMinutes = checkpointIntervalMinutes
+            settings.storageGBPerSecondPerNode = storageGBPerS
+            settings.restartMinutes = restartMinutes
+            return settings
+        }
+
         func run() throws {
             try guarded {
                 let catalog = try Catalog.bundled()
@@ -123,7 +142,7 @@ extension PlanCommand {
                 } else {
                     estimate = try JobEstimate.training(
                         try spec(for: device).resolve(in: catalog, architecture: try modelConfig.map(Inputs.modelConfig), device: device), tokens: tokens ?? 0, mfu: mfu,
-                        networkBytesPerSecond: networkGBPerS * 1e9, rates: rates)
+                        networkBytesPerSecond: networkGBPerS * 1e9, rates: rates, reliability: reliability)
                 }
                 if let note = EstimateReport.fitNote(estimate) { Console.error(note) }
                 switch format {

@@ -31,6 +31,7 @@ public struct CostModel: Sendable, Equatable {
         stack = hardware.effectiveStack
         sequenceRate = nil
         sequenceRate = rate(context: finetune.sequenceLength)
+        checkpointBytes = sequenceRate.map { Goodput.checkpointBytes($0.job) } ?? 0
     }
 
     public init(scenario: Scenario) {
@@ -40,6 +41,8 @@ public struct CostModel: Sendable, Equatable {
 
     // Derived once: the simulation prices thousands of jobs per Monte Carlo trial.
     public let flops: TrainingFlops
+    /// Bytes one checkpoint of the training job writes (`Goodput.checkpointBytes`).
+    public private(set) var checkpointBytes = 0.0
     let mergeCost: MergeCostModel
     let totalParameters: Double
     /// The device jobs run on (with the scenario's efficiency override applied to a fitted curve).
@@ -172,6 +175,14 @@ public struct CostModel: Sendable, Equatable {
         let recompute = rate.job.gradientCheckpointing ? flops.forward(context: context) : 0
         return SliceRate(flopsPerToken: model, hardwareFlopsPerToken: model + recompute,
                          tokensPerSecond: rate.tokensPerSecond, gpus: rate.job.gpus)
+    }
+
+    /// The expected running time of a training job of `workSeconds` failure-free compute on
+    /// `gpus` GPUs under `hardware.reliability` (`Goodput.expected`); the work alone without it.
+    public func goodput(workSeconds: Double, gpus: Int) -> Goodput {
+        guard let reliability = hardware.reliability else { return .none(workHours: workSeconds / 3600) }
+        return Goodput.expected(workHours: workSeconds / 3600, gpus: gpus, gpusPerNode: device.gpusPerNode, checkpointBytes: checkpointBytes,
+                                restartMinutes: reliability.restartMinutes ?? overheads.jobStartupMinutes, settings: reliability)
     }
 
     /// Fixed seconds of every training job (start-up and checkpoint save).

@@ -14,6 +14,9 @@ public struct JobEstimate: Sendable, Equatable {
     public var co2Kg: Double
     /// The job's step, memory and throughput (training estimates only).
     public var training: TrainingDetails?
+    /// The training job's expected interruptions, checkpoint interval and effective training
+    /// time ratio under `reliability` (nil for a footprint conversion).
+    public var goodput: Goodput?
 
     /// What the step-time and memory models say about a training job.
     public struct TrainingDetails: Sendable, Equatable {
@@ -37,8 +40,15 @@ public struct JobEstimate: Sendable, Equatable {
     /// rate every command uses (with `mfu`: seconds = model FLOPs / (GPUs × peak × MFU)). No start-up overheads:
     /// this is the compute alone (a scenario adds them).
     public static func training(
-        _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond, rates: EnergyRates
+        _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond, rates: EnergyRates,
+        reliability: ReliabilitySettings = ReliabilitySettings()
     ) throws -> JobEstimate {
+        try ScenarioField.reliabilityGPUFailuresPerHour.spec.bounds.check(reliability.gpuFailuresPerHour, path: "--gpu-failures-per-hour")
+        try ScenarioField.reliabilityStorageGBPerS.spec.bounds.check(reliability.storageGBPerSecondPerNode, path: "--storage-gb-per-s")
+        try ScenarioField.reliabilityRestartMinutes.spec.bounds.check(reliability.restartMinutes ?? 0, path: "--restart-minutes")
+        if let interval = reliability.checkpointIntervalMinutes {
+            try ScenarioField.reliabilityCheckpointIntervalMinutes.spec.bounds.check(interval, path: "--checkpoint-interval-minutes")
+        }
         try check(tokens, "--tokens", above: 0, max: 1e18)
         if let mfu { try ScenarioField.hardwareMFU.spec.bounds.check(mfu, path: "--mfu") }
         try ScenarioField.hardwareNetworkGBPerS.spec.bounds.check(networkBytesPerSecond / 1e9, path: "--network-gb-per-s")
@@ -60,6 +70,9 @@ public struct JobEstimate: Sendable, Equatable {
             memory: memoryModel.breakdown(job, gpu: resolved.gpu), minimumGPUs: memoryModel.minimumGPUs(job, gpu: resolved.gpu, policy: resolved.checkpointing),
             throughput: rate.modelled, mfu: rate.mfu, mfuIsModelled: rate.mfuIsModelled,
             stepSeconds: rate.stepSeconds, tokensPerSecondPerGPU: perGPU)
+        result.goodput = Goodput.expected(
+            workHours: wallSeconds / 3600, gpus: job.gpus, gpusPerNode: resolved.gpu.gpusPerNode, checkpointBytes: Goodput.checkpointBytes(job),
+            restartMinutes: reliability.restartMinutes ?? ScenarioDefaults.overheads.jobStartupMinutes, settings: reliability)
         return result
     }
 

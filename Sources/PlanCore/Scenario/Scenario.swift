@@ -109,6 +109,8 @@ public struct Hardware: Sendable, Equatable {
     /// An explicit model FLOPs utilisation that bypasses the step-time model, in (0, 1]; nil →
     /// the step-time model (MFU is then an output).
     public var mfu: Double? = nil
+    /// Failures and checkpoint-restart of training jobs; nil → none (`hardware.reliability`).
+    public var reliability: ReliabilitySettings? = nil
     /// The software stack (step-time and memory parameters).
     public var stack: SoftwareStack
     /// An explicit saturated GEMM efficiency replacing the stack's, in (0, 1]; nil → the stack's.

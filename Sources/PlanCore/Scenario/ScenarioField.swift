@@ -74,6 +74,10 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case servingPeakToMean = "serving.peak_to_mean"
     case servingTrafficScale = "serving.traffic_scale"
     case qualityFloor = "quality.floor"
+    case reliabilityGPUFailuresPerHour = "hardware.reliability.gpu_failures_per_hour"
+    case reliabilityStorageGBPerS = "hardware.reliability.storage_gb_per_s"
+    case reliabilityRestartMinutes = "hardware.reliability.restart_minutes"
+    case reliabilityCheckpointIntervalMinutes = "hardware.reliability.checkpoint_interval_minutes"
     case servingRequestsPerDay = "serving.traffic.<code|*>.requests_per_day"
     case servingInputTokens = "serving.traffic.<code|*>.input_tokens"
     case servingOutputTokens = "serving.traffic.<code|*>.output_tokens"
@@ -277,6 +281,21 @@ public enum ScenarioField: String, CaseIterable, Sendable {
         case .qualityFloor:
             return FieldSpec(self, .real(0...2), unit: "fraction of the combined model", doc: "strategies whose quality retention is below this are not eligible",
                              access: .real(\.quality.floor))
+        case .reliabilityGPUFailuresPerHour:
+            return FieldSpec(self, .real(0...1), unit: "per GPU-hour", doc: "unexpected interruptions per GPU-hour (default 1.97e-5, the Llama 3 report's)",
+                             access: .scenario(get: { $0.hardware.reliability?.gpuFailuresPerHour ?? 0 },
+                                               set: { $0.hardware.reliability = Self.reliability($0, { $0.gpuFailuresPerHour = $1 }, $1) }))
+        case .reliabilityStorageGBPerS:
+            return FieldSpec(self, .real(0...1e6, above: 0), unit: "GB/s per node", doc: "checkpoint write bandwidth per node (default 2)",
+                             access: .scenario(get: { $0.hardware.reliability?.storageGBPerSecondPerNode ?? ReliabilitySettings().storageGBPerSecondPerNode },
+                                               set: { $0.hardware.reliability = Self.reliability($0, { $0.storageGBPerSecondPerNode = $1 }, $1) }))
+        case .reliabilityRestartMinutes:
+            return FieldSpec(self, Self.minutes, unit: "minutes", doc: "restart after a failure: rescheduling, start-up, restore (default: job_startup_minutes)",
+                             access: .scenario(get: { $0.hardware.reliability?.restartMinutes ?? $0.overheads.jobStartupMinutes },
+                                               set: { $0.hardware.reliability = Self.reliability($0, { $0.restartMinutes = $1 }, $1) }))
+        case .reliabilityCheckpointIntervalMinutes:
+            return FieldSpec(self, .real(0...1e6, above: 0), unit: "minutes", doc: "minutes between checkpoints; `auto`: the Young/Daly optimum per job",
+                             keywords: ["auto"])
         case .servingRequestsPerDay:
             return FieldSpec(self, .real(0...1e12), unit: "requests / day", doc: "a language's serving traffic (`*`: every language's default; else 0)")
         case .servingInputTokens:
@@ -288,6 +307,16 @@ public enum ScenarioField: String, CaseIterable, Sendable {
         case .qualityFromRun:
             return FieldSpec(self, .whole(1...1_000_000_000), unit: "run id", doc: "a stored plan quality run whose measured retention per merge method is used")
         }
+    }
+}
+
+extension ScenarioField {
+    /// The scenario's reliability block (the defaults when it has none) with one field set: a
+    /// sweep over a reliability field on a scenario without the block prices failures from then on.
+    static func reliability(_ scenario: Scenario, _ change: (inout ReliabilitySettings, Double) -> Void, _ value: Double) -> ReliabilitySettings {
+        var settings = scenario.hardware.reliability ?? ReliabilitySettings()
+        change(&settings, value)
+        return settings
     }
 }
 

@@ -1,8 +1,29 @@
 import Foundation
 import Yams
 
-/// The blocks of the whole decision: `merge_incremental`, `adapters`, `serving` and `quality`.
+/// The blocks of the whole decision: `merge_incremental`, `adapters`, `serving` and `quality`,
+/// and `hardware.reliability`.
 extension ScenarioLoader {
+    /// `hardware.reliability:`; nil when absent (no failures).
+    func readReliability(_ hardware: inout MappingReader) -> ReliabilitySettings? {
+        guard var fields = hardware.mapping("reliability") else { return nil }
+        var result = ReliabilitySettings()
+        result.gpuFailuresPerHour = fields.double(.reliabilityGPUFailuresPerHour, default: result.gpuFailuresPerHour)
+        result.storageGBPerSecondPerNode = fields.double(.reliabilityStorageGBPerS, default: result.storageGBPerSecondPerNode)
+        result.restartMinutes = fields.optionalDouble(.reliabilityRestartMinutes)
+        let interval = ScenarioField.reliabilityCheckpointIntervalMinutes
+        if let node = fields.node(interval.spec.key) {
+            if case let .scalar(scalar) = node, interval.spec.keywords.contains(scalar.string) {
+                result.checkpointIntervalMinutes = nil
+            } else {
+                result.checkpointIntervalMinutes = MappingReader.value(node, path: fields.child(interval.spec.key), bounds: interval.spec.bounds,
+                                                                       diagnostics: fields.diagnostics)
+            }
+        }
+        fields.finish()
+        return result
+    }
+
     func readMergeIncremental(_ root: inout MappingReader) -> MergeIncrementalSettings {
         var result = MergeIncrementalSettings()
         guard var fields = root.mapping("merge_incremental") else { return result }

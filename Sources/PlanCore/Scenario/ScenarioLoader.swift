@@ -328,6 +328,7 @@ public struct ScenarioLoader: Sendable {
             }
         }
         let peakTFLOPS = fields.optionalDouble(.hardwarePeakTFLOPS)
+        let reliability = readReliability(&fields)
         fields.finish()
         guard let spec, let stack else { return nil }
 
@@ -338,6 +339,7 @@ public struct ScenarioLoader: Sendable {
             hardware.gpusPerJobAuto = false
         }
         hardware.mfu = mfu
+        hardware.reliability = reliability
         hardware.gemmEfficiency = gemmEfficiency
         hardware.sharding = sharding
         hardware.networkBytesPerSecond = networkGBPerSecond * 1e9

@@ -65,6 +65,8 @@ public enum SimulationDocument {
         pairs.append(("builds", .number(Double(outcome.builds.count))))
         pairs.append(("jobs", .number(Double(outcome.total.jobs))))
         pairs.append(("merge_jobs", .number(Double(outcome.total.mergeJobs))))
+        pairs.append(("effective_training_time_ratio", .rounded(outcome.total.effectiveTrainingTimeRatio, digits: 6)))
+        pairs.append(("expected_interruptions", .rounded(outcome.total.expectedInterruptions, digits: 6)))
         if let decision { pairs += self.decision(decision) }
         if let bands = monteCarlo?.percentiles[outcome.kind] {
             pairs.append(("percentiles", .object(MonteCarlo.figures.compactMap { name in

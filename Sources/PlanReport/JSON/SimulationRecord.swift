@@ -225,6 +225,9 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         public var probabilityCheaper: Double?
         /// Merge jobs among `jobs` (absent in older runs).
         public var mergeJobs: Int?
+        /// Failure-free training compute over expected training time (absent in older runs).
+        public var effectiveTrainingTimeRatio: Double?
+        public var expectedInterruptions: Double?
         /// The decision's figures for this strategy (absent in older runs).
         public var choice: Choice?
         /// Not in the document: the run's series rows (`withSeries`), or the live result's.
@@ -234,6 +237,7 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             case name, initial, maintenance, latency = "update_latency_hours", savings, breakEvenDay = "break_even_day", saturated, pool
             case builds, jobs, percentiles, probabilityCheaper = "probability_cheaper", mergeJobs = "merge_jobs"
             case totalCostOfOwnershipUSD = "total_cost_of_ownership_usd"
+            case effectiveTrainingTimeRatio = "effective_training_time_ratio", expectedInterruptions = "expected_interruptions"
         }
 
         public init(from decoder: Decoder) throws {
@@ -252,6 +256,8 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             percentiles = try c.decodeIfPresent([String: Band].self, forKey: .percentiles) ?? [:]
             probabilityCheaper = try c.decodeIfPresent(Double.self, forKey: .probabilityCheaper)
             mergeJobs = try c.decodeIfPresent(Int.self, forKey: .mergeJobs)
+            effectiveTrainingTimeRatio = try c.decodeIfPresent(Double.self, forKey: .effectiveTrainingTimeRatio)
+            expectedInterruptions = try c.decodeIfPresent(Double.self, forKey: .expectedInterruptions)
             // The choice's keys sit at the strategy's top level.
             choice = c.contains(.totalCostOfOwnershipUSD) ? try Choice(from: decoder) : nil
         }
@@ -316,7 +322,8 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
                 builds: outcome.builds.count, jobs: outcome.total.jobs, percentiles: percentiles,
                 probabilityCheaper: monteCarlo?.probabilityCheaper[outcome.kind],
                 series: outcome.series.map { SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) },
-                mergeJobs: outcome.total.mergeJobs, choice: result.decision?.strategy(outcome.kind).map(Choice.init))
+                mergeJobs: outcome.total.mergeJobs, choice: result.decision?.strategy(outcome.kind).map(Choice.init),
+                effectiveTrainingTimeRatio: outcome.total.effectiveTrainingTimeRatio, expectedInterruptions: outcome.total.expectedInterruptions)
         }
     }
 
@@ -352,8 +359,10 @@ extension SimulationRecord.Strategy {
     init(name: String, total: SimulationRecord.Figures, initial: SimulationRecord.Figures, maintenance: SimulationRecord.Figures,
          latency: SimulationRecord.Latency, savings: SimulationRecord.Savings?, breakEvenDay: Int?, saturated: Bool, pool: SimulationRecord.Pool,
          builds: Int, jobs: Int, percentiles: [String: SimulationRecord.Band], probabilityCheaper: Double?, series: [SimulationRecord.SeriesPoint],
-         mergeJobs: Int?, choice: SimulationRecord.Choice?) {
+         mergeJobs: Int?, choice: SimulationRecord.Choice?, effectiveTrainingTimeRatio: Double?, expectedInterruptions: Double?) {
         self.mergeJobs = mergeJobs
+        self.effectiveTrainingTimeRatio = effectiveTrainingTimeRatio
+        self.expectedInterruptions = expectedInterruptions
         self.choice = choice
         self.name = name
         self.total = total

@@ -45,6 +45,15 @@ public enum EstimateReport {
             ("mfu_source", .string(t.mfuIsModelled ? "step-time model" : "--mfu")),
             ("scaling_efficiency", .rounded(t.throughput.scalingEfficiency, digits: 4)),
         ]
+        if let g = e.goodput {
+            pairs.append(("goodput", .object([
+                ("expected_interruptions", .rounded(g.expectedInterruptions, digits: 6)),
+                ("effective_training_time_ratio", .rounded(g.effectiveTrainingTimeRatio, digits: 6)),
+                ("checkpoint_interval_minutes", .rounded(g.checkpointIntervalMinutes, digits: 4)),
+                ("checkpoint_minutes", .rounded(g.checkpointMinutes, digits: 6)),
+                ("expected_wall_clock_hours", .rounded(g.expectedHours)),
+            ])))
+        }
         return .object(pairs)
     }
 
@@ -107,6 +116,12 @@ public enum EstimateReport {
         memory.add(["\(t.gpu.name) memory", String(format: "%.2f", m.deviceBytes / Memory.gib)])
         out += "\n" + memory.rendered() + "\n"
         out += "fits: \(m.fits ? "yes" : "no"); min_gpus (fsdp): \(t.minimumGPUs.map(String.init) ?? "none up to \(MemoryModel.maximumGPUs)")\n"
+        if let g = e.goodput {
+            out += String(format: "goodput: %.3g expected interruptions, checkpoint every %.0f min (%.2g min each), effective training time %.2f%% "
+                          + "(expected %@ h wall-clock with failures)\n",
+                          g.expectedInterruptions, g.checkpointIntervalMinutes, g.checkpointMinutes, g.effectiveTrainingTimeRatio * 100,
+                          NumberFormat.quantity(g.expectedHours))
+        }
         return out
     }
 

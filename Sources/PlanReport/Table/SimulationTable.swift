@@ -51,6 +51,16 @@ public enum SimulationTable {
             let latency = outcome.latency
             out.append("  \(pad(outcome.kind.rawValue)) mean \(NumberFormat.quantity(latency.meanHours)), p90 \(NumberFormat.quantity(latency.p90Hours)) over \(CapacityReport.plural(latency.count, "arrival"))")
         }
+        if let reliability = hw.reliability {
+            out.append("")
+            out.append("goodput (failures at \(String(format: "%.3g", reliability.gpuFailuresPerHour)) per GPU-hour, checkpoint-restart; docs/goodput.md):")
+            for outcome in result.strategies {
+                let t = outcome.total
+                out.append("  \(pad(outcome.kind.rawValue)) effective training time \(NumberFormat.percent(t.effectiveTrainingTimeRatio)), "
+                    + "\(String(format: "%.2f", t.expectedInterruptions)) expected interruptions, "
+                    + "\(NumberFormat.quantity(t.trainingRunGPUHours - t.trainingWorkGPUHours)) GPU-hours lost to checkpoints, failures and restarts")
+            }
+        }
         out.append("")
         out.append(PoolTable.headline(scenario, horizonDays: result.horizonDays) + ":")
         let numeric = PoolTable.numeric(hw.pricing)

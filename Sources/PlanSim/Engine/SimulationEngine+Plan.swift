@@ -43,6 +43,7 @@ extension SimulationEngine {
         let adapterReplay = routed ? scenario.adapters.replayFraction : scenario.mergeIncremental.replayFraction
         deployHours = routed ? scenario.adapters.deployMinutes / 60 : 0
         let recording = self.recording
+        let reliable = cost.hardware.reliability != nil
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
         examples.removeAll(keepingCapacity: true)
@@ -75,11 +76,19 @@ extension SimulationEngine {
 
         func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
-            let wallSeconds = sum.seconds + fixed
+            var running = sum.seconds
+            if reliable {
+                let goodput = cost.goodput(workSeconds: sum.seconds, gpus: gpus)
+                running = goodput.expectedHours * 3600
+                totals.expectedInterruptions += goodput.expectedInterruptions
+            }
+            let wallSeconds = running + fixed
             pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: day * 24)
             let gpuHours = wallSeconds * Double(gpus) / 3600
             let footprint = energy.footprint(gpuHours: gpuHours)
             totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
+            totals.trainingWorkGPUHours += sum.seconds * Double(gpus) / 3600
+            totals.trainingRunGPUHours += running * Double(gpus) / 3600
             if recording {
                 var job = JobCost(kind: .training, name: name(), flops: sum.work, bytesMoved: 0, tokens: sum.tokens, gpus: gpus,
                                   wallSeconds: wallSeconds, rates: energy)

@@ -13,6 +13,15 @@ public struct PhaseTotals: Sendable, Equatable {
     public var jobs = 0
     /// Merge jobs among `jobs`.
     public var mergeJobs = 0
+    /// Training jobs' failure-free compute, GPU-hours (no start-up).
+    public var trainingWorkGPUHours = 0.0
+    /// The same jobs' expected running time with checkpoint writes, lost work and restarts
+    /// (`hardware.reliability`; equal to the work without it), GPU-hours.
+    public var trainingRunGPUHours = 0.0
+    /// Expected interruptions of the training jobs.
+    public var expectedInterruptions = 0.0
+    /// trainingWorkGPUHours / trainingRunGPUHours: the effective training time ratio (1 without failures).
+    public var effectiveTrainingTimeRatio: Double { trainingRunGPUHours > 0 ? trainingWorkGPUHours / trainingRunGPUHours : 1 }
 
     public init() {}
 
@@ -41,6 +50,9 @@ public struct PhaseTotals: Sendable, Equatable {
         sum.trainedTokens += b.trainedTokens
         sum.jobs += b.jobs
         sum.mergeJobs += b.mergeJobs
+        sum.trainingWorkGPUHours += b.trainingWorkGPUHours
+        sum.trainingRunGPUHours += b.trainingRunGPUHours
+        sum.expectedInterruptions += b.expectedInterruptions
         return sum
     }
 }

@@ -31,6 +31,8 @@ struct ScenarioFieldTests {
         case "version": return (yaml(["version": value]), "version")
         case "languages": return (yaml(["languages": "{en: \(item([("examples", "100"), ("tokens_per_example", "50")]))}"]), "languages.en.\(key)")
         case "strategies": return (yaml(["strategies": "[\(item([("name", "merge")]))]"]), "strategies[0].\(key)")
+        case "hardware" where parts.count == 3:
+            return (yaml(["hardware": "{gpu: a100-80gb, \(parts[1]): \(item([]))}"]), spec.path)
         case "hardware": return (yaml(["hardware": item([("gpu", "a100-80gb")])]), spec.path)
         case "schedule" where parts.count == 3:
             let list: [String: [(String, String)]] = [
@@ -113,7 +115,8 @@ struct ScenarioFieldTests {
             "schedule.additions[<i|*>].examples", "schedule.additions[<i|*>].tokens_per_example",
             "merge_incremental.replay_fraction", "adapters.replay_fraction", "adapters.deploy_minutes",
             "serving.usd_per_gpu_hour", "serving.max_ms_per_output_token", "serving.peak_to_mean", "serving.traffic_scale",
-            "quality.floor",
+            "quality.floor", "hardware.reliability.gpu_failures_per_hour", "hardware.reliability.storage_gb_per_s",
+            "hardware.reliability.restart_minutes",
         ])
     }
 
