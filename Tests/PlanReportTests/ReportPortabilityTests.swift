@@ -179,6 +179,31 @@ struct ReportPortabilityTests {
         #expect(ArchitectureRecord.stored(in: document)?.layers == scenario.model.layers)
     }
 
+    /// The whole decision (serving, TCO, quality, recommendation) survives the stored document.
+    @Test func theDecisionReadsBackAsTheLiveResult() throws {
+        let (scenario, yaml) = try Self.scenario {
+            $0.replacingOccurrences(of: "strategies: [full-retrain, merge]", with: "strategies: [full-retrain, merge, merge-incremental, adapters]")
+                + "\nserving: {max_ms_per_output_token: 80, traffic: {'*': {requests_per_day: 200000}}}\nquality: {floor: 0.95}\n"
+        }
+        let result = Simulator(scenario: scenario).run(seed: 42)
+        #expect(result.decision?.strategies.allSatisfy { $0.serving != nil } == true)
+        let live = Self.input(scenario, yaml)
+        let document = SimulationDocument.make(runID: 3, scenario: scenario, result: result).rendered()
+        let series = Dictionary(uniqueKeysWithValues: result.strategies.map { outcome in
+            (outcome.kind.rawValue, outcome.series.map { SimulationRecord.SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) })
+        })
+        var stored = live
+        let record = try SimulationRecord(document: document).withSeries(series)
+        stored.simulation = record
+        #expect(record.recommended == result.decision?.recommended?.rawValue && record.recommended != "merge")
+        let storedFleet = try #require(record.strategy("adapters")?.choice?.serving)
+        let liveFleet = try #require(result.decision?.strategy(.adapters)?.serving)
+        #expect(storedFleet.gpus == liveFleet.gpus && storedFleet.batch == liveFleet.batch && storedFleet.adapters == liveFleet.adapters)
+        #expect(abs(storedFleet.usdPerMillionTokens - liveFleet.usdPerMillionTokens) < 1e-4 * liveFleet.usdPerMillionTokens)
+        #expect(CapacityReport.make(stored).document == CapacityReport.make(live).document)
+        #expect(CapacityReport.make(stored).plots.map(\.script) == CapacityReport.make(live).plots.map(\.script))
+    }
+
     @Test func aDocumentWithoutTheResultsIsRefusedWithItsPath() {
         #expect(throws: ReportError.unreadableRun(reason: "missing strategies")) { try SimulationRecord(document: #"{"scenario": "s", "horizon_days": 1, "baseline": "b", "arrivals": 0, "updates": 0}"#) }
         #expect(throws: ReportError.unreadableRun(reason: "not a JSON document")) { try SweepRunRecord(document: "not json") }

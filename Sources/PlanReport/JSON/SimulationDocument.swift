@@ -91,6 +91,7 @@ public enum SimulationDocument {
                 ("gpus_per_replica", .number(Double(s.gpusPerReplica))), ("batch", .number(Double(s.batch))),
                 ("ms_per_output_token", .rounded(s.msPerOutputToken, digits: 4)), ("meets_latency_target", .bool(s.meetsLatencyTarget)),
                 ("adapters", .number(Double(s.adapters))), ("served_tokens", .rounded(s.servedTokens)),
+                ("usd_per_gpu_hour", .rounded(s.usdPerGPUHour, digits: 6)),
                 ("usd_per_million_tokens", .rounded(s.usdPerMillionTokens, digits: 6)),
                 ("fleet_usd_per_million_tokens", .rounded(s.fleetUSDPerMillionTokens, digits: 6)),
             ])))

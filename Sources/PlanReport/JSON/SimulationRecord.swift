@@ -148,42 +148,9 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         }
     }
 
-    /// A strategy's serving fleet (`serving`), as `ServingFigures`.
-    public struct Serving: Sendable, Equatable, Decodable {
-        public var gpus: Int
-        public var gpuHours: Double
-        public var costUSD: Double
-        public var tokensPerSecondPerGPU: Double
-        public var gpusPerReplica: Int
-        public var batch: Int
-        public var msPerOutputToken: Double
-        public var meetsLatencyTarget: Bool
-        public var adapters: Int
-        public var usdPerMillionTokens: Double
-
-        enum CodingKeys: String, CodingKey {
-            case gpus, gpuHours = "gpu_hours", costUSD = "cost_usd", tokensPerSecondPerGPU = "tokens_per_second_per_gpu"
-            case gpusPerReplica = "gpus_per_replica", batch, msPerOutputToken = "ms_per_output_token"
-            case meetsLatencyTarget = "meets_latency_target", adapters, usdPerMillionTokens = "usd_per_million_tokens"
-        }
-
-        init(_ s: ServingFigures) {
-            gpus = s.gpus
-            gpuHours = s.gpuHours
-            costUSD = s.costUSD
-            tokensPerSecondPerGPU = s.tokensPerSecondPerGPU
-            gpusPerReplica = s.gpusPerReplica
-            batch = s.batch
-            msPerOutputToken = s.msPerOutputToken
-            meetsLatencyTarget = s.meetsLatencyTarget
-            adapters = s.adapters
-            usdPerMillionTokens = s.usdPerMillionTokens
-        }
-    }
-
     /// Serving, TCO, quality and eligibility of a strategy (absent in runs stored before them).
     public struct Choice: Sendable, Equatable, Decodable {
-        public var serving: Serving?
+        public var serving: ServingFigures?
         public var totalCostOfOwnershipUSD: Double
         public var qualityRetention: Double?
         public var qualitySource: String
@@ -197,7 +164,7 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         }
 
         init(_ d: StrategyDecision) {
-            serving = d.serving.map(Serving.init)
+            serving = d.serving
             totalCostOfOwnershipUSD = d.totalCostOfOwnershipUSD
             qualityRetention = d.qualityRetention
             qualitySource = d.retentionSource

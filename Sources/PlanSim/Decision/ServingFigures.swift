@@ -1,8 +1,9 @@
 import Foundation
 import PlanCore
 
-/// One strategy's serving fleet over the horizon (`serving:` block).
-public struct ServingFigures: Sendable, Equatable {
+/// One strategy's serving fleet over the horizon (`serving:` block). The simulate document's
+/// `serving` object is this record (`SimulationDocument` writes it, stored runs decode it).
+public struct ServingFigures: Sendable, Equatable, Decodable {
     /// GPUs of the largest fleet the horizon needs (languages join over time).
     public var gpus: Int
     public var gpuHours: Double
@@ -26,4 +27,10 @@ public struct ServingFigures: Sendable, Equatable {
     public var fleetUSDPerMillionTokens: Double { servedTokens > 0 ? costUSD / servedTokens * 1e6 : 0 }
     /// Adapters resident per replica (0: one dense or merged model).
     public var adapters: Int
+
+    enum CodingKeys: String, CodingKey {
+        case gpus, gpuHours = "gpu_hours", costUSD = "cost_usd", tokensPerSecondPerGPU = "tokens_per_second_per_gpu"
+        case gpusPerReplica = "gpus_per_replica", batch, msPerOutputToken = "ms_per_output_token"
+        case meetsLatencyTarget = "meets_latency_target", servedTokens = "served_tokens", usdPerGPUHour = "usd_per_gpu_hour", adapters
+    }
 }
