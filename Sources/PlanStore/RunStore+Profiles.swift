@@ -48,7 +48,8 @@ extension RunStore {
     /// Returns the run id.
     @discardableResult
     public func recordCalibration(_ run: NewRun, profile: MachineProfile, document: (Int64) throws -> String) throws -> Int64 {
-        try wrapped {
+        try requireWritable()
+        return try wrapped {
             try pool.write { db -> Int64 in
                 let id = try Self.insert(run, document: document, in: db)
                 try db.execute(
@@ -57,8 +58,8 @@ extension RunStore {
                                                         memory_bytes, board_watts, details)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [profile.name, id, profile.createdAt, profile.peakFlopsPerSecond, profile.memoryBytesPerSecond,
-                                profile.memoryBytes, profile.boardWatts, profile.details])
+                    arguments: [Self.text(profile.name), id, profile.createdAt, profile.peakFlopsPerSecond, profile.memoryBytesPerSecond,
+                                profile.memoryBytes, profile.boardWatts, Self.text(profile.details)])
                 return id
             }
         }
@@ -71,6 +72,8 @@ extension RunStore {
 
     static func profiles(in db: Database) throws -> [String: MachineProfile] {
         var result: [String: MachineProfile] = [:]
+        // A file from before the profile migration, opened read-only, has no profiles.
+        guard try db.tableExists("profile") else { return result }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM profile") {
             let name: String = try row.checked("name", table: "profile", row: nil)
             func cell<T: DatabaseValueConvertible>(_ column: String) throws -> T { try row.checked(column, table: "profile '\(name)'", row: nil) }

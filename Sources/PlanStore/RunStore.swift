@@ -8,25 +8,36 @@ import PlanCore
 /// is written in one transaction, so a failed or killed run leaves no partial rows.
 public final class RunStore: Sendable {
     public let path: String
-    let pool: DatabasePool
+    public let access: Access
+    let pool: any DatabaseWriter
 
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    /// Refuses a file whose schema is newer than this build's.
-    public init(path: String) throws {
+    /// Opens the database at `path` and, for `readWrite`, creates it if needed and applies
+    /// pending migrations; `readOnly` opens an existing file without writing to it (a missing one
+    /// is `StoreError.noDatabase`). Before anything is read, the path must be a regular file and
+    /// its schema exactly the one plan's migrations create (`refuseForeignFile`); a file whose
+    /// schema is newer than this build's is refused.
+    public init(path: String, access: Access = .readWrite) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        configuration.foreignKeysEnabled = true
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
-            isDirectory.boolValue
-        else {
-            throw StoreError.cannotOpen(path: path, reason: "folder \(directory) does not exist")
+        self.access = access
+        try Self.refuseNonRegularFile(path)
+        if access == .readOnly {
+            guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noDatabase(path: path) }
+        } else {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
+                throw StoreError.cannotOpen(path: path, reason: "folder \(directory) does not exist")
+            }
         }
         try Self.refuseForeignFile(path)
         do {
-            pool = try Self.retryingContention { try DatabasePool(path: path, configuration: configuration) }
+            if access == .readOnly {
+                pool = try DatabaseQueue(path: path, configuration: Self.queryOnlyConfiguration(path))
+            } else {
+                pool = try Self.retryingContention { try DatabasePool(path: path, configuration: Self.configuration(readonly: false)) }
+            }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
             throw StoreError.notADatabase(path: path, reason: error.message ?? "file is not a database")
         } catch let error as DatabaseError {
@@ -34,38 +45,37 @@ public final class RunStore: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
-        try migrate()
+        if access == .readWrite { try migrate() }
     }
 
     /// Checked with a read-only connection before anything can write (opening a pool switches the
     /// file to WAL, which rewrites its header): an existing, non-empty file must be a SQLite
-    /// database that is plan's (it has `grdb_migrations`) or has no tables yet. A corrupt file or
-    /// another program's database is refused with `notADatabase` and left byte-for-byte unchanged.
+    /// database whose schema is exactly what plan's applied migrations create (`checkSchema`:
+    /// no trigger, view, extra table or altered column), or have no schema yet. Only
+    /// `sqlite_master` and the migration table are read. A corrupt file, another program's
+    /// database or a modified schema is refused with `notADatabase` and left byte-for-byte unchanged.
     static func refuseForeignFile(_ path: String) throws {
+        try refuseNonRegularFile(path)
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > 0 else { return }
-        let tables: [String]
+        let sideFilesBefore = sideFiles(path).map { FileManager.default.fileExists(atPath: $0) }
         do {
-            tables = try readOnly(path) { db in
-                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            }
+            // Another process switching a new file to WAL holds a lock the busy timeout does not cover.
+            try retryingContention { try readOnly(path) { db in try checkSchema(db, path: path) } }
+        } catch let error as StoreError {
+            removeCheckLeftovers(path, existedBefore: sideFilesBefore)
+            throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            removeCheckLeftovers(path, existedBefore: sideFilesBefore)
             throw StoreError.notADatabase(path: path, reason: "\(error.message ?? "file is not a database"); plan did not change it")
-        } catch {
-            return  // cannot open read-only (permissions, ...): the normal open reports it
-        }
-        if !tables.isEmpty && !tables.contains("grdb_migrations") {
-            let names = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
-            throw StoreError.notADatabase(
-                path: path, reason: "it is another program's SQLite database (tables: \(TerminalText.excerpt(names))); plan did not change it, pass another --db")
+        } catch let error as DatabaseError {
+            // Never open a file whose schema could not be checked.
+            throw StoreError.cannotOpen(path: path, reason: "\(error.message ?? "\(error.resultCode)") while checking its schema")
         }
     }
 
     /// Runs `body` on a read-only connection to an existing file.
     static func readOnly<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(30)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
         defer { try? queue.close() }
         return try queue.read(body)
     }
@@ -111,7 +121,7 @@ public final class RunStore: Sendable {
     /// Applies pending migrations. Two processes opening a new file at once can both see a
     /// migration as pending; the loser's transaction fails ("table ... already exists") and rolls
     /// back, and by then the winner's migration is committed, so the loser simply tries again.
-    static func migrateRacing(_ migrator: DatabaseMigrator, _ pool: DatabasePool) throws {
+    static func migrateRacing(_ migrator: DatabaseMigrator, _ pool: any DatabaseWriter) throws {
         try retryingContention { try migrator.migrate(pool) }
     }
 
@@ -198,10 +208,19 @@ public final class RunStore: Sendable {
     public static var migrationNames: [String] { migrator.migrations }
 
     /// Writes `run` and its rows in one transaction and returns its id. `document` receives the
-    /// new id and returns the JSON document to store (it usually embeds the id).
+    /// new id and returns the JSON document to store (it usually embeds the id). `beforeCommit`
+    /// runs last inside the transaction: when it throws, nothing is stored (`plan merge`
+    /// publishes its output folder there, so a run is stored exactly when its output exists).
     @discardableResult
-    public func record(_ run: NewRun, document: (Int64) throws -> String) throws -> Int64 {
-        try wrapped { try pool.write { db in try Self.insert(run, document: document, in: db) } }
+    public func record(_ run: NewRun, document: (Int64) throws -> String, beforeCommit: () throws -> Void = {}) throws -> Int64 {
+        try requireWritable()
+        return try wrapped {
+            try pool.write { db in
+                let id = try Self.insert(run, document: document, in: db)
+                try beforeCommit()
+                return id
+            }
+        }
     }
 
     /// Inserts a run and its rows inside the caller's transaction.
@@ -212,25 +231,33 @@ public final class RunStore: Sendable {
                                  scenario_hash, seed, trials, machine, document)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
                 """,
-            arguments: [run.kind.rawValue, run.startedAt, run.finishedAt, run.toolVersion, run.scenarioName, run.scenarioYAML,
-                        run.scenarioYAML.map(SHA256.hex), run.seed.map(String.init), run.trials, run.machine])
+            arguments: [text(run.kind.rawValue), run.startedAt, run.finishedAt, text(run.toolVersion), text(run.scenarioName),
+                        text(run.scenarioYAML), run.scenarioYAML.map(SHA256.hex), run.seed.map(String.init), run.trials, text(run.machine)])
         let id = db.lastInsertedRowID
-        try db.execute(sql: "UPDATE run SET document = ? WHERE id = ?", arguments: [try document(id), id])
+        try db.execute(sql: "UPDATE run SET document = ? WHERE id = ?", arguments: [text(try document(id)), id])
         for row in run.results {
             try db.execute(
                 sql: "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, row.strategy, row.phase, row.gpuHours, row.wallClockHours, row.costUSD,
+                arguments: [id, text(row.strategy), text(row.phase), row.gpuHours, row.wallClockHours, row.costUSD,
                             row.energyKWh, row.co2Kg, row.trainedTokens])
         }
         let statement = try db.makeStatement(sql: "INSERT INTO series VALUES (?, ?, ?, ?, ?)")
         for row in run.series {
-            try statement.execute(arguments: [id, row.strategy, row.day, row.gpuHours, row.costUSD])
+            try statement.execute(arguments: [id, text(row.strategy), row.day, row.gpuHours, row.costUSD])
         }
         for row in run.measurements {
             try db.execute(
                 sql: "INSERT INTO measurement (run_id, name, predicted_s, measured_s, details) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, row.name, row.predictedSeconds, row.measuredSeconds, row.details])
+                arguments: [id, text(row.name), row.predictedSeconds, row.measuredSeconds, text(row.details)])
         }
         return id
+    }
+
+    /// Text as it is stored: SQLite's text binding ends at the first NUL, so text holding one
+    /// (a scenario named `"a\0b"`) is stored as its UTF-8 bytes in a BLOB, which `Row.checked`
+    /// reads back as the same String. Every other text is stored as TEXT.
+    static func text(_ value: String?) -> DatabaseValue {
+        guard let value else { return .null }
+        return value.utf8.contains(0) ? Data(value.utf8).databaseValue : value.databaseValue
     }
 }

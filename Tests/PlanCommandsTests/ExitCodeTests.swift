@@ -31,6 +31,8 @@ struct ExitCodeTests {
         ("StoreError.notADatabase", StoreError.notADatabase(path: "db", reason: "r"), 65),
         ("StoreError.badCell", StoreError.badCell(table: "runs", row: 1, column: "c", found: "x", expected: "y"), 65),
         ("StoreError.noSuchRun", StoreError.noSuchRun(4), 66),
+        ("StoreError.notARegularFile", StoreError.notARegularFile(path: "db", reason: "a FIFO"), 65),
+        ("StoreError.noDatabase", StoreError.noDatabase(path: "db"), 66),
         ("ReportError.unreadableRun", ReportError.unreadableRun(reason: "r"), 65),
         ("ReportError.gnuplotMissing", ReportError.gnuplotMissing, 73),
         ("ReportError.gnuplotFailed", ReportError.gnuplotFailed(status: 1, message: "m"), 73),

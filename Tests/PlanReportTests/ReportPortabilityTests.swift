@@ -43,7 +43,8 @@ struct ReportPortabilityTests {
         ("**bold** and `code` & more", "<strong>bold</strong> and <code>code</code> &amp; more"),
         ("Dmonte et al., *Improving Training…*, arXiv", "Dmonte et al., <em>Improving Training…</em>, arXiv"),
         ("**`merge`** wins", "<strong><code>merge</code></strong> wins"),
-        ("see [the docs](https://example.org/a?b=1&c=2).", "see <a href=\"https://example.org/a?b=1&amp;c=2\">the docs</a>."),
+        // No text becomes a link (the report's own text has none): issue 28.
+        ("see [the docs](https://example.org/a?b=1&c=2).", "see [the docs](https://example.org/a?b=1&amp;c=2)."),
         ("[click](javascript:alert(1))", "[click](javascript:alert(1))"),
         ("languages.*.examples and 2 * 3", "languages.*.examples and 2 * 3"),
         ("**unclosed and *open", "**unclosed and *open"),

@@ -65,16 +65,33 @@ extension PlanCommand {
             try guarded {
                 let started = Date()
                 let options = try options()
+                // Inputs, output folder and database are all checked before anything is written.
+                let destination = try AdapterWriter.checkDestination(URL(fileURLWithPath: output))
                 let loaded = try adapters.map { try LoRAAdapter.load(URL(fileURLWithPath: $0)) }
                 let mismatches = AdapterMerger.mismatches(loaded, names: adapters)
                 if strict, let first = mismatches.first {
                     throw KernelError.invalidData(path: adapters[0], reason: "\(first) (--strict)")
                 }
+                // Checked now, opened (created if missing) only once the merge succeeded.
+                try RunStore.preflight(path: Inputs.databasePath(database.db))
                 for mismatch in mismatches { Console.error("plan: warning: \(mismatch); merging anyway (--strict refuses)") }
                 let outcome = try AdapterMerger.merge(loaded, options: options)
-                try AdapterWriter.write(outcome.adapter, to: URL(fileURLWithPath: output))
+                let store = try Inputs.store(database.db)
+                let staged = try AdapterWriter.stage(outcome.adapter, for: destination)
+                defer { staged.discard() }
                 let record = try MergeRun.record(outcome, options: options, adapters: loaded, paths: adapters, output: output)
-                let runID = try MergeRun.store(record, outcome: outcome, seed: options.seed, started: started, database: database.db)
+                // Published inside the run's transaction: the run is stored exactly when the folder is.
+                var published = false
+                let runID: Int64
+                do {
+                    runID = try MergeRun.store(record, outcome: outcome, seed: options.seed, started: started, store: store) {
+                        try staged.publish()
+                        published = true
+                    }
+                } catch {
+                    if published { staged.unpublish() }
+                    throw error
+                }
                 Console.out(format == .json ? record.document(runID: runID).rendered() + "\n" : record.table(runID: runID))
                 Console.warnAboutBLASCore()
             }
@@ -111,11 +128,15 @@ enum MergeRun {
         }
     }
 
-    /// Records the merge as a run with one measurement; returns its id.
-    static func store(_ record: MergeDocument, outcome: MergeOutcome, seed: UInt64, started: Date, database: String?) throws -> Int64 {
+    /// Records the merge as a run with one measurement; returns its id. `publish` runs inside the
+    /// transaction: when it throws, no run is stored.
+    static func store(
+        _ record: MergeDocument, outcome: MergeOutcome, seed: UInt64, started: Date, store: RunStore, publish: () throws -> Void
+    ) throws -> Int64 {
         try MeasurementRecording.store(
             kind: .merge, name: "merge \(record.method)", seconds: outcome.seconds, details: record.details, seed: seed,
-            started: started, database: database, machine: MeasurementRecording.machine(blas: outcome.blas, kernels: outcome.kernels)
+            started: started, database: store.path, store: store,
+            machine: MeasurementRecording.machine(blas: outcome.blas, kernels: outcome.kernels), beforeCommit: publish
         ) { record.document(runID: $0) }
     }
 }

@@ -19,7 +19,7 @@ extension PlanCommand {
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
             func run() throws {
                 try guarded {
-                    let runs = try Inputs.store(database.db).list(kind: kind.map(RunKind.init(rawValue:)), limit: max(1, limit)).map(\.view)
+                    let runs = try Inputs.readOnlyStore(database.db).list(kind: kind.map(RunKind.init(rawValue:)), limit: max(1, limit)).map(\.view)
                     switch format {
                     case .table: Console.out(RunOutput.listTable(runs))
                     case .json: Console.out(RunOutput.listJSON(runs).rendered() + "\n")
@@ -38,7 +38,7 @@ extension PlanCommand {
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
             func run() throws {
                 try guarded {
-                    let run = try Inputs.store(database.db).run(id).view
+                    let run = try Inputs.readOnlyStore(database.db).run(id).view
                     switch format {
                     case .table: Console.out(RunOutput.showTable(run))
                     case .json: Console.out(RunOutput.showJSON(run).rendered() + "\n")
@@ -56,7 +56,7 @@ extension PlanCommand {
             @Option(help: "table, json or csv (csv: one row per strategy, phase and figure).") var format: OutputFormat = .table
             func run() throws {
                 try guarded {
-                    let store = try Inputs.store(database.db)
+                    let store = try Inputs.readOnlyStore(database.db)
                     let catalog = try Catalog.bundled()
                     let profiles = try store.profiles().mapValues(\.gpuSpec)
                     func side(_ id: Int64) throws -> RunComparison.Side {
@@ -98,7 +98,7 @@ extension PlanCommand {
             @Option(help: "json, csv or table.") var format: OutputFormat = .json
             func run() throws {
                 try guarded {
-                    let run = try Inputs.store(database.db).run(id)
+                    let run = try Inputs.readOnlyStore(database.db).run(id)
                     switch format {
                     case .json: Console.out(run.document + "\n")
                     case .csv: Console.out(ResultCSV.run(run.view))

@@ -48,8 +48,8 @@ enum Exit {
     static func code(for error: StoreError) -> Int32 {
         switch error {
         case .cannotOpen, .failed: cannotCreate
-        case .newerSchema, .notADatabase, .badCell: dataError
-        case .noSuchRun: noInput
+        case .newerSchema, .notADatabase, .notARegularFile, .badCell: dataError
+        case .noSuchRun, .noDatabase: noInput
         }
     }
 

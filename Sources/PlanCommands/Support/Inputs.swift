@@ -104,8 +104,15 @@ enum Inputs {
         return "plan-runs.sqlite"
     }
 
+    /// The run database for a command that stores runs: created and migrated when needed.
     static func store(_ option: String?) throws -> RunStore {
         try RunStore(path: databasePath(option))
+    }
+
+    /// The run database for a command that only reads runs (`runs`, `report`): never created
+    /// or written; a missing file exits 66.
+    static func readOnlyStore(_ option: String?) throws -> RunStore {
+        try RunStore(path: databasePath(option), access: .readOnly)
     }
 
     /// Machine profiles saved by `plan calibrate` in the database, if it exists.

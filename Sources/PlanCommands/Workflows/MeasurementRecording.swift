@@ -12,10 +12,13 @@ enum MeasurementRecording {
     }
 
     /// Records a run of `kind` with one measurement (`name`, `seconds`, `details`) in one
-    /// transaction; the stored document is `document(id)`. Returns the run id.
+    /// transaction; the stored document is `document(id)`. Returns the run id. `store` is the
+    /// database already opened (else `database` is opened now); `beforeCommit` runs inside the
+    /// transaction, which it can still abort.
     static func store(
         kind: RunKind, name: String, seconds: Double, details: JSONValue, seed: UInt64?, started: Date,
-        database: String?, machine: JSONValue = machine(), document: (Int64) -> JSONValue
+        database: String?, store: RunStore? = nil, machine: JSONValue = machine(), beforeCommit: () throws -> Void = {},
+        document: (Int64) -> JSONValue
     ) throws -> Int64 {
         let run = NewRun(
             kind: kind, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current, seed: seed,
@@ -23,7 +26,7 @@ enum MeasurementRecording {
             measurements: [
                 MeasurementRow(name: name, predictedSeconds: nil, measuredSeconds: seconds, details: details.rendered(pretty: false))
             ])
-        return try Inputs.store(database).record(run) { document($0).rendered() }
+        return try (store ?? Inputs.store(database)).record(run, document: { document($0).rendered() }, beforeCommit: beforeCommit)
     }
 
     /// Opens (creating or migrating) the database before a long measurement, so an unwritable

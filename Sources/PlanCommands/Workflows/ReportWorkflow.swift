@@ -17,7 +17,7 @@ struct ReportWorkflow {
     static let kinds: [RunKind] = [.simulate, .sweep, .sensitivity]
 
     func run() throws {
-        let store = try Inputs.store(databasePath)
+        let store = try Inputs.readOnlyStore(databasePath)
         let id: Int64
         if let runID {
             id = runID

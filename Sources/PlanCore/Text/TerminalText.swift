@@ -8,7 +8,8 @@ public enum TerminalText {
     public static let excerptCharacters = 80
 
     /// `raw` with every control character written visibly: `\e` for ESC, `\n`, `\r`, `\t`,
-    /// `\u{XX}` for the others (C0, DEL, C1, line/paragraph separators, bidi controls).
+    /// `\u{XX}` for the others (C0, DEL, C1, line/paragraph separators, bidi controls, and
+    /// noncharacters such as U+FFFE, which XML and HTML do not allow).
     /// With `keepingLineBreaks`, `\n` and `\t` pass through (tables, multi-line output).
     public static func escape(_ raw: String, keepingLineBreaks: Bool = false) -> String {
         var out = ""
@@ -19,7 +20,9 @@ public enum TerminalText {
                 continue
             }
             let category = scalar.properties.generalCategory
-            if [.control, .lineSeparator, .paragraphSeparator].contains(category) || (category == .format && isDangerousFormat(scalar)) {
+            if [.control, .lineSeparator, .paragraphSeparator].contains(category) || (category == .format && isDangerousFormat(scalar))
+                || scalar.properties.isNoncharacterCodePoint
+            {
                 switch scalar {
                 case "\u{1B}": out += "\\e"
                 case "\n": out += "\\n"

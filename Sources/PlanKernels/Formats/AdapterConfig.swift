@@ -23,11 +23,21 @@ public struct AdapterConfig: Equatable, Sendable {
     }
 
     /// Parses and validates `adapter_config.json` content; `path` only labels errors.
-    /// - Throws: `KernelError.invalidData` for invalid JSON, a missing or non-positive `r` or
+    /// - Throws: `KernelError.invalidData` for invalid JSON, a key that appears twice in one
+    ///   object (`JSONKeys`), a missing or non-positive `r` or
     ///   `lora_alpha`, a non-LoRA adapter, or features PlanKernels cannot merge (DoRA, rank or
     ///   alpha patterns, fan_in_fan_out).
     public static func parse(_ data: Data, path: String) throws -> AdapterConfig {
         func invalid(_ reason: String) -> KernelError { .invalidData(path: path, reason: reason) }
+        switch JSONKeys.firstProblem(in: data) {
+        case let .duplicate(key, within)?:
+            let place = within.isEmpty ? "" : " inside " + within.map(JSONKeys.quoted).joined(separator: ".")
+            throw invalid("the key \(JSONKeys.quoted(key)) appears twice\(place); PEFT reads the last value and plan would read "
+                + "the first, so the file is refused: keep one")
+        case .tooDeep?:
+            throw invalid("adapter_config.json nests deeper than \(JSONKeys.maximumDepth) levels; it is not a peft config")
+        case nil: break
+        }
         guard let document = JSONValue.parse(data)?.objectValue else {
             throw invalid("adapter_config.json is not a json object; re-export the adapter with peft")
         }

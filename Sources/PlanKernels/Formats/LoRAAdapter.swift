@@ -20,8 +20,8 @@ public struct LoRAAdapter: Equatable, Sendable {
 
     /// Reads and validates the adapter folder at `folder`.
     /// - Throws: `KernelError.missingInput` when the folder or one of its two files is missing,
-    ///   `KernelError.invalidData` for invalid files, unknown tensor names, unpaired factors, ranks
-    ///   that disagree with `r`, or NaN / Inf values.
+    ///   `KernelError.invalidData` for invalid files, unknown tensor names, unpaired factors, empty
+    ///   modules (no input or output features), ranks that disagree with `r`, or NaN / Inf values.
     public static func load(_ folder: URL) throws -> LoRAAdapter {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -70,6 +70,9 @@ public struct LoRAAdapter: Equatable, Sendable {
             }
             guard a.shape.count == 2, b.shape.count == 2 else {
                 throw invalid("module '\(name)': lora_A and lora_B must be 2-d, got \(a.shape) and \(b.shape)")
+            }
+            guard a.shape[1] > 0, b.shape[0] > 0 else {
+                throw invalid("module '\(name)' is empty: lora_A \(a.shape) and lora_B \(b.shape) have no input or output features")
             }
             guard a.shape[0] == config.rank, b.shape[1] == config.rank else {
                 throw invalid(

@@ -3,7 +3,8 @@ import Foundation
 /// The safetensors format: an 8-byte little-endian header length, a JSON header that maps tensor
 /// names to `dtype`, `shape` and `data_offsets` (relative to the data area), then the data.
 ///
-/// Reading accepts F32, F16 and BF16 (converted to Float) and validates the header strictly;
+/// Reading accepts F32, F16 and BF16 (converted to Float) and validates the header strictly (a
+/// tensor name or field that appears twice is refused, `JSONKeys`);
 /// writing produces F32.
 public enum SafetensorsFile {
     /// Upper bound on the JSON header, as in the reference implementation (100 MB).
@@ -48,6 +49,14 @@ public enum SafetensorsFile {
                     + "the file is truncated or not safetensors")
         }
         let headerData = Data(BufferScope<UInt8>.bytes(bytes, offset: 8, count: headerLength))
+        switch JSONKeys.firstProblem(in: headerData) {
+        case let .duplicate(key, within)?:
+            let what = within.isEmpty ? "names the tensor \(JSONKeys.quoted(key)) twice" : "repeats the field \(JSONKeys.quoted(key)) of \(JSONKeys.quoted(within[0]))"
+            throw invalid("the safetensors header \(what); readers disagree on which entry counts, so the file is refused: re-export it")
+        case .tooDeep?:
+            throw invalid("the safetensors header nests deeper than \(JSONKeys.maximumDepth) levels; the file is corrupt or not safetensors")
+        case nil: break
+        }
         guard let header = JSONValue.parse(headerData), let entries = header.objectValue else {
             throw invalid("safetensors header is not a json object; the file is corrupt or not safetensors")
         }

@@ -147,23 +147,31 @@ public enum GnuplotScript {
         "\"" + Self.text(text) + "\""
     }
 
-    /// Text made inert for gnuplot: control and line-separator characters become spaces, quotes
-    /// become typographic quotes, a backslash becomes U+2216 and a backquote U+02BC. gnuplot
-    /// then sees one string literal that can neither end early, continue the line, nor
-    /// substitute a command.
+    /// Text made inert for gnuplot, and valid XML in the SVG it writes: control and
+    /// line-separator characters become spaces, quotes become typographic quotes, a backslash
+    /// becomes U+2216 and a backquote U+02BC, so gnuplot sees one string literal that can neither
+    /// end early, continue the line, nor substitute a command. gnuplot's SVG terminal copies
+    /// `&#x…;` references and `]]>` into the file as they are, so the `&` of `&#` becomes U+FF06
+    /// and the `>` of `]]>` U+FF1E, and noncharacters (U+FFFE, U+FFFF, …), which XML does not
+    /// allow, become U+FFFD.
+    /// - Complexity: O(n) in the length of `raw`.
     public static func text(_ raw: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in raw.unicodeScalars {
+        let scalars = Array(raw.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
             switch scalar {
             case "'": out.append("\u{2019}")
             case "\"": out.append("\u{201D}")
             case "\\": out.append("\u{2216}")
             case "`": out.append("\u{02BC}")
+            case "&" where index + 1 < scalars.count && scalars[index + 1] == "#": out.append("\u{FF06}")
+            case ">" where index >= 2 && scalars[index - 1] == "]" && scalars[index - 2] == "]": out.append("\u{FF1E}")
             case _ where scalar.properties.generalCategory == .control
                 || scalar.properties.generalCategory == .lineSeparator
                 || scalar.properties.generalCategory == .paragraphSeparator
                 || scalar.properties.generalCategory == .format:
                 out.append(" ")
+            case _ where scalar.properties.isNoncharacterCodePoint: out.append("\u{FFFD}")
             default: out.append(scalar)
             }
         }

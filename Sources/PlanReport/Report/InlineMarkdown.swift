@@ -1,24 +1,39 @@
 import Foundation
+import PlanCore
 
-/// The report's inline Markdown rendered to HTML: `code`, **bold**, *italic* and
-/// [links](https://…). Text is HTML-escaped first, so nothing a scenario name carries can become
-/// a tag or leave an attribute; the markup is then recognised on the escaped text.
+/// The report's inline Markdown rendered to HTML: `code`, **bold** and *italic*. Text is made
+/// visible (control characters as `\e`, `\u{…}`) and HTML-escaped first, so nothing a scenario
+/// name carries can become a tag or leave an attribute; the markup is then recognised on the
+/// escaped text. No text becomes a link: the report's own text has none, so a link could only
+/// come from a scenario or a database.
 ///
-/// Rules (a small subset of CommonMark): a backquote run opens a code span closed by a run of
-/// the same length, and nothing inside it is interpreted; `**` and `*` need a closing marker
-/// (an unmatched one stays literal); `*` opens only at the start or after a space or `(` and
-/// closes only before the end, a space or punctuation, so `languages.*.examples` stays as is;
-/// a link's target must be http(s), a fragment or a relative path (no `javascript:`).
+/// Rules (a small subset of CommonMark): a backquote run opens a code span closed by the next
+/// run of the same length, and nothing inside it is interpreted; `**` and `*` need a closing
+/// marker (an unmatched one stays literal); `*` opens only at the start or after a space or `(`
+/// and closes only before the end, a space or punctuation, so `languages.*.examples` stays as is.
+///
+/// Every marker's partner is found in one pass over the text before rendering (`Marks`), so a
+/// long line of unmatched markers renders in linear time.
 public enum InlineMarkdown {
+    /// Emphasis nested deeper than this renders literally (the report nests two levels).
+    static let maximumDepth = 8
+
     /// HTML for one line of inline Markdown.
+    /// - Complexity: O(n) in the length of `text`.
     public static func html(_ text: String) -> String {
-        render(Array(escape(text))[...])
+        let chars = Array(escape(text))
+        let marks = Marks(chars)
+        var out = ""
+        render(chars, marks, from: 0, to: chars.count, depth: 0, into: &out)
+        return out
     }
 
-    /// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes.
-    public static func escape(_ text: String) -> String {
+    /// Control characters written visibly (`TerminalText.escape`; with `keepingLineBreaks`, `\n`
+    /// and `\t` pass), then `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted
+    /// attributes.
+    public static func escape(_ text: String, keepingLineBreaks: Bool = false) -> String {
         var out = ""
-        for character in text {
+        for character in TerminalText.escape(text, keepingLineBreaks: keepingLineBreaks) {
             switch character {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -31,25 +46,26 @@ public enum InlineMarkdown {
         return out
     }
 
-    static func render(_ chars: ArraySlice<Character>) -> String {
-        var out = ""
-        var i = chars.startIndex
-        while i < chars.endIndex {
+    static func render(_ chars: [Character], _ marks: Marks, from start: Int, to end: Int, depth: Int, into out: inout String) {
+        var i = start
+        while i < end {
             let c = chars[i]
             if c == "`" {
-                let run = runLength(chars, from: i, of: "`")
-                if let close = closingRun(chars, from: i + run, length: run) {
+                let run = marks.runLength[i]
+                if let close = marks.codeClose[i], close + run <= end {
                     out += "<code>" + String(chars[(i + run)..<close]).trimmingCharacters(in: .whitespaces) + "</code>"
                     i = close + run
                 } else {
-                    out += String(repeating: "`", count: run)
-                    i += run
+                    out += String(repeating: "`", count: max(run, 1))
+                    i += max(run, 1)
                 }
                 continue
             }
-            if c == "*", i + 1 < chars.endIndex, chars[i + 1] == "*" {
-                if let close = closing(chars, from: i + 2, marker: "**"), close > i + 2 {
-                    out += "<strong>" + render(chars[(i + 2)..<close]) + "</strong>"
+            if c == "*", depth < maximumDepth, i + 1 < end, chars[i + 1] == "*" {
+                if let close = marks.strongClose(after: i, end: end) {
+                    out += "<strong>"
+                    render(chars, marks, from: i + 2, to: close, depth: depth + 1, into: &out)
+                    out += "</strong>"
                     i = close + 2
                     continue
                 }
@@ -57,85 +73,105 @@ public enum InlineMarkdown {
                 i += 2
                 continue
             }
-            if c == "*", opens(chars, at: i), let close = closing(chars, from: i + 1, marker: "*") {
-                out += "<em>" + render(chars[(i + 1)..<close]) + "</em>"
+            if c == "*", depth < maximumDepth, opens(chars, at: i, start: start, end: end), let close = marks.emphasisClose(after: i, end: end) {
+                out += "<em>"
+                render(chars, marks, from: i + 1, to: close, depth: depth + 1, into: &out)
+                out += "</em>"
                 i = close + 1
-                continue
-            }
-            if c == "[", let (label, target, end) = link(chars, at: i) {
-                out += "<a href=\"\(target)\">" + render(label) + "</a>"
-                i = end
                 continue
             }
             out.append(c)
             i += 1
         }
-        return out
-    }
-
-    static func runLength(_ chars: ArraySlice<Character>, from start: Int, of mark: Character) -> Int {
-        var end = start
-        while end < chars.endIndex && chars[end] == mark { end += 1 }
-        return end - start
-    }
-
-    /// The start of the next backquote run of exactly `length`.
-    static func closingRun(_ chars: ArraySlice<Character>, from start: Int, length: Int) -> Int? {
-        var i = start
-        while i < chars.endIndex {
-            if chars[i] == "`" {
-                let run = runLength(chars, from: i, of: "`")
-                if run == length { return i }
-                i += run
-            } else {
-                i += 1
-            }
-        }
-        return nil
     }
 
     /// `*` opens emphasis when followed by a non-space and preceded by the start, a space or `(`.
-    static func opens(_ chars: ArraySlice<Character>, at i: Int) -> Bool {
-        guard i + 1 < chars.endIndex, !chars[i + 1].isWhitespace, chars[i + 1] != "*" else { return false }
-        return i == chars.startIndex || chars[i - 1].isWhitespace || chars[i - 1] == "("
+    static func opens(_ chars: [Character], at i: Int, start: Int, end: Int) -> Bool {
+        guard i + 1 < end, !chars[i + 1].isWhitespace, chars[i + 1] != "*" else { return false }
+        return i == start || chars[i - 1].isWhitespace || chars[i - 1] == "("
     }
 
-    /// The next `marker` preceded by a non-space (and, for `*`, not part of `**` and followed by
-    /// the end, a space or punctuation), skipping code spans.
-    static func closing(_ chars: ArraySlice<Character>, from start: Int, marker: String) -> Int? {
-        let mark = Array(marker)
-        var i = start
-        while i < chars.endIndex {
-            if chars[i] == "`" {
-                let run = runLength(chars, from: i, of: "`")
-                if let close = closingRun(chars, from: i + run, length: run) { i = close + run } else { i += run }
-                continue
+    /// Where each marker of a line closes, computed once in O(n).
+    struct Marks {
+        let chars: [Character]
+        /// The length of the backquote run starting at each index (0 elsewhere).
+        var runLength: [Int]
+        /// A backquote run's index → the start of the next run of the same length (its code span's end).
+        var codeClose: [Int: Int] = [:]
+        /// Whether an index lies in a code span, delimiters included.
+        var inCode: [Bool]
+        /// The first index ≥ i where `**` can close strong emphasis (chars.count when none).
+        var nextStrong: [Int]
+        /// The first index ≥ i where `*` can close emphasis with more text after it (chars.count when none).
+        var nextEmphasis: [Int]
+
+        init(_ chars: [Character]) {
+            self.chars = chars
+            let n = chars.count
+            runLength = [Int](repeating: 0, count: n)
+            var runs: [Int] = []
+            var byLength: [Int: [Int]] = [:]
+            var i = 0
+            while i < n {
+                guard chars[i] == "`" else { i += 1; continue }
+                var end = i
+                while end < n && chars[end] == "`" { end += 1 }
+                runLength[i] = end - i
+                runs.append(i)
+                byLength[end - i, default: []].append(i)
+                i = end
             }
-            if i + mark.count <= chars.endIndex, Array(chars[i..<(i + mark.count)]) == mark, i > start, !chars[i - 1].isWhitespace {
-                let after = i + mark.count
-                if marker == "*" {
-                    let doubled = (after < chars.endIndex && chars[after] == "*") || chars[i - 1] == "*"
-                    let bounded = after == chars.endIndex || chars[after].isWhitespace || chars[after].isPunctuation
-                    if !doubled && bounded { return i }
-                } else {
-                    return i
+            // A run opens a span closed by the next run of the same length; the runs in between
+            // are inside it. Each length's list is walked by a pointer that only moves forward.
+            inCode = [Bool](repeating: false, count: n)
+            var pointer: [Int: Int] = [:]
+            var consumedUntil = 0
+            for open in runs where open >= consumedUntil {
+                let length = runLength[open]
+                let list = byLength[length] ?? []
+                var k = pointer[length] ?? 0
+                while k < list.count && list[k] <= open { k += 1 }
+                pointer[length] = k
+                guard k < list.count else { continue }
+                let close = list[k]
+                codeClose[open] = close
+                for index in open..<(close + length) { inCode[index] = true }
+                consumedUntil = close + length
+            }
+            nextStrong = [Int](repeating: n, count: n + 2)
+            nextEmphasis = [Int](repeating: n, count: n + 2)
+            var q = n - 1
+            while q >= 0 {
+                nextStrong[q] = nextStrong[q + 1]
+                nextEmphasis[q] = nextEmphasis[q + 1]
+                if chars[q] == "*", !inCode[q], q >= 1, !chars[q - 1].isWhitespace {
+                    if q + 1 < n, chars[q + 1] == "*" { nextStrong[q] = q }
+                    if q + 1 < n, chars[q - 1] != "*", chars[q + 1] != "*", chars[q + 1].isWhitespace || chars[q + 1].isPunctuation {
+                        nextEmphasis[q] = q
+                    }
                 }
+                q -= 1
             }
-            i += 1
         }
-        return nil
-    }
 
-    /// `[label](target)` with a safe target: (label, target, index after the link).
-    static func link(_ chars: ArraySlice<Character>, at start: Int) -> (ArraySlice<Character>, String, Int)? {
-        guard let close = chars[(start + 1)...].firstIndex(of: "]"), close + 1 < chars.endIndex, chars[close + 1] == "(",
-              let end = chars[(close + 2)...].firstIndex(of: ")"), close > start + 1
-        else { return nil }
-        let target = String(chars[(close + 2)..<end])
-        guard !target.isEmpty, !target.contains(where: \.isWhitespace) else { return nil }
-        let lower = target.lowercased()
-        let scheme = lower.firstIndex(of: ":").map { String(lower[..<$0]) }
-        guard scheme == nil || scheme == "http" || scheme == "https" else { return nil }
-        return (chars[(start + 1)..<close], target, end + 1)
+        /// The closing `**` of strong emphasis opened at `i`, within `..<end`: the next `**` after
+        /// a non-space, with at least one character between.
+        func strongClose(after i: Int, end: Int) -> Int? {
+            guard i + 3 < nextStrong.count else { return nil }
+            let q = nextStrong[i + 3]
+            return q + 2 <= end ? q : nil
+        }
+
+        /// The closing `*` of emphasis opened at `i`, within `..<end`: the next single `*` after a
+        /// non-space and before a space, punctuation or the end of the text being rendered.
+        func emphasisClose(after i: Int, end: Int) -> Int? {
+            guard i + 2 < nextEmphasis.count else { return nil }
+            let q = nextEmphasis[i + 2]
+            if q < end - 1 { return q }
+            // The last character of the range: nothing follows it there, whatever follows in the line.
+            let last = end - 1
+            if last >= i + 2, chars[last] == "*", !inCode[last], !chars[last - 1].isWhitespace, chars[last - 1] != "*" { return last }
+            return nil
+        }
     }
 }

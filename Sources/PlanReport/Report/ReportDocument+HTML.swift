@@ -24,7 +24,7 @@ extension ReportDocument {
                 let source = images[path] ?? InlineMarkdown.escape(path)
                 body.append("<figure><img src=\"\(source)\" alt=\"\(InlineMarkdown.escape(alt))\"><figcaption>\(InlineMarkdown.escape(alt))</figcaption></figure>")
             case let .code(text):
-                body.append("<pre>\(InlineMarkdown.escape(text))</pre>")
+                body.append("<pre>\(InlineMarkdown.escape(text, keepingLineBreaks: true))</pre>")
             }
         }
         return """

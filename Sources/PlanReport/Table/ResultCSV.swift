@@ -173,11 +173,23 @@ public enum ResultCSV {
         ([columns.joined(separator: ",")] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n") + "\n"
     }
 
-    /// Quotes a CSV field when needed (RFC 4180).
+    /// The one way text reaches a CSV cell: neutralised against formula injection, then quoted
+    /// when needed (RFC 4180). Every CSV writer (`simulate`, `sweep`, `sensitivity`, `runs list`,
+    /// `runs export`, `runs compare`) puts its text cells through here; numbers are written by
+    /// `number` and never start a formula.
+    ///
+    /// A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return (or the fullwidth
+    /// `＝ ＋ － ＠`, which spreadsheets also read as operators) gets a leading single quote, as the
+    /// OWASP rule for CSV injection says, so that `=HYPERLINK(…)` or `@SUM(…)` opens as text.
+    /// - Complexity: O(n) in the length of `text`.
     public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let neutral = formulaStarts.contains(text.unicodeScalars.first ?? " ") ? "'" + text : text
+        guard neutral.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return neutral }
+        return "\"" + neutral.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// First characters that make a spreadsheet read a cell as a formula.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
 }
 
 extension JSONValue {
