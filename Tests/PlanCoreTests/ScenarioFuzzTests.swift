@@ -71,11 +71,23 @@ struct ScenarioFuzzTests {
         #expect(rejected > 0 && accepted > 0)
     }
 
+    /// Anchors a0…a8, each a list of ten aliases of the one before (10^8 leaves).
+    static var nestedAliases: String {
+        var lines = ["x0: &a0 [q, q, q, q, q, q, q, q, q, q]"]
+        for level in 1...8 {
+            let items: [String] = Array(repeating: "*a\(level - 1)", count: 10)
+            lines.append("x\(level): &a\(level) [" + items.joined(separator: ", ") + "]")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Hand-picked nasties: aliases, merge keys, deep nesting, odd scalars.
     @Test(arguments: [
         "a: &x [*x]", "version: 1\nmodel: &m llama-3.1-8b\nname: *m\n", "<<: {version: 1}", String(repeating: "[", count: 5000),
         String(repeating: "- ", count: 3000) + "x", "version: !!binary aGVsbG8=", "version: 0x1", "version: 1\nlanguages: {en: *undefined}",
         "\u{FEFF}version: 1", "version: 1\n\t- tab", "version: 1\nlanguages: {? [a]: 1}",
+        // Aliases of 10^8 nodes as a key and as a value (issue 28: hours of hashing before).
+        nestedAliases + "*a8: 1\n", nestedAliases + "version: *a8\n",
     ])
     func nastyDocumentsGetDiagnostics(text: String) throws {
         let loader = ScenarioLoader(catalog: try Catalog.bundled())

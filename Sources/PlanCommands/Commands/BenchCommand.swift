@@ -36,6 +36,9 @@ extension PlanCommand {
             if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
             if MajoritySign(rawValue: majoritySign) == nil { throw ValidationError("--majority-sign must be total or frequency") }
             do {
+                // The product of the sizes, before anything (the weights included) is allocated.
+                try MergeBenchmark.checkLimits(
+                    tasks: tasks, elements: elements, repetitions: repetitions, comparePortable: !noPortablePeer && kernels != "portable")
                 let chosen = try MergeMethod.named(method)
                 _ = try MergeOptions(method: chosen, density: density ?? (chosen.needsDensity ? 0.5 : nil))
                     .validatedWeights(adapterCount: tasks)

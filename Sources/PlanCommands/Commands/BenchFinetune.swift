@@ -27,6 +27,21 @@ extension PlanCommand {
             }
             if dModel >= 64, dModel % 64 != 0 { throw ValidationError("--d-model must be a multiple of 64 (64-wide heads)") }
             if dModel < 64, dModel % 2 != 0 { throw ValidationError("--d-model must be even") }
+            // Each option is bounded above; their product (bytes, FLOPs) is checked here, before anything is allocated.
+            do { try options.checkLimits() } catch let error as KernelError {
+                throw ValidationError(error.description)
+            }
+        }
+
+        var options: FineTuneBenchmark.Options {
+            var options = FineTuneBenchmark.Options()
+            options.dModel = dModel
+            options.layers = layers
+            options.sequenceLength = seq
+            options.rank = rank
+            options.sequences = batch
+            options.steps = steps
+            return options
         }
 
         func run() throws {
@@ -34,13 +49,6 @@ extension PlanCommand {
                 Console.warnAboutBLASCore()
                 try MeasurementRecording.checkStore(database.db)
                 let started = Date()
-                var options = FineTuneBenchmark.Options()
-                options.dModel = dModel
-                options.layers = layers
-                options.sequenceLength = seq
-                options.rank = rank
-                options.sequences = batch
-                options.steps = steps
                 let result = try FineTuneBenchmark.run(options)
                 try MeasurementRecording.storeAndPrint(
                     benchmark: "bench finetune", seconds: result.seconds, json: BenchOutput.json(result.output),

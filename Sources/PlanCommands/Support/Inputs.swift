@@ -6,13 +6,22 @@ import PlanStore
 
 /// Reading user files and opening the run database.
 enum Inputs {
-    /// The bytes of a user file: missing → exit 66, a folder → exit 66.
-    static func read(_ path: String) throws -> Data {
+    /// The bytes of a user file, at most `limit` of them: missing → exit 66, a folder → exit 66,
+    /// longer than `limit` → exit 65 (read no further than that, so `/dev/zero` ends too).
+    static func read(_ path: String, limit: Int) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandError.missingFile(path) }
         guard !isDirectory.boolValue else { throw CommandError.unreadableFile(path, "it is a folder, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CommandError.unreadableFile(path, "permission denied")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: limit + 1) ?? Data() } catch {
+            throw CommandError.unreadableFile(path, "\(error.localizedDescription)")
+        }
+        guard data.count <= limit else {
+            throw PlanCoreError.workLimit("\(path): the file is larger than the limit of \(limit >> 20) MiB")
         }
         return data
     }
@@ -21,7 +30,7 @@ enum Inputs {
     /// after the file: missing → exit 66, unreadable as a dense decoder → exit 65.
     static func modelConfig(_ path: String) throws -> ModelArchitecture {
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try ModelArchitecture.read(try read(path), file: path, name: name)
+        return try ModelArchitecture.read(try read(path, limit: WorkLimits.modelConfigBytes), file: path, name: name)
     }
 
     /// A scenario from a file, or the embedded default when `path` is nil. Returns the scenario
@@ -33,7 +42,7 @@ enum Inputs {
     /// A scenario file's bytes (or the embedded default's) and the name diagnostics use. Read
     /// first, so that a missing file is reported before anything (such as the database) is created.
     static func scenarioSource(_ path: String?) throws -> (data: Data, file: String) {
-        if let path { return (try read(path), path) }
+        if let path { return (try read(path, limit: WorkLimits.scenarioBytes), path) }
         let name = Catalog.defaultScenarioName
         return (Data(try Catalog.scenarioText(name).utf8), "\(name) (embedded)")
     }

@@ -18,8 +18,15 @@ struct ImportCalibrationWorkflow {
         let catalog = try Catalog.bundled()
         let reader = RunLogReader(catalog: catalog, facts: facts)
         var runs: [MeasuredRun] = []
-        for file in files { runs += try reader.read(try Inputs.read(file), file: file) }
+        for file in files {
+            runs += try reader.read(try Inputs.read(file, limit: WorkLimits.importFileBytes), file: file)
+            guard runs.count <= WorkLimits.importedRuns else {
+                throw PlanCoreError.invalidRunLog(
+                    "\(file): the files up to this one hold \(runs.count) measured runs, more than the limit of \(WorkLimits.importedRuns) in one import")
+            }
+        }
         let fit = try StepCurveFit.fit(runs, catalog: catalog)
+        try fit.checkImported()
         let device = fit.device(named: name)
         let profile = try MachineProfile.imported(
             name: name, device: device, baseGPU: fit.baseGPU.name, createdAt: Date(),

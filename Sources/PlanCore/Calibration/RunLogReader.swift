@@ -37,12 +37,16 @@ public struct RunLogReader: Sendable {
     /// The runs in `data`, read from `file` (its folder resolves model files named in a CSV).
     public func read(_ data: Data, file: String) throws -> [MeasuredRun] {
         let text = String(decoding: data, as: UTF8.self)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw PlanCoreError.invalidRunLog("\(file): the file is empty") }
-        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") || file.lowercased().hasSuffix(".json") {
+        // Byte scans only: a 64 MiB file is neither copied nor split before the row limit applies.
+        let whitespace: Set<UInt8> = [9, 10, 11, 12, 13, 32]
+        guard let start = data.firstIndex(where: { !whitespace.contains($0) }) else {
+            throw PlanCoreError.invalidRunLog("\(file): the file is empty")
+        }
+        if data[start] == UInt8(ascii: "{") || data[start] == UInt8(ascii: "[") || file.lowercased().hasSuffix(".json") {
             return [try trainer(data, file: file)]
         }
-        let firstLine = trimmed.prefix { $0 != "\n" && $0 != "\r" }
+        let end = data[start...].firstIndex(where: { $0 == 10 || $0 == 13 }) ?? data.endIndex
+        let firstLine = String(decoding: data[start..<end], as: UTF8.self)
         if firstLine.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains("tokens_per_second_per_gpu") {
             return try csv(text, file: file)
         }
@@ -56,7 +60,7 @@ public struct RunLogReader: Sendable {
     func trainer(_ data: Data, file: String) throws -> MeasuredRun {
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
-            throw PlanCoreError.invalidRunLog("\(file): not JSON (\(Self.reason(error)))")
+            throw PlanCoreError.invalidRunLog("\(file): not JSON (\(TerminalText.excerpt(Self.reason(error), limit: 2 * TerminalText.excerptCharacters)))")
         }
         guard let object = parsed as? [String: Any] else {
             throw PlanCoreError.invalidRunLog("\(file): expected a JSON object (trainer_state.json, train_results.json or all_results.json)")
@@ -66,8 +70,10 @@ public struct RunLogReader: Sendable {
         let final = history.last { $0["train_runtime"] != nil } ?? [:]
         func value(_ key: String) throws -> Double? {
             guard let raw = object[key] ?? final[key] else { return nil }
-            guard let number = raw as? NSNumber, number.doubleValue.isFinite else {
-                throw PlanCoreError.invalidRunLog("\(file): field \(key): expected a number, got \(raw)")
+            // JSON true/false arrive as NSNumber too (1 and 0): a boolean is not a count.
+            guard let number = raw as? NSNumber, !Self.isBoolean(number), number.doubleValue.isFinite else {
+                let shown = (raw as? NSNumber).flatMap { Self.isBoolean($0) ? ($0.boolValue ? "true" : "false") : nil } ?? "\(raw)"
+                throw PlanCoreError.invalidRunLog("\(file): field \(key): expected a number, got \(TerminalText.excerpt(shown))")
             }
             return number.doubleValue
         }
@@ -82,6 +88,10 @@ public struct RunLogReader: Sendable {
         if let tokens {
             guard tokens > 0 else { throw PlanCoreError.invalidRunLog("\(file): field num_input_tokens_seen: must be positive, got \(tokens)") }
             rate = tokens / runtime / Double(spec.gpus)
+            guard rate.isFinite else {
+                throw PlanCoreError.invalidRunLog(
+                    "\(file): fields num_input_tokens_seen / train_runtime: \(tokens) tokens in \(runtime) s is not a finite rate")
+            }
         } else if let perDevice {
             guard perDevice > 0 else {
                 throw PlanCoreError.invalidRunLog("\(file): field train_tokens_per_second: must be positive, got \(perDevice)")
@@ -102,27 +112,22 @@ public struct RunLogReader: Sendable {
     func torchtune(_ text: String, file: String) throws -> MeasuredRun {
         var rates: [(step: Int, value: Double)] = []
         var peak: Double?
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
-        where line.contains("tokens_per_second_per_gpu:") {
-            let where_ = "\(file):line \(index + 1)"
-            var step = rates.count + 1
-            var fields: [String: String] = [:]
-            for part in line.split(separator: "|") {
-                let piece = part.trimmingCharacters(in: .whitespaces)
-                if piece.hasPrefix("Step "), let n = Int(piece.dropFirst(5).trimmingCharacters(in: .whitespaces)) { step = n; continue }
-                for pair in piece.split(separator: " ") {
-                    let kv = pair.split(separator: ":", maxSplits: 1)
-                    if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
-                }
-            }
+        var lines = Lines(text)
+        var number = 0
+        while let line = lines.next() {
+            number += 1
+            guard line.utf8.contains(Self.rateKey) else { continue }
+            let where_ = "\(file):line \(number)"
+            let (parsedStep, fields) = Self.torchtuneFields(line)
+            let step = parsedStep ?? rates.count + 1
             guard let raw = fields["tokens_per_second_per_gpu"], let rate = Double(raw), rate.isFinite, rate > 0 else {
                 throw PlanCoreError.invalidRunLog(
-                    "\(where_): field tokens_per_second_per_gpu: expected a positive number, got '\(fields["tokens_per_second_per_gpu"] ?? "")'")
+                    "\(where_): field tokens_per_second_per_gpu: expected a positive number, got '\(TerminalText.excerpt(fields["tokens_per_second_per_gpu"] ?? ""))'")
             }
             rates.append((step, rate))
             if let raw = fields["peak_memory_alloc"] {
                 guard let gib = Double(raw), gib.isFinite, gib >= 0 else {
-                    throw PlanCoreError.invalidRunLog("\(where_): field peak_memory_alloc: expected GiB, got '\(raw)'")
+                    throw PlanCoreError.invalidRunLog("\(where_): field peak_memory_alloc: expected GiB, got '\(TerminalText.excerpt(raw))'")
                 }
                 peak = max(peak ?? 0, gib)
             }
@@ -134,11 +139,45 @@ public struct RunLogReader: Sendable {
                            tokensPerSecondPerGPU: median, peakMemoryGiB: peak)
     }
 
+    /// `tokens_per_second_per_gpu:` as bytes.
+    static let rateKey = Array("tokens_per_second_per_gpu:".utf8)
+
+    /// One DiskLogger line on its UTF-8 bytes: `|`-separated pieces, each trimmed; `Step N` gives
+    /// the step, every other space-separated `key:value` token a field (the last of a key wins;
+    /// an empty key or value is no field).
+    static func torchtuneFields(_ line: Substring) -> (step: Int?, fields: [String: String]) {
+        let bytes = Array(line.utf8)
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), colon = UInt8(ascii: ":")
+        var step: Int?
+        var fields: [String: String] = [:]
+        var start = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "|")) ?? bytes.count
+            var lower = start, upper = end
+            while lower < upper, bytes[lower] == space || bytes[lower] == tab { lower += 1 }
+            while upper > lower, bytes[upper - 1] == space || bytes[upper - 1] == tab { upper -= 1 }
+            let piece = bytes[lower..<upper]
+            if piece.starts(with: Self.stepPrefix),
+               let n = Int(String(decoding: piece.dropFirst(Self.stepPrefix.count).drop { $0 == space || $0 == tab }, as: UTF8.self)) {
+                step = n
+            } else {
+                for token in piece.split(separator: space) {
+                    guard let at = token.firstIndex(of: colon), at > token.startIndex, at + 1 < token.endIndex else { continue }
+                    fields[String(decoding: token[..<at], as: UTF8.self)] = String(decoding: token[(at + 1)...], as: UTF8.self)
+                }
+            }
+            start = end + 1
+        }
+        return (step, fields)
+    }
+
+    static let stepPrefix = Array("Step ".utf8)
+
     // MARK: probe CSV
 
     func csv(_ text: String, file: String) throws -> [MeasuredRun] {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var lines = Lines(text)
+        let header = (lines.next() ?? "").split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var column: [String: Int] = [:]
         for (index, name) in header.enumerated() where column[name] == nil { column[name] = index }
         if let missing = Self.csvColumns.first(where: { column[$0] == nil }) {
@@ -146,13 +185,22 @@ public struct RunLogReader: Sendable {
         }
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         var runs: [MeasuredRun] = []
-        for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let where_ = "\(file):line \(index + 1)"
+        var architectures: [String: ModelArchitecture] = [:]
+        var number = 1
+        while let line = lines.next() {
+            number += 1
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let where_ = "\(file):line \(number)"
+            // Counted while reading: a million rows stop at the first one past the limit.
+            guard runs.count < WorkLimits.importedRuns else {
+                throw PlanCoreError.invalidRunLog("\(where_): more than the limit of \(WorkLimits.importedRuns) measured runs in one import")
+            }
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             func cell(_ name: String) -> String { column[name].flatMap { $0 < cells.count ? cells[$0] : nil } ?? "" }
             func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
                 guard let value = Int(cell(name)), range.contains(value) else {
-                    throw PlanCoreError.invalidRunLog("\(where_): field \(name): expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(cell(name))'")
+                    throw PlanCoreError.invalidRunLog(
+                        "\(where_): field \(name): expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(TerminalText.excerpt(cell(name)))'")
                 }
                 return value
             }
@@ -161,7 +209,7 @@ public struct RunLogReader: Sendable {
             }
             var spec = JobSpec(model: cell("model"))
             guard let method = Finetune.Method(rawValue: cell("method")) else {
-                throw PlanCoreError.invalidRunLog("\(where_): field method: expected lora, qlora or full, got '\(cell("method"))'")
+                throw PlanCoreError.invalidRunLog("\(where_): field method: expected lora, qlora or full, got '\(TerminalText.excerpt(cell("method")))'")
             }
             spec.method = method
             spec.rank = try integer("rank", ScenarioField.finetuneRank.spec.bounds.wholeRange)
@@ -174,20 +222,24 @@ public struct RunLogReader: Sendable {
             switch cell("gradient_checkpointing").lowercased() {
             case "true", "1", "yes": spec.gradientCheckpointing = true
             case "false", "0", "no": spec.gradientCheckpointing = false
-            default: throw PlanCoreError.invalidRunLog("\(where_): field gradient_checkpointing: expected true or false, got '\(cell("gradient_checkpointing"))'")
+            default:
+                throw PlanCoreError.invalidRunLog(
+                    "\(where_): field gradient_checkpointing: expected true or false, got '\(TerminalText.excerpt(cell("gradient_checkpointing")))'")
             }
             spec.stack = cell("stack").isEmpty ? SoftwareStack.defaultName : cell("stack")
             guard let rate = Double(cell("tokens_per_second_per_gpu")), rate.isFinite, rate > 0 else {
-                throw PlanCoreError.invalidRunLog("\(where_): field tokens_per_second_per_gpu: expected a positive number, got '\(cell("tokens_per_second_per_gpu"))'")
+                throw PlanCoreError.invalidRunLog(
+                    "\(where_): field tokens_per_second_per_gpu: expected a positive number, got '\(TerminalText.excerpt(cell("tokens_per_second_per_gpu")))'")
             }
             var peak: Double?
             if !cell("peak_memory_gib").isEmpty {
                 guard let gib = Double(cell("peak_memory_gib")), gib.isFinite, gib >= 0 else {
-                    throw PlanCoreError.invalidRunLog("\(where_): field peak_memory_gib: expected GiB or empty, got '\(cell("peak_memory_gib"))'")
+                    throw PlanCoreError.invalidRunLog(
+                        "\(where_): field peak_memory_gib: expected GiB or empty, got '\(TerminalText.excerpt(cell("peak_memory_gib")))'")
                 }
                 peak = gib
             }
-            let architecture = try check(spec, file: where_, folder: folder, fieldPrefix: "")
+            let architecture = try check(spec, file: where_, folder: folder, fieldPrefix: "", architectures: &architectures)
             runs.append(MeasuredRun(source: where_, format: .csv, spec: spec, architecture: architecture,
                                     tokensPerSecondPerGPU: rate, peakMemoryGiB: peak))
         }
@@ -203,22 +255,32 @@ public struct RunLogReader: Sendable {
             throw PlanCoreError.invalidRunLog("\(file): field --model: a Trainer or torchtune log needs the run's facts as flags (--model, --method, --gpu, …)")
         }
         let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return (facts, try check(facts, file: file, folder: folder, fieldPrefix: "--"))
+        var architectures: [String: ModelArchitecture] = [:]
+        return (facts, try check(facts, file: file, folder: folder, fieldPrefix: "--", architectures: &architectures))
     }
 
-    /// Checks every name in `spec` against the catalog; returns the architecture of a model file.
-    func check(_ spec: JobSpec, file: String, folder: URL, fieldPrefix: String) throws -> ModelArchitecture? {
+    /// Checks every name in `spec` against the catalog; returns the architecture of a model file
+    /// (each file read once per import: `architectures` keeps them by path).
+    func check(_ spec: JobSpec, file: String, folder: URL, fieldPrefix: String,
+               architectures: inout [String: ModelArchitecture]) throws -> ModelArchitecture? {
         func field(_ name: String) -> String { fieldPrefix.isEmpty ? name : fieldPrefix + name.replacingOccurrences(of: "_", with: "-") }
         var architecture: ModelArchitecture?
         if spec.model.lowercased().hasSuffix(".json") {
             let url = spec.model.hasPrefix("/") ? URL(fileURLWithPath: spec.model) : folder.appendingPathComponent(spec.model)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): cannot read the architecture file \(url.path)")
-            }
-            do {
-                architecture = try ModelArchitecture.read(data, file: url.path, name: url.deletingPathExtension().lastPathComponent)
-            } catch {
-                throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): \(error)")
+            if let known = architectures[url.path] {
+                architecture = known
+            } else {
+                do {
+                    guard let data = try BoundedFile.read(url.path, limit: WorkLimits.modelConfigBytes) else {
+                        throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): cannot read the architecture file \(url.path)")
+                    }
+                    architecture = try ModelArchitecture.read(data, file: url.path, name: url.deletingPathExtension().lastPathComponent)
+                } catch let PlanCoreError.invalidRunLog(message) {
+                    throw PlanCoreError.invalidRunLog(message)
+                } catch {
+                    throw PlanCoreError.invalidRunLog("\(file): field \(field("model")): \(error)")
+                }
+                architectures[url.path] = architecture
             }
         } else {
             do { _ = try catalog.model(spec.model) } catch {
@@ -230,9 +292,14 @@ public struct RunLogReader: Sendable {
         if spec.targets.isEmpty { throw PlanCoreError.invalidRunLog("\(file): field \(field("targets")): needs at least one projection") }
         if let bad = spec.targets.first(where: { !ModelArchitecture.projectionNames.contains($0) }) {
             throw PlanCoreError.invalidRunLog(
-                "\(file): field \(field("targets")): unknown projection '\(bad)'; expected names from \(ModelArchitecture.projectionNames.joined(separator: ","))")
+                "\(file): field \(field("targets")): unknown projection '\(TerminalText.excerpt(bad))'; expected names from \(ModelArchitecture.projectionNames.joined(separator: ","))")
         }
         return architecture
+    }
+
+    /// JSON `true` / `false`, which Foundation hands over as an NSNumber of type char.
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 
     /// The first line of a Foundation error, without its debug payload.
@@ -240,5 +307,31 @@ public struct RunLogReader: Sendable {
         let nsError = error as NSError
         let detail = (nsError.userInfo["NSDebugDescription"] as? String) ?? nsError.localizedDescription
         return detail.split(whereSeparator: \.isNewline).first.map(String.init) ?? "unreadable"
+    }
+}
+
+/// The lines of a text, one at a time (`\n`, `\r\n` or `\r` ends a line), found on its UTF-8
+/// bytes: reading stops wherever the reader stops, whatever the text's length.
+struct Lines: IteratorProtocol {
+    private let text: String
+    private var position: String.Index
+    private var done = false
+
+    init(_ text: String) {
+        self.text = text
+        position = text.utf8.startIndex
+    }
+
+    mutating func next() -> Substring? {
+        guard !done else { return nil }
+        let utf8 = text.utf8
+        guard let end = utf8[position...].firstIndex(where: { $0 == 10 || $0 == 13 }) else {
+            done = true
+            return text[position...]
+        }
+        let line = text[position..<end]
+        position = utf8.index(after: end)
+        if utf8[end] == 13, position < utf8.endIndex, utf8[position] == 10 { position = utf8.index(after: position) }
+        return line
     }
 }

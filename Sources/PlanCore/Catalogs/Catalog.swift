@@ -82,7 +82,7 @@ public struct Catalog: Sendable {
 
     static func root(_ text: String, file: String, diagnostics: DiagnosticCollector) throws -> MappingReader {
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
+        do { node = try BoundedYAML.compose(text) } catch {
             throw PlanCoreError.catalog("\(file) is not valid YAML")
         }
         guard let node, let reader = MappingReader(node, path: "", diagnostics: diagnostics) else {

@@ -110,7 +110,7 @@ extension Scenario {
 
     /// Dotted paths of every mapping key present in `yaml` (`hardware.mfu`, `languages.en.examples`).
     static func writtenPaths(_ yaml: String) -> Set<String> {
-        guard let root = try? Yams.compose(yaml: yaml) else { return [] }
+        guard let root = try? BoundedYAML.compose(yaml) else { return [] }
         var paths: Set<String> = []
         func walk(_ node: Node, _ prefix: String) {
             guard case let .mapping(mapping) = node else { return }

@@ -10,6 +10,8 @@ struct MappingReader {
     let path: String
     let diagnostics: DiagnosticCollector
     private(set) var pairs: [(key: String, value: Node)] = []
+    /// Position of each key in `pairs`: a lookup is O(1), so reading n keys is linear.
+    private var index: [String: Int] = [:]
     private var consumed: Set<String> = []
 
     /// Wraps `node` if it is a mapping; otherwise records an error and returns nil.
@@ -20,16 +22,16 @@ struct MappingReader {
             diagnostics.error(path, "expected a mapping (key: value pairs), got \(node.kindName)")
             return nil
         }
-        var seen: Set<String> = []
         for (key, value) in mapping {
             guard case let .scalar(scalar) = key else {
                 diagnostics.error(path, "keys must be plain strings")
                 continue
             }
-            if !seen.insert(scalar.string).inserted {
+            if index[scalar.string] != nil {
                 diagnostics.error(child(scalar.string), "duplicate key")
                 continue
             }
+            index[scalar.string] = pairs.count
             pairs.append((scalar.string, value))
         }
     }
@@ -41,10 +43,10 @@ struct MappingReader {
     /// The raw node for `key`, marking the key as known.
     mutating func node(_ key: String) -> Node? {
         consumed.insert(key)
-        return pairs.first { $0.key == key }?.value
+        return index[key].map { pairs[$0].value }
     }
 
-    func has(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+    func has(_ key: String) -> Bool { index[key] != nil }
 
     /// Records an error for every key that was never read.
     func finish() {
@@ -110,10 +112,17 @@ struct MappingReader {
         return Self.text(node, path: child(key), diagnostics: diagnostics) ?? defaultValue
     }
 
+    /// Items a list of names may have (`finetune.targets`): checked before any item is read.
+    static let maximumListItems = 1_000
+
     mutating func stringList(_ key: String, default defaultValue: [String]) -> [String] {
         guard let node = node(key) else { return defaultValue }
         guard case let .sequence(sequence) = node else {
             diagnostics.error(child(key), "expected a list of names, got \(node.kindName)")
+            return defaultValue
+        }
+        guard sequence.count <= Self.maximumListItems else {
+            diagnostics.error(child(key), "\(sequence.count) names, more than the limit of \(Self.maximumListItems) in one list")
             return defaultValue
         }
         var result: [String] = []

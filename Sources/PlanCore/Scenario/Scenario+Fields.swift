@@ -135,10 +135,11 @@ extension Scenario {
         let examples = languages.map(\.examples).reduce(0, +) / n
         let tokens = languages.map(\.tokensPerExample).reduce(0, +) / n
         var result = languages
+        var taken = Set(languages.map(\.code))
         var index = languages.count + 1
         while result.count < count {
             let code = "l\(index)"
-            if !result.contains(where: { $0.code == code }) {
+            if taken.insert(code).inserted {
                 result.append(Language(code: code, examples: examples, tokensPerExample: tokens))
             }
             index += 1

@@ -35,13 +35,55 @@ public struct ScenarioDiagnostics: Error, Sendable, Equatable, CustomStringConve
     public var description: String { lines.joined(separator: "\n") }
 }
 
-/// Collects diagnostics while a document is read, so that all problems are reported at once.
+/// Collects diagnostics while a document is read, so that all problems are reported at once —
+/// up to a point: at most `perField` per field (list indices folded, so `targets[0]` and
+/// `targets[1]` are one field) and `total` in all, then one line counting the rest, so that a
+/// 10 MB list of bad names prints a few lines rather than half a gigabyte.
 final class DiagnosticCollector {
-    private(set) var items: [Diagnostic] = []
+    /// Diagnostics listed per field (documented in scenarios/README.md, "Limits").
+    static let perField = 10
+    /// Diagnostics listed per document.
+    static let total = 100
+
+    private var listed: [Diagnostic] = []
+    private var perPath: [String: Int] = [:]
+    private var omitted = 0
 
     func error(_ path: String, _ message: String) {
-        items.append(Diagnostic(path: path, message: message))
+        let field = Self.field(path)
+        let seen = perPath[field, default: 0]
+        perPath[field] = seen + 1
+        if seen < Self.perField && listed.count < Self.total {
+            listed.append(Diagnostic(path: path, message: message))
+        } else {
+            omitted += 1
+        }
     }
 
-    var isEmpty: Bool { items.isEmpty }
+    /// The listed diagnostics, then one that counts those left out.
+    var items: [Diagnostic] {
+        guard omitted > 0 else { return listed }
+        return listed + [Diagnostic(
+            path: "", message: "and \(omitted) more problem\(omitted == 1 ? "" : "s") (at most \(Self.perField) per field and \(Self.total) in all are listed)")]
+    }
+
+    var isEmpty: Bool { listed.isEmpty && omitted == 0 }
+
+    /// `path` with every list index replaced by `[]`.
+    static func field(_ path: String) -> String {
+        guard path.contains("[") else { return path }
+        var result = ""
+        var inIndex = false
+        for character in path {
+            if character == "[" {
+                inIndex = true
+                result.append("[]")
+            } else if character == "]" {
+                inIndex = false
+            } else if !inIndex {
+                result.append(character)
+            }
+        }
+        return result
+    }
 }

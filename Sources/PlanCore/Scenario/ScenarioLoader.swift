@@ -33,9 +33,15 @@ public struct ScenarioLoader: Sendable {
 
     /// Parses YAML text. Throws `ScenarioDiagnostics` listing every problem.
     public func load(text: String, file: String) throws -> Scenario {
+        // A stored scenario read back by report or runs compare has no file to measure first.
+        if text.utf8.count > WorkLimits.scenarioBytes {
+            throw Self.fail(file, "", "the scenario is larger than the limit of \(WorkLimits.scenarioBytes >> 20) MiB")
+        }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try BoundedYAML.compose(text)
+        } catch let refusal as BoundedYAML.Refusal {
+            throw Self.fail(file, "", refusal.message)
         } catch {
             let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
             throw Self.fail(file, "", "malformed YAML: \(message)")
@@ -219,11 +225,15 @@ public struct ScenarioLoader: Sendable {
         if let storedModel { return storedModel }
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path)
             : (baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).appendingPathComponent(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: url.path)
-        else {
-            fields.diagnostics.error(fields.child("hf_config"), "no such file: \(url.path)")
+        let data: Data
+        do {
+            guard let read = try BoundedFile.read(url.path, limit: WorkLimits.modelConfigBytes) else {
+                fields.diagnostics.error(fields.child("hf_config"), "no such file: \(url.path)")
+                return nil
+            }
+            data = read
+        } catch {
+            fields.diagnostics.error(fields.child("hf_config"), "\(error)")
             return nil
         }
         let name = given.isEmpty ? url.deletingPathExtension().lastPathComponent : given
@@ -381,6 +391,11 @@ public struct ScenarioLoader: Sendable {
         guard var top = root.mapping("languages") else {
             if !root.has("languages") { root.diagnostics.error("languages", "missing required field (at least one language)") }
             return ([], [])
+        }
+        // Counted before any language is read, so that a huge mapping costs no more than its parse.
+        if top.pairs.count > WorkLimits.languages {
+            root.diagnostics.error("languages", "\(top.pairs.count) languages, more than the limit of \(WorkLimits.languages)")
+            return ([], top.keys)
         }
         var result: [Language] = []
         for code in top.keys {

@@ -10,10 +10,22 @@ public enum WorkLimits {
     public static let languages = 10_000
     /// Points on one sweep grid (`--vary FIELD=A:B:STEP`).
     public static let sweepPoints = 10_000
+    /// Work of one sweep: the sum over its grid points of each point's `simulationWork`
+    /// (languages + expected arrivals), five times the most one scenario may have.
+    public static let sweepWork = 5_000_000
     /// Monte Carlo trials × expected arrivals per trial.
     public static let trialArrivals = 200_000_000
     /// Monte Carlo trials.
     public static let trials = 1_000_000
+    /// Bytes of a scenario file (or of a stored scenario read back).
+    public static let scenarioBytes = 8 << 20
+    /// Bytes of one `plan calibrate --import` file (Trainer JSON, torchtune log, probe CSV).
+    public static let importFileBytes = 64 << 20
+    /// Bytes of a model architecture file (`--model-config`, `hf_config`, a probe row's `.json` model).
+    public static let modelConfigBytes = 16 << 20
+    /// Measured runs in one `plan calibrate --import` (all files together): the fit prices every
+    /// run a few thousand times.
+    public static let importedRuns = 1_000
     /// Elements of one module's dense ΔW (out × in) for the `*svd` merge methods (2^31).
     public static let denseDeltaElements = 1 << 31
 }
@@ -37,6 +49,13 @@ extension Scenario {
         }
         for rule in schedule.poisson { total += rule.perYear * horizon / 365 * count(rule.languages) }
         return total.isNaN ? .infinity : total
+    }
+
+    /// What one simulation of this scenario costs, in the units of `WorkLimits.sweepWork`: its
+    /// languages (declared + added; each is priced and laid out) and its expected arrivals
+    /// (each is scheduled and built). Both are within their own limits once the loader accepted it.
+    public var simulationWork: Double {
+        Double(languages.count + schedule.additions.count) + expectedArrivals
     }
 
     /// Throws `PlanCoreError.workLimit` when the schedule has more arrivals than

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Times a merge preset on synthetic task vectors and compares it with the time to stream the
 /// inputs once, measured in the same run (`peakFraction` = stream time / merge time; 1 would mean
 /// the merge costs one read of its inputs; a two-pass top-k merge cannot pass about 0.45).
@@ -48,9 +50,10 @@ public enum MergeBenchmark {
             throw KernelError.invalidArgument(
                 "bench merge times the elementwise methods (linear, ties, dare_linear, dare_ties, magnitude_prune), not \(method.name)")
         }
-        guard tasks > 0, elements > 0 else {
-            throw KernelError.invalidArgument("--tasks and --elements must be positive")
+        guard tasks > 0, elements > 0, repetitions > 0 else {
+            throw KernelError.invalidArgument("--tasks, --elements and --repetitions must be positive")
         }
+        try checkLimits(tasks: tasks, elements: elements, repetitions: repetitions, comparePortable: comparePortable && kernels != .portable)
         let options = MergeOptions(method: method, density: density, majoritySign: majoritySign, seed: seed)
         let weights = try options.validatedWeights(adapterCount: tasks).map { Float($0) }
         var pipeline = method.pipeline(density: density ?? 1, majoritySign: majoritySign, seed: seed)
@@ -72,5 +75,24 @@ public enum MergeBenchmark {
             streamSeconds: streamSeconds, streamGBPerS: inputBytes / streamSeconds / 1e9,
             peakFraction: streamSeconds / seconds, kernels: kernels.rawValue, portableSeconds: portableSeconds,
             blasCore: BLASInfo.current().coreName, threads: Parallel.threads)
+    }
+
+    /// Bytes a run allocates: the inputs and the output, and a working copy of each task (the
+    /// exact top-k path copies a task), 4 bytes each: 4·(2·tasks + 2)·elements.
+    public static func estimatedBytes(tasks: Int, elements: Int) -> Double {
+        4 * (2 * Double(tasks) + 2) * Double(elements)
+    }
+
+    /// Checks the product of the arguments against `BenchLimits` before anything is allocated:
+    /// the bytes allocated, and the bytes streamed (every merge and read reference reads the inputs once).
+    public static func checkLimits(tasks: Int, elements: Int, repetitions: Int, comparePortable: Bool) throws {
+        try BenchLimits.checkBytes(estimatedBytes(tasks: tasks, elements: elements), what: "bench merge")
+        let passes = Double(repetitions) * (comparePortable ? 2 : 1) + Double(repetitions) + 2
+        let streamed = 4 * Double(tasks) * Double(elements) * passes
+        guard streamed <= BenchLimits.maximumStreamedBytes else {
+            throw KernelError.invalidArgument(
+                "bench merge would stream about \(String(format: "%.3g", streamed)) bytes (inputs × \(Int(passes)) passes), more than the limit of "
+                    + "\(String(format: "%.0e", BenchLimits.maximumStreamedBytes)); use fewer --repetitions, --tasks or --elements")
+        }
     }
 }

@@ -31,9 +31,18 @@ public enum AdapterMerger {
         }
         if case .denseSVD = method.route { try checkDenseSVD(adapters, svdRank: options.svdRank) }
         let pipeline = method.pipeline(density: options.density ?? 1, majoritySign: options.majoritySign, seed: options.seed)
+        if let large = adapters.firstIndex(where: { $0.modules.count > maximumModules }) {
+            throw KernelError.invalidData(
+                path: "adapter \(large + 1)",
+                reason: "\(adapters[large].modules.count) modules, more than the limit of \(maximumModules) per adapter")
+        }
+        // Each adapter's modules by name, built once: pairing is linear in the modules.
+        let byName = adapters.map { adapter in
+            Dictionary(adapter.modules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        }
         let names = Set(adapters.flatMap { $0.modules.map(\.name) }).sorted()
         let jobs = try names.enumerated().map { index, name in
-            try ModuleJob(index: index, name: name, adapters: adapters, weights: weights)
+            try ModuleJob(index: index, name: name, adapters: adapters, modulesByName: byName, weights: weights)
         }
         let smallModules = jobs.allSatisfy { $0.elementCount < 1 << 20 }
         let results: [Result<LoRAModule, Error>]
@@ -56,8 +65,9 @@ public enum AdapterMerger {
                 reason: "the merged weights are not finite (inf or nan); the inputs' values or lora_alpha / r scalings are too large for float32")
         }
         var targets: [String] = []
+        var seenTargets: Set<String> = []
         for adapter in adapters {
-            for target in adapter.config.targetModules where !targets.contains(target) { targets.append(target) }
+            for target in adapter.config.targetModules where seenTargets.insert(target).inserted { targets.append(target) }
         }
         let config = adapters[0].config.merged(rank: outputRank, targetModules: targets)
         let merged = LoRAAdapter(config: config, modules: modules)
@@ -68,6 +78,10 @@ public enum AdapterMerger {
             outputElements: modules.reduce(0) { $0 + $1.a.storage.count + $1.b.storage.count },
             seconds: seconds, blas: BLASInfo.current(), kernels: pipeline.kernels)
     }
+
+    /// Modules one adapter may have (documented in docs/commands.md): a 128-expert MoE LoRA on
+    /// every projection of 94 layers has about 37,000.
+    public static let maximumModules = 100_000
 
     /// The largest dense ΔW (out × in elements, one module) the `*svd` methods build: 2^31, about
     /// 8.6 GB as Float and twice that for the Double SVD.
@@ -125,10 +139,11 @@ public enum AdapterMerger {
         let weights: [Double]
         let scalings: [Double]
 
-        init(index: Int, name: String, adapters: [LoRAAdapter], weights: [Double]) throws {
+        /// `modulesByName[i]`: adapter i's modules by name.
+        init(index: Int, name: String, adapters: [LoRAAdapter], modulesByName: [[String: LoRAModule]], weights: [Double]) throws {
             var modules: [LoRAModule] = [], moduleWeights: [Double] = [], scalings: [Double] = []
-            for (adapter, weight) in zip(adapters, weights) {
-                guard let module = adapter.modules.first(where: { $0.name == name }) else { continue }
+            for ((adapter, byName), weight) in zip(zip(adapters, modulesByName), weights) {
+                guard let module = byName[name] else { continue }
                 if let first = modules.first, first.inFeatures != module.inFeatures || first.outFeatures != module.outFeatures {
                     throw KernelError.shapeMismatch(
                         "module '\(name)' is \(first.outFeatures) × \(first.inFeatures) in one adapter but "

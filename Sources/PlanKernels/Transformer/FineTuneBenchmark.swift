@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import PlanRandom
 
 /// Times LoRA training steps of the transformer and compares their model FLOP/s with `sgemm`
@@ -33,6 +34,45 @@ public enum FineTuneBenchmark {
         }
 
         public var mode: TrainingMode { .lora(rank: rank, alpha: Double(2 * rank), targets: Projection.allCases) }
+
+        /// Bytes the run allocates (4-byte floats and tokens), in Double so that no product of
+        /// the options can overflow: the model's base weights, LoRA factors with their gradients
+        /// and two AdamW moments, the step's activations (`ActivationLayout`), the token buffers
+        /// of the model and the batch, and the sgemm reference (two inputs, their matrices, the product).
+        public var estimatedBytes: Double {
+            let c = config
+            let d = Double(c.dModel), v = Double(c.vocab), layers = Double(c.layers), r = Double(rank)
+            let mlp = Double(c.mlp), qkv = Double(c.qkvRows), width = Double(c.attentionWidth), s = Double(c.sequenceLength)
+            let t = Double(sequences) * s
+            let base = 2 * d * v + d + layers * (2 * d + qkv * d + d * width + 3 * mlp * d)
+            let lora = layers * Projection.allCases.reduce(0.0) { sum, p in
+                let shape = c.shape(of: p)
+                return sum + r * Double(shape.input + shape.output)
+            }
+            let targets = Double(Projection.allCases.count)
+            let perLayer = 4 * d * t + 2 * t + qkv * t + Double(sequences) * Double(c.heads) * s * s + width * t + 3 * mlp * t + targets * r * t
+            let activations = layers * perLayer + 3 * d * t + t + v * t + max(d, width) * t + 3 * mlp * t + width * t + qkv * t + s * s + r * t
+            let tokens = 6 * t
+            let sgemm = 5 * Double(sgemmSize) * Double(sgemmSize)
+            return 4 * (base + 4 * lora + activations + tokens + sgemm)
+        }
+
+        /// Throws `KernelError.invalidArgument` (exit 64) when the run would allocate more than
+        /// `BenchLimits.allowedBytes` or compute more than `BenchLimits.maximumFlops`.
+        public func checkLimits() throws {
+            try BenchLimits.checkBytes(estimatedBytes, what: "bench finetune")
+            guard estimatedFlops <= BenchLimits.maximumFlops else {
+                throw KernelError.invalidArgument(
+                    "bench finetune would compute about \(String(format: "%.3g", estimatedFlops)) FLOPs, more than the limit of "
+                        + "\(String(format: "%.0e", BenchLimits.maximumFlops)); use fewer --steps or smaller sizes")
+            }
+        }
+
+        /// FLOPs of the run: `steps` + 1 training steps and four n³ sgemm products (2n³ each).
+        public var estimatedFlops: Double {
+            let step = StepFlops(config: config, mode: mode, tokens: sequences * config.sequenceLength).total
+            return Double(steps + 1) * step + 8 * pow(Double(sgemmSize), 3)
+        }
     }
 
     /// The outcome of one run.
@@ -64,6 +104,7 @@ public enum FineTuneBenchmark {
         guard options.steps >= 1, options.sequences >= 1, options.sgemmSize >= 1 else {
             throw KernelError.invalidArgument("steps, sequences and the sgemm size must be at least 1")
         }
+        try options.checkLimits()
         let config = options.config
         let tuner = try FineTuner(
             config: config, mode: options.mode, sequencesPerStep: options.sequences, baseSeed: options.seed, adapterSeed: options.seed + 1)

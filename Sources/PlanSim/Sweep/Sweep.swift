@@ -160,10 +160,18 @@ public struct Sweep: Sendable {
     public func check(_ range: Range) throws {
         _ = try scenario.value(at: range.field)
         let values = range.values
+        var work = 0.0
         for value in values {
             do {
                 let variant = try scenario.setting(range.field, to: value)
                 try variant.checkWorkLimits()
+                // The grid's total, summed point by point: checking costs no more than the limit.
+                work += variant.simulationWork
+                if work > Double(WorkLimits.sweepWork) {
+                    throw PlanCoreError.workLimit(
+                        "the grid's points up to this one simulate \(String(format: "%.0f", work)) languages and arrivals in all, more than the limit of "
+                            + "\(WorkLimits.sweepWork) per sweep; widen STEP or narrow A:B")
+                }
                 // All points' trials together stay within the Monte Carlo limits.
                 if trials > 0 { try variant.checkMonteCarloWork(trials: trials * values.count) }
             } catch let PlanCoreError.workLimit(message) {
