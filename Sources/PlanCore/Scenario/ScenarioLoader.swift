@@ -468,6 +468,10 @@ public struct ScenarioLoader: Sendable {
 
     private func readUncertainty(_ root: inout MappingReader) -> [(String, Distribution)] {
         guard var top = root.mapping("uncertainty") else { return [] }
+        if top.pairs.count > WorkLimits.uncertainInputs {
+            root.diagnostics.error("uncertainty", "\(top.pairs.count) uncertain inputs, more than the limit of \(WorkLimits.uncertainInputs)")
+            return []
+        }
         var result: [(String, Distribution)] = []
         for path in top.keys {
             guard let node = top.node(path), var fields = MappingReader(node, path: top.child(path), diagnostics: top.diagnostics)

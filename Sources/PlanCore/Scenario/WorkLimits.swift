@@ -17,6 +17,8 @@ public enum WorkLimits {
     public static let trialArrivals = 200_000_000
     /// Monte Carlo trials.
     public static let trials = 1_000_000
+    /// Entries of a scenario's `uncertainty` block (each is applied to every trial).
+    public static let uncertainInputs = 1_000
     /// Bytes of a scenario file (or of a stored scenario read back).
     public static let scenarioBytes = 8 << 20
     /// Bytes of one `plan calibrate --import` file (Trainer JSON, torchtune log, probe CSV).
@@ -104,11 +106,17 @@ extension Scenario {
         if let problem = worst.workLimitProblem() {
             throw PlanCoreError.workLimit("with the uncertainty block at its extremes, \(problem)")
         }
-        let perTrial = max(1, worst.expectedArrivals)
+        // Each trial also sets every uncertain input; a language's input finds its language and
+        // copies the list (about one step per language), so that work counts as arrivals do.
+        let perLanguage = Double(languages.count + schedule.additions.count + 1)
+        let settings = uncertainty.reduce(0.0) { $0 + ($1.0.hasPrefix("languages.") ? perLanguage : 1) }
+        let perTrial = max(1, worst.expectedArrivals) + settings
         if perTrial * Double(trials) > Double(WorkLimits.trialArrivals) {
+            let what = settings > Double(uncertainty.count)
+                ? "about \(Self.count(perTrial)) arrivals and language settings (\(uncertainty.count) uncertain inputs) each"
+                : "about \(Self.count(perTrial)) arrivals each"
             throw PlanCoreError.workLimit(
-                "\(trials) trials × about \(Self.count(perTrial)) arrivals each is more than the limit of \(WorkLimits.trialArrivals) "
-                    + "trial-arrivals; use fewer --trials")
+                "\(trials) trials × \(what) is more than the limit of \(WorkLimits.trialArrivals) trial-arrivals; use fewer --trials")
         }
     }
 

@@ -113,6 +113,21 @@ struct BoundedReadingTests {
         #expect(found.map(\.message) == ["the scenario is larger than the limit of \(WorkLimits.scenarioBytes >> 20) MiB"])
     }
 
+    /// Every trial sets every uncertain input, a language's by finding it among the languages:
+    /// the block is counted first, and trials × (arrivals + those settings) is a work limit.
+    @Test func uncertainInputsAreBoundedAndCountAsTrialWork() throws {
+        let count = 2_000
+        let languages = (0..<count).map { "  l\($0): {examples: 100, tokens_per_example: 100}" }.joined(separator: "\n")
+        let inputs = { (n: Int) in (0..<n).map { "  languages.l\($0).examples: {uniform: [50, 150]}" }.joined(separator: "\n") }
+        let over = diagnostics(Self.small + "languages:\n" + languages + "\nuncertainty:\n" + inputs(WorkLimits.uncertainInputs + 1) + "\n")
+        #expect(over.map(\.message) == ["\(WorkLimits.uncertainInputs + 1) uncertain inputs, more than the limit of \(WorkLimits.uncertainInputs)"])
+        let scenario = try load(Self.small + "languages:\n" + languages + "\nuncertainty:\n" + inputs(WorkLimits.uncertainInputs) + "\n")
+        #expect(scenario.uncertainty.count == WorkLimits.uncertainInputs)
+        // 1,000 inputs × 2,001 steps + 1 arrival per trial: 99 trials fit in 200,000,000, 100 do not.
+        try scenario.checkMonteCarloWork(trials: 99)
+        #expect(throws: PlanCoreError.self) { try scenario.checkMonteCarloWork(trials: 100) }
+    }
+
     @Test func fieldsFoldListIndices() {
         #expect(DiagnosticCollector.field("finetune.targets[12]") == "finetune.targets[]")
         #expect(DiagnosticCollector.field("schedule.events[3].day") == "schedule.events[].day")
