@@ -118,20 +118,13 @@ extension RunStore {
     /// - Throws: `StoreError.noSuchRun` when the file or the run does not exist.
     public static func documentReadOnly(path: String, id: Int64) throws -> (kind: RunKind, document: String) {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchRun(id) }
-        try refuseForeignFile(path)
-        do {
-            return try readOnly(path) { db in
-                guard try db.tableExists("run"),
-                    let row = try Row.fetchOne(db, sql: "SELECT kind, document FROM run WHERE id = ?", arguments: [id])
-                else { throw StoreError.noSuchRun(id) }
-                let kind: String = try row.checked("kind", table: "run", row: id)
-                let document: String = try row.checked("document", table: "run", row: id)
-                return (RunKind(rawValue: kind), document)
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        return try readingExisting(path) { db in
+            guard try db.tableExists("run"),
+                let row = try Row.fetchOne(db, sql: "SELECT kind, document FROM run WHERE id = ?", arguments: [id])
+            else { throw StoreError.noSuchRun(id) }
+            let kind: String = try row.checked("kind", table: "run", row: id)
+            let document: String = try row.checked("document", table: "run", row: id)
+            return (RunKind(rawValue: kind), document)
         }
     }
 }

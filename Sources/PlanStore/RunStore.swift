@@ -84,12 +84,18 @@ public final class RunStore: Sendable {
     /// writing anything: empty when the file does not exist or holds no profiles yet.
     public static func profilesReadOnly(path: String) throws -> [String: MachineProfile] {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        return try readingExisting(path) { db in
+            guard try db.tableExists("profile") else { return [:] }
+            return try Self.profiles(in: db)
+        }
+    }
+
+    /// Runs `body` on a read-only connection to the existing plan database at `path` after its
+    /// schema check, with SQLite's errors as `StoreError`s (the read-only readers' one path).
+    static func readingExisting<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
         try refuseForeignFile(path)
         do {
-            return try readOnly(path) { db in
-                guard try db.tableExists("profile") else { return [:] }
-                return try Self.profiles(in: db)
-            }
+            return try readOnly(path, body)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
