@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(
             name: "PlanKernelsTests", dependencies: ["PlanKernels", "PlanRandom", "PlanTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "PlanStoreTests", dependencies: ["PlanStore", "PlanTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "PlanStoreTests", dependencies: ["PlanStore", "PlanCore", "PlanTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PlanReportTests", dependencies: ["PlanReport", "PlanSim", "PlanCore", "PlanTestSupport"],
             resources: [.copy("Snapshots")]),

@@ -2,16 +2,6 @@ import Foundation
 import GRDB
 import PlanCore
 
-/// A one-line summary of a stored run, for `plan runs list`.
-public struct RunSummary: Sendable, Equatable {
-    public var id: Int64
-    public var kind: RunKind
-    public var startedAt: Date
-    public var scenarioName: String?
-    public var seed: UInt64?
-    public var trials: Int?
-}
-
 extension RunStore {
     /// The most recent runs first, optionally of one kind.
     public func list(kind: RunKind? = nil, limit: Int = 50) throws -> [RunSummary] {

@@ -50,7 +50,7 @@ struct NeutralOutputTests {
     static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
 
     @Test(arguments: hostile) func csvCellsNeverStartAFormula(_ text: String) {
-        let runs = [RunView.Summary(id: 1, kind: .simulate, startedAt: Date(timeIntervalSince1970: 0), scenarioName: text, seed: 1, trials: nil)]
+        let runs = [RunSummary(id: 1, kind: .simulate, startedAt: Date(timeIntervalSince1970: 0), scenarioName: text, seed: 1, trials: nil)]
         let document = JSONValue.object([
             ("run_id", .number(1)), ("scenario", .string(text)),
             ("strategies", .array([.object([("name", .string(text)), ("gpu_hours", .number(-1.5)), ("cost_usd", .number(2))])])),

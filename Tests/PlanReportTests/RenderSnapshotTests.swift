@@ -50,7 +50,7 @@ struct RenderSnapshotTests {
     }
 
     /// A stored merge run shows its inputs (paths, both sha256), method and settings.
-    static var mergeRun: RunView {
+    static var mergeRun: StoredRun {
         let document = MergeDocument(
             method: "ties", inputs: [
                 .init(path: "adapters/en", weight: 1, weightsSHA256: String(repeating: "a", count: 64), configSHA256: String(repeating: "b", count: 64),
@@ -59,7 +59,7 @@ struct RenderSnapshotTests {
                       rank: 8, alpha: 16),
             ], output: "merged", density: 0.5, weights: [1, 0.5], majoritySign: "total", svdRank: nil, seed: 0, rank: 8, modules: 14,
             inputElements: 1000, outputElements: 500, seconds: 0.0123, blasCore: "Haswell", threads: 2, mergeKernels: "avx2")
-        return RunView(
+        return StoredRun(
             id: 4, kind: .merge, startedAt: Date(timeIntervalSince1970: 1_800_000_000), finishedAt: Date(timeIntervalSince1970: 1_800_000_001),
             toolVersion: "test", scenarioName: nil, scenarioYAML: nil, scenarioHash: nil, seed: 0, trials: nil,
             machine: MeasurementDocument.machine(blasCore: "Haswell", threads: 2, blasConfig: "OpenBLAS", mergeKernels: "avx2").rendered(pretty: false),
@@ -96,7 +96,7 @@ struct RenderSnapshotTests {
         let (scenario, result) = try SnapshotTests().defaultResult()
         let monteCarlo = MonteCarlo(scenario: scenario, trials: 20, seed: 42).run()
         let document = SimulationDocument.make(runID: 5, scenario: scenario, result: result, monteCarlo: monteCarlo)
-        let run = RunView(
+        let run = StoredRun(
             id: 5, kind: .simulate, startedAt: Date(timeIntervalSince1970: 0), finishedAt: Date(timeIntervalSince1970: 1), toolVersion: "test",
             scenarioName: scenario.name, scenarioYAML: "version: 1\n", scenarioHash: "00", seed: 42, trials: 20, machine: nil,
             document: document.rendered(), results: [], series: [], measurements: [])

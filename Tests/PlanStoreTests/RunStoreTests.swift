@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import PlanCore
 @testable import PlanStore
 import PlanTestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import PlanCore
 @testable import PlanStore
 
 /// A tampered cell is a one-line error naming table, row and column; a foreign or corrupt file

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PlanTestSupport
 import Testing
+import PlanCore
 @testable import PlanStore
 
 /// A database file is untrusted (issue 28): any schema object plan's migrations did not create

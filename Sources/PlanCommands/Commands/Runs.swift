@@ -19,7 +19,7 @@ extension PlanCommand {
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
             func run() throws {
                 try guarded {
-                    let runs = try Inputs.readOnlyStore(database.db).list(kind: kind.map(RunKind.init(rawValue:)), limit: max(1, limit)).map(\.view)
+                    let runs = try Inputs.readOnlyStore(database.db).list(kind: kind.map(RunKind.init(rawValue:)), limit: max(1, limit))
                     switch format {
                     case .table: Console.out(RunOutput.listTable(runs))
                     case .json: Console.out(RunOutput.listJSON(runs).rendered() + "\n")
@@ -38,7 +38,7 @@ extension PlanCommand {
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
             func run() throws {
                 try guarded {
-                    let run = try Inputs.readOnlyStore(database.db).run(id).view
+                    let run = try Inputs.readOnlyStore(database.db).run(id)
                     switch format {
                     case .table: Console.out(RunOutput.showTable(run))
                     case .json: Console.out(RunOutput.showJSON(run).rendered() + "\n")
@@ -101,8 +101,8 @@ extension PlanCommand {
                     let run = try Inputs.readOnlyStore(database.db).run(id)
                     switch format {
                     case .json: Console.out(run.document + "\n")
-                    case .csv: Console.out(ResultCSV.run(run.view))
-                    case .table: Console.out(RunOutput.showTable(run.view))
+                    case .csv: Console.out(ResultCSV.run(run))
+                    case .table: Console.out(RunOutput.showTable(run))
                     }
                 }
             }

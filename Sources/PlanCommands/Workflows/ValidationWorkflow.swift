@@ -1,3 +1,4 @@
+import PlanCore
 import Foundation
 import PlanKernels
 import PlanReport

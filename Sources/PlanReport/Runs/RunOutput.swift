@@ -1,4 +1,5 @@
 import Foundation
+import PlanCore
 
 /// `plan runs list | show` as a table, JSON or CSV (a run's own CSV is `ResultCSV.run`).
 public enum RunOutput {
@@ -7,7 +8,7 @@ public enum RunOutput {
 
     // MARK: list
 
-    public static func listTable(_ runs: [RunView.Summary]) -> String {
+    public static func listTable(_ runs: [RunSummary]) -> String {
         var table = TextTable(columns: [("id", .right), ("kind", .left), ("started (UTC)", .left), ("scenario", .left), ("seed", .right), ("trials", .right)])
         for run in runs {
             table.add(["\(run.id)", run.kind.rawValue, timestamp(run.startedAt), run.scenarioName ?? "", run.seed.map(String.init) ?? "",
@@ -17,7 +18,7 @@ public enum RunOutput {
     }
 
     /// `{"runs": [{"run_id", "kind", "started_at", "scenario", "seed", "trials"}]}`, newest first.
-    public static func listJSON(_ runs: [RunView.Summary]) -> JSONValue {
+    public static func listJSON(_ runs: [RunSummary]) -> JSONValue {
         .object([("runs", .array(runs.map { run in
             .object([
                 ("run_id", .number(Double(run.id))), ("kind", .string(run.kind.rawValue)), ("started_at", .string(timestamp(run.startedAt))),
@@ -27,7 +28,7 @@ public enum RunOutput {
         }))])
     }
 
-    public static func listCSV(_ runs: [RunView.Summary]) -> String {
+    public static func listCSV(_ runs: [RunSummary]) -> String {
         var lines = ["run_id,kind,started_at,scenario,seed,trials"]
         for run in runs {
             lines.append([String(run.id), ResultCSV.field(run.kind.rawValue), timestamp(run.startedAt), ResultCSV.field(run.scenarioName ?? ""),
@@ -46,7 +47,7 @@ public enum RunOutput {
 
     /// Everything stored for the run: identity, scenario (name, sha256, YAML), machine, results,
     /// series, measurements (with their details) and the run's own document.
-    public static func showJSON(_ run: RunView) -> JSONValue {
+    public static func showJSON(_ run: StoredRun) -> JSONValue {
         let series: [JSONValue] = run.series.map { point in
             .object([("strategy", .string(point.strategy)), ("day", .number(Double(point.day))),
                      ("gpu_hours", .rounded(point.gpuHours)), ("cost_usd", .rounded(point.costUSD))])
@@ -74,7 +75,7 @@ public enum RunOutput {
         return .object(pairs)
     }
 
-    static func result(_ row: RunView.Result) -> JSONValue {
+    static func result(_ row: ResultRow) -> JSONValue {
         .object([
             ("strategy", .string(row.strategy)), ("phase", .string(row.phase)), ("gpu_hours", .rounded(row.gpuHours)),
             ("wall_clock_hours", .rounded(row.wallClockHours)), ("cost_usd", .rounded(row.costUSD)),
@@ -87,7 +88,7 @@ public enum RunOutput {
 
     /// The run as text: identity, results, Monte Carlo percentiles, sweep points, tornado, merge
     /// inputs, the document's figures and the measurements.
-    public static func showTable(_ run: RunView) -> String {
+    public static func showTable(_ run: StoredRun) -> String {
         var lines = [
             "run \(run.id): \(run.kind)",
             "  started   \(timestamp(run.startedAt)), finished \(timestamp(run.finishedAt))",

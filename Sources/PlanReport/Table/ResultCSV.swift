@@ -1,4 +1,5 @@
 import Foundation
+import PlanCore
 import PlanSim
 
 /// The one CSV writer for results: `plan simulate --format csv`, `plan sweep --format csv`,
@@ -86,7 +87,7 @@ public enum ResultCSV {
     /// A stored run as CSV, in the schema of its kind: a simulate, sweep or sensitivity run from
     /// its document; other runs' measurements. A simulate run whose document cannot be read
     /// falls back to its stored result rows in the simulation schema.
-    public static func run(_ run: RunView) -> String {
+    public static func run(_ run: StoredRun) -> String {
         let document = JSONValue.parse(run.document)
         switch run.kind {
         case .simulate:
@@ -104,7 +105,7 @@ public enum ResultCSV {
     }
 
     /// The measurements of a run.
-    public static func measurements(_ run: RunView) -> String {
+    public static func measurements(_ run: StoredRun) -> String {
         table(measurementColumns, run.measurements.map { row in
             [String(run.id), field(run.kind.rawValue), field(row.name), row.predictedSeconds.map(number) ?? "", number(row.measuredSeconds)]
         })
@@ -112,7 +113,7 @@ public enum ResultCSV {
 
     /// The stored result rows in the simulation schema (what the database holds beside the
     /// document: the phase totals).
-    static func simulation(results run: RunView) -> String {
+    static func simulation(results run: StoredRun) -> String {
         let rows = run.results.map { row -> [String] in
             var cells = [String](repeating: "", count: simulationColumns.count)
             let values: [(String, String)] = [

@@ -1,5 +1,4 @@
 import Foundation
-import PlanCore
 
 /// A run to store: its identity, inputs and results, written in one transaction.
 public struct NewRun: Sendable {
@@ -93,7 +92,8 @@ public struct MeasurementRow: Sendable, Equatable {
     }
 }
 
-/// A stored run as read back.
+/// A stored run as read back: what the database holds for it. The store returns it and every
+/// renderer (`runs show`, `runs export`, `runs compare`, the report) reads it; there is no mirror.
 public struct StoredRun: Sendable, Equatable {
     public var id: Int64
     /// `.unknown(text)` for a kind this build does not know.
@@ -112,4 +112,28 @@ public struct StoredRun: Sendable, Equatable {
     public var results: [ResultRow]
     public var series: [SeriesRow]
     public var measurements: [MeasurementRow]
+
+    public init(
+        id: Int64, kind: RunKind, startedAt: Date, finishedAt: Date, toolVersion: String, scenarioName: String?, scenarioYAML: String?,
+        scenarioHash: String?, seed: UInt64?, trials: Int?, machine: String?, document: String, results: [ResultRow], series: [SeriesRow],
+        measurements: [MeasurementRow]
+    ) {
+        (self.id, self.kind, self.startedAt, self.finishedAt, self.toolVersion) = (id, kind, startedAt, finishedAt, toolVersion)
+        (self.scenarioName, self.scenarioYAML, self.scenarioHash, self.seed, self.trials) = (scenarioName, scenarioYAML, scenarioHash, seed, trials)
+        (self.machine, self.document, self.results, self.series, self.measurements) = (machine, document, results, series, measurements)
+    }
+}
+
+/// A one-line summary of a stored run, for `plan runs list`.
+public struct RunSummary: Sendable, Equatable {
+    public var id: Int64
+    public var kind: RunKind
+    public var startedAt: Date
+    public var scenarioName: String?
+    public var seed: UInt64?
+    public var trials: Int?
+
+    public init(id: Int64, kind: RunKind, startedAt: Date, scenarioName: String?, seed: UInt64?, trials: Int?) {
+        (self.id, self.kind, self.startedAt, self.scenarioName, self.seed, self.trials) = (id, kind, startedAt, scenarioName, seed, trials)
+    }
 }
