@@ -1,5 +1,6 @@
 import Foundation
 import PlanCore
+import PlanSim
 import PlanTestSupport
 import Testing
 @testable import PlanReport
@@ -49,23 +50,23 @@ struct NeutralOutputTests {
 
     static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
 
-    @Test(arguments: hostile) func csvCellsNeverStartAFormula(_ text: String) {
+    @Test(arguments: hostile) func csvCellsNeverStartAFormula(_ text: String) throws {
         let runs = [RunSummary(id: 1, kind: .simulate, startedAt: Date(timeIntervalSince1970: 0), scenarioName: text, seed: 1, trials: nil)]
-        let document = JSONValue.object([
-            ("run_id", .number(1)), ("scenario", .string(text)),
-            ("strategies", .array([.object([("name", .string(text)), ("gpu_hours", .number(-1.5)), ("cost_usd", .number(2))])])),
-        ])
-        for csv in [RunOutput.listCSV(runs), ResultCSV.simulation(document: document)] {
+        var record = SimulationRecord(result: try SnapshotTests().defaultResult().1)
+        record.scenario = text
+        record.strategies[0].name = text
+        record.strategies[0].total.gpuHours = -1.5
+        for csv in [RunOutput.listCSV(runs), ResultCSV.simulation(record: record, runID: 1)] {
             let rows = Self.parseCSV(csv)
-            #expect(rows.count == 2 && rows[1].count == rows[0].count, "\(csv)")
+            #expect(rows.count >= 2 && rows.allSatisfy { $0.count == rows[0].count }, "\(csv)")
             for cell in rows.dropFirst().flatMap({ $0 }) where Double(cell) == nil {
-                #expect(!Self.formulaStarts.contains(cell.unicodeScalars.first ?? " "), "\(cell)")
+                #expect(!Self.formulaStarts.contains(cell.unicodeScalars.first ?? " "), "\(csv)")
             }
             // The text is all there, behind the quote.
             #expect(rows[1].contains { $0 == text || $0 == "'" + text })
         }
-        // Numbers stay numbers (a negative saving is not a formula).
-        #expect(Self.parseCSV(ResultCSV.simulation(document: document))[1].contains("-1.5"))
+        // Numbers stay numbers (a negative figure is not a formula): the first strategy's total row.
+        #expect(Self.parseCSV(ResultCSV.simulation(record: record, runID: 1))[3].contains("-1.5"))
     }
 
     @Test func csvNeutraliserFollowsTheOWASPRule() {

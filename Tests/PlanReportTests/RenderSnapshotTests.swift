@@ -100,7 +100,7 @@ struct RenderSnapshotTests {
             id: 5, kind: .simulate, startedAt: Date(timeIntervalSince1970: 0), finishedAt: Date(timeIntervalSince1970: 1), toolVersion: "test",
             scenarioName: scenario.name, scenarioYAML: "version: 1\n", scenarioHash: "00", seed: 42, trials: 20, machine: nil,
             document: document.rendered(), results: [], series: [], measurements: [])
-        #expect(ResultCSV.run(run) == ResultCSV.simulation(document: document))
+        #expect(ResultCSV.run(run) == ResultCSV.simulation(record: try SimulationRecord(document: document.rendered()), runID: 5))
         let table = RunOutput.showTable(run)
         #expect(table.contains("Monte Carlo (20 trials):") && table.contains("savings_cost_usd"))
     }

@@ -159,7 +159,7 @@ struct ReportPortabilityTests {
         let live = Self.input(scenario, yaml, trials: 30)
         let document = SimulationDocument.make(runID: 3, scenario: scenario, result: result, monteCarlo: monteCarlo).rendered()
         let series = Dictionary(uniqueKeysWithValues: result.strategies.map { outcome in
-            (outcome.kind.rawValue, outcome.series.map { SimulationRecord.SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) })
+            (outcome.kind.rawValue, outcome.series.map { DailyPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) })
         })
         var stored = live
         stored.simulation = try SimulationRecord(document: document).withSeries(series)
@@ -191,7 +191,7 @@ struct ReportPortabilityTests {
         let live = Self.input(scenario, yaml)
         let document = SimulationDocument.make(runID: 3, scenario: scenario, result: result).rendered()
         let series = Dictionary(uniqueKeysWithValues: result.strategies.map { outcome in
-            (outcome.kind.rawValue, outcome.series.map { SimulationRecord.SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) })
+            (outcome.kind.rawValue, outcome.series.map { DailyPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) })
         })
         var stored = live
         let record = try SimulationRecord(document: document).withSeries(series)

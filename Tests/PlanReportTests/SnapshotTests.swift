@@ -29,14 +29,15 @@ struct SnapshotTests {
     @Test func simulationJSONAndCSV() throws {
         let (scenario, result) = try defaultResult()
         try check(SimulationDocument.make(runID: 1, scenario: scenario, result: result).rendered() + "\n", "simulate.json")
-        try check(ResultCSV.simulation(document: SimulationDocument.make(runID: 1, scenario: scenario, result: result)), "simulate.csv")
+        let document = SimulationDocument.make(runID: 1, scenario: scenario, result: result).rendered()
+        try check(ResultCSV.simulation(record: try SimulationRecord(document: document), runID: 1), "simulate.csv")
     }
 
     @Test func simulationCSVWithMonteCarlo() throws {
         let (scenario, result) = try defaultResult()
         let monteCarlo = MonteCarlo(scenario: scenario, trials: 40, seed: 42).run()
         let document = SimulationDocument.make(runID: 1, scenario: scenario, result: result, monteCarlo: monteCarlo)
-        try check(ResultCSV.simulation(document: document), "simulate-trials.csv")
+        try check(ResultCSV.simulation(record: try SimulationRecord(document: document.rendered()), runID: 1), "simulate-trials.csv")
     }
 
     @Test func sweepJSONAndCSV() throws {

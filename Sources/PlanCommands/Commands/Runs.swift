@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlanCore
 import PlanReport
+import PlanSim
 import PlanStore
 
 extension PlanCommand {
@@ -68,10 +69,8 @@ extension PlanCommand {
                         {
                             assumptions = scenario.assumptions(yaml: yaml)
                             if run.kind == .simulate, let record = try? SimulationRecord(document: run.document) {
-                                strategies = record.strategies.map { strategy in
-                                    let hardware = StrategyKind(rawValue: strategy.name).map(scenario.hardware(for:)) ?? scenario.hardware
-                                    let pool = strategy.poolUsage(hardware: hardware, horizonDays: record.horizonDays)
-                                    return (strategy.name, RunComparison.strategyFigures(strategy, pool: pool))
+                                strategies = zip(record.strategies, PoolTable.pools(record, scenario: scenario)).map { strategy, pool in
+                                    (strategy.name, RunComparison.strategyFigures(strategy, pool: pool.pool))
                                 }
                             }
                         }

@@ -69,9 +69,9 @@ struct ReportWorkflow {
     }
 
     /// The stored series rows per strategy.
-    static func series(_ rows: [SeriesRow]) -> [String: [SimulationRecord.SeriesPoint]] {
+    static func series(_ rows: [SeriesRow]) -> [String: [DailyPoint]] {
         Dictionary(grouping: rows, by: \.strategy).mapValues { rows in
-            rows.sorted { $0.day < $1.day }.map { SimulationRecord.SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) }
+            rows.sorted { $0.day < $1.day }.map { DailyPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) }
         }
     }
 

@@ -32,33 +32,19 @@ struct SimulationWorkflow {
             seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             progress.finish()
         }
-        let run = Self.record(result, scenario: scenario, yaml: yaml, trials: trials, started: started)
-        let document = { (id: Int64) in
-            SimulationDocument.make(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo, monteCarloSeconds: seconds)
-        }
+        let record = SimulationRecord(result: result, monteCarlo: monteCarlo)
+        let run = NewRun(kind: .simulate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
+                         scenarioName: scenario.name, scenarioYAML: yaml, seed: result.seed, trials: trials > 0 ? trials : nil,
+                         results: record.resultRows, series: record.seriesRows)
+        let document = { (id: Int64) in SimulationDocument.make(runID: id, scenario: scenario, record: record, monteCarloSeconds: seconds) }
         let id = try store.record(run) { document($0).rendered() }
         switch format {
         case .json: Console.out(document(id).rendered() + "\n")
-        case .csv: Console.out(ResultCSV.simulation(document: document(id)))
-        case .table: Console.out(SimulationTable.render(runID: id, scenario: scenario, result: result, monteCarlo: monteCarlo))
+        // The CSV reads the record back from the stored document, so it is `runs export`'s text by construction.
+        case .csv: Console.out(ResultCSV.simulation(record: try SimulationRecord(document: document(id).rendered()), runID: id))
+        case .table: Console.out(SimulationTable.render(runID: id, scenario: scenario, record: record, result: result))
         }
         try Console.plotAndSummarise(GnuplotScript.all(CostCurves(result: result)), folder: plotsFolder,
                                      runID: id, storePath: store.path, summary: format == .table)
-    }
-
-    /// The rows stored for a simulation.
-    static func record(_ result: SimulationResult, scenario: Scenario, yaml: String, trials: Int, started: Date) -> NewRun {
-        var rows: [ResultRow] = []
-        var series: [SeriesRow] = []
-        for outcome in result.strategies {
-            for (phase, t) in [("initial", outcome.initial), ("maintenance", outcome.maintenance), ("total", outcome.total)] {
-                rows.append(ResultRow(strategy: outcome.kind.rawValue, phase: phase, gpuHours: t.gpuHours, wallClockHours: t.wallClockHours,
-                                      costUSD: t.costUSD, energyKWh: t.energyKWh, co2Kg: t.co2Kg, trainedTokens: t.trainedTokens))
-            }
-            series += outcome.series.map { SeriesRow(strategy: outcome.kind.rawValue, day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) }
-        }
-        return NewRun(kind: .simulate, startedAt: started, finishedAt: Date(), toolVersion: PlanVersion.current,
-                      scenarioName: scenario.name, scenarioYAML: yaml, seed: result.seed, trials: trials > 0 ? trials : nil,
-                      results: rows, series: series)
     }
 }

@@ -5,76 +5,80 @@ import PlanSim
 /// The `plan simulate --format json` document (DESIGN §8), with snake_case keys and plain
 /// numbers (fractions as 0.667).
 public enum SimulationDocument {
+    /// The document of a live simulation.
     public static func make(
         runID: Int64?, scenario: Scenario, result: SimulationResult, monteCarlo: MonteCarlo.Result? = nil,
         monteCarloSeconds: Double? = nil
     ) -> JSONValue {
+        make(runID: runID, scenario: scenario, record: SimulationRecord(result: result, monteCarlo: monteCarlo), monteCarloSeconds: monteCarloSeconds)
+    }
+
+    /// The document of a simulation record: every figure comes from `record`; `scenario` gives the assumptions.
+    public static func make(runID: Int64?, scenario: Scenario, record: SimulationRecord, monteCarloSeconds: Double? = nil) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("run_id", runID.map { .number(Double($0)) } ?? .null),
             ("scenario", .string(scenario.name)),
-            ("seed", .number(Double(result.seed))),
-            ("horizon_days", .number(Double(result.horizonDays))),
-            ("baseline", .string(result.baseline.rawValue)),
+            ("seed", record.seed.map { .number(Double($0)) } ?? .null),
+            ("horizon_days", .number(Double(record.horizonDays))),
+            ("baseline", .string(record.baseline)),
             ("assumptions", assumptions(scenario)),
-            ("arrivals", .number(Double(result.arrivals))),
-            ("updates", .number(Double(result.updates))),
+            ("arrivals", .number(Double(record.arrivals))),
+            ("updates", .number(Double(record.updates))),
         ]
-        pairs.append(("strategies", .array(result.strategies.map {
-            strategy($0, monteCarlo: monteCarlo, decision: result.decision?.strategy($0.kind))
-        })))
-        if let decision = result.decision {
-            pairs.append(("recommended", decision.recommended.map { .string($0.rawValue) } ?? .null))
-            pairs.append(("quality_floor", .rounded(decision.floor, digits: 4)))
+        pairs.append(("strategies", .array(record.strategies.map(strategy))))
+        if let floor = record.qualityFloor {
+            pairs.append(("recommended", record.recommended.map { .string($0) } ?? .null))
+            pairs.append(("quality_floor", .rounded(floor, digits: 4)))
             pairs.append(("serving_priced", .bool(scenario.serving != nil)))
         }
-        if let monteCarlo {
-            pairs.append(("trials", .number(Double(monteCarlo.trials))))
-            pairs.append(("trial_events", .number(Double(monteCarlo.events))))
+        if let trials = record.trials {
+            let events = record.trialEvents ?? 0
+            pairs.append(("trials", .number(Double(trials))))
+            pairs.append(("trial_events", .number(Double(events))))
             if let seconds = monteCarloSeconds, seconds > 0 {
                 pairs.append(("monte_carlo_seconds", .rounded(seconds, digits: 4)))
-                pairs.append(("events_per_second", .rounded(Double(monteCarlo.events) / seconds, digits: 4)))
+                pairs.append(("events_per_second", .rounded(Double(events) / seconds, digits: 4)))
             }
         }
         return .object(pairs)
     }
 
-    static func strategy(_ outcome: StrategyOutcome, monteCarlo: MonteCarlo.Result?, decision: StrategyDecision?) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("name", .string(outcome.kind.rawValue))]
-        pairs += figures(outcome.total)
-        pairs.append(("trained_tokens", .rounded(outcome.total.trainedTokens)))
-        pairs.append(("initial", phase(outcome.initial)))
-        pairs.append(("maintenance", phase(outcome.maintenance)))
+    static func strategy(_ s: SimulationRecord.Strategy) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("name", .string(s.name))]
+        pairs += figures(s.total)
+        pairs.append(("trained_tokens", .rounded(s.total.trainedTokens)))
+        pairs.append(("initial", phase(s.initial)))
+        pairs.append(("maintenance", phase(s.maintenance)))
         pairs.append(("update_latency_hours", .object([
-            ("mean", .rounded(outcome.latency.meanHours)), ("p90", .rounded(outcome.latency.p90Hours)),
-            ("updates", .number(Double(outcome.latency.count))),
+            ("mean", .rounded(s.latency.meanHours)), ("p90", .rounded(s.latency.p90Hours)), ("updates", .number(Double(s.latency.count))),
         ])))
-        pairs += savings(outcome.savings, breakEvenDay: outcome.breakEvenDay)
-        let pool = outcome.pool
-        pairs.append(("saturated", .bool(pool.saturated)))
+        pairs += savings(s.savings, breakEvenDay: s.breakEvenDay)
+        let pool = s.pool
+        pairs.append(("saturated", .bool(s.saturated)))
         // reserved_cost_usd only under reserved pricing (on demand, the pool's idle hours are not paid).
         pairs.append(("pool", .object([
-            ("gpus", .number(Double(pool.poolGPUs))), ("gpus_per_job", .number(Double(pool.gpusPerJob))),
-            ("usable_gpus", .number(Double(pool.usableGPUs))), ("pricing", .string(pool.pricing.rawValue)),
+            ("gpus", .number(Double(pool.gpus))), ("gpus_per_job", .number(Double(pool.gpusPerJob))),
+            ("usable_gpus", .number(Double(pool.usableGPUs ?? pool.gpus))), ("pricing", .string(pool.pricing)),
             ("utilisation", .rounded(pool.utilisation, digits: 4)), ("busy_gpu_hours", .rounded(pool.busyGPUHours)),
-            ("peak_queue_jobs", .number(Double(pool.peakQueuedJobs))), ("last_job_finished_hours", .rounded(pool.lastFinishHours)),
-            ("max_update_latency_hours", .rounded(pool.maxLatencyHours)),
-            ("queued_at_horizon_end", .number(Double(pool.queuedAtHorizonEnd))),
-            ("backlog_hours", .rounded(pool.backlogHours)),
+            ("peak_queue_jobs", .number(Double(pool.peakQueueJobs))), ("last_job_finished_hours", .rounded(pool.lastJobFinishedHours)),
+            ("max_update_latency_hours", .rounded(pool.maxUpdateLatencyHours)),
+            ("queued_at_horizon_end", .number(Double(pool.queuedAtHorizonEnd ?? 0))),
+            ("backlog_hours", .rounded(pool.backlogHours ?? 0)),
             ("on_demand_cost_usd", .rounded(pool.onDemandCostUSD)),
-        ] + (pool.pricing == .reserved ? [("reserved_cost_usd", .rounded(pool.reservedCostUSD))] : []))))
-        pairs.append(("builds", .number(Double(outcome.builds.count))))
-        pairs.append(("jobs", .number(Double(outcome.total.jobs))))
-        pairs.append(("merge_jobs", .number(Double(outcome.total.mergeJobs))))
-        pairs.append(("effective_training_time_ratio", .rounded(outcome.total.effectiveTrainingTimeRatio, digits: 6)))
-        pairs.append(("expected_interruptions", .rounded(outcome.total.expectedInterruptions, digits: 6)))
-        if let decision { pairs += self.decision(decision) }
-        if let bands = monteCarlo?.percentiles[outcome.kind] {
+        ] + (pool.reservedCostUSD.map { [("reserved_cost_usd", .rounded($0))] } ?? []))))
+        pairs.append(("builds", .number(Double(s.builds))))
+        pairs.append(("jobs", .number(Double(s.total.jobs))))
+        pairs.append(("merge_jobs", .number(Double(s.mergeJobs ?? s.total.mergeJobs))))
+        pairs.append(("effective_training_time_ratio", .rounded(s.effectiveTrainingTimeRatio ?? 1, digits: 6)))
+        pairs.append(("expected_interruptions", .rounded(s.expectedInterruptions ?? 0, digits: 6)))
+        if let choice = s.choice { pairs += decision(choice) }
+        if !s.percentiles.isEmpty {
             pairs.append(("percentiles", .object(MonteCarlo.figures.compactMap { name in
-                bands[name].map { band in
+                s.percentiles[name].map { band in
                     (name, .object([("p10", .rounded(band.p10)), ("p50", .rounded(band.p50)), ("p90", .rounded(band.p90))]))
                 }
             })))
-            if let probability = monteCarlo?.probabilityCheaper[outcome.kind] {
+            if let probability = s.probabilityCheaper {
                 pairs.append(("probability_cheaper", .rounded(probability, digits: 4)))
             }
         }

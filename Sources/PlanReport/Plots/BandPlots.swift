@@ -7,11 +7,11 @@ extension GnuplotScript {
     public static func monteCarloBands(_ result: MonteCarlo.Result, strategies: [String], figure: String, label: String, title: String)
         -> (name: String, script: String)
     {
-        var bands: [(strategy: String, band: SimulationRecord.Band)] = []
+        var bands: [(strategy: String, band: PercentileBand)] = []
         for strategy in strategies {
             guard let kind = result.percentiles.keys.first(where: { $0.rawValue == strategy }), let band = result.percentiles[kind]?[figure]
             else { continue }
-            bands.append((strategy, SimulationRecord.Band(p10: band.p10, p50: band.p50, p90: band.p90)))
+            bands.append((strategy, band))
         }
         return monteCarloBands(bands, trials: result.trials, count: strategies.count, figure: figure, label: label, title: title)
     }
@@ -22,7 +22,7 @@ extension GnuplotScript {
         return monteCarloBands(bands, trials: record.trials ?? 0, count: record.strategies.count, figure: figure, label: label, title: title)
     }
 
-    static func monteCarloBands(_ bands: [(strategy: String, band: SimulationRecord.Band)], trials: Int, count: Int, figure: String,
+    static func monteCarloBands(_ bands: [(strategy: String, band: PercentileBand)], trials: Int, count: Int, figure: String,
                                 label: String, title: String) -> (name: String, script: String) {
         let name = "monte_carlo_\(figure)"
         var lines = preamble(name: name, title: "\(title): \(label), Monte Carlo p10 / p50 / p90 over \(trials) trials")

@@ -6,8 +6,8 @@ public struct CostCurves: Sendable, Equatable {
     public struct Curve: Sendable, Equatable {
         public var strategy: String
         /// (day, cumulative GPU-hours, cumulative dollars)
-        public var points: [SimulationRecord.SeriesPoint]
-        public init(strategy: String, points: [SimulationRecord.SeriesPoint]) {
+        public var points: [DailyPoint]
+        public init(strategy: String, points: [DailyPoint]) {
             self.strategy = strategy
             self.points = points
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PlanSim
 
 /// gnuplot scripts for the cost plots. Data is inline (`$data << EOD`), text is `noenhanced`
 /// (underscores in names stay literal), and each script writes a PNG and an SVG.
@@ -56,7 +57,7 @@ public enum GnuplotScript {
         let curves = CostCurves(title: record.scenario, curves: record.strategies.map { strategy in
             let serving = strategy.choice?.serving?.costUSD ?? 0
             return CostCurves.Curve(strategy: strategy.name, points: strategy.series.map { point in
-                SimulationRecord.SeriesPoint(day: point.day, gpuHours: point.gpuHours,
+                DailyPoint(day: point.day, gpuHours: point.gpuHours,
                                              costUSD: point.costUSD + serving * min(Double(point.day), horizon) / horizon)
             })
         }, phases: [])
@@ -65,7 +66,7 @@ public enum GnuplotScript {
         return (name, cumulative(curves, name: name, label: label) { $0.costUSD })
     }
 
-    static func cumulative(_ curves: CostCurves, name: String, label: String, value: (SimulationRecord.SeriesPoint) -> Double) -> String {
+    static func cumulative(_ curves: CostCurves, name: String, label: String, value: (DailyPoint) -> Double) -> String {
         var lines = preamble(name: name, title: "\(curves.title): \(label) by strategy")
         lines += ["set key outside right top vertical box opaque", "set xlabel 'day of the horizon (days)'", "set ylabel \(quote(label))", "set format y \"%g\"", "set xrange [0:\(curves.curves.compactMap { $0.points.last?.day }.max() ?? 1)]", "set yrange [0:*]"]
         for (index, curve) in curves.curves.enumerated() {

@@ -88,7 +88,7 @@ public enum CapacityReport {
         if !serving.isEmpty {
             blocks.append(.table(header: DecisionTable.servingHeader, rows: serving, numeric: DecisionTable.servingHeader.indices.map { $0 > 0 }))
         }
-        let notes = result.strategies.compactMap { s in s.choice?.ineligibleReason.map { "`\(s.name)` is not eligible: \($0)." } }
+        let notes = result.strategies.compactMap { s in s.choice?.reason.map { "`\(s.name)` is not eligible: \($0)." } }
         if !notes.isEmpty { blocks.append(.paragraph(notes.joined(separator: " "))) }
         if let headline = DecisionTable.headline(result, markdown: true) { blocks.append(.paragraph(headline)) }
         if let plot = GnuplotScript.totalCostOfOwnership(result) {
@@ -270,7 +270,7 @@ public enum CapacityReport {
             + "utilisation exceeds 100%, a job has waited for GPUs for more than a tenth of the horizon when it ends, or an update "
             + "waits longer than the horizon."))
         let pricing = scenario.hardware.pricing
-        let pools = result.strategies.map { (strategy: $0.name, pool: $0.poolUsage(hardware: scenario.hardware, horizonDays: result.horizonDays)) }
+        let pools = PoolTable.pools(result, scenario: scenario)
         blocks.append(.table(header: PoolTable.header(pricing), rows: PoolTable.rows(pools), numeric: PoolTable.numeric(pricing)))
         let warnings = PoolTable.saturationWarnings(pools, horizonDays: result.horizonDays)
         if !warnings.isEmpty { blocks.append(.bullets(warnings.map { "**Saturated:** " + $0 })) }

@@ -19,7 +19,7 @@ public enum DecisionTable {
                 choice.serving.map { NumberFormat.dollars($0.costUSD) } ?? "not priced",
                 NumberFormat.dollars(choice.totalCostOfOwnershipUSD), retention(choice.qualityRetention),
                 NumberFormat.quantity(strategy.latency.meanHours), strategy.mergeJobs.map(String.init) ?? "",
-                choice.eligible ? (choice.qualityCaveat == nil ? "yes" : "yes (caveat)") : "no",
+                choice.eligible ? (choice.caveat == nil ? "yes" : "yes (caveat)") : "no",
             ]
         }
     }
@@ -61,7 +61,7 @@ public enum DecisionTable {
         if serving, let s = choice.serving {
             text += " (\(NumberFormat.dollars(winner.total.costUSD)) training + \(NumberFormat.dollars(s.costUSD)) serving)"
         }
-        text += "; it keeps \(retention(choice.qualityRetention)) of the combined model's quality (\(choice.qualitySource))."
+        text += "; it keeps \(retention(choice.qualityRetention)) of the combined model's quality (\(choice.retentionSource))."
         if let base = choices.first(where: { $0.0.name == record.baseline }), base.0.name != winner.name {
             let saved = base.1.totalCostOfOwnershipUSD - choice.totalCostOfOwnershipUSD
             let lost = (base.1.qualityRetention ?? 1) - (choice.qualityRetention ?? 1)
@@ -71,9 +71,9 @@ public enum DecisionTable {
         }
         for (other, otherChoice) in choices where !otherChoice.eligible && otherChoice.totalCostOfOwnershipUSD < choice.totalCostOfOwnershipUSD {
             text += " \(name(other.name)) would cost \(NumberFormat.dollars(otherChoice.totalCostOfOwnershipUSD)) but is not eligible: "
-                + "\(otherChoice.ineligibleReason ?? "below the floor")."
+                + "\(otherChoice.reason ?? "below the floor")."
         }
-        if let caveat = choice.qualityCaveat { text += " Caveat: \(caveat)." }
+        if let caveat = choice.caveat { text += " Caveat: \(caveat)." }
         return text
     }
 }

@@ -37,6 +37,15 @@ public enum PoolTable {
         rows(result.strategies.map { ($0.kind.rawValue, $0.pool) })
     }
 
+    /// Each strategy's pool usage as a simulation record holds it (live or stored), with the
+    /// strategy's own hardware (its `gpus_per_job`) from the scenario.
+    public static func pools(_ record: SimulationRecord, scenario: Scenario) -> [(strategy: String, pool: PoolUsage)] {
+        record.strategies.map { strategy in
+            let hardware = StrategyKind(rawValue: strategy.name).map(scenario.hardware(for:)) ?? scenario.hardware
+            return (strategy.name, strategy.poolUsage(hardware: hardware, horizonDays: record.horizonDays))
+        }
+    }
+
     /// One row per (strategy, pool usage): a live result's or a stored run's.
     public static func rows(_ pools: [(strategy: String, pool: PoolUsage)]) -> [[String]] {
         pools.map { strategy, pool in

@@ -5,9 +5,9 @@ import PlanSim
 /// The one CSV writer for results: `plan simulate --format csv`, `plan sweep --format csv`,
 /// `plan sensitivity --format csv` and `plan runs export ID --format csv` all print through it.
 ///
-/// Each writer reads the run's JSON document (the one the command prints with `--format json`
-/// and stores with the run), never the live result, so a command's CSV and the export of the run
-/// it stored are the same text by construction. The schemas are documented in the README
+/// Each writer reads the run as stored, never the live result: a simulate run's
+/// `SimulationRecord` read back from its JSON document, a sweep's or sensitivity run's document,
+/// so a command's CSV and the export of the run it stored are the same text by construction. The schemas are documented in the README
 /// ("CSV schemas"); a cell a run did not compute (percentiles without Monte Carlo, savings of the
 /// baseline) is empty, and the columns never depend on the run.
 public enum ResultCSV {
@@ -39,11 +39,11 @@ public enum ResultCSV {
 
     // MARK: writers
 
-    /// A `SimulationDocument` as CSV.
-    public static func simulation(document: JSONValue) -> String {
-        let prefix = [cell(document["run_id"]), field(document["scenario"]?.string ?? "")]
-        let rows = (document["strategies"]?.items ?? []).flatMap { strategyRows($0, probability: nil) }
-        return table(simulationColumns, rows.map { prefix + $0 })
+    /// A simulation record as CSV (the command reads it back from its stored document first, so
+    /// its CSV and `runs export` of the run are the same text).
+    public static func simulation(record: SimulationRecord, runID: Int64?) -> String {
+        let prefix = [runID.map { String($0) } ?? "", field(record.scenario)]
+        return table(simulationColumns, record.strategies.flatMap(strategyRows).map { prefix + $0 })
     }
 
     /// A `SweepDocument` as CSV.
@@ -91,7 +91,7 @@ public enum ResultCSV {
         let document = JSONValue.parse(run.document)
         switch run.kind {
         case .simulate:
-            if let document, document["strategies"]?.items != nil { return simulation(document: document) }
+            if let record = try? SimulationRecord(document: run.document) { return simulation(record: record, runID: run.id) }
             return simulation(results: run)
         case .sweep:
             if let document, document["sweeps"]?.items != nil { return sweep(document: document) }
@@ -130,8 +130,27 @@ public enum ResultCSV {
 
     // MARK: rows
 
-    /// The `strategyColumns` rows of one strategy object (a simulate document's strategy, or a
-    /// sweep point's): `initial` and `maintenance` when the document has them, then `total`.
+    /// The `strategyColumns` rows of one strategy of a simulation record: `initial`,
+    /// `maintenance`, then `total` with the strategy-wide figures.
+    static func strategyRows(_ s: SimulationRecord.Strategy) -> [[String]] {
+        func phase(_ label: String, _ t: PhaseTotals, _ saved: SavingsFigures?) -> [String] {
+            [field(s.name), label, number(Double(t.jobs)), number(t.trainedTokens)]
+                + [t.gpuHours, t.wallClockHours, t.costUSD, t.energyKWh, t.co2Kg].map(number)
+                + (saved.map { [$0.gpuHours, $0.wallClockHours, $0.costUSD, $0.energyKWh, $0.co2Kg].map(number) } ?? Array(repeating: "", count: 5))
+        }
+        let blank = [String](repeating: "", count: 5 + 3 * MonteCarlo.figures.count)
+        var total = phase("total", s.total, s.savings?.total)
+        total += [number(s.latency.meanHours), number(s.latency.p90Hours), s.saturated ? "true" : "false",
+                  s.breakEvenDay.map { number(Double($0)) } ?? "", s.probabilityCheaper.map(number) ?? ""]
+        for figure in MonteCarlo.figures {
+            let band = s.percentiles[figure]
+            total += [band?.p10, band?.p50, band?.p90].map { $0.map(number) ?? "" }
+        }
+        return [phase("initial", s.initial, s.savings?.initial) + blank, phase("maintenance", s.maintenance, s.savings?.maintenance) + blank, total]
+    }
+
+    /// The `strategyColumns` rows of a sweep point's strategy object: `initial` and `maintenance`
+    /// when the document has them (older sweeps did not), then `total`.
     static func strategyRows(_ s: JSONValue, probability: JSONValue?) -> [[String]] {
         let name = field(s["name"]?.string ?? "")
         let savings = s["savings"]

@@ -14,9 +14,16 @@ public enum SimulationTable {
             + "(gpus_per_job: auto takes the memory minimum, rounded to a launch size; set hardware.gpus_per_job to use more)"
     }
 
+    /// The summary of a live simulation.
     public static func render(
         runID: Int64?, scenario: Scenario, result: SimulationResult, monteCarlo: MonteCarlo.Result? = nil
     ) -> String {
+        render(runID: runID, scenario: scenario, record: SimulationRecord(result: result, monteCarlo: monteCarlo), result: result)
+    }
+
+    /// The summary of a simulation record. Every figure comes from `record`; `result`'s builds
+    /// only word the break-even and "why" explanations.
+    public static func render(runID: Int64?, scenario: Scenario, record: SimulationRecord, result: SimulationResult) -> String {
         var out: [String] = []
         let hw = scenario.hardware
         let ft = scenario.finetune
@@ -25,17 +32,17 @@ public enum SimulationTable {
         out.append("  \(scenario.model.name), \(method), \(NumberFormat.plain(ft.epochs)) epochs; "
             + "\(scenario.languages.count) languages; \(hw.poolGPUs) x \(hw.gpu.name) pool, \(gpusPerJob(scenario)), "
             + "MFU \(String(format: "%.3f", scenario.trainingRate.mfu))\(hw.mfu == nil ? " (\(hw.stack.name) stack, modelled)" : " (given)"), \(NumberFormat.dollars(hw.usdPerGPUHour))/GPU-hour")
-        out.append("  horizon \(result.horizonDays) days: \(CapacityReport.plural(result.arrivals, "data arrival")) in \(CapacityReport.plural(result.updates, "update build"))")
+        out.append("  horizon \(record.horizonDays) days: \(CapacityReport.plural(record.arrivals, "data arrival")) in \(CapacityReport.plural(record.updates, "update build"))")
         out.append("")
 
         var table = TextTable(columns: [
             ("strategy", .left), ("phase", .left), ("jobs", .right), ("trained tokens", .right), ("GPU-hours", .right),
             ("build h", .right), ("cost", .right), ("energy kWh", .right), ("CO2 kg", .right),
         ])
-        for outcome in result.strategies {
-            for (phase, totals) in [("initial", outcome.initial), ("maintenance", outcome.maintenance), ("total", outcome.total)] {
+        for strategy in record.strategies {
+            for (phase, totals) in [("initial", strategy.initial), ("maintenance", strategy.maintenance), ("total", strategy.total)] {
                 table.add([
-                    phase == "initial" ? outcome.kind.rawValue : "", phase, "\(totals.jobs)", NumberFormat.tokens(totals.trainedTokens),
+                    phase == "initial" ? strategy.name : "", phase, "\(totals.jobs)", NumberFormat.tokens(totals.trainedTokens),
                     NumberFormat.quantity(totals.gpuHours), NumberFormat.quantity(totals.wallClockHours),
                     NumberFormat.dollars(totals.costUSD), NumberFormat.quantity(totals.energyKWh), NumberFormat.quantity(totals.co2Kg),
                 ])
@@ -47,33 +54,34 @@ public enum SimulationTable {
         out.append("")
 
         out.append("update latency, data arrival to deployed model (hours):")
-        for outcome in result.strategies {
-            let latency = outcome.latency
-            out.append("  \(pad(outcome.kind.rawValue)) mean \(NumberFormat.quantity(latency.meanHours)), p90 \(NumberFormat.quantity(latency.p90Hours)) over \(CapacityReport.plural(latency.count, "arrival"))")
+        for strategy in record.strategies {
+            let latency = strategy.latency
+            out.append("  \(pad(strategy.name)) mean \(NumberFormat.quantity(latency.meanHours)), p90 \(NumberFormat.quantity(latency.p90Hours)) over \(CapacityReport.plural(latency.count, "arrival"))")
         }
         if let reliability = hw.reliability {
             out.append("")
             out.append("goodput (failures at \(String(format: "%.3g", reliability.gpuFailuresPerHour)) per GPU-hour, checkpoint-restart; docs/goodput.md):")
-            for outcome in result.strategies {
-                let t = outcome.total
-                out.append("  \(pad(outcome.kind.rawValue)) effective training time \(NumberFormat.percent(t.effectiveTrainingTimeRatio)), "
-                    + "\(String(format: "%.2f", t.expectedInterruptions)) expected interruptions, "
+            for (strategy, outcome) in zip(record.strategies, result.strategies) {
+                let t = outcome.total  // the lost hours are not part of the record (a stored run keeps the ratio)
+                out.append("  \(pad(strategy.name)) effective training time \(NumberFormat.percent(strategy.effectiveTrainingTimeRatio ?? 1)), "
+                    + "\(String(format: "%.2f", strategy.expectedInterruptions ?? 0)) expected interruptions, "
                     + "\(NumberFormat.quantity(t.trainingRunGPUHours - t.trainingWorkGPUHours)) GPU-hours lost to checkpoints, failures and restarts")
             }
         }
         out.append("")
-        out.append(PoolTable.headline(scenario, horizonDays: result.horizonDays) + ":")
+        out.append(PoolTable.headline(scenario, horizonDays: record.horizonDays) + ":")
+        let pools = PoolTable.pools(record, scenario: scenario)
         let numeric = PoolTable.numeric(hw.pricing)
         var pool = TextTable(columns: PoolTable.header(hw.pricing).enumerated().map { ($1, numeric[$0] ? .right : .left) })
-        for row in PoolTable.rows(result) { pool.add(row) }
+        for row in PoolTable.rows(pools) { pool.add(row) }
         out.append(pool.rendered().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        out += PoolTable.saturationWarnings(result).map { "  warning: " + $0 }
+        out += PoolTable.saturationWarnings(pools, horizonDays: record.horizonDays).map { "  warning: " + $0 }
         if let note = widerJobNote(scenario) { out.append("  note: " + note) }
         if let base = result.strategy(result.baseline) {
-            for outcome in result.strategies where outcome.kind != result.baseline {
-                guard let savings = outcome.savings else { continue }
+            for (strategy, outcome) in zip(record.strategies, result.strategies) where outcome.kind != result.baseline {
+                guard let savings = strategy.savings else { continue }
                 out.append("")
-                out.append("\(outcome.kind.rawValue) vs \(result.baseline.rawValue) (positive = saves):")
+                out.append("\(strategy.name) vs \(record.baseline) (positive = saves):")
                 out.append("  initial      GPU-hours \(signed(savings.initial.gpuHours)), wall-clock \(signed(savings.initial.wallClockHours))")
                 out.append("  maintenance  GPU-hours \(signed(savings.maintenance.gpuHours)), cost \(signed(savings.maintenance.costUSD))")
                 out.append("  total        GPU-hours \(signed(savings.total.gpuHours)), cost \(signed(savings.total.costUSD)), CO2 \(signed(savings.total.co2Kg))")
@@ -81,7 +89,6 @@ public enum SimulationTable {
                 out += why(outcome, base: base, scenario: scenario).map { "  " + $0 }
             }
         }
-        let record = SimulationRecord(result: result, monteCarlo: monteCarlo)
         let decision = DecisionTable.rows(record)
         if !decision.isEmpty {
             out.append("")
@@ -98,19 +105,19 @@ public enum SimulationTable {
             }
             for strategy in record.strategies {
                 guard let choice = strategy.choice else { continue }
-                if let reason = choice.ineligibleReason { out.append("  \(strategy.name) is not eligible: \(reason)") }
+                if let reason = choice.reason { out.append("  \(strategy.name) is not eligible: \(reason)") }
             }
             if let headline = DecisionTable.headline(record) { out.append("  " + headline) }
         }
-        if let monteCarlo {
+        if let trials = record.trials {
             out.append("")
-            out.append("Monte Carlo, \(monteCarlo.trials) trials (p10 / p50 / p90):")
-            for outcome in result.strategies {
-                guard let bands = monteCarlo.percentiles[outcome.kind], let gpu = bands["gpu_hours"], let cost = bands["cost_usd"] else { continue }
-                var line = "  \(pad(outcome.kind.rawValue)) GPU-hours \(NumberFormat.quantity(gpu.p10)) / \(NumberFormat.quantity(gpu.p50)) / \(NumberFormat.quantity(gpu.p90)); "
+            out.append("Monte Carlo, \(trials) trials (p10 / p50 / p90):")
+            for strategy in record.strategies {
+                guard let gpu = strategy.percentiles["gpu_hours"], let cost = strategy.percentiles["cost_usd"] else { continue }
+                var line = "  \(pad(strategy.name)) GPU-hours \(NumberFormat.quantity(gpu.p10)) / \(NumberFormat.quantity(gpu.p50)) / \(NumberFormat.quantity(gpu.p90)); "
                     + "cost \(NumberFormat.dollars(cost.p10)) / \(NumberFormat.dollars(cost.p50)) / \(NumberFormat.dollars(cost.p90))"
-                if let probability = monteCarlo.probabilityCheaper[outcome.kind] {
-                    line += "; cheaper than \(result.baseline.rawValue) in \(NumberFormat.percent(probability)) of trials"
+                if let probability = strategy.probabilityCheaper {
+                    line += "; cheaper than \(record.baseline) in \(NumberFormat.percent(probability)) of trials"
                 }
                 out.append(line)
             }

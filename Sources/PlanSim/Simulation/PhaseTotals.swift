@@ -100,4 +100,8 @@ public struct DailyPoint: Sendable, Equatable {
     public var day: Int
     public var gpuHours: Double
     public var costUSD: Double
+
+    public init(day: Int, gpuHours: Double, costUSD: Double) {
+        (self.day, self.gpuHours, self.costUSD) = (day, gpuHours, costUSD)
+    }
 }
