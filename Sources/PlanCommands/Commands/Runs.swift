@@ -76,7 +76,7 @@ extension PlanCommand {
                         }
                         return RunComparison.Side(
                             id: id, kind: run.kind, scenarioName: run.scenarioName ?? "-", assumptions: assumptions,
-                            results: run.results.map { ($0.strategy, $0.phase, $0.gpuHours, $0.costUSD, $0.co2Kg, $0.wallClockHours) },
+                            results: run.results,
                             strategies: strategies)
                     }
                     let (a, b) = (try side(first), try side(second))

@@ -10,13 +10,13 @@ public enum RunComparison {
         public var kind: RunKind
         public var scenarioName: String
         public var assumptions: [Assumption]
-        /// (strategy, phase, GPU-hours, dollars, kg CO2, wall-clock hours)
-        public var results: [(strategy: String, phase: String, gpuHours: Double, costUSD: Double, co2Kg: Double, wallClockHours: Double)]
+        /// The run's stored phase totals.
+        public var results: [ResultRow]
         /// Per strategy of a simulate run: update latency and the pool (`strategyFigures`).
         public var strategies: [(strategy: String, figures: [(name: String, value: Double)])]
 
         public init(id: Int64, kind: RunKind, scenarioName: String, assumptions: [Assumption],
-                    results: [(strategy: String, phase: String, gpuHours: Double, costUSD: Double, co2Kg: Double, wallClockHours: Double)],
+                    results: [ResultRow],
                     strategies: [(strategy: String, figures: [(name: String, value: Double)])] = []) {
             self.id = id
             self.kind = kind
