@@ -79,8 +79,8 @@ public struct MLPerfLog: Sendable, Equatable {
             number += 1
             guard let found = line.range(of: Self.marker) else { continue }
             let event = try Event(line[found.upperBound...], file: file, line: number)
-            if let count = try event.samplesCount() { largestCount = max(largestCount ?? 0, count) }
             guard stop == nil else { continue }  // events after run_stop are not part of the run
+            if let count = try event.samplesCount() { largestCount = max(largestCount ?? 0, count) }
             switch event.key {
             case "run_start": if start == nil { start = try event.time() }
             case "run_stop":
