@@ -14,10 +14,12 @@ extension PlanCommand {
                 Use a release build; OPENBLAS_CORETYPE must be set before plan starts.
 
                 With --import FILE...: reads measured runs (HF Trainer trainer_state.json / train_results.json / \
-                all_results.json, torchtune DiskLogger logs, or the CSV scripts/gpu-probe.py writes), fits the step-time \
+                all_results.json, torchtune DiskLogger logs, MLPerf Training result logs (:::MLLOG lines; run_start to run_stop \
+                less the evaluations), or the CSV scripts/gpu-probe.py writes), fits the step-time \
                 curve (gemm_efficiency_max, half_efficiency_tokens, step_overhead_seconds, communication_overlap; as many \
-                as the runs can tell apart) by least squares, and stores it with the GPU's datasheet figures. Trainer and \
-                torchtune files need the run's facts as flags (--model, --method, --gpu, ...; CSV rows carry their own). \
+                as the runs can tell apart) by least squares, and stores it with the GPU's datasheet figures. Trainer, \
+                torchtune and MLPerf files need the run's facts as flags (--model, --method, --gpu, ...; CSV rows carry their own; \
+                an MLPerf log's max_sequence_length, lora_rank, gradient_accumulation_steps and global_batch_size replace theirs). \
                 FLOPs are recomputed from the architecture (a log's total_flos is never used).
 
                 Use the profile as `hardware: {profile: NAME}` in a scenario or `plan estimate --profile NAME`.
@@ -31,9 +33,9 @@ extension PlanCommand {
         @Option(help: ArgumentHelp("Setup: quick, standard or tiny.", visibility: .hidden)) var setup: String?
 
         @Option(name: .customLong("import"), parsing: .upToNextOption,
-                help: ArgumentHelp("Measured runs to fit: Trainer JSON, torchtune log or probe CSV files.", valueName: "file"))
+                help: ArgumentHelp("Measured runs to fit: Trainer JSON, torchtune log, MLPerf result log or probe CSV files.", valueName: "file"))
         var imports: [String] = []
-        @OptionGroup(title: "Facts of an imported Trainer or torchtune run (as plan estimate)") var facts: RunFacts
+        @OptionGroup(title: "Facts of an imported Trainer, torchtune or MLPerf run (as plan estimate)") var facts: RunFacts
 
         func validate() throws {
             if let name, name.isEmpty || name.count > 64 || name.contains(where: { $0.isWhitespace }) {

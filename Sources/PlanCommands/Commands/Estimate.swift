@@ -12,6 +12,7 @@ extension PlanCommand {
                 Job:        plan estimate --model llama-3.1-8b | --model-config config.json --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N]
                             [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|hf-zero3|nemo-fp8] [--mfu F]
                             [--profile NAME [--db PATH]]   (a profile from plan calibrate --import instead of --gpu)
+                            [--eval-every-samples N --eval-samples M]   (periodic evaluation inside the job, forward passes only)
                 Footprint:  plan estimate --gpu a100-80gb --gpu-hours 1022362 [--gpu-watts 400] [--pue 1.1] [--kg-co2-per-kwh 0.385]
                 The job estimate is compute only (steps x step time from the step-time model, or FLOPs / (peak x MFU) with --mfu);
                 scenarios add start-up overheads. A job that does not fit its GPUs is still estimated, with a note on stderr.
@@ -50,6 +51,11 @@ extension PlanCommand {
         var storageGBPerS: Double = ReliabilitySettings().storageGBPerSecondPerNode
         @Option(name: .customLong("restart-minutes"), help: "Restart after a failure, minutes (default: the scenario default job start-up, 10).")
         var restartMinutes: Double?
+        @Option(name: .customLong("eval-every-samples"),
+                help: "Evaluate inside the job after every N trained samples (sequences: --tokens / --sequence-length); needs --eval-samples.")
+        var evalEverySamples: Int?
+        @Option(name: .customLong("eval-samples"), help: "Samples (sequences of --sequence-length tokens) each evaluation runs, forward only.")
+        var evalSamples: Int?
         @Option(name: .customLong("gpu-hours"), help: "Convert these GPU-hours instead of pricing a job.") var gpuHours: Double?
         @Option(name: .customLong("gpu-watts"), help: "Power per GPU in W (default: the GPU's board power).") var gpuWatts: Double?
         @Option(help: "Data-centre power usage effectiveness (>= 1).") var pue: Double = ScenarioDefaults.pue
@@ -66,6 +72,12 @@ extension PlanCommand {
             if gpuHours != nil && (model != nil || modelConfig != nil || tokens != nil) {
                 throw ValidationError("--gpu-hours converts given GPU-hours; do not combine it with --model, --model-config or --tokens")
             }
+            if (evalEverySamples == nil) != (evalSamples == nil) {
+                throw ValidationError("--eval-every-samples and --eval-samples go together (how often, and how many samples each evaluation runs)")
+            }
+            if gpuHours != nil && evalEverySamples != nil { throw ValidationError("--eval-every-samples prices a job; do not combine it with --gpu-hours") }
+            if let evalEverySamples, evalEverySamples < 1 { throw ValidationError("--eval-every-samples must be at least 1, got \(evalEverySamples)") }
+            if let evalSamples, evalSamples < 1 { throw ValidationError("--eval-samples must be at least 1, got \(evalSamples)") }
             if Finetune.Method(rawValue: method) == nil { throw ValidationError("--method must be lora, qlora or full, got '\(method)'") }
             if let sharding, Sharding(rawValue: sharding) == nil { throw ValidationError("--sharding must be none or fsdp, got '\(sharding)'") }
             if PrecisionRecipe(rawValue: precision) == nil { throw ValidationError("--precision must be mixed or bf16, got '\(precision)'") }
@@ -121,6 +133,12 @@ extension PlanCommand {
             return spec
         }
 
+        /// The periodic evaluation the flags ask for, or nil.
+        var evaluation: EvaluationSchedule? {
+            guard let evalEverySamples, let evalSamples else { return nil }
+            return EvaluationSchedule(everySamples: Double(evalEverySamples), samples: Double(evalSamples))
+        }
+
         /// The goodput inputs (`hardware.reliability`'s fields, checked by `JobEstimate.training`).
         var reliability: ReliabilitySettings {
             var settings = ReliabilitySettings()
@@ -142,7 +160,7 @@ extension PlanCommand {
                 } else {
                     estimate = try JobEstimate.training(
                         try spec(for: device).resolve(in: catalog, architecture: try modelConfig.map(Inputs.modelConfig), device: device), tokens: tokens ?? 0, mfu: mfu,
-                        networkBytesPerSecond: networkGBPerS * 1e9, rates: rates, reliability: reliability)
+                        networkBytesPerSecond: networkGBPerS * 1e9, rates: rates, reliability: reliability, evaluation: evaluation)
                 }
                 if let note = EstimateReport.fitNote(estimate) { Console.error(note) }
                 switch format {

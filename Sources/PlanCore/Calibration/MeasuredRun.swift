@@ -13,6 +13,8 @@ public struct MeasuredRun: Sendable, Equatable {
         case csv
         /// Training steps `plan calibrate` timed itself on this CPU.
         case timedSteps = "timed-steps"
+        /// An MLPerf Training result log (`:::MLLOG` events, `MLPerfLog`).
+        case mlperf
     }
 
     /// `file` or `file:line N`, for messages.
@@ -32,6 +34,8 @@ public struct MeasuredRun: Sendable, Equatable {
     /// Tokens the log counted, where it did (Trainer `num_input_tokens_seen`, over all GPUs).
     public var tokens: Double?
     public var runtimeSeconds: Double?
+    /// The MLPerf log the run came from (its whole run, evaluations and schedule), where it did.
+    public var mlperf: MLPerfLog?
 
     public init(source: String, format: Format, spec: JobSpec, architecture: ModelArchitecture? = nil,
                 tokensPerSecondPerGPU: Double, peakMemoryGiB: Double? = nil, loggedTotalFlos: Double? = nil,

@@ -16,6 +16,8 @@ import Foundation
 ///   ends in `.json` is an architecture file (plan's export or a Hugging Face config.json)
 ///   relative to the CSV's folder.
 ///
+/// - MLPerf Training result logs (`:::MLLOG` events): one run per file, see `mlperf(_:file:)`.
+///
 /// Every problem is a `PlanCoreError.invalidRunLog` naming the file (and line) and the field.
 public struct RunLogReader: Sendable {
     /// The CSV columns, in the order the probe writes them.
@@ -45,6 +47,7 @@ public struct RunLogReader: Sendable {
         if data[start] == UInt8(ascii: "{") || data[start] == UInt8(ascii: "[") || file.lowercased().hasSuffix(".json") {
             return [try trainer(data, file: file)]
         }
+        if MLPerfLog.detect(text) { return [try mlperf(text, file: file)] }
         let end = data[start...].firstIndex(where: { $0 == 10 || $0 == 13 }) ?? data.endIndex
         let firstLine = String(decoding: data[start..<end], as: UTF8.self)
         if firstLine.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains("tokens_per_second_per_gpu") {
@@ -52,7 +55,7 @@ public struct RunLogReader: Sendable {
         }
         if text.contains("tokens_per_second_per_gpu:") { return [try torchtune(text, file: file)] }
         throw PlanCoreError.invalidRunLog(
-            "\(file): not a Trainer JSON, a torchtune log (tokens_per_second_per_gpu:…) or a probe CSV (header \(Self.csvHeader))")
+            "\(file): not a Trainer JSON, a torchtune log (tokens_per_second_per_gpu:…), an MLPerf log (:::MLLOG lines) or a probe CSV (header \(Self.csvHeader))")
     }
 
     // MARK: HF Trainer
@@ -252,7 +255,7 @@ public struct RunLogReader: Sendable {
     /// The flags' job, checked; the model may be an architecture file.
     func resolvedFacts(file: String) throws -> (JobSpec, ModelArchitecture?) {
         guard let facts, !facts.model.isEmpty else {
-            throw PlanCoreError.invalidRunLog("\(file): field --model: a Trainer or torchtune log needs the run's facts as flags (--model, --method, --gpu, …)")
+            throw PlanCoreError.invalidRunLog("\(file): field --model: a Trainer, torchtune or MLPerf log needs the run's facts as flags (--model, --method, --gpu, …)")
         }
         let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var architectures: [String: ModelArchitecture] = [:]

@@ -119,7 +119,8 @@ public struct CostModel: Sendable, Equatable {
     /// The GPUs a training job runs on.
     public var trainingGPUs: Int { rate(context: finetune.sequenceLength).job.gpus }
 
-    /// A training job over `data` for `epochs` epochs.
+    /// A training job over `data` for `epochs` epochs, with its periodic evaluation
+    /// (`finetune.eval_every_examples`, `inJobEvaluation`) when the scenario has one.
     public func training(name: String, data: [DataSlice], epochs: Double? = nil) -> JobCost {
         let epochs = epochs ?? finetune.epochs
         let perToken = flops
@@ -127,11 +128,13 @@ public struct CostModel: Sendable, Equatable {
         var work = 0.0
         var executed = 0.0
         var seconds = 0.0
+        var examples = 0.0
         var gpus = 1
         for slice in data {
             let sliceTokens = slice.examples * slice.tokensPerExample * epochs
             guard sliceTokens > 0 else { continue }
             tokens += sliceTokens
+            examples += slice.examples * epochs
             let rate = sliceRate(tokensPerExample: slice.tokensPerExample, flops: perToken)
             work += sliceTokens * rate.flopsPerToken
             executed += sliceTokens * rate.hardwareFlopsPerToken
@@ -139,6 +142,11 @@ public struct CostModel: Sendable, Equatable {
             gpus = max(gpus, rate.gpus)
         }
         if data.isEmpty || tokens == 0 { gpus = trainingGPUs }
+        if let evaluation = inJobEvaluation(examples: examples, tokens: tokens) {
+            seconds += evaluation.seconds
+            work += evaluation.flops
+            executed += evaluation.flops
+        }
         var job = JobCost(kind: .training, name: name, flops: work, bytesMoved: 0, tokens: tokens, gpus: gpus,
                           wallSeconds: seconds + fixedTrainingSeconds, rates: rates)
         job.hardwareFlops = executed
@@ -157,11 +165,16 @@ public struct CostModel: Sendable, Equatable {
         /// Tokens per second over all the job's GPUs.
         public var tokensPerSecond: Double
         public var gpus: Int
-        public init(flopsPerToken: Double, hardwareFlopsPerToken: Double? = nil, tokensPerSecond: Double, gpus: Int) {
+        /// The slice's tokens per example (0: unknown), to count the examples a job trains for
+        /// its periodic evaluation.
+        public var tokensPerExample: Double
+        public init(flopsPerToken: Double, hardwareFlopsPerToken: Double? = nil, tokensPerSecond: Double, gpus: Int,
+                    tokensPerExample: Double = 0) {
             self.flopsPerToken = flopsPerToken
             self.hardwareFlopsPerToken = hardwareFlopsPerToken ?? flopsPerToken
             self.tokensPerSecond = tokensPerSecond
             self.gpus = gpus
+            self.tokensPerExample = tokensPerExample
         }
     }
 
@@ -174,7 +187,7 @@ public struct CostModel: Sendable, Equatable {
         let model = flops.perToken(context: context)
         let recompute = rate.job.gradientCheckpointing ? flops.forward(context: context) : 0
         return SliceRate(flopsPerToken: model, hardwareFlopsPerToken: model + recompute,
-                         tokensPerSecond: rate.tokensPerSecond, gpus: rate.job.gpus)
+                         tokensPerSecond: rate.tokensPerSecond, gpus: rate.job.gpus, tokensPerExample: tokensPerExample)
     }
 
     /// The expected running time of a training job of `workSeconds` failure-free compute on

@@ -17,6 +17,10 @@ public struct JobEstimate: Sendable, Equatable {
     /// The training job's expected interruptions, checkpoint interval and effective training
     /// time ratio under `reliability` (nil for a footprint conversion).
     public var goodput: Goodput?
+    /// The job's periodic evaluation (`--eval-every-samples`, `--eval-samples`), included in the
+    /// GPU-hours, wall-clock, dollars, energy and goodput; nil without one. `flops` and
+    /// `hardware_flops` stay the training's.
+    public var evaluation: EvaluationCost?
 
     /// What the step-time and memory models say about a training job.
     public struct TrainingDetails: Sendable, Equatable {
@@ -38,10 +42,11 @@ public struct JobEstimate: Sendable, Equatable {
 
     /// Prices training `tokens` tokens with `resolved` (its job, GPU and stack) at `JobRate`, the
     /// rate every command uses (with `mfu`: seconds = model FLOPs / (GPUs × peak × MFU)). No start-up overheads:
-    /// this is the compute alone (a scenario adds them).
+    /// this is the compute alone (a scenario adds them). `evaluation`: a periodic evaluation inside
+    /// the job (`EvaluationCost`), its seconds added to the training's.
     public static func training(
         _ resolved: JobSpec.Resolved, tokens: Double, mfu: Double?, networkBytesPerSecond: Double = ScenarioDefaults.networkBytesPerSecond, rates: EnergyRates,
-        reliability: ReliabilitySettings = ReliabilitySettings()
+        reliability: ReliabilitySettings = ReliabilitySettings(), evaluation: EvaluationSchedule? = nil
     ) throws -> JobEstimate {
         try ScenarioField.reliabilityGPUFailuresPerHour.spec.bounds.check(reliability.gpuFailuresPerHour, path: "--gpu-failures-per-hour")
         try ScenarioField.reliabilityStorageGBPerS.spec.bounds.check(reliability.storageGBPerSecondPerNode, path: "--storage-gb-per-s")
@@ -56,7 +61,13 @@ public struct JobEstimate: Sendable, Equatable {
         let memoryModel = resolved.memory
         let rate = JobRate(job, gpu: resolved.gpu, stack: resolved.stack, mfu: mfu, networkBytesPerSecond: networkBytesPerSecond)
         let perGPU = rate.tokensPerSecondPerGPU
-        let wallSeconds = tokens / (perGPU * Double(job.gpus))
+        var evaluationCost: EvaluationCost?
+        if let evaluation {
+            try ScenarioField.finetuneEvalEveryExamples.spec.bounds.check(evaluation.everySamples, path: "--eval-every-samples")
+            try ScenarioField.finetuneEvalExamples.spec.bounds.check(evaluation.samples, path: "--eval-samples")
+            evaluationCost = EvaluationCost(evaluation, job: job, tokens: tokens, rate: rate)
+        }
+        let wallSeconds = tokens / (perGPU * Double(job.gpus)) + (evaluationCost?.seconds ?? 0)
         guard wallSeconds.isFinite, wallSeconds >= 0 else {
             throw PlanCoreError.invalidArgument("the estimate overflows (\(wallSeconds) s); check --tokens and the job shape")
         }
@@ -70,6 +81,7 @@ public struct JobEstimate: Sendable, Equatable {
             memory: memoryModel.breakdown(job, gpu: resolved.gpu), minimumGPUs: memoryModel.minimumGPUs(job, gpu: resolved.gpu, policy: resolved.checkpointing),
             throughput: rate.modelled, mfu: rate.mfu, mfuIsModelled: rate.mfuIsModelled,
             stepSeconds: rate.stepSeconds, tokensPerSecondPerGPU: perGPU)
+        result.evaluation = evaluationCost
         result.goodput = Goodput.expected(
             workHours: wallSeconds / 3600, gpus: job.gpus, gpusPerNode: resolved.gpu.gpusPerNode, checkpointBytes: Goodput.checkpointBytes(job),
             restartMinutes: reliability.restartMinutes ?? ScenarioDefaults.overheads.jobStartupMinutes, settings: reliability)

@@ -90,6 +90,11 @@ extension Scenario {
             row(.overheadsEvaluationExamplesPerLanguage, "\(overheads.evaluationExamplesPerLanguage)"),
             row(.overheadsGeneratedTokensPerExample, number(overheads.generatedTokensPerExample)),
         ]
+        if let evaluation = finetune.evaluation,
+           let at = rows.firstIndex(where: { $0.path == ScenarioField.finetuneGradientAccumulation.rawValue }) {
+            rows.insert(contentsOf: [row(.finetuneEvalEveryExamples, number(evaluation.everySamples)),
+                                     row(.finetuneEvalExamples, number(evaluation.samples))], at: at + 1)
+        }
         for language in languages {
             rows.append(row(language, .languageExamples, language.examples))
             rows.append(row(language, .languageTokensPerExample, language.tokensPerExample))

@@ -91,6 +91,8 @@ public struct Finetune: Sendable, Equatable {
     public var gradientAccumulation: Int = 1
     /// Precision recipe of full fine-tuning (memory and optimizer traffic).
     public var precision: PrecisionRecipe = .mixed
+    /// Periodic evaluation inside each training job (`eval_every_examples`, `eval_examples`); nil → none.
+    public var evaluation: EvaluationSchedule? = nil
 
     /// The defaults (`ScenarioDefaults.finetune`, what `finetune: {}` decodes to).
     public init() {}

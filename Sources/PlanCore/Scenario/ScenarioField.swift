@@ -34,6 +34,8 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case finetuneMicroBatchSize = "finetune.micro_batch_size"
     case finetuneGradientAccumulation = "finetune.gradient_accumulation"
     case finetuneAlpha = "finetune.alpha"
+    case finetuneEvalEveryExamples = "finetune.eval_every_examples"
+    case finetuneEvalExamples = "finetune.eval_examples"
 
     case overheadsJobStartupMinutes = "overheads.job_startup_minutes"
     case overheadsMergeStartupMinutes = "overheads.merge_startup_minutes"
@@ -181,6 +183,12 @@ public enum ScenarioField: String, CaseIterable, Sendable {
                              access: .whole(\.finetune.gradientAccumulation))
         case .finetuneAlpha:
             return FieldSpec(self, .real(0...1e6, above: 0), unit: "", doc: "LoRA alpha (scaling alpha / r; default: the rank)")
+        case .finetuneEvalEveryExamples:
+            return FieldSpec(self, .real(0...1e12, above: 0), unit: "examples",
+                             doc: "evaluate inside each training job after every this many trained examples (epochs counted; default: never)")
+        case .finetuneEvalExamples:
+            return FieldSpec(self, .real(0...1e12, above: 0), unit: "examples",
+                             doc: "examples each in-job evaluation runs, forward only (required with eval_every_examples)")
 
         case .overheadsJobStartupMinutes:
             return FieldSpec(self, Self.minutes, unit: "minutes", doc: "start-up of a training job: scheduling, container, weight load, tokenising",

@@ -275,6 +275,18 @@ public struct ScenarioLoader: Sendable {
         result.sequenceLength = fields.int(.finetuneSequenceLength, default: result.sequenceLength)
         result.microBatchSize = fields.int(.finetuneMicroBatchSize, default: result.microBatchSize)
         result.gradientAccumulation = fields.int(.finetuneGradientAccumulation, default: result.gradientAccumulation)
+        let evalEvery = fields.optionalDouble(.finetuneEvalEveryExamples)
+        let evalExamples = fields.optionalDouble(.finetuneEvalExamples)
+        switch (evalEvery, evalExamples) {
+        case let (every?, examples?): result.evaluation = EvaluationSchedule(everySamples: every, samples: examples)
+        case (_?, nil) where !fields.has(ScenarioField.finetuneEvalExamples.spec.key):
+            fields.diagnostics.error(fields.child(ScenarioField.finetuneEvalExamples.spec.key),
+                                     "missing: eval_every_examples needs the examples each evaluation runs")
+        case (nil, _?) where !fields.has(ScenarioField.finetuneEvalEveryExamples.spec.key):
+            fields.diagnostics.error(fields.child(ScenarioField.finetuneEvalEveryExamples.spec.key),
+                                     "missing: eval_examples needs eval_every_examples (how often to evaluate)")
+        default: break
+        }
         if let precision = fields.string("precision", default: nil) {
             if let parsed = PrecisionRecipe(rawValue: precision) { result.precision = parsed } else {
                 fields.diagnostics.error(fields.child("precision"), "unknown precision \"\(precision)\"; expected mixed or bf16")

@@ -12,7 +12,7 @@ public enum ImportCalibrationOutput {
 
     public static func runJSON(_ row: StepCurveFit.RunFit) -> JSONValue {
         let spec = row.run.spec
-        return .object([
+        var pairs: [(String, JSONValue)] = [
             ("source", .string(row.run.source)), ("format", .string(row.run.format.rawValue)),
             ("model", .string(row.job.model.name)), ("method", .string(spec.method.rawValue)), ("rank", .number(Double(spec.rank))),
             ("targets", .array(spec.targets.map { .string($0) })), ("gpus", .number(Double(spec.gpus))),
@@ -27,6 +27,24 @@ public enum ImportCalibrationOutput {
             ("logged_flops_ratio", number(row.loggedFlopsRatio)),
             ("measured_peak_memory_gib", number(row.run.peakMemoryGiB)), ("modelled_peak_memory_gib", number(row.modelledPeakMemoryGiB)),
             ("memory_relative_error", number(row.memoryRelativeError)),
+        ]
+        if let log = row.run.mlperf { pairs.append(("mlperf", mlperfJSON(log, row))) }
+        return .object(pairs)
+    }
+
+    /// An MLPerf run: the log's whole run against the fitted profile's reproduction of it.
+    static func mlperfJSON(_ log: MLPerfLog, _ row: StepCurveFit.RunFit) -> JSONValue {
+        let modelled = row.modelledEvaluation
+        return .object([
+            ("benchmark", log.benchmark.map { .string($0) } ?? .null), ("platform", log.platform.map { .string($0) } ?? .null),
+            ("status", log.status.map { .string($0) } ?? .null),
+            ("samples", number(log.samples, digits: 6)), ("global_batch_size", log.globalBatchSize.map { .number(Double($0)) } ?? .null),
+            ("train_samples", number(log.trainingSetSamples, digits: 6)), ("eval_samples", number(log.evaluationSetSamples, digits: 6)),
+            ("eval_every_samples", number(log.evaluationEverySamples, digits: 6)),
+            ("run_seconds", number(log.runSeconds, digits: 6)), ("training_seconds", number(log.trainingSeconds, digits: 6)),
+            ("evaluation_seconds", number(log.evaluationSeconds, digits: 6)), ("evaluations", .number(Double(log.timedEvaluations))),
+            ("modelled_evaluations", number(modelled?.evaluations)), ("modelled_evaluation_seconds", number(modelled?.seconds, digits: 6)),
+            ("reproduced_run_seconds", number(row.reproducedRunSeconds, digits: 6)), ("run_relative_error", number(row.runRelativeError)),
         ])
     }
 
@@ -82,6 +100,14 @@ public enum ImportCalibrationOutput {
         text += String(format: "fit: median |error| %.2f%%, max |error| %.2f%% (stack %@ before the fit: median %.1f%%)\n",
                        fit.medianAbsError * 100, fit.maxAbsError * 100, fit.stack.name, fit.stackMedianAbsError * 100)
         text += parameters.rendered() + "\n"
+        for row in fit.runs {
+            guard let log = row.run.mlperf, let reproduced = row.reproducedRunSeconds else { continue }
+            text += String(format: "MLPerf run %@: %.0f samples in %.1f s from run_start to run_stop (%.1f s in %d evaluations); "
+                           + "the profile reproduces %.1f s (%+.1f%%) with %.0f evaluations of %.0f samples every %.0f\n",
+                           row.run.source, log.samples, log.runSeconds, log.evaluationSeconds, log.timedEvaluations, reproduced,
+                           (row.runRelativeError ?? 0) * 100, row.modelledEvaluation?.evaluations ?? 0, log.evaluationSetSamples ?? 0,
+                           log.evaluationEverySamples ?? 0)
+        }
         text += "note: " + flopsNote + "\n"
         let ratios = fit.runs.compactMap(\.loggedFlopsRatio)
         if !ratios.isEmpty {

@@ -45,6 +45,13 @@ public enum EstimateReport {
             ("mfu_source", .string(t.mfuIsModelled ? "step-time model" : "--mfu")),
             ("scaling_efficiency", .rounded(t.throughput.scalingEfficiency, digits: 4)),
         ]
+        if let v = e.evaluation {
+            pairs.append(("evaluation", .object([
+                ("evaluations", .rounded(v.evaluations)), ("samples_per_evaluation", .rounded(v.samplesPerEvaluation)),
+                ("tokens", .rounded(v.tokens)), ("flops", .rounded(v.flops)), ("flops_per_token", .rounded(v.flopsPerToken)),
+                ("seconds", .rounded(v.seconds, digits: 6)), ("gpu_hours", .rounded(v.gpuHours)),
+            ])))
+        }
         if let g = e.goodput {
             pairs.append(("goodput", .object([
                 ("expected_interruptions", .rounded(g.expectedInterruptions, digits: 6)),
@@ -101,6 +108,12 @@ public enum EstimateReport {
             step.add([name, String(format: "%.4g", value), String(format: "%.1f%%", total > 0 ? value / total * 100 : 0)])
         }
         step.add(["step", String(format: "%.4g", t.stepSeconds), ""])
+        if let v = e.evaluation {
+            // Not part of a step: the whole job's evaluations, and their share of the job's time.
+            let jobSeconds = e.wallClockHours * 3600
+            step.add([String(format: "evaluation (%.0f x %.0f samples, whole job)", v.evaluations, v.samplesPerEvaluation),
+                      String(format: "%.4g", v.seconds), String(format: "%.1f%% of job", jobSeconds > 0 ? v.seconds / jobSeconds * 100 : 0)])
+        }
         out += "\n" + step.rendered() + "\n"
         out += String(format: "tokens/s per GPU %.0f, MFU %.3f (%@), scaling efficiency %.2f; step = %d x %d x %d sequences of %d tokens\n",
                       t.tokensPerSecondPerGPU, t.mfu, t.mfuIsModelled ? "modelled" : "given", t.throughput.scalingEfficiency,

@@ -44,6 +44,7 @@ extension SimulationEngine {
         deployHours = routed ? scenario.adapters.deployMinutes / 60 : 0
         let recording = self.recording
         let reliable = cost.hardware.reliability != nil
+        let evaluating = cost.finetune.evaluation != nil
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
         examples.removeAll(keepingCapacity: true)
@@ -76,9 +77,12 @@ extension SimulationEngine {
 
         func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
-            var running = sum.seconds
+            // The job's periodic evaluation (finetune.eval_every_examples) runs inside it.
+            let evaluation = evaluating ? cost.inJobEvaluation(examples: sum.examples, tokens: sum.tokens) : nil
+            let workSeconds = sum.seconds + (evaluation?.seconds ?? 0)
+            var running = workSeconds
             if reliable {
-                let goodput = cost.goodput(workSeconds: sum.seconds, gpus: gpus)
+                let goodput = cost.goodput(workSeconds: workSeconds, gpus: gpus)
                 running = goodput.expectedHours * 3600
                 totals.expectedInterruptions += goodput.expectedInterruptions
             }
@@ -87,12 +91,13 @@ extension SimulationEngine {
             let gpuHours = wallSeconds * Double(gpus) / 3600
             let footprint = energy.footprint(gpuHours: gpuHours)
             totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
-            totals.trainingWorkGPUHours += sum.seconds * Double(gpus) / 3600
+            totals.trainingWorkGPUHours += workSeconds * Double(gpus) / 3600
             totals.trainingRunGPUHours += running * Double(gpus) / 3600
             if recording {
-                var job = JobCost(kind: .training, name: name(), flops: sum.work, bytesMoved: 0, tokens: sum.tokens, gpus: gpus,
+                let evaluated = evaluation?.flops ?? 0
+                var job = JobCost(kind: .training, name: name(), flops: sum.work + evaluated, bytesMoved: 0, tokens: sum.tokens, gpus: gpus,
                                   wallSeconds: wallSeconds, rates: energy)
-                job.hardwareFlops = sum.executed
+                job.hardwareFlops = sum.executed + evaluated
                 recordedCosts.append(job)
             }
         }

@@ -64,11 +64,14 @@ extension SimulationEngine {
         var work = 0.0
         var seconds = 0.0
         var executed = 0.0
+        /// Examples trained (epochs counted), for the periodic evaluation.
+        var examples = 0.0
         var gpus = 1
 
         /// Adds `sliceTokens` trained at `rate`.
         @inline(__always) mutating func add(_ sliceTokens: Double, at rate: CostModel.SliceRate) {
             tokens += sliceTokens
+            if rate.tokensPerExample > 0 { examples += sliceTokens / rate.tokensPerExample }
             work += sliceTokens * rate.flopsPerToken
             executed += sliceTokens * rate.hardwareFlopsPerToken
             seconds += sliceTokens / rate.tokensPerSecond
