@@ -155,6 +155,10 @@ extension Catalog {
             let overhead = fields.requiredDouble("step_overhead_seconds", range: 0...1e4)
             let activationBytes = fields.double("activation_bytes", default: 2, range: 1...8)
             let materialised = fields.bool("materialised_attention", default: false)
+            let regathers = fields.bool("recompute_regathers", default: false)
+            let bucket: Double? = fields.has("gather_bucket_hidden_squared")
+                ? fields.requiredDouble("gather_bucket_hidden_squared", range: 0...1e6, above: 0) : nil
+            let upcast = fields.bool("kbit_upcast", default: false)
             let source = fields.string("source", default: "") ?? ""
             fields.finish()
             guard let precision else { throw PlanCoreError.catalog("\(file): \(name).precision must be bf16 or fp8") }
@@ -165,6 +169,9 @@ extension Catalog {
                 communicationOverlap: overlap, stepOverheadSeconds: overhead, source: source)
             stack.activationBytes = activationBytes
             stack.materialisedAttention = materialised
+            stack.recomputeRegathers = regathers
+            stack.gatherBucketHiddenSquared = bucket
+            stack.kbitUpcast = upcast
             return stack
         }
     }

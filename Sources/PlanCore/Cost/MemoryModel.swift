@@ -18,6 +18,8 @@ import Foundation
 /// - sharding (FSDP FULL_SHARD / ZeRO-3): weights, gradients and optimizer states ÷ GPUs, plus the
 ///   unsharded working set of the largest unit twice (the unit in use and the prefetched next one:
 ///   DeepSpeed's `4 · largest_layer_params` in bf16 bytes).
+/// - QLoRA: the dequantisation workspace and, for stacks that run PEFT's
+///   `prepare_model_for_kbit_training`, fp32 non-quantised parameters and residual stream (`QLoRA`).
 /// - overhead: `Memory.perGPUOverheadBytes`.
 ///
 /// The peak is `weights + optimizer states + gathered working set + overhead + max(activation
@@ -114,14 +116,17 @@ public struct MemoryModel: Sendable, Equatable {
     /// The per-GPU memory of `job` on `gpu`.
     public func breakdown(_ job: TrainingJob, gpu: GPUSpec) -> MemoryBreakdown {
         let shards = job.sharding == .fsdp ? Double(max(job.gpus, 1)) : 1
-        let weights = Self.weightBytes(job) / shards
+        let weights = (Self.weightBytes(job) + QLoRA.upcastWeightBytes(job, stack: stack)) / shards
         let gathered = job.sharding == .fsdp && job.gpus > 1 ? 2 * Self.largestUnitBytes(job) : 0
         let state = Self.trainableState(job)
         let optimizer = state.optimizer / shards
         let gradients = state.gradients / shards
         let temporary = state.temporary / shards
         let tokens = job.tokensPerMicroStep
-        let activations = tokens * Self.activationBytesPerToken(job)
+        // QLoRA: the fp32 residual stream of an upcasting stack, and the dequantised bf16 copy of
+        // the largest weight while its GEMM runs (`QLoRA`).
+        let activations = tokens * (Self.activationBytesPerToken(job) + QLoRA.upcastActivationBytesPerToken(job, stack: stack))
+            + QLoRA.workspaceBytes(job)
         let logits = tokens * Double(job.model.vocab) * stack.logitBytes
         let overhead = Memory.perGPUOverheadBytes
         let persistentGradients = job.gradientAccumulation > 1 ? gradients : 0

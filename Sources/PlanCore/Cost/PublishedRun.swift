@@ -14,6 +14,14 @@ public struct PublishedRun: Sendable, Equatable {
     public var memoryTolerance: Double?
     /// True for the rows the test suite checks.
     public var anchor: Bool
+    /// A run published as time to train (MLPerf): samples of `spec.sequenceLength` tokens trained
+    /// and the published minutes; the throughput it implies is `tokensPerSecondPerGPU`.
+    public var samples: Double?
+    public var publishedMinutes: Double?
+    /// Per-GPU network bandwidth between the run's nodes, bytes/s (default: the estimate's).
+    public var networkBytesPerSecond: Double?
+    /// What the published figure includes beyond training (evaluation, ...).
+    public var note: String = ""
 
     /// What the model predicts for this run.
     public struct Check: Sendable, Equatable {
@@ -30,12 +38,22 @@ public struct PublishedRun: Sendable, Equatable {
         public var stepError: Double? { run.stepSeconds.map { predictedStepSeconds / $0 - 1 } }
         /// Compares with published torch allocations, so without the per-GPU overhead.
         public var memoryError: Double? { run.peakMemoryGiB.map { predictedPeakMemoryGiB / $0 - 1 } }
+        /// Predicted training minutes for the published samples (training only: no evaluation).
+        public var predictedMinutes: Double? {
+            run.samples.map { $0 * Double(run.spec.sequenceLength) / (predictedTokensPerSecondPerGPU * Double(run.spec.gpus)) / 60 }
+        }
+        /// predicted training minutes / published minutes − 1.
+        public var timeError: Double? {
+            guard let predicted = predictedMinutes, let published = run.publishedMinutes else { return nil }
+            return predicted / published - 1
+        }
     }
 
     /// Predicts this run with the catalog's models.
     public func check(in catalog: Catalog) throws -> Check {
         let resolved = try spec.resolve(in: catalog)
-        let throughput = resolved.stepTime().throughput(resolved.job, gpu: resolved.gpu)
+        let network = networkBytesPerSecond ?? ScenarioDefaults.networkBytesPerSecond
+        let throughput = resolved.stepTime(networkBytesPerSecond: network).throughput(resolved.job, gpu: resolved.gpu)
         let memory = resolved.memory.breakdown(resolved.job, gpu: resolved.gpu)
         return Check(
             run: self, predictedTokensPerSecondPerGPU: throughput.tokensPerSecondPerGPU,
@@ -59,11 +77,19 @@ public struct PublishedRun: Sendable, Equatable {
             func optional(_ key: String) -> Double? {
                 fields.has(key) ? fields.requiredDouble(key, range: 0...1e12, above: 0) : nil
             }
-            let run = PublishedRun(
+            var run = PublishedRun(
                 name: name, source: source, spec: spec ?? JobSpec(model: ""),
                 tokensPerSecondPerGPU: optional("tokens_per_second_per_gpu"), stepSeconds: optional("step_seconds"),
                 peakMemoryGiB: optional("peak_memory_gib"), tolerance: optional("tolerance"),
                 memoryTolerance: optional("memory_tolerance"), anchor: fields.bool("anchor", default: false))
+            run.samples = optional("samples")
+            run.publishedMinutes = optional("time_to_train_minutes")
+            run.networkBytesPerSecond = optional("network_gb_per_s").map { $0 * 1e9 }
+            run.note = fields.string("note", default: "") ?? ""
+            if let samples = run.samples, let minutes = run.publishedMinutes, run.tokensPerSecondPerGPU == nil {
+                // The throughput the published time implies (evaluation included where the note says so).
+                run.tokensPerSecondPerGPU = samples * Double(run.spec.sequenceLength) / (minutes * 60 * Double(run.spec.gpus))
+            }
             fields.finish()
             return run
         }.map(\.value)

@@ -32,6 +32,20 @@ public struct SoftwareStack: Sendable, Equatable {
     /// True when attention materialises the S × S scores and computes the masked half (eager /
     /// BLAS attention), false for FlashAttention (causal blocks skipped, no s² memory traffic).
     public var materialisedAttention: Bool = false
+    /// True when checkpointing's recompute gathers the sharded weights again (DeepSpeed ZeRO-3:
+    /// parameters are fetched by per-module hooks, so the recomputed forward fetches them before
+    /// the backward fetches them once more); false when the recompute runs inside the backward's
+    /// gather (FSDP wraps each checkpointed decoder layer as one unit).
+    public var recomputeRegathers: Bool = false
+    /// Parameters per all-gather collective in units of hidden² (DeepSpeed's
+    /// `stage3_prefetch_bucket_size`, which the HF integration sets to 0.9·h²); nil = one
+    /// collective per FSDP unit (a decoder layer, the embedding, the LM head).
+    public var gatherBucketHiddenSquared: Double?
+    /// True when QLoRA runs through PEFT's `prepare_model_for_kbit_training` (HF Trainer / TRL):
+    /// every parameter that is not quantised (embeddings, LM head, norms) is cast to fp32, so the
+    /// residual stream runs in fp32 and each quantised linear casts its input to bf16 and its
+    /// output back.
+    public var kbitUpcast: Bool = false
     public var source: String
 
     public init(

@@ -90,32 +90,39 @@ public struct StepTimeModel: Sendable, Equatable {
             + Self.adapterBytesForward(job) * passes * stack.adapterPasses * (stack.activationBytes / 2)
         var bytes = job.tokensPerMicroStep * perToken
         if job.method == .qlora {
-            // Dequantise each NF4 weight to bf16 per weight pass (forward, recompute, and the
-            // backward's input-gradient GEMM): read NF4, write bf16.
-            let weightPasses = 2.0 + (job.gradientCheckpointing ? 1 : 0)
-            bytes += MemoryModel.linearParameters(m) * (Memory.nf4DoubleQuantBytes + Memory.bf16Bytes) * weightPasses
+            bytes += job.tokensPerMicroStep * Self.kbitUpcastBytesPerToken(job, stack: stack) * passes
         }
         return bytes
     }
 
-    /// Bytes each GPU sends through its links per micro-step and per optimizer step.
-    func communicationBytes(_ job: TrainingJob) -> (perMicroStep: Double, perStep: Double) {
-        let g = Double(job.gpus)
-        guard job.gpus > 1 else { return (0, 0) }
-        let ring = (g - 1) / g
-        let gradientBytes = job.trainableParameters * Memory.bf16Bytes
-        switch job.sharding {
-        case .fsdp:
-            let weights = MemoryModel.weightBytes(job)
-            return ((2 * weights + gradientBytes) * ring, 0)
-        case .none:
-            return (0, 2 * gradientBytes * ring)
-        }
+    /// Seconds per micro-step of QLoRA's dequantisation kernels: every NF4 weight is dequantised
+    /// to bf16 per weight pass (forward, recompute, and the backward's input-gradient GEMM;
+    /// bitsandbytes `MatMul4Bit` calls `dequantize_4bit` in each), reading 4.127 bits and writing
+    /// 2 B per parameter at `QLoRA.dequantBandwidthFraction` of the memory bandwidth.
+    public static func dequantisationSeconds(_ job: TrainingJob, gpu: GPUSpec) -> Double {
+        guard job.method == .qlora else { return 0 }
+        return QLoRA.dequantisedBytesPerMicroStep(job) / (QLoRA.dequantBandwidthFraction * gpu.memoryBytesPerSecond)
     }
 
-    /// Collective bandwidth per GPU for a job on `gpus` GPUs.
-    func linkBytesPerSecond(gpus: Int, gpu: GPUSpec) -> Double {
-        gpus <= gpu.gpusPerNode ? gpu.linkBytesPerSecond : min(gpu.linkBytesPerSecond, networkBytesPerSecond)
+    /// Extra elementwise bytes per token and forward pass when the stack runs QLoRA through PEFT's
+    /// `prepare_model_for_kbit_training` (`SoftwareStack.kbitUpcast`): the residual stream is fp32,
+    /// so the norms and residual adds move twice the bytes (20·h more per layer, at the stack's
+    /// elementwise multiplier), and every quantised linear casts its fp32 input to bf16 (read 4,
+    /// write 2) and its bf16 output back to fp32 (read 2, write 4): 6·(in + out) per projection.
+    static func kbitUpcastBytesPerToken(_ job: TrainingJob, stack: SoftwareStack) -> Double {
+        guard job.method == .qlora, stack.kbitUpcast else { return 0 }
+        let m = job.model
+        let h = Double(m.hidden), q = Double(m.heads * m.headDim), kv = Double(m.kvHeads * m.headDim)
+        let mlp = Double(m.mlp)
+        let inputs = 3 * h + q + 2 * h + mlp  // q, k, v read h; o reads q-width; gate, up read h; down reads mlp
+        let outputs = q + 2 * kv + h + 2 * mlp + h
+        let casts = 6 * (inputs + outputs)
+        return Double(m.layers) * (casts + 20 * h * stack.elementwisePasses)
+    }
+
+    /// The collectives of `job` on `gpu` (see `ParameterTraffic`).
+    public func traffic(_ job: TrainingJob, gpu: GPUSpec) -> ParameterTraffic {
+        ParameterTraffic.of(job, gpu: gpu, stack: stack, network: networkBytesPerSecond)
     }
 
     /// The step of `job` on `gpu`.
@@ -131,14 +138,13 @@ public struct StepTimeModel: Sendable, Equatable {
         }
         let flops = counted.flopsPerToken * tokens
         let gemm = efficiency > 0 ? flops / (peak * efficiency) : .infinity
-        let memoryBound = memoryBoundBytes(job) / gpu.memoryBytesPerSecond
+        let memoryBound = memoryBoundBytes(job) / gpu.memoryBytesPerSecond + Self.dequantisationSeconds(job, gpu: gpu)
         let compute = gemm + memoryBound
-        let bytes = communicationBytes(job)
-        let link = linkBytesPerSecond(gpus: job.gpus, gpu: gpu)
+        let collectives = traffic(job, gpu: gpu)
         let overlap = curve.communicationOverlap ?? stack.communicationOverlap
-        let microComm = bytes.perMicroStep / link
+        let microComm = collectives.microStepSeconds
         let exposedMicro = max((1 - overlap) * microComm, microComm - compute)
-        let stepComm = bytes.perStep / link
+        let stepComm = collectives.stepSeconds
         let exposedStep = max((1 - overlap) * stepComm, stepComm - compute)
         let ga = Double(job.gradientAccumulation)
         let shards = job.sharding == .fsdp ? Double(job.gpus) : 1

@@ -25,7 +25,9 @@ public enum AnchorTable {
                 signed(check.memoryError),
             ])
         }
-        let throughput = checks.compactMap(\.throughputError).map(abs).sorted()
+        // Runs published as time to train include evaluation in their implied throughput: they are
+        // compared on time below, not in the throughput median.
+        let throughput = checks.filter { $0.timeError == nil }.compactMap(\.throughputError).map(abs).sorted()
         let memory = checks.compactMap(\.memoryError).map(abs).sorted()
         func median(_ values: [Double]) -> String {
             values.isEmpty ? "n/a" : String(format: "%.1f%%", values[values.count / 2] * 100)
@@ -33,6 +35,25 @@ public enum AnchorTable {
         return table.rendered()
             + "\n* = anchor held to a tolerance by the tests. Peak memory excludes the 1 GiB per-GPU overhead (published figures are torch allocations).\n"
             + "median |error|: throughput \(median(throughput)) over \(throughput.count) runs, memory \(median(memory)) over \(memory.count) runs\n"
+            + timeToTrain(checks)
+    }
+
+    /// Runs published as time to train (MLPerf): predicted training minutes against the published ones.
+    static func timeToTrain(_ checks: [PublishedRun.Check]) -> String {
+        let timed = checks.filter { $0.timeError != nil }
+        guard !timed.isEmpty else { return "" }
+        var table = TextTable(columns: [("run", .left), ("samples", .right), ("predicted min", .right), ("published min", .right),
+                                        ("err", .right), ("note", .left)])
+        for check in timed {
+            table.add([
+                check.run.name + (check.run.anchor ? " *" : ""), NumberFormat.grouped(check.run.samples ?? 0, decimals: 0),
+                String(format: "%.1f", check.predictedMinutes ?? 0), String(format: "%.1f", check.run.publishedMinutes ?? 0),
+                signed(check.timeError), check.run.note,
+            ])
+        }
+        let errors = timed.compactMap(\.timeError).map(abs).sorted()
+        return "\nTime to train (training only predicted; published time includes what the note says)\n\n" + table.rendered()
+            + String(format: "\nmedian |error|: time %.1f%% over %d runs\n", errors[errors.count / 2] * 100, errors.count)
     }
 
     public static func json(_ checks: [PublishedRun.Check]) -> JSONValue {
@@ -50,6 +71,13 @@ public enum AnchorTable {
                 pairs.append(("predicted_peak_memory_gib", .rounded(check.predictedPeakMemoryGiB)))
                 pairs.append(("published_peak_memory_gib", check.run.peakMemoryGiB.map { .number($0) } ?? .null))
                 pairs.append(("memory_error", check.memoryError.map { .rounded($0) } ?? .null))
+                if check.run.samples != nil {
+                    pairs.append(("samples", check.run.samples.map { .number($0) } ?? .null))
+                    pairs.append(("predicted_minutes", check.predictedMinutes.map { .rounded($0) } ?? .null))
+                    pairs.append(("published_minutes", check.run.publishedMinutes.map { .number($0) } ?? .null))
+                    pairs.append(("time_error", check.timeError.map { .rounded($0) } ?? .null))
+                    pairs.append(("note", .string(check.run.note)))
+                }
                 return .object(pairs)
             })),
         ])

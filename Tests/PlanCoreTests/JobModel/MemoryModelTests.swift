@@ -124,4 +124,24 @@ struct MemoryModelTests {
             #expect(abs(error) <= run.memoryTolerance!, "\(run.name): predicted \(check.predictedPeakMemoryGiB) GiB, published \(run.peakMemoryGiB!)")
         }
     }
+
+    /// QLoRA: the dequantised bf16 copy of the largest projection (Mistral-7B gate/up: 4096 × 14336
+    /// × 2 B) is alive while its GEMM runs; under PEFT's kbit upcast (hf) embeddings, LM head and
+    /// norms gain 2 B each and each checkpointed layer input doubles to fp32 (+2·h per layer and
+    /// token); torch keeps bf16.
+    @Test func qloraWorkspaceAndUpcast() throws {
+        let j = try job("mistral-7b", .qlora, targets: ["q_proj", "k_proj", "v_proj", "o_proj"], microBatch: 4, checkpointing: true)
+        #expect(QLoRA.workspaceBytes(j) == 4096 * 14336 * 2)
+        let hfStack = try catalog.stack("hf"), torchStack = try catalog.stack("torch")
+        let nonQuantised = j.model.totalParameters - MemoryModel.linearParameters(j.model)
+        #expect(abs(QLoRA.upcastWeightBytes(j, stack: hfStack) - 2 * nonQuantised) < 1)
+        #expect(QLoRA.upcastWeightBytes(j, stack: torchStack) == 0)
+        #expect(QLoRA.upcastActivationBytesPerToken(j, stack: hfStack) == 32 * 2 * 4096)
+        let gpu = try catalog.gpu("a100-80gb")
+        let withUpcast = hf.breakdown(j, gpu: gpu), without = MemoryModel(stack: torchStack).breakdown(j, gpu: gpu)
+        #expect(abs(withUpcast.weights - without.weights - 2 * nonQuantised) < 1)
+        var lora = j
+        lora.method = .lora
+        #expect(QLoRA.workspaceBytes(lora) == 0)
+    }
 }
