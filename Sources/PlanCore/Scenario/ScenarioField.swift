@@ -78,6 +78,10 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case reliabilityStorageGBPerS = "hardware.reliability.storage_gb_per_s"
     case reliabilityRestartMinutes = "hardware.reliability.restart_minutes"
     case reliabilityCheckpointIntervalMinutes = "hardware.reliability.checkpoint_interval_minutes"
+    case spotUSDPerGPUHour = "hardware.spot.usd_per_gpu_hour"
+    case spotPreemptionsPerHour = "hardware.spot.preemptions_per_hour"
+    case spotMaxJobHours = "hardware.spot.max_job_hours"
+    case spotMaxGPUsPerJob = "hardware.spot.max_gpus_per_job"
     case servingRequestsPerDay = "serving.traffic.<code|*>.requests_per_day"
     case servingInputTokens = "serving.traffic.<code|*>.input_tokens"
     case servingOutputTokens = "serving.traffic.<code|*>.output_tokens"
@@ -296,6 +300,22 @@ public enum ScenarioField: String, CaseIterable, Sendable {
         case .reliabilityCheckpointIntervalMinutes:
             return FieldSpec(self, .real(0...1e6, above: 0), unit: "minutes", doc: "minutes between checkpoints; `auto`: the Young/Daly optimum per job",
                              keywords: ["auto"])
+        case .spotUSDPerGPUHour:
+            return FieldSpec(self, .real(0...1e6), unit: "USD / GPU-hour", doc: "price of a spot GPU-hour (required with the block)",
+                             access: .scenario(get: { $0.hardware.spot?.usdPerGPUHour ?? $0.hardware.usdPerGPUHour },
+                                               set: { $0.hardware.spot?.usdPerGPUHour = $1 }))
+        case .spotPreemptionsPerHour:
+            return FieldSpec(self, .real(0...100), unit: "per node-hour", doc: "spot preemptions per node-hour (required with the block)",
+                             access: .scenario(get: { $0.hardware.spot?.preemptionsPerHour ?? 0 },
+                                               set: { $0.hardware.spot?.preemptionsPerHour = $1 }))
+        case .spotMaxJobHours:
+            return FieldSpec(self, .real(0...1e7, above: 0), unit: "hours", doc: "longer training jobs (failure-free wall time) run on-demand (default: no limit)",
+                             access: .scenario(get: { $0.hardware.spot?.maxJobHours ?? .infinity },
+                                               set: { $0.hardware.spot?.maxJobHours = $1 }))
+        case .spotMaxGPUsPerJob:
+            return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "wider training jobs run on-demand (default: no limit)",
+                             access: .scenario(get: { $0.hardware.spot?.maxGPUsPerJob.map(Double.init) ?? .infinity },
+                                               set: { $0.hardware.spot?.maxGPUsPerJob = Int($1) }))
         case .servingRequestsPerDay:
             return FieldSpec(self, .real(0...1e12), unit: "requests / day", doc: "a language's serving traffic (`*`: every language's default; else 0)")
         case .servingInputTokens:

@@ -120,6 +120,16 @@ public struct ScenarioLoader: Sendable {
                     "a \(kind.rawValue) job needs \(gpus) GPUs but the pool has only \(hardware.poolGPUs); raise hardware.pool_gpus or lower gpus_per_job")
             }
         }
+        for kind in strategies where hardware.spot == nil {
+            let capacity = strategyOptions[kind]?.capacity ?? hardware.capacity
+            if capacity == .spot {
+                let index = strategies.firstIndex(of: kind) ?? 0
+                diagnostics.error(
+                    strategyOptions[kind]?.capacity == .spot ? "strategies[\(index)].capacity" : "hardware.capacity",
+                    "spot capacity needs a hardware.spot block with usd_per_gpu_hour and preemptions_per_hour")
+                break
+            }
+        }
         var scenario = Scenario(
             name: name, description: description, model: model, finetune: finetune, hardware: hardware,
             overheads: overheads, languages: languages, merge: merge, schedule: schedule, strategies: strategies,
@@ -339,6 +349,8 @@ public struct ScenarioLoader: Sendable {
         }
         let peakTFLOPS = fields.optionalDouble(.hardwarePeakTFLOPS)
         let reliability = readReliability(&fields)
+        let capacity = readCapacity(&fields)
+        let spot = readSpot(&fields)
         fields.finish()
         guard let spec, let stack else { return nil }
 
@@ -350,6 +362,8 @@ public struct ScenarioLoader: Sendable {
         }
         hardware.mfu = mfu
         hardware.reliability = reliability
+        hardware.capacity = capacity ?? .onDemand
+        hardware.spot = spot
         hardware.gemmEfficiency = gemmEfficiency
         hardware.sharding = sharding
         hardware.networkBytesPerSecond = networkGBPerSecond * 1e9
@@ -445,6 +459,7 @@ public struct ScenarioLoader: Sendable {
                 name = fields.string("name", default: nil)
                 if name == nil { fields.diagnostics.error(fields.child("name"), "missing required field (a strategy name)") }
                 entry.gpusPerJob = fields.optionalInt(.strategyGPUsPerJob)
+                entry.capacity = readCapacity(&fields)
                 fields.finish()
             } else {
                 name = MappingReader.text(item, path: path, diagnostics: root.diagnostics)
@@ -456,11 +471,11 @@ public struct ScenarioLoader: Sendable {
                 continue
             }
             if result.contains(kind) {
-                if entry.gpusPerJob != nil { root.diagnostics.error(path, "\(name) is listed twice; give its settings once") }
+                if entry != StrategyOptions() { root.diagnostics.error(path, "\(name) is listed twice; give its settings once") }
                 continue
             }
             result.append(kind)
-            if entry.gpusPerJob != nil { options[kind] = entry }
+            if entry != StrategyOptions() { options[kind] = entry }
         }
         if sequence.isEmpty { root.diagnostics.error("strategies", "needs at least one strategy") }
         return (result, options)

@@ -20,7 +20,7 @@ public enum SimulationDocument {
             ("updates", .number(Double(result.updates))),
         ]
         pairs.append(("strategies", .array(result.strategies.map {
-            strategy($0, monteCarlo: monteCarlo, decision: result.decision?.strategy($0.kind))
+            strategy($0, monteCarlo: monteCarlo, decision: result.decision?.strategy($0.kind), scenario: scenario)
         })))
         if let decision = result.decision {
             pairs.append(("recommended", decision.recommended.map { .string($0.rawValue) } ?? .null))
@@ -38,7 +38,7 @@ public enum SimulationDocument {
         return .object(pairs)
     }
 
-    static func strategy(_ outcome: StrategyOutcome, monteCarlo: MonteCarlo.Result?, decision: StrategyDecision?) -> JSONValue {
+    static func strategy(_ outcome: StrategyOutcome, monteCarlo: MonteCarlo.Result?, decision: StrategyDecision?, scenario: Scenario) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("name", .string(outcome.kind.rawValue))]
         pairs += figures(outcome.total)
         pairs.append(("trained_tokens", .rounded(outcome.total.trainedTokens)))
@@ -67,6 +67,7 @@ public enum SimulationDocument {
         pairs.append(("merge_jobs", .number(Double(outcome.total.mergeJobs))))
         pairs.append(("effective_training_time_ratio", .rounded(outcome.total.effectiveTrainingTimeRatio, digits: 6)))
         pairs.append(("expected_interruptions", .rounded(outcome.total.expectedInterruptions, digits: 6)))
+        pairs += capacity(outcome, scenario: scenario)
         if let decision { pairs += self.decision(decision) }
         if let bands = monteCarlo?.percentiles[outcome.kind] {
             pairs.append(("percentiles", .object(MonteCarlo.figures.compactMap { name in

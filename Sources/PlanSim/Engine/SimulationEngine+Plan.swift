@@ -43,7 +43,11 @@ extension SimulationEngine {
         let adapterReplay = routed ? scenario.adapters.replayFraction : scenario.mergeIncremental.replayFraction
         deployHours = routed ? scenario.adapters.deployMinutes / 60 : 0
         let recording = self.recording
-        let reliable = cost.hardware.reliability != nil
+        let capacity = cost.hardware.capacity
+        let spot = capacity == .spot ? cost.hardware.spot : nil
+        var spotRates = energy
+        if let spot { spotRates.usdPerGPUHour = spot.usdPerGPUHour }
+        let reliable = cost.hardware.reliability != nil || spot != nil
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
         examples.removeAll(keepingCapacity: true)
@@ -77,21 +81,39 @@ extension SimulationEngine {
         func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
             var running = sum.seconds
+            // A spot job within the market's limits is priced at spot and preempted; the rest on-demand.
+            let onSpot = spot?.admits(wallHours: (sum.seconds + fixed) / 3600, gpus: gpus) ?? false
             if reliable {
-                let goodput = cost.goodput(workSeconds: sum.seconds, gpus: gpus)
-                running = goodput.expectedHours * 3600
-                totals.expectedInterruptions += goodput.expectedInterruptions
+                let goodput = cost.goodput(workSeconds: sum.seconds, gpus: gpus, preemptionsPerNodeHour: onSpot ? spot?.preemptionsPerHour ?? 0 : 0)
+                if var rng = failures {
+                    let draw = goodput.drawn(rng: &rng)
+                    failures = rng
+                    running = draw.hours * 3600
+                    totals.expectedInterruptions += draw.interruptions
+                } else {
+                    running = goodput.expectedHours * 3600
+                    totals.expectedInterruptions += goodput.expectedInterruptions
+                }
             }
             let wallSeconds = running + fixed
             pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: day * 24)
             let gpuHours = wallSeconds * Double(gpus) / 3600
-            let footprint = energy.footprint(gpuHours: gpuHours)
+            let rates = onSpot ? spotRates : energy
+            let footprint = rates.footprint(gpuHours: gpuHours)
             totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
+            if onSpot {
+                totals.spotJobs += 1
+                totals.spotGPUHours += gpuHours
+            } else if capacity == .reserved {
+                totals.reservedJobs += 1
+            } else {
+                totals.onDemandJobs += 1
+            }
             totals.trainingWorkGPUHours += sum.seconds * Double(gpus) / 3600
             totals.trainingRunGPUHours += running * Double(gpus) / 3600
             if recording {
                 var job = JobCost(kind: .training, name: name(), flops: sum.work, bytesMoved: 0, tokens: sum.tokens, gpus: gpus,
-                                  wallSeconds: wallSeconds, rates: energy)
+                                  wallSeconds: wallSeconds, rates: rates)
                 job.hardwareFlops = sum.executed
                 recordedCosts.append(job)
             }
