@@ -126,6 +126,8 @@ public struct Hardware: Sendable, Equatable {
     public var spot: SpotSettings? = nil
     /// Where jobs run when the scenario lists `regions` (`hardware.placement`, default cheapest).
     public var placement: Placement = .cheapest
+    /// `hardware.placement` as written, checked against `regions` by the loader.
+    var placementText: String? = nil
     /// The software stack (step-time and memory parameters).
     public var stack: SoftwareStack
     /// An explicit saturated GEMM efficiency replacing the stack's, in (0, 1]; nil → the stack's.

@@ -76,6 +76,7 @@ public struct ScenarioLoader: Sendable {
         let model = readModel(&root)
         let finetune = readFinetune(&root, model: model)
         let hardware = readHardware(&root)
+        let regions = readRegions(&root, hardware: hardware)
         let overheads = readOverheads(&root)
         let (languages, declared) = readLanguages(&root)
         let merge = readMerge(&root)
@@ -100,6 +101,7 @@ public struct ScenarioLoader: Sendable {
             diagnostics.error("strategies", "adapters serves one LoRA adapter per language; it needs finetune.method lora or qlora")
         }
         guard let model, var hardware else { return nil }
+        hardware.placement = checkPlacement(hardware.placementText, regions: regions, diagnostics: diagnostics)
         checkMemory(model: model, finetune: finetune, hardware: &hardware, overheads: overheads, diagnostics: diagnostics)
         if !hardware.gpusPerJobAuto && hardware.gpusPerJob > hardware.poolGPUs {
             diagnostics.error(
@@ -139,6 +141,7 @@ public struct ScenarioLoader: Sendable {
         scenario.adapters = adapters
         scenario.serving = serving
         scenario.quality = quality
+        scenario.regions = regions
         // Documented work limits, checked here so that no command starts work it cannot finish.
         if let problem = scenario.workLimitProblem() {
             diagnostics.error(scenario.languages.count + schedule.additions.count > WorkLimits.languages ? "languages" : "schedule", problem)
@@ -351,6 +354,7 @@ public struct ScenarioLoader: Sendable {
         let reliability = readReliability(&fields)
         let capacity = readCapacity(&fields)
         let spot = readSpot(&fields)
+        let placement = fields.string("placement", default: nil)
         fields.finish()
         guard let spec, let stack else { return nil }
 
@@ -364,6 +368,7 @@ public struct ScenarioLoader: Sendable {
         hardware.reliability = reliability
         hardware.capacity = capacity ?? .onDemand
         hardware.spot = spot
+        hardware.placementText = placement
         hardware.gemmEfficiency = gemmEfficiency
         hardware.sharding = sharding
         hardware.networkBytesPerSecond = networkGBPerSecond * 1e9

@@ -15,4 +15,15 @@ extension SimulationDocument {
             ("on_demand_jobs", .number(Double(t.onDemandJobs))), ("spot_gpu_hours", .rounded(t.spotGPUHours)),
         ]))]
     }
+
+    /// `regions: {placement, co2_saved_kg, cost_saved_usd, extra_latency_hours, single_region_co2_kg,
+    /// single_region_cost_usd}` under `regions:`; nothing otherwise.
+    static func regions(_ outcome: StrategyOutcome) -> [(String, JSONValue)] {
+        guard let r = outcome.regions else { return [] }
+        return [("regions", .object([
+            ("placement", .string(r.placement)), ("co2_saved_kg", .rounded(r.co2SavedKg)), ("cost_saved_usd", .rounded(r.costSavedUSD)),
+            ("extra_latency_hours", .rounded(r.extraLatencyHours)), ("single_region_co2_kg", .rounded(r.singleRegionCO2Kg)),
+            ("single_region_cost_usd", .rounded(r.singleRegionCostUSD)),
+        ]))]
+    }
 }

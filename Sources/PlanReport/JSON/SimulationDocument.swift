@@ -68,6 +68,7 @@ public enum SimulationDocument {
         pairs.append(("effective_training_time_ratio", .rounded(outcome.total.effectiveTrainingTimeRatio, digits: 6)))
         pairs.append(("expected_interruptions", .rounded(outcome.total.expectedInterruptions, digits: 6)))
         pairs += capacity(outcome, scenario: scenario)
+        pairs += regions(outcome)
         if let decision { pairs += self.decision(decision) }
         if let bands = monteCarlo?.percentiles[outcome.kind] {
             pairs.append(("percentiles", .object(MonteCarlo.figures.compactMap { name in

@@ -48,6 +48,9 @@ extension SimulationEngine {
         var spotRates = energy
         if let spot { spotRates.usdPerGPUHour = spot.usdPerGPUHour }
         let reliable = cost.hardware.reliability != nil || spot != nil
+        let placing = regionPlacement.isActive
+        let regionPlacement = self.regionPlacement
+        var buildRegion = 0
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
         examples.removeAll(keepingCapacity: true)
@@ -96,9 +99,16 @@ extension SimulationEngine {
                 }
             }
             let wallSeconds = running + fixed
-            pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: day * 24)
+            var release = day * 24
+            var rates = onSpot ? spotRates : energy
+            if placing {
+                let choice = regionPlacement.place(releaseHours: release, hours: wallSeconds / 3600)
+                release += choice.waitHours
+                rates = regionPlacement.rates(rates, region: choice.region, kgCO2PerKWh: choice.kgCO2PerKWh, onDemand: !onSpot && capacity != .reserved)
+                buildRegion = choice.region
+            }
+            pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: release)
             let gpuHours = wallSeconds * Double(gpus) / 3600
-            let rates = onSpot ? spotRates : energy
             let footprint = rates.footprint(gpuHours: gpuHours)
             totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
             if onSpot {
@@ -119,6 +129,14 @@ extension SimulationEngine {
             }
         }
         func addJob(_ job: JobCost, day: Double, waiting: Int) {
+            var job = job
+            if placing {
+                // In the build's region (its last training job's) at the daily mean intensity.
+                let region = regionPlacement.regions[buildRegion]
+                let footprint = regionPlacement.rates(energy, region: buildRegion, kgCO2PerKWh: region.dailyMeanKgCO2PerKWh,
+                                                      onDemand: capacity != .reserved).footprint(gpuHours: job.gpuHours)
+                (job.usd, job.kwh, job.co2Kg) = (footprint.usd, footprint.kwh, footprint.co2Kg)
+            }
             pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
             totals.add(job)
             if recording { recordedCosts.append(job) }

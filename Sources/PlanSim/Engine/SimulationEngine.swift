@@ -95,6 +95,8 @@ struct SimulationEngine {
     var deployHours = 0.0
     /// Draws each training job's interruptions when set (Monte Carlo); nil → their expectation.
     var failures: Xoshiro256StarStar?
+    /// Regions, placement and the wait for a cleaner hour (inactive without `regions:`).
+    var regionPlacement = RegionPlacement()
 
     /// A planned build: its jobs end at `jobEnd`; `step` is -1 for the initial build.
     struct BuildEntry {
@@ -136,6 +138,7 @@ struct SimulationEngine {
         expand(scenario, rng: &rng)
         group(scenario)
         prepareModels(scenario)
+        regionPlacement = RegionPlacement(scenario)
     }
 
     /// The recording of the strategy just planned and scheduled.
