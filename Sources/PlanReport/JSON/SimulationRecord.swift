@@ -174,6 +174,22 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         }
     }
 
+    /// A strategy's `regions` object (docs/goodput.md).
+    public struct RegionSavings: Sendable, Equatable, Decodable {
+        public var placement: String
+        public var co2SavedKg: Double
+        public var costSavedUSD: Double
+        public var extraLatencyHours: Double
+
+        enum CodingKeys: String, CodingKey {
+            case placement, co2SavedKg = "co2_saved_kg", costSavedUSD = "cost_saved_usd", extraLatencyHours = "extra_latency_hours"
+        }
+
+        init(_ r: RegionComparison) {
+            (placement, co2SavedKg, costSavedUSD, extraLatencyHours) = (r.placement, r.co2SavedKg, r.costSavedUSD, r.extraLatencyHours)
+        }
+    }
+
     public struct Strategy: Sendable, Equatable, Decodable {
         public var name: String
         public var total: Figures
@@ -195,6 +211,8 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         /// Failure-free training compute over expected training time (absent in older runs).
         public var effectiveTrainingTimeRatio: Double?
         public var expectedInterruptions: Double?
+        /// Placement over regions against the single-region run (absent without `regions:`).
+        public var regions: RegionSavings?
         /// The decision's figures for this strategy (absent in older runs).
         public var choice: Choice?
         /// Not in the document: the run's series rows (`withSeries`), or the live result's.
@@ -205,6 +223,7 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             case builds, jobs, percentiles, probabilityCheaper = "probability_cheaper", mergeJobs = "merge_jobs"
             case totalCostOfOwnershipUSD = "total_cost_of_ownership_usd"
             case effectiveTrainingTimeRatio = "effective_training_time_ratio", expectedInterruptions = "expected_interruptions"
+            case regions
         }
 
         public init(from decoder: Decoder) throws {
@@ -225,6 +244,7 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             mergeJobs = try c.decodeIfPresent(Int.self, forKey: .mergeJobs)
             effectiveTrainingTimeRatio = try c.decodeIfPresent(Double.self, forKey: .effectiveTrainingTimeRatio)
             expectedInterruptions = try c.decodeIfPresent(Double.self, forKey: .expectedInterruptions)
+            regions = try c.decodeIfPresent(RegionSavings.self, forKey: .regions)
             // The choice's keys sit at the strategy's top level.
             choice = c.contains(.totalCostOfOwnershipUSD) ? try Choice(from: decoder) : nil
         }
@@ -276,7 +296,7 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             let pool = outcome.pool
             var percentiles: [String: Band] = [:]
             for (figure, band) in monteCarlo?.percentiles[outcome.kind] ?? [:] { percentiles[figure] = Band(p10: band.p10, p50: band.p50, p90: band.p90) }
-            return Strategy(
+            var strategy = Strategy(
                 name: outcome.kind.rawValue, total: Figures(outcome.total), initial: Figures(outcome.initial), maintenance: Figures(outcome.maintenance),
                 latency: Latency(meanHours: outcome.latency.meanHours, p90Hours: outcome.latency.p90Hours, updates: outcome.latency.count),
                 savings: outcome.savings.map(Savings.init), breakEvenDay: outcome.breakEvenDay, saturated: pool.saturated,
@@ -291,6 +311,8 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
                 series: outcome.series.map { SeriesPoint(day: $0.day, gpuHours: $0.gpuHours, costUSD: $0.costUSD) },
                 mergeJobs: outcome.total.mergeJobs, choice: result.decision?.strategy(outcome.kind).map(Choice.init),
                 effectiveTrainingTimeRatio: outcome.total.effectiveTrainingTimeRatio, expectedInterruptions: outcome.total.expectedInterruptions)
+            strategy.regions = outcome.regions.map(RegionSavings.init)
+            return strategy
         }
     }
 

@@ -61,6 +61,7 @@ public enum SimulationTable {
                     + "\(NumberFormat.quantity(t.trainingRunGPUHours - t.trainingWorkGPUHours)) GPU-hours lost to checkpoints, failures and restarts")
             }
         }
+        out += capacityLines(result, scenario: scenario)
         out.append("")
         out.append(PoolTable.headline(scenario, horizonDays: result.horizonDays) + ":")
         let numeric = PoolTable.numeric(hw.pricing)
