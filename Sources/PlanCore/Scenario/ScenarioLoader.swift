@@ -122,7 +122,9 @@ public struct ScenarioLoader: Sendable {
                     "a \(kind.rawValue) job needs \(gpus) GPUs but the pool has only \(hardware.poolGPUs); raise hardware.pool_gpus or lower gpus_per_job")
             }
         }
-        for kind in strategies where hardware.spot == nil {
+        // A spot block that is present but invalid has its own diagnostics already.
+        let spotInvalid = diagnostics.items.contains { $0.path.hasPrefix("hardware.spot") }
+        for kind in strategies where hardware.spot == nil && !spotInvalid {
             let capacity = strategyOptions[kind]?.capacity ?? hardware.capacity
             if capacity == .spot {
                 let index = strategies.firstIndex(of: kind) ?? 0
