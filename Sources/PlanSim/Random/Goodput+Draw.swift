@@ -5,8 +5,8 @@ import PlanRandom
 /// Drawn interruptions of one training job (Monte Carlo; docs/goodput.md).
 extension Goodput {
     /// Expected interruptions above which a draw returns the expectation instead (the draw's
-    /// work grows with the interruptions; at this many the spread is under 1% of the mean).
-    public static let drawLimit = 100_000.0
+    /// work grows with the interruptions; at this many their count spreads by about 1% of its mean).
+    public static let drawLimit = 10_000.0
 
     /// One draw of the job's running time under the failure process `expected` prices: the work
     /// runs in segments of the checkpoint interval, each followed by its checkpoint write;
