@@ -192,10 +192,17 @@ public struct CostModel: Sendable, Equatable {
 
     /// The expected running time of a training job of `workSeconds` failure-free compute on
     /// `gpus` GPUs under `hardware.reliability` (`Goodput.expected`); the work alone without it.
-    public func goodput(workSeconds: Double, gpus: Int) -> Goodput {
-        guard let reliability = hardware.reliability else { return .none(workHours: workSeconds / 3600) }
+    /// `preemptionsPerNodeHour` (a spot job's) adds interruptions per node of the job, restarted
+    /// the same way (without a reliability block: no GPU failures, its default storage and restart).
+    public func goodput(workSeconds: Double, gpus: Int, preemptionsPerNodeHour: Double = 0) -> Goodput {
+        guard hardware.reliability != nil || preemptionsPerNodeHour > 0 else { return .none(workHours: workSeconds / 3600) }
+        var reliability = hardware.reliability ?? ReliabilitySettings()
+        if hardware.reliability == nil { reliability.gpuFailuresPerHour = 0 }
+        let perNode = max(device.gpusPerNode, 1)
+        let nodes = Double((max(gpus, 1) + perNode - 1) / perNode)
         return Goodput.expected(workHours: workSeconds / 3600, gpus: gpus, gpusPerNode: device.gpusPerNode, checkpointBytes: checkpointBytes,
-                                restartMinutes: reliability.restartMinutes ?? overheads.jobStartupMinutes, settings: reliability)
+                                restartMinutes: reliability.restartMinutes ?? overheads.jobStartupMinutes, settings: reliability,
+                                extraInterruptionsPerHour: nodes * preemptionsPerNodeHour)
     }
 
     /// Fixed seconds of every training job (start-up and checkpoint save).

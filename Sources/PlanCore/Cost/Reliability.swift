@@ -35,6 +35,10 @@ public struct Goodput: Sendable, Equatable {
     public var checkpointIntervalMinutes: Double
     /// One checkpoint write, in minutes.
     public var checkpointMinutes: Double
+    /// Interruptions per hour of the whole job (failures of its GPUs plus spot preemptions); 0 without.
+    public var interruptionsPerHour: Double = 0
+    /// Restarting after an interruption, in minutes.
+    public var restartMinutes: Double = 0
     /// workHours / expectedHours (1 without failures).
     public var effectiveTrainingTimeRatio: Double { expectedHours > 0 ? workHours / expectedHours : 1 }
 
@@ -54,9 +58,12 @@ public struct Goodput: Sendable, Equatable {
     /// segments of τ, each followed by a checkpoint, with restart R after every failure, is
     /// Daly's T = M·e^{R/M}·(e^{(τ+C)/M} − 1)·W/τ; a job shorter than one interval writes no
     /// checkpoint (τ = W, C = 0 for it). Expected interruptions are T/M.
+    ///
+    /// `extraInterruptionsPerHour` adds interruptions of the whole job that cost the same as a
+    /// failure (spot preemptions: `SpotSettings`), so the rate is λ = gpus × rate + extra.
     public static func expected(workHours: Double, gpus: Int, gpusPerNode: Int, checkpointBytes: Double, restartMinutes: Double,
-                                settings: ReliabilitySettings) -> Goodput {
-        let rate = Double(max(gpus, 1)) * settings.gpuFailuresPerHour
+                                settings: ReliabilitySettings, extraInterruptionsPerHour: Double = 0) -> Goodput {
+        let rate = Double(max(gpus, 1)) * settings.gpuFailuresPerHour + max(extraInterruptionsPerHour, 0)
         guard workHours > 0, rate > 0 else { return .none(workHours: max(workHours, 0)) }
         let mtbf = 1 / rate
         let nodes = Double((max(gpus, 1) + max(gpusPerNode, 1) - 1) / max(gpusPerNode, 1))
@@ -78,10 +85,12 @@ public struct Goodput: Sendable, Equatable {
         let expected = mtbf * exp(restart / mtbf) * expm1((segment + cost) / mtbf) * workHours / segment
         guard expected.isFinite else {
             return Goodput(workHours: workHours, expectedHours: .infinity, expectedInterruptions: .infinity,
-                           checkpointIntervalMinutes: segment * 60, checkpointMinutes: cost * 60)
+                           checkpointIntervalMinutes: segment * 60, checkpointMinutes: cost * 60, interruptionsPerHour: rate,
+                           restartMinutes: restartMinutes)
         }
         return Goodput(workHours: workHours, expectedHours: expected, expectedInterruptions: expected / mtbf,
-                       checkpointIntervalMinutes: segment * 60, checkpointMinutes: cost * 60)
+                       checkpointIntervalMinutes: segment * 60, checkpointMinutes: cost * 60, interruptionsPerHour: rate,
+                       restartMinutes: restartMinutes)
     }
 
     /// Bytes a checkpoint of `job` writes: the trainable state (fp32 weights or master weights

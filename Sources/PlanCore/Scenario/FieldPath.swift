@@ -94,6 +94,7 @@ public enum ScenarioList: String, Sendable, CaseIterable {
     case periodic = "schedule.periodic"
     case poisson = "schedule.poisson"
     case additions = "schedule.additions"
+    case regions
 
     /// What the entries are, plural (for messages).
     var noun: String {
@@ -103,6 +104,7 @@ public enum ScenarioList: String, Sendable, CaseIterable {
         case .periodic: return "periodic rules"
         case .poisson: return "Poisson rules"
         case .additions: return "language additions"
+        case .regions: return "regions"
         }
     }
 
@@ -114,6 +116,7 @@ public enum ScenarioList: String, Sendable, CaseIterable {
         case .periodic: return scenario.schedule.periodic.count
         case .poisson: return scenario.schedule.poisson.count
         case .additions: return scenario.schedule.additions.count
+        case .regions: return scenario.regions.count
         }
     }
 }

@@ -27,6 +27,8 @@ public struct Scenario: Sendable, Equatable {
     /// The `serving:` block; nil → serving is not priced.
     public var serving: ServingSettings?
     public var quality = QualitySettings()
+    /// Regions jobs may run in (`regions:`); empty → the hardware's own price and grid.
+    public var regions: [Region] = []
     /// Monte Carlo inputs: field path → distribution, in file order.
     public var uncertainty: [(path: String, distribution: Distribution)]
 
@@ -36,20 +38,27 @@ public struct Scenario: Sendable, Equatable {
             && lhs.languages == rhs.languages && lhs.merge == rhs.merge && lhs.schedule == rhs.schedule
             && lhs.strategies == rhs.strategies && lhs.strategyOptions == rhs.strategyOptions && lhs.continued == rhs.continued && lhs.hybrid == rhs.hybrid
             && lhs.mergeIncremental == rhs.mergeIncremental && lhs.adapters == rhs.adapters && lhs.serving == rhs.serving
-            && lhs.quality == rhs.quality
+            && lhs.quality == rhs.quality && lhs.regions == rhs.regions
             && lhs.uncertainty.map(\.path) == rhs.uncertainty.map(\.path)
             && lhs.uncertainty.map(\.distribution) == rhs.uncertainty.map(\.distribution)
     }
 
     /// The hardware one strategy's jobs run on: the scenario's, with that strategy's
-    /// `gpus_per_job` override applied.
+    /// `gpus_per_job` and `capacity` overrides applied.
     public func hardware(for strategy: StrategyKind) -> Hardware {
         var result = hardware
         if let gpus = strategyOptions[strategy]?.gpusPerJob {
             result.gpusPerJob = gpus
             result.gpusPerJobAuto = false
         }
+        if let capacity = strategyOptions[strategy]?.capacity { result.capacity = capacity }
         return result
+    }
+
+    /// Whether any strategy's jobs run on other than on-demand capacity (the outputs then say
+    /// which capacity each strategy's jobs ran on).
+    public var usesCapacityMarkets: Bool {
+        strategies.contains { hardware(for: $0).capacity != .onDemand }
     }
 
     /// The most GPUs any job of any simulated strategy asks for (the smallest valid pool).
@@ -113,6 +122,14 @@ public struct Hardware: Sendable, Equatable {
     public var mfu: Double? = nil
     /// Failures and checkpoint-restart of training jobs; nil → none (`hardware.reliability`).
     public var reliability: ReliabilitySettings? = nil
+    /// The capacity market jobs run on (`hardware.capacity`; a strategy entry may override it).
+    public var capacity: Capacity = .onDemand
+    /// The spot market (`hardware.spot`); required when any capacity is spot.
+    public var spot: SpotSettings? = nil
+    /// Where jobs run when the scenario lists `regions` (`hardware.placement`, default cheapest).
+    public var placement: Placement = .cheapest
+    /// `hardware.placement` as written, checked against `regions` by the loader.
+    var placementText: String? = nil
     /// The software stack (step-time and memory parameters).
     public var stack: SoftwareStack
     /// An explicit saturated GEMM efficiency replacing the stack's, in (0, 1]; nil → the stack's.
@@ -227,8 +244,13 @@ public struct HybridSettings: Sendable, Equatable {
 public struct StrategyOptions: Sendable, Equatable {
     /// GPUs each of this strategy's training and evaluation jobs uses; nil → `hardware.gpus_per_job`.
     public var gpusPerJob: Int?
+    /// The capacity this strategy's jobs run on; nil → `hardware.capacity`.
+    public var capacity: Capacity?
 
-    public init(gpusPerJob: Int? = nil) { self.gpusPerJob = gpusPerJob }
+    public init(gpusPerJob: Int? = nil, capacity: Capacity? = nil) {
+        self.gpusPerJob = gpusPerJob
+        self.capacity = capacity
+    }
 }
 
 /// The maintenance strategies the simulation compares.

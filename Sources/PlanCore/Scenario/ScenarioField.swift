@@ -80,6 +80,14 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case reliabilityStorageGBPerS = "hardware.reliability.storage_gb_per_s"
     case reliabilityRestartMinutes = "hardware.reliability.restart_minutes"
     case reliabilityCheckpointIntervalMinutes = "hardware.reliability.checkpoint_interval_minutes"
+    case spotUSDPerGPUHour = "hardware.spot.usd_per_gpu_hour"
+    case spotPreemptionsPerHour = "hardware.spot.preemptions_per_hour"
+    case spotMaxJobHours = "hardware.spot.max_job_hours"
+    case spotMaxGPUsPerJob = "hardware.spot.max_gpus_per_job"
+    case scheduleMaxUpdateDelayHours = "schedule.max_update_delay_hours"
+    case regionUSDPerGPUHour = "regions.usd_per_gpu_hour"
+    case regionKgCO2PerKWh = "regions.kg_co2_per_kwh"
+    case regionPUE = "regions.pue"
     case servingRequestsPerDay = "serving.traffic.<code|*>.requests_per_day"
     case servingInputTokens = "serving.traffic.<code|*>.input_tokens"
     case servingOutputTokens = "serving.traffic.<code|*>.output_tokens"
@@ -304,6 +312,34 @@ public enum ScenarioField: String, CaseIterable, Sendable {
         case .reliabilityCheckpointIntervalMinutes:
             return FieldSpec(self, .real(0...1e6, above: 0), unit: "minutes", doc: "minutes between checkpoints; `auto`: the Young/Daly optimum per job",
                              keywords: ["auto"])
+        case .spotUSDPerGPUHour:
+            return FieldSpec(self, .real(0...1e6), unit: "USD / GPU-hour", doc: "price of a spot GPU-hour (required with the block)",
+                             access: .scenario(get: { $0.hardware.spot?.usdPerGPUHour ?? $0.hardware.usdPerGPUHour },
+                                               set: { $0.hardware.spot = Self.spot($0, { $0.usdPerGPUHour = $1 }, $1) }))
+        case .spotPreemptionsPerHour:
+            return FieldSpec(self, .real(0...100), unit: "per node-hour", doc: "spot preemptions per node-hour (required with the block)",
+                             access: .scenario(get: { $0.hardware.spot?.preemptionsPerHour ?? 0 },
+                                               set: { $0.hardware.spot = Self.spot($0, { $0.preemptionsPerHour = $1 }, $1) }))
+        case .spotMaxJobHours:
+            return FieldSpec(self, .real(0...1e7, above: 0), unit: "hours", doc: "longer training jobs (failure-free wall time) run on-demand (default: no limit)",
+                             access: .scenario(get: { $0.hardware.spot?.maxJobHours ?? .infinity },
+                                               set: { $0.hardware.spot = Self.spot($0, { $0.maxJobHours = $1 }, $1) }))
+        case .spotMaxGPUsPerJob:
+            return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "wider training jobs run on-demand (default: no limit)",
+                             access: .scenario(get: { $0.hardware.spot?.maxGPUsPerJob.map(Double.init) ?? .infinity },
+                                               set: { $0.hardware.spot = Self.spot($0, { $0.maxGPUsPerJob = Int($1) }, $1) }))
+        case .scheduleMaxUpdateDelayHours:
+            return FieldSpec(self, .real(0...8760), unit: "hours", doc: "a training job may wait this long for a cleaner hour of its region's grid (default 0)",
+                             access: .real(\.schedule.maxUpdateDelayHours))
+        case .regionUSDPerGPUHour:
+            return FieldSpec(self, .real(0...1e6), unit: "USD / GPU-hour", doc: "a region's GPU price (default: hardware.usd_per_gpu_hour)",
+                             access: .entries(get: { $0.regions[$1].usdPerGPUHour }, set: { $0.regions[$1].usdPerGPUHour = $2 }))
+        case .regionKgCO2PerKWh:
+            return FieldSpec(self, .real(0...10), unit: "kg CO2 / kWh", doc: "a region's grid intensity: one number or 24 hourly values (sweeps set a flat one; default: hardware's)",
+                             access: .entries(get: { $0.regions[$1].dailyMeanKgCO2PerKWh }, set: { $0.regions[$1].kgCO2PerKWh = [$2] }))
+        case .regionPUE:
+            return FieldSpec(self, .real(1...10), unit: "ratio", doc: "a region's power usage effectiveness (default: hardware.pue)",
+                             access: .entries(get: { $0.regions[$1].pue }, set: { $0.regions[$1].pue = $2 }))
         case .servingRequestsPerDay:
             return FieldSpec(self, .real(0...1e12), unit: "requests / day", doc: "a language's serving traffic (`*`: every language's default; else 0)")
         case .servingInputTokens:
@@ -323,6 +359,16 @@ extension ScenarioField {
     /// sweep over a reliability field on a scenario without the block prices failures from then on.
     static func reliability(_ scenario: Scenario, _ change: (inout ReliabilitySettings, Double) -> Void, _ value: Double) -> ReliabilitySettings {
         var settings = scenario.hardware.reliability ?? ReliabilitySettings()
+        change(&settings, value)
+        return settings
+    }
+}
+
+extension ScenarioField {
+    /// The scenario's spot block (on-demand price and no preemptions when it has none) with one
+    /// field set; it prices jobs only where a capacity is spot.
+    static func spot(_ scenario: Scenario, _ change: (inout SpotSettings, Double) -> Void, _ value: Double) -> SpotSettings {
+        var settings = scenario.hardware.spot ?? SpotSettings(usdPerGPUHour: scenario.hardware.usdPerGPUHour, preemptionsPerHour: 0)
         change(&settings, value)
         return settings
     }

@@ -24,6 +24,28 @@ extension ScenarioLoader {
         return result
     }
 
+    /// `hardware.capacity` (nil when absent or unknown, after recording why).
+    func readCapacity(_ fields: inout MappingReader) -> Capacity? {
+        guard let name = fields.string("capacity", default: nil) else { return nil }
+        if let capacity = Capacity(rawValue: name) { return capacity }
+        fields.diagnostics.error(
+            fields.child("capacity"),
+            "unknown capacity \"\(TerminalText.excerpt(name))\"; expected one of \(Capacity.allCases.map(\.rawValue).joined(separator: ", "))")
+        return nil
+    }
+
+    /// `hardware.spot:`; nil when absent.
+    func readSpot(_ hardware: inout MappingReader) -> SpotSettings? {
+        guard var fields = hardware.mapping("spot") else { return nil }
+        let price = fields.requiredDouble(.spotUSDPerGPUHour)
+        let preemptions = fields.requiredDouble(.spotPreemptionsPerHour)
+        let hours = fields.optionalDouble(.spotMaxJobHours)
+        let gpus = fields.optionalInt(.spotMaxGPUsPerJob)
+        fields.finish()
+        guard let price, let preemptions else { return nil }
+        return SpotSettings(usdPerGPUHour: price, preemptionsPerHour: preemptions, maxJobHours: hours, maxGPUsPerJob: gpus)
+    }
+
     func readMergeIncremental(_ root: inout MappingReader) -> MergeIncrementalSettings {
         var result = MergeIncrementalSettings()
         guard var fields = root.mapping("merge_incremental") else { return result }

@@ -60,6 +60,7 @@ extension ScenarioLoader {
             }
         }
         result.releaseEveryDays = fields.int(.scheduleReleaseEveryDays, default: result.releaseEveryDays)
+        result.maxUpdateDelayHours = fields.double(.scheduleMaxUpdateDelayHours, default: result.maxUpdateDelayHours)
         fields.finish()
         return result
     }

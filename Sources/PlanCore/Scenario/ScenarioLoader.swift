@@ -76,6 +76,7 @@ public struct ScenarioLoader: Sendable {
         let model = readModel(&root)
         let finetune = readFinetune(&root, model: model)
         let hardware = readHardware(&root)
+        let regions = readRegions(&root, hardware: hardware)
         let overheads = readOverheads(&root)
         let (languages, declared) = readLanguages(&root)
         let merge = readMerge(&root)
@@ -100,6 +101,7 @@ public struct ScenarioLoader: Sendable {
             diagnostics.error("strategies", "adapters serves one LoRA adapter per language; it needs finetune.method lora or qlora")
         }
         guard let model, var hardware else { return nil }
+        hardware.placement = checkPlacement(hardware.placementText, regions: regions, diagnostics: diagnostics)
         checkMemory(model: model, finetune: finetune, hardware: &hardware, overheads: overheads, diagnostics: diagnostics)
         if !hardware.gpusPerJobAuto && hardware.gpusPerJob > hardware.poolGPUs {
             diagnostics.error(
@@ -120,6 +122,18 @@ public struct ScenarioLoader: Sendable {
                     "a \(kind.rawValue) job needs \(gpus) GPUs but the pool has only \(hardware.poolGPUs); raise hardware.pool_gpus or lower gpus_per_job")
             }
         }
+        // A spot block that is present but invalid has its own diagnostics already.
+        let spotInvalid = diagnostics.items.contains { $0.path.hasPrefix("hardware.spot") }
+        for kind in strategies where hardware.spot == nil && !spotInvalid {
+            let capacity = strategyOptions[kind]?.capacity ?? hardware.capacity
+            if capacity == .spot {
+                let index = strategies.firstIndex(of: kind) ?? 0
+                diagnostics.error(
+                    strategyOptions[kind]?.capacity == .spot ? "strategies[\(index)].capacity" : "hardware.capacity",
+                    "spot capacity needs a hardware.spot block with usd_per_gpu_hour and preemptions_per_hour")
+                break
+            }
+        }
         var scenario = Scenario(
             name: name, description: description, model: model, finetune: finetune, hardware: hardware,
             overheads: overheads, languages: languages, merge: merge, schedule: schedule, strategies: strategies,
@@ -129,6 +143,7 @@ public struct ScenarioLoader: Sendable {
         scenario.adapters = adapters
         scenario.serving = serving
         scenario.quality = quality
+        scenario.regions = regions
         // Documented work limits, checked here so that no command starts work it cannot finish.
         if let problem = scenario.workLimitProblem() {
             diagnostics.error(scenario.languages.count + schedule.additions.count > WorkLimits.languages ? "languages" : "schedule", problem)
@@ -351,6 +366,9 @@ public struct ScenarioLoader: Sendable {
         }
         let peakTFLOPS = fields.optionalDouble(.hardwarePeakTFLOPS)
         let reliability = readReliability(&fields)
+        let capacity = readCapacity(&fields)
+        let spot = readSpot(&fields)
+        let placement = fields.string("placement", default: nil)
         fields.finish()
         guard let spec, let stack else { return nil }
 
@@ -362,6 +380,9 @@ public struct ScenarioLoader: Sendable {
         }
         hardware.mfu = mfu
         hardware.reliability = reliability
+        hardware.capacity = capacity ?? .onDemand
+        hardware.spot = spot
+        hardware.placementText = placement
         hardware.gemmEfficiency = gemmEfficiency
         hardware.sharding = sharding
         hardware.networkBytesPerSecond = networkGBPerSecond * 1e9
@@ -457,6 +478,7 @@ public struct ScenarioLoader: Sendable {
                 name = fields.string("name", default: nil)
                 if name == nil { fields.diagnostics.error(fields.child("name"), "missing required field (a strategy name)") }
                 entry.gpusPerJob = fields.optionalInt(.strategyGPUsPerJob)
+                entry.capacity = readCapacity(&fields)
                 fields.finish()
             } else {
                 name = MappingReader.text(item, path: path, diagnostics: root.diagnostics)
@@ -468,11 +490,11 @@ public struct ScenarioLoader: Sendable {
                 continue
             }
             if result.contains(kind) {
-                if entry.gpusPerJob != nil { root.diagnostics.error(path, "\(name) is listed twice; give its settings once") }
+                if entry != StrategyOptions() { root.diagnostics.error(path, "\(name) is listed twice; give its settings once") }
                 continue
             }
             result.append(kind)
-            if entry.gpusPerJob != nil { options[kind] = entry }
+            if entry != StrategyOptions() { options[kind] = entry }
         }
         if sequence.isEmpty { root.diagnostics.error("strategies", "needs at least one strategy") }
         return (result, options)

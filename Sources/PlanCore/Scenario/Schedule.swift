@@ -9,6 +9,9 @@ public struct Schedule: Sendable, Equatable {
     public var additions: [LanguageAddition] = []
     /// 0 = deploy as soon as ready; N = updates wait for the next N-day release window.
     public var releaseEveryDays: Int = 0
+    /// How long a training job may wait after its release for a cleaner hour of its region's
+    /// grid (`schedule.max_update_delay_hours`; the wait counts in update latency).
+    public var maxUpdateDelayHours: Double = 0
 
     /// The defaults (`ScenarioDefaults.schedule`).
     public init() {}

@@ -25,7 +25,7 @@ public enum SimulationDocument {
             ("arrivals", .number(Double(record.arrivals))),
             ("updates", .number(Double(record.updates))),
         ]
-        pairs.append(("strategies", .array(record.strategies.map(strategy))))
+        pairs.append(("strategies", .array(record.strategies.map { strategy($0, scenario: scenario) })))
         if let floor = record.qualityFloor {
             pairs.append(("recommended", record.recommended.map { .string($0) } ?? .null))
             pairs.append(("quality_floor", .rounded(floor, digits: 4)))
@@ -43,7 +43,7 @@ public enum SimulationDocument {
         return .object(pairs)
     }
 
-    static func strategy(_ s: SimulationRecord.Strategy) -> JSONValue {
+    static func strategy(_ s: SimulationRecord.Strategy, scenario: Scenario) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("name", .string(s.name))]
         pairs += figures(s.total)
         pairs.append(("trained_tokens", .rounded(s.total.trainedTokens)))
@@ -71,6 +71,8 @@ public enum SimulationDocument {
         pairs.append(("merge_jobs", .number(Double(s.mergeJobs ?? s.total.mergeJobs))))
         pairs.append(("effective_training_time_ratio", .rounded(s.effectiveTrainingTimeRatio ?? 1, digits: 6)))
         pairs.append(("expected_interruptions", .rounded(s.expectedInterruptions ?? 0, digits: 6)))
+        pairs += capacity(s, scenario: scenario)
+        pairs += regions(s)
         if let choice = s.choice { pairs += decision(choice) }
         if !s.percentiles.isEmpty {
             pairs.append(("percentiles", .object(MonteCarlo.figures.compactMap { name in

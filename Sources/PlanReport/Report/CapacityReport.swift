@@ -130,6 +130,7 @@ public enum CapacityReport {
         }
         blocks += decisionSection(result, plots: &plots)
         blocks += poolSection(result, scenario: scenario)
+        blocks += goodputSection(result, scenario: scenario)
         if result.strategies.contains(where: { !$0.series.isEmpty }) {
             plots += GnuplotScript.all(CostCurves(record: result))
             blocks.append(.image(path: "cumulative_cost_usd.png", alt: "Cumulative cost per strategy over the horizon"))

@@ -68,6 +68,7 @@ public enum SimulationTable {
                     + "\(NumberFormat.quantity(t.trainingRunGPUHours - t.trainingWorkGPUHours)) GPU-hours lost to checkpoints, failures and restarts")
             }
         }
+        out += capacityLines(record, scenario: scenario)
         out.append("")
         out.append(PoolTable.headline(scenario, horizonDays: record.horizonDays) + ":")
         let pools = PoolTable.pools(record, scenario: scenario)

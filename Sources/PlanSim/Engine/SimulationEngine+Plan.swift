@@ -43,8 +43,15 @@ extension SimulationEngine {
         let adapterReplay = routed ? scenario.adapters.replayFraction : scenario.mergeIncremental.replayFraction
         deployHours = routed ? scenario.adapters.deployMinutes / 60 : 0
         let recording = self.recording
-        let reliable = cost.hardware.reliability != nil
         let evaluating = cost.finetune.evaluation != nil
+        let capacity = cost.hardware.capacity
+        let spot = capacity == .spot ? cost.hardware.spot : nil
+        var spotRates = energy
+        if let spot { spotRates.usdPerGPUHour = spot.usdPerGPUHour }
+        let reliable = cost.hardware.reliability != nil || spot != nil
+        let placing = regionPlacement.isActive
+        let regionPlacement = self.regionPlacement
+        var buildRegion = 0
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
         examples.removeAll(keepingCapacity: true)
@@ -81,27 +88,60 @@ extension SimulationEngine {
             let evaluation = evaluating ? cost.inJobEvaluation(examples: sum.examples, tokens: sum.tokens) : nil
             let workSeconds = sum.seconds + (evaluation?.seconds ?? 0)
             var running = workSeconds
+            // A spot job within the market's limits is priced at spot and preempted; the rest on-demand.
+            let onSpot = spot?.admits(wallHours: (workSeconds + fixed) / 3600, gpus: gpus) ?? false
             if reliable {
-                let goodput = cost.goodput(workSeconds: workSeconds, gpus: gpus)
-                running = goodput.expectedHours * 3600
-                totals.expectedInterruptions += goodput.expectedInterruptions
+                let goodput = cost.goodput(workSeconds: workSeconds, gpus: gpus, preemptionsPerNodeHour: onSpot ? spot?.preemptionsPerHour ?? 0 : 0)
+                if var rng = failures {
+                    let draw = goodput.drawn(rng: &rng)
+                    failures = rng
+                    running = draw.hours * 3600
+                    totals.expectedInterruptions += draw.interruptions
+                } else {
+                    running = goodput.expectedHours * 3600
+                    totals.expectedInterruptions += goodput.expectedInterruptions
+                }
             }
             let wallSeconds = running + fixed
-            pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: day * 24)
+            var release = day * 24
+            var rates = onSpot ? spotRates : energy
+            if placing {
+                let choice = regionPlacement.place(releaseHours: release, hours: wallSeconds / 3600)
+                release += choice.waitHours
+                rates = regionPlacement.rates(rates, region: choice.region, kgCO2PerKWh: choice.kgCO2PerKWh, onDemand: !onSpot && capacity != .reserved)
+                buildRegion = choice.region
+            }
+            pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: release)
             let gpuHours = wallSeconds * Double(gpus) / 3600
-            let footprint = energy.footprint(gpuHours: gpuHours)
+            let footprint = rates.footprint(gpuHours: gpuHours)
             totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
+            if onSpot {
+                totals.spotJobs += 1
+                totals.spotGPUHours += gpuHours
+            } else if capacity == .reserved {
+                totals.reservedJobs += 1
+            } else {
+                totals.onDemandJobs += 1
+            }
             totals.trainingWorkGPUHours += workSeconds * Double(gpus) / 3600
             totals.trainingRunGPUHours += running * Double(gpus) / 3600
             if recording {
                 let evaluated = evaluation?.flops ?? 0
                 var job = JobCost(kind: .training, name: name(), flops: sum.work + evaluated, bytesMoved: 0, tokens: sum.tokens, gpus: gpus,
-                                  wallSeconds: wallSeconds, rates: energy)
+                                  wallSeconds: wallSeconds, rates: rates)
                 job.hardwareFlops = sum.executed + evaluated
                 recordedCosts.append(job)
             }
         }
         func addJob(_ job: JobCost, day: Double, waiting: Int) {
+            var job = job
+            if placing {
+                // In the build's region (its last training job's) at the daily mean intensity.
+                let region = regionPlacement.regions[buildRegion]
+                let footprint = regionPlacement.rates(energy, region: buildRegion, kgCO2PerKWh: region.dailyMeanKgCO2PerKWh,
+                                                      onDemand: capacity != .reserved).footprint(gpuHours: job.gpuHours)
+                (job.usd, job.kwh, job.co2Kg) = (footprint.usd, footprint.kwh, footprint.co2Kg)
+            }
             pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
             totals.add(job)
             if recording { recordedCosts.append(job) }

@@ -13,7 +13,10 @@ extension SimulationEngine {
                 modelIndex.append(existing)
             } else {
                 hardwares.append(hardware)
-                models.append(CostModel(model: scenario.model, finetune: scenario.finetune, hardware: hardware,
+                // Reserved capacity pays every job's busy GPU-hours at the reserved rate.
+                var priced = hardware
+                if hardware.capacity == .reserved { priced.usdPerGPUHour = hardware.reservedRate }
+                models.append(CostModel(model: scenario.model, finetune: scenario.finetune, hardware: priced,
                                         overheads: scenario.overheads, merge: scenario.merge))
                 modelIndex.append(models.count - 1)
             }

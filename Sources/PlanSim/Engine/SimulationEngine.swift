@@ -93,6 +93,10 @@ struct SimulationEngine {
     var horizonHours = 0.0
     /// Hours from a build's last job to its deployment (the `adapters` hot-load; 0 otherwise).
     var deployHours = 0.0
+    /// Draws each training job's interruptions when set (Monte Carlo); nil → their expectation.
+    var failures: Xoshiro256StarStar?
+    /// Regions, placement and the wait for a cleaner hour (inactive without `regions:`).
+    var regionPlacement = RegionPlacement()
 
     /// A planned build: its jobs end at `jobEnd`; `step` is -1 for the initial build.
     struct BuildEntry {
@@ -104,19 +108,24 @@ struct SimulationEngine {
     init() {}
 
     /// Simulates every strategy of `scenario` with Poisson arrivals drawn from `seed`; read
-    /// `outcomes`, `arrivals` and (with `record`) `recordings`.
-    mutating func run(_ scenario: Scenario, seed: UInt64, record: Bool = false) {
+    /// `outcomes`, `arrivals` and (with `record`) `recordings`. With `failureSeed`, each training
+    /// job's interruptions (failures, spot preemptions) are drawn (`Goodput.drawn`) from
+    /// `Xoshiro256StarStar(seed: failureSeed, stream: strategy index)`; without, jobs run their
+    /// expected time.
+    mutating func run(_ scenario: Scenario, seed: UInt64, record: Bool = false, failureSeed: UInt64? = nil) {
         prepare(scenario, seed: seed)
         outcomes.removeAll(keepingCapacity: true)
         recordings.removeAll(keepingCapacity: true)
         recording = record
         for index in scenario.strategies.indices {
+            failures = failureSeed.map { Xoshiro256StarStar(seed: $0, stream: UInt64(index)) }
             plan(strategy: index, scenario: scenario)
             pool.schedule(gpus: scenario.hardware.poolGPUs)
             outcomes.append(summarise(scenario.strategies[index]))
             if record { recordings.append(recordingOfPlan(scenario.strategies[index], scenario: scenario)) }
         }
         recording = false
+        failures = nil
     }
 
     /// Expands the schedule (Poisson arrivals from `seed`), groups the builds and prices the
@@ -129,6 +138,7 @@ struct SimulationEngine {
         expand(scenario, rng: &rng)
         group(scenario)
         prepareModels(scenario)
+        regionPlacement = RegionPlacement(scenario)
     }
 
     /// The recording of the strategy just planned and scheduled.

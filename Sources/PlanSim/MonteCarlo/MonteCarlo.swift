@@ -104,13 +104,15 @@ public struct MonteCarlo: Sendable {
         strategies.contains(.fullRetrain) ? StrategyKind.fullRetrain : strategies[0]
     }
 
-    /// Trial `index` of a run seeded with `seed`: draws the uncertain inputs and the arrivals
-    /// from `Xoshiro256StarStar(seed: seed, stream: index)` and simulates every strategy; the
-    /// figures are in `engine.outcomes`.
+    /// Trial `index` of a run seeded with `seed`: draws the uncertain inputs, the arrivals and
+    /// each training job's interruptions (failures, spot preemptions; `Goodput.drawn`) from
+    /// `Xoshiro256StarStar(seed: seed, stream: index)` and simulates every strategy; the figures
+    /// are in `engine.outcomes`.
     static func trial(_ scenario: Scenario, seed: UInt64, index: Int, engine: inout SimulationEngine) {
         var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(index))
         let sampled = sample(scenario, rng: &rng)
-        engine.run(sampled, seed: rng.next())
+        let arrivals = rng.next()
+        engine.run(sampled, seed: arrivals, failureSeed: rng.next())
     }
 
     /// A copy of `scenario` with every uncertain input drawn from its distribution, clamped

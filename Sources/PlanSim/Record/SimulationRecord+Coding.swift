@@ -103,3 +103,20 @@ extension PercentileBand {
         (self.p10, self.p50, self.p90) = (p10, p50, p90)
     }
 }
+
+extension RegionComparison: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case placement, co2SavedKg = "co2_saved_kg", costSavedUSD = "cost_saved_usd", extraLatencyHours = "extra_latency_hours"
+        case singleRegionCO2Kg = "single_region_co2_kg", singleRegionCostUSD = "single_region_cost_usd"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        placement = try c.decode(String.self, forKey: .placement)
+        co2SavedKg = try c.decode(Double.self, forKey: .co2SavedKg)
+        costSavedUSD = try c.decode(Double.self, forKey: .costSavedUSD)
+        extraLatencyHours = try c.decode(Double.self, forKey: .extraLatencyHours)
+        singleRegionCO2Kg = try c.decode(Double.self, forKey: .singleRegionCO2Kg)
+        singleRegionCostUSD = try c.decode(Double.self, forKey: .singleRegionCostUSD)
+    }
+}

@@ -25,6 +25,8 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         /// Failure-free training compute over expected training time (nil in older runs).
         public var effectiveTrainingTimeRatio: Double?
         public var expectedInterruptions: Double?
+        /// Placement over regions against the single-region run (nil without `regions:`).
+        public var regions: RegionComparison?
         /// Monte Carlo bands per figure (`MonteCarlo.figures`); empty without trials.
         public var percentiles: [String: PercentileBand]
         public var probabilityCheaper: Double?
@@ -38,6 +40,15 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             case builds, percentiles, probabilityCheaper = "probability_cheaper", mergeJobs = "merge_jobs"
             case totalCostOfOwnershipUSD = "total_cost_of_ownership_usd"
             case effectiveTrainingTimeRatio = "effective_training_time_ratio", expectedInterruptions = "expected_interruptions"
+            case regions, capacity
+        }
+
+        /// The `capacity` object: the training jobs' capacity counts, which belong to the total.
+        struct CapacityCounts: Decodable {
+            var spotJobs: Int, reservedJobs: Int, onDemandJobs: Int, spotGPUHours: Double
+            enum CodingKeys: String, CodingKey {
+                case spotJobs = "spot_jobs", reservedJobs = "reserved_jobs", onDemandJobs = "on_demand_jobs", spotGPUHours = "spot_gpu_hours"
+            }
         }
 
         public init(from decoder: Decoder) throws {
@@ -55,6 +66,11 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             mergeJobs = try c.decodeIfPresent(Int.self, forKey: .mergeJobs)
             effectiveTrainingTimeRatio = try c.decodeIfPresent(Double.self, forKey: .effectiveTrainingTimeRatio)
             expectedInterruptions = try c.decodeIfPresent(Double.self, forKey: .expectedInterruptions)
+            regions = try c.decodeIfPresent(RegionComparison.self, forKey: .regions)
+            if let counts = try c.decodeIfPresent(CapacityCounts.self, forKey: .capacity) {
+                (total.spotJobs, total.reservedJobs, total.onDemandJobs, total.spotGPUHours) =
+                    (counts.spotJobs, counts.reservedJobs, counts.onDemandJobs, counts.spotGPUHours)
+            }
             percentiles = try c.decodeIfPresent([String: PercentileBand].self, forKey: .percentiles) ?? [:]
             probabilityCheaper = try c.decodeIfPresent(Double.self, forKey: .probabilityCheaper)
             choice = c.contains(.totalCostOfOwnershipUSD) ? try StrategyDecision(from: decoder) : nil
@@ -75,6 +91,7 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             mergeJobs = outcome.total.mergeJobs
             effectiveTrainingTimeRatio = outcome.total.effectiveTrainingTimeRatio
             expectedInterruptions = outcome.total.expectedInterruptions
+            regions = outcome.regions
             percentiles = monteCarlo?.percentiles[outcome.kind] ?? [:]
             probabilityCheaper = monteCarlo?.probabilityCheaper[outcome.kind]
             self.choice = choice

@@ -20,6 +20,13 @@ public struct PhaseTotals: Sendable, Equatable {
     public var trainingRunGPUHours = 0.0
     /// Expected interruptions of the training jobs.
     public var expectedInterruptions = 0.0
+    /// Training jobs on spot capacity, on reserved capacity, and on-demand (kept off spot by
+    /// its limits, or on-demand by choice); see `Capacity`.
+    public var spotJobs = 0
+    public var reservedJobs = 0
+    public var onDemandJobs = 0
+    /// GPU-hours of the spot jobs (start-up included).
+    public var spotGPUHours = 0.0
     /// trainingWorkGPUHours / trainingRunGPUHours: the effective training time ratio (1 without failures).
     public var effectiveTrainingTimeRatio: Double { trainingRunGPUHours > 0 ? trainingWorkGPUHours / trainingRunGPUHours : 1 }
 
@@ -53,6 +60,10 @@ public struct PhaseTotals: Sendable, Equatable {
         sum.trainingWorkGPUHours += b.trainingWorkGPUHours
         sum.trainingRunGPUHours += b.trainingRunGPUHours
         sum.expectedInterruptions += b.expectedInterruptions
+        sum.spotJobs += b.spotJobs
+        sum.reservedJobs += b.reservedJobs
+        sum.onDemandJobs += b.onDemandJobs
+        sum.spotGPUHours += b.spotGPUHours
         return sum
     }
 }

@@ -18,7 +18,18 @@ public struct Simulator: Sendable {
     public func run(seed: UInt64, detailed: Bool = true) -> SimulationResult {
         var engine = SimulationEngine()
         engine.run(scenario, seed: seed, record: detailed)
-        return Self.result(engine, scenario: scenario, seed: seed, detailed: detailed)
+        var result = Self.result(engine, scenario: scenario, seed: seed, detailed: detailed)
+        if !scenario.regions.isEmpty {
+            // The same arrivals in the home region alone, for the savings of placement and shifting.
+            engine.run(scenario.singleRegion, seed: seed)
+            for (index, single) in engine.outcomes.enumerated() {
+                let outcome = result.strategies[index]
+                var home = outcome
+                (home.initial, home.maintenance, home.latency) = (single.initial, single.maintenance, single.latency)
+                result.strategies[index].regions = RegionComparison(placement: scenario.hardware.placement, outcome: outcome, single: home)
+            }
+        }
+        return result
     }
 
     /// The result of a run of `engine` on `scenario`: its outcomes, and with `detailed` the

@@ -59,6 +59,8 @@ public struct StrategyOutcome: Sendable, Equatable {
     public var breakEvenDay: Int?
     /// How the strategy used the GPU pool, and what the pool costs.
     public var pool: PoolUsage
+    /// Under `regions:`, against the single-region run; nil without regions.
+    public var regions: RegionComparison? = nil
 }
 
 /// The result of one simulation of every strategy in a scenario.

@@ -45,6 +45,7 @@ struct ScenarioFieldTests {
         case "serving" where parts.count == 4:
             return (yaml(["serving": "{traffic: {en: \(item([]))}}"]), "serving.traffic.en.\(key)")
         case "serving": return (yaml(["serving": item([("traffic", "{'*': {requests_per_day: 1}}")])]), spec.path)
+        case "regions": return (yaml(["regions": "[\(item([("name", "r")]))]"]), "regions[0].\(key)")
         case "quality" where parts.count == 3: return (yaml(["quality": "{retention: {merge: \(value)}}"]), "quality.retention.merge")
         default: return (yaml([parts[0]: item([])]), spec.path)
         }
@@ -117,6 +118,9 @@ struct ScenarioFieldTests {
             "serving.usd_per_gpu_hour", "serving.max_ms_per_output_token", "serving.peak_to_mean", "serving.traffic_scale",
             "quality.floor", "hardware.reliability.gpu_failures_per_hour", "hardware.reliability.storage_gb_per_s",
             "hardware.reliability.restart_minutes",
+            "hardware.spot.usd_per_gpu_hour", "hardware.spot.preemptions_per_hour", "hardware.spot.max_job_hours",
+            "hardware.spot.max_gpus_per_job", "schedule.max_update_delay_hours",
+            "regions[<i|*>].usd_per_gpu_hour", "regions[<i|*>].kg_co2_per_kwh", "regions[<i|*>].pue",
         ])
     }
 
@@ -127,6 +131,7 @@ struct ScenarioFieldTests {
             "schedule": "{events: [{day: 1, language: en, add_examples: 5}], periodic: [{languages: all, every_days: 30, add_examples: 2}], "
                 + "poisson: [{languages: all, per_year: 3, add_examples: 4}], additions: [{day: 5, language: ko, examples: 6, tokens_per_example: 7}]}",
             "serving": "{traffic: {'*': {requests_per_day: 100}}}",
+            "regions": "[{name: r1, kg_co2_per_kwh: 0.1}]",
         ]), file: "s")
     }
 
