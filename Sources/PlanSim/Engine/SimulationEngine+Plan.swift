@@ -82,7 +82,7 @@ extension SimulationEngine {
         var presentDirty = true
         var totals = PhaseTotals()
 
-        func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
+        @inline(__always) func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
             // The job's periodic evaluation (finetune.eval_every_examples) runs inside it.
             let evaluation = evaluating ? cost.inJobEvaluation(examples: sum.examples, tokens: sum.tokens) : nil
@@ -133,24 +133,29 @@ extension SimulationEngine {
                 recordedCosts.append(job)
             }
         }
-        func addJob(_ job: JobCost, day: Double, waiting: Int) {
-            var job = job
-            if placing {
-                // In the build's region (its last training job's) at the daily mean intensity.
-                let region = regionPlacement.regions[buildRegion]
-                let footprint = regionPlacement.rates(energy, region: buildRegion, kgCO2PerKWh: region.dailyMeanKgCO2PerKWh,
-                                                      onDemand: capacity != .reserved).footprint(gpuHours: job.gpuHours)
-                (job.usd, job.kwh, job.co2Kg) = (footprint.usd, footprint.kwh, footprint.co2Kg)
+        // Merges and evaluations: priced once per shape (`memo`), so the common case copies nothing.
+        @inline(__always) func addJob(_ job: JobCost, day: Double, waiting: Int) {
+            guard placing else {
+                pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
+                totals.add(job)
+                if recording { recordedCosts.append(job) }
+                return
             }
-            pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
-            totals.add(job)
-            if recording { recordedCosts.append(job) }
+            // In the build's region (its last training job's) at the daily mean intensity.
+            var placed = job
+            let region = regionPlacement.regions[buildRegion]
+            let footprint = regionPlacement.rates(energy, region: buildRegion, kgCO2PerKWh: region.dailyMeanKgCO2PerKWh,
+                                                  onDemand: capacity != .reserved).footprint(gpuHours: job.gpuHours)
+            (placed.usd, placed.kwh, placed.co2Kg) = (footprint.usd, footprint.kwh, footprint.co2Kg)
+            pool.append(gpus: placed.gpus, hours: placed.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
+            totals.add(placed)
+            if recording { recordedCosts.append(placed) }
         }
         // Ends a build whose training jobs are [first, jobs.count): merge (when `merged` and
         // more than one language), then the evaluation.
         // `evaluated`: the languages the evaluation covers when not every current one (an
         // `adapters` update: the updated ones), as (count, Σ tokens per example).
-        func finish(first: Int, day: Double, merged: Bool, step: Int, evaluated: (count: Int, tokens: Double)? = nil) {
+        @inline(__always) func finish(first: Int, day: Double, merged: Bool, step: Int, evaluated: (count: Int, tokens: Double)? = nil) {
             if presentDirty {
                 presentCount = 0
                 presentTokens = 0

@@ -71,4 +71,27 @@ struct GoodputTests {
         #expect(Goodput.checkpointBytes(lora) == 12 * lora.trainableParameters)
         #expect(Goodput.checkpointBytes(full) == 14 * full.trainableParameters)
     }
+
+    /// Issue #29's acceptance, at the default rate and storage: the Llama 3 405B pre-training run
+    /// (16,384 H100s for 54 days, 2,048 nodes) and a one-GPU, four-hour adapter job.
+    /// Published (Llama 3 report, Meta 2024, §3.3.4): 466 interruptions in the 54 days, 419 of
+    /// them unexpected, and "higher than 90% effective training time". The default rate is
+    /// derived from the 419, so the count is a consistency check; the ratio is the model's.
+    @Test func theDefaultRateReproducesTheLlama3RunAndSparesAnAdapterJob() throws {
+        let defaults = ReliabilitySettings()
+        let catalog = try Catalog.bundled()
+        let full = TrainingJob(model: try catalog.model("llama-3.1-405b"), method: .full)
+        let work = 54 * 24 * 0.93  // the job's failure-free compute, so that it runs about 54 days
+        let big = Goodput.expected(workHours: work, gpus: 16_384, gpusPerNode: 8, checkpointBytes: Goodput.checkpointBytes(full),
+                                   restartMinutes: 10, settings: defaults)
+        #expect(big.expectedHours > 50 * 24 && big.expectedHours < 58 * 24, "\(big.expectedHours / 24) days")
+        #expect(big.expectedInterruptions > 380 && big.expectedInterruptions < 470, "\(big.expectedInterruptions)")
+        #expect(big.effectiveTrainingTimeRatio > 0.90 && big.effectiveTrainingTimeRatio < 0.97, "\(big.effectiveTrainingTimeRatio)")
+
+        let lora = TrainingJob(model: try catalog.model("llama-3.1-8b"), method: .lora)
+        let small = Goodput.expected(workHours: 4, gpus: 1, gpusPerNode: 8, checkpointBytes: Goodput.checkpointBytes(lora),
+                                     restartMinutes: 10, settings: defaults)
+        #expect(small.effectiveTrainingTimeRatio > 0.99, "\(small.effectiveTrainingTimeRatio)")
+        #expect(small.expectedInterruptions < 0.001)
+    }
 }
