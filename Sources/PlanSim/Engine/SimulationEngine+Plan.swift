@@ -46,12 +46,15 @@ extension SimulationEngine {
         let evaluating = cost.finetune.evaluation != nil
         let capacity = cost.hardware.capacity
         let spot = capacity == .spot ? cost.hardware.spot : nil
-        var spotRates = energy
-        if let spot { spotRates.usdPerGPUHour = spot.usdPerGPUHour }
+        let spotRates = spot.map { spot in
+            var rates = energy
+            rates.usdPerGPUHour = spot.usdPerGPUHour
+            return rates
+        } ?? energy
         let reliable = cost.hardware.reliability != nil || spot != nil
         let placing = regionPlacement.isActive
         let regionPlacement = self.regionPlacement
-        var buildRegion = 0
+        buildRegion = 0
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
         examples.removeAll(keepingCapacity: true)
@@ -82,7 +85,7 @@ extension SimulationEngine {
         var presentDirty = true
         var totals = PhaseTotals()
 
-        @inline(__always) func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
+        func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
             // The job's periodic evaluation (finetune.eval_every_examples) runs inside it.
             let evaluation = evaluating ? cost.inJobEvaluation(examples: sum.examples, tokens: sum.tokens) : nil
@@ -134,7 +137,7 @@ extension SimulationEngine {
             }
         }
         // Merges and evaluations: priced once per shape (`memo`), so the common case copies nothing.
-        @inline(__always) func addJob(_ job: JobCost, day: Double, waiting: Int) {
+        func addJob(_ job: JobCost, day: Double, waiting: Int) {
             guard placing else {
                 pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
                 totals.add(job)
@@ -155,7 +158,7 @@ extension SimulationEngine {
         // more than one language), then the evaluation.
         // `evaluated`: the languages the evaluation covers when not every current one (an
         // `adapters` update: the updated ones), as (count, Σ tokens per example).
-        @inline(__always) func finish(first: Int, day: Double, merged: Bool, step: Int, evaluated: (count: Int, tokens: Double)? = nil) {
+        func finish(first: Int, day: Double, merged: Bool, step: Int, evaluated: (count: Int, tokens: Double)? = nil) {
             if presentDirty {
                 presentCount = 0
                 presentTokens = 0

@@ -52,8 +52,9 @@ extension SimulationEngine {
                 rates.withUnsafeBufferPointer { rates in
                     for s in 0..<examples.count {
                         let sliceTokens = examples[s] * tokensPerExample[s] * epochs
+                        let sliceExamples = examples[s] * epochs
                         guard sliceTokens > 0 else { continue }
-                        sum.add(sliceTokens, at: rates[base + s])
+                        sum.add(sliceTokens, examples: sliceExamples, at: rates[base + s])
                     }
                 }
             }
@@ -71,10 +72,10 @@ extension SimulationEngine {
         var examples = 0.0
         var gpus = 1
 
-        /// Adds `sliceTokens` trained at `rate`.
-        @inline(__always) mutating func add(_ sliceTokens: Double, at rate: CostModel.SliceRate) {
+        /// Adds `sliceTokens` (`sliceExamples` examples, epochs counted) trained at `rate`.
+        @inline(__always) mutating func add(_ sliceTokens: Double, examples sliceExamples: Double, at rate: CostModel.SliceRate) {
             tokens += sliceTokens
-            if rate.tokensPerExample > 0 { examples += sliceTokens / rate.tokensPerExample }
+            examples += sliceExamples
             work += sliceTokens * rate.flopsPerToken
             executed += sliceTokens * rate.hardwareFlopsPerToken
             seconds += sliceTokens / rate.tokensPerSecond
@@ -85,8 +86,9 @@ extension SimulationEngine {
     @inline(__always) mutating func add(_ sum: inout TrainingSum, model: Int, slot: Int, examples: Double,
                                                 tokensPerExample tokens: Double, epochs: Double) {
         let sliceTokens = examples * tokens * epochs
+        let sliceExamples = examples * epochs
         guard sliceTokens > 0 else { return }
-        sum.add(sliceTokens, at: sliceRate(model: model, slot: slot, tokensPerExample: tokens))
+        sum.add(sliceTokens, examples: sliceExamples, at: sliceRate(model: model, slot: slot, tokensPerExample: tokens))
     }
 
     /// Adds `replay` of the data before the update (slots that had data were present, so
@@ -98,8 +100,9 @@ extension SimulationEngine {
                 rates.withUnsafeBufferPointer { rates in
                     for s in 0..<previous.count where previous[s] > 0 {
                         let sliceTokens = previous[s] * replay * tokensPerExample[s] * epochs
+                        let sliceExamples = previous[s] * replay * epochs
                         guard sliceTokens > 0 else { continue }
-                        sum.add(sliceTokens, at: rates[base + s])
+                        sum.add(sliceTokens, examples: sliceExamples, at: rates[base + s])
                     }
                 }
             }

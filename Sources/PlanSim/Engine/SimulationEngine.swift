@@ -97,6 +97,8 @@ struct SimulationEngine {
     var failures: Xoshiro256StarStar?
     /// Regions, placement and the wait for a cleaner hour (inactive without `regions:`).
     var regionPlacement = RegionPlacement()
+    /// The region of the build being planned (its last training job's), for its merge and evaluation.
+    var buildRegion = 0
 
     /// A planned build: its jobs end at `jobEnd`; `step` is -1 for the initial build.
     struct BuildEntry {
