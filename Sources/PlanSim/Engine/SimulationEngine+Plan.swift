@@ -79,11 +79,9 @@ extension SimulationEngine {
         recordedCosts.removeAll(keepingCapacity: true)
         recordedBuilds.removeAll(keepingCapacity: true)
 
-        var memo = Memo()
-        var presentCount = 0
-        var presentTokens = 0.0
-        var presentDirty = true
-        var totals = PhaseTotals()
+        // The planning state lives on the engine (`PlanState`), not in locals the helpers below
+        // capture: captured locals cost a dynamic exclusivity check on every access.
+        state = PlanState()
 
         func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
@@ -99,10 +97,10 @@ extension SimulationEngine {
                     let draw = goodput.drawn(rng: &rng)
                     failures = rng
                     running = draw.hours * 3600
-                    totals.expectedInterruptions += draw.interruptions
+                    state.totals.expectedInterruptions += draw.interruptions
                 } else {
                     running = goodput.expectedHours * 3600
-                    totals.expectedInterruptions += goodput.expectedInterruptions
+                    state.totals.expectedInterruptions += goodput.expectedInterruptions
                 }
             }
             let wallSeconds = running + fixed
@@ -117,17 +115,17 @@ extension SimulationEngine {
             pool.append(gpus: gpus, hours: wallSeconds / 3600, releaseHours: release)
             let gpuHours = wallSeconds * Double(gpus) / 3600
             let footprint = rates.footprint(gpuHours: gpuHours)
-            totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
+            state.totals.add(gpuHours: gpuHours, usd: footprint.usd, kwh: footprint.kwh, co2Kg: footprint.co2Kg, trainedTokens: sum.tokens)
             if onSpot {
-                totals.spotJobs += 1
-                totals.spotGPUHours += gpuHours
+                state.totals.spotJobs += 1
+                state.totals.spotGPUHours += gpuHours
             } else if capacity == .reserved {
-                totals.reservedJobs += 1
+                state.totals.reservedJobs += 1
             } else {
-                totals.onDemandJobs += 1
+                state.totals.onDemandJobs += 1
             }
-            totals.trainingWorkGPUHours += workSeconds * Double(gpus) / 3600
-            totals.trainingRunGPUHours += running * Double(gpus) / 3600
+            state.totals.trainingWorkGPUHours += workSeconds * Double(gpus) / 3600
+            state.totals.trainingRunGPUHours += running * Double(gpus) / 3600
             if recording {
                 let evaluated = evaluation?.flops ?? 0
                 var job = JobCost(kind: .training, name: name(), flops: sum.work + evaluated, bytesMoved: 0, tokens: sum.tokens, gpus: gpus,
@@ -136,11 +134,11 @@ extension SimulationEngine {
                 recordedCosts.append(job)
             }
         }
-        // Merges and evaluations: priced once per shape (`memo`), so the common case copies nothing.
+        // Merges and evaluations: priced once per shape (`state.memo`), so the common case copies nothing.
         func addJob(_ job: JobCost, day: Double, waiting: Int) {
             guard placing else {
                 pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
-                totals.add(job)
+                state.totals.add(job)
                 if recording { recordedCosts.append(job) }
                 return
             }
@@ -151,7 +149,7 @@ extension SimulationEngine {
                                                   onDemand: capacity != .reserved).footprint(gpuHours: job.gpuHours)
             (placed.usd, placed.kwh, placed.co2Kg) = (footprint.usd, footprint.kwh, footprint.co2Kg)
             pool.append(gpus: placed.gpus, hours: placed.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
-            totals.add(placed)
+            state.totals.add(placed)
             if recording { recordedCosts.append(placed) }
         }
         // Ends a build whose training jobs are [first, jobs.count): merge (when `merged` and
@@ -159,43 +157,43 @@ extension SimulationEngine {
         // `evaluated`: the languages the evaluation covers when not every current one (an
         // `adapters` update: the updated ones), as (count, Σ tokens per example).
         func finish(first: Int, day: Double, merged: Bool, step: Int, evaluated: (count: Int, tokens: Double)? = nil) {
-            if presentDirty {
-                presentCount = 0
-                presentTokens = 0
+            if state.presentDirty {
+                state.presentCount = 0
+                state.presentTokens = 0
                 for s in 0..<slotCount where present[s] {
-                    presentCount += 1
-                    presentTokens += tokensPerExample[s]
+                    state.presentCount += 1
+                    state.presentTokens += tokensPerExample[s]
                 }
-                presentDirty = false
+                state.presentDirty = false
             }
             let trainingEnd = pool.jobs.count
             var lastFirst = first
-            if merged && presentCount > 1 {
-                if memo.mergeAdapters != presentCount {
-                    memo.merge = cost.mergeJob(name: "merge", adapters: presentCount)
-                    memo.mergeAdapters = presentCount
+            if merged && state.presentCount > 1 {
+                if state.memo.mergeAdapters != state.presentCount {
+                    state.memo.merge = cost.mergeJob(name: "merge", adapters: state.presentCount)
+                    state.memo.mergeAdapters = state.presentCount
                 }
-                if let merge = memo.merge {
+                if let merge = state.memo.merge {
                     for j in first..<trainingEnd { pool.jobs[j].dependent = trainingEnd }
                     addJob(merge, day: day, waiting: trainingEnd - first)
                     lastFirst = trainingEnd
                 }
             }
-            let evaluatedCount = evaluated?.count ?? presentCount
-            let evaluatedTokens = evaluated?.tokens ?? presentTokens
-            if memo.evaluationCount != evaluatedCount || memo.evaluationTokens != evaluatedTokens {
-                memo.evaluation = cost.evaluation(name: "evaluate", languages: evaluatedCount, tokensPerExample: evaluatedTokens)
-                memo.evaluationCount = evaluatedCount
-                memo.evaluationTokens = evaluatedTokens
+            let evaluatedCount = evaluated?.count ?? state.presentCount
+            let evaluatedTokens = evaluated?.tokens ?? state.presentTokens
+            if state.memo.evaluationCount != evaluatedCount || state.memo.evaluationTokens != evaluatedTokens {
+                state.memo.evaluation = cost.evaluation(name: "evaluate", languages: evaluatedCount, tokensPerExample: evaluatedTokens)
+                state.memo.evaluationCount = evaluatedCount
+                state.memo.evaluationTokens = evaluatedTokens
             }
-            if let evaluation = memo.evaluation {
+            if let evaluation = state.memo.evaluation {
                 let lastEnd = pool.jobs.count
                 for j in lastFirst..<lastEnd { pool.jobs[j].dependent = lastEnd }
                 addJob(evaluation, day: day, waiting: lastEnd - lastFirst)
             }
-            builds.append(BuildEntry(jobEnd: pool.jobs.count, totals: totals, step: step))
+            builds.append(BuildEntry(jobEnd: pool.jobs.count, totals: state.totals, step: step))
             if recording { recordBuild(first: first, step: step, scenario: scenario) }
-            totals = PhaseTotals()
+            state.totals = PhaseTotals()
         }
 
         // Initial build.
@@ -228,7 +226,7 @@ extension SimulationEngine {
                     present[s] = true
                     examples[s] = amount[a]
                     tokensPerExample[s] = newTokens[a]
-                    presentDirty = true
+                    state.presentDirty = true
                     _ = sliceRate(model: model, slot: s, tokensPerExample: newTokens[a])
                 }
             }

@@ -97,6 +97,16 @@ struct SimulationEngine {
     var failures: Xoshiro256StarStar?
     /// Regions, placement and the wait for a cleaner hour (inactive without `regions:`).
     var regionPlacement = RegionPlacement()
+    /// The build being planned: priced merge and evaluation shapes, the present languages and
+    /// the build's running totals (`plan(strategy:scenario:)`).
+    struct PlanState {
+        var memo = Memo()
+        var presentCount = 0
+        var presentTokens = 0.0
+        var presentDirty = true
+        var totals = PhaseTotals()
+    }
+    var state = PlanState()
     /// The region of the build being planned (its last training job's), for its merge and evaluation.
     var buildRegion = 0
 
