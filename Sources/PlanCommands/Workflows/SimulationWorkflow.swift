@@ -44,7 +44,7 @@ struct SimulationWorkflow {
         case .csv: Console.out(ResultCSV.simulation(record: try SimulationRecord(document: document(id).rendered()), runID: id))
         case .table: Console.out(SimulationTable.render(runID: id, scenario: scenario, record: record, result: result))
         }
-        try Console.plotAndSummarise(GnuplotScript.all(CostCurves(result: result)), folder: plotsFolder,
+        try Console.plotAndSummarise(GnuplotScript.all(CostCurves(record: record)), folder: plotsFolder,
                                      runID: id, storePath: store.path, summary: format == .table)
     }
 }

@@ -32,11 +32,6 @@ public enum PoolTable {
         [false, true, true, true, true, true, false, true] + (pricing == .reserved ? [true] : [])
     }
 
-    /// One row per strategy.
-    public static func rows(_ result: SimulationResult) -> [[String]] {
-        rows(result.strategies.map { ($0.kind.rawValue, $0.pool) })
-    }
-
     /// Each strategy's pool usage as a simulation record holds it (live or stored), with the
     /// strategy's own hardware (its `gpus_per_job`) from the scenario.
     public static func pools(_ record: SimulationRecord, scenario: Scenario) -> [(strategy: String, pool: PoolUsage)] {
