@@ -70,7 +70,7 @@ public enum SimulationDocument {
         pairs.append(("jobs", .number(Double(s.total.jobs))))
         pairs.append(("merge_jobs", .number(Double(s.mergeJobs ?? s.total.mergeJobs))))
         pairs.append(("effective_training_time_ratio", .rounded(s.effectiveTrainingTimeRatio ?? 1, digits: 6)))
-        pairs.append(("expected_interruptions", .rounded(s.expectedInterruptions ?? 0, digits: 6)))
+        pairs.append(("expected_interruptions", .rounded(s.total.expectedInterruptions, digits: 6)))
         pairs += capacity(s, scenario: scenario)
         pairs += regions(s)
         if let choice = s.choice { pairs += decision(choice) }

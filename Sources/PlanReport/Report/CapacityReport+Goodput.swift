@@ -17,7 +17,7 @@ extension CapacityReport {
             blocks.append(.bullets(result.strategies.compactMap { s in
                 guard let ratio = s.effectiveTrainingTimeRatio else { return nil }
                 return "`\(s.name)`: effective training time \(NumberFormat.percent(ratio)), "
-                    + "\(String(format: "%.2f", s.expectedInterruptions ?? 0)) expected interruptions"
+                    + "\(String(format: "%.2f", s.total.expectedInterruptions)) expected interruptions"
             }))
         }
         let placed = result.strategies.compactMap { s in s.regions.map { (s.name, $0) } }

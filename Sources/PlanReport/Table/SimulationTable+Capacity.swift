@@ -17,7 +17,7 @@ extension SimulationTable {
                 out.append("  \(pad(strategy.name)) \(capacity.rawValue): "
                     + "\(t.spotJobs) on spot (\(NumberFormat.quantity(t.spotGPUHours)) GPU-hours), \(t.onDemandJobs) on demand, "
                     + "\(t.reservedJobs) reserved; effective training time \(NumberFormat.percent(strategy.effectiveTrainingTimeRatio ?? 1)), "
-                    + "\(String(format: "%.2f", strategy.expectedInterruptions ?? 0)) expected interruptions")
+                    + "\(String(format: "%.2f", strategy.total.expectedInterruptions)) expected interruptions")
             }
         }
         if record.strategies.contains(where: { $0.regions != nil }) {

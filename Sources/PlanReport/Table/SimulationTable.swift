@@ -64,7 +64,7 @@ public enum SimulationTable {
             for (strategy, outcome) in zip(record.strategies, result.strategies) {
                 let t = outcome.total  // the lost hours are not part of the record (a stored run keeps the ratio)
                 out.append("  \(pad(strategy.name)) effective training time \(NumberFormat.percent(strategy.effectiveTrainingTimeRatio ?? 1)), "
-                    + "\(String(format: "%.2f", strategy.expectedInterruptions ?? 0)) expected interruptions, "
+                    + "\(String(format: "%.2f", strategy.total.expectedInterruptions)) expected interruptions, "
                     + "\(NumberFormat.quantity(t.trainingRunGPUHours - t.trainingWorkGPUHours)) GPU-hours lost to checkpoints, failures and restarts")
             }
         }

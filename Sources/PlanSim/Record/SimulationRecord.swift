@@ -24,7 +24,6 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
         public var mergeJobs: Int?
         /// Failure-free training compute over expected training time (nil in older runs).
         public var effectiveTrainingTimeRatio: Double?
-        public var expectedInterruptions: Double?
         /// Placement over regions against the single-region run (nil without `regions:`).
         public var regions: RegionComparison?
         /// Monte Carlo bands per figure (`MonteCarlo.figures`); empty without trials.
@@ -39,7 +38,7 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             case name, initial, maintenance, latency = "update_latency_hours", savings, breakEvenDay = "break_even_day", saturated, pool
             case builds, percentiles, probabilityCheaper = "probability_cheaper", mergeJobs = "merge_jobs"
             case totalCostOfOwnershipUSD = "total_cost_of_ownership_usd"
-            case effectiveTrainingTimeRatio = "effective_training_time_ratio", expectedInterruptions = "expected_interruptions"
+            case effectiveTrainingTimeRatio = "effective_training_time_ratio"
             case regions, capacity
         }
 
@@ -65,7 +64,6 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             builds = try c.decode(Int.self, forKey: .builds)
             mergeJobs = try c.decodeIfPresent(Int.self, forKey: .mergeJobs)
             effectiveTrainingTimeRatio = try c.decodeIfPresent(Double.self, forKey: .effectiveTrainingTimeRatio)
-            expectedInterruptions = try c.decodeIfPresent(Double.self, forKey: .expectedInterruptions)
             regions = try c.decodeIfPresent(RegionComparison.self, forKey: .regions)
             if let counts = try c.decodeIfPresent(CapacityCounts.self, forKey: .capacity) {
                 (total.spotJobs, total.reservedJobs, total.onDemandJobs, total.spotGPUHours) =
@@ -90,7 +88,6 @@ public struct SimulationRecord: Sendable, Equatable, Decodable {
             builds = outcome.builds.count
             mergeJobs = outcome.total.mergeJobs
             effectiveTrainingTimeRatio = outcome.total.effectiveTrainingTimeRatio
-            expectedInterruptions = outcome.total.expectedInterruptions
             regions = outcome.regions
             percentiles = monteCarlo?.percentiles[outcome.kind] ?? [:]
             probabilityCheaper = monteCarlo?.probabilityCheaper[outcome.kind]
