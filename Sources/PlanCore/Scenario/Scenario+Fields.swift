@@ -47,8 +47,39 @@ extension Scenario {
     /// (infinite included), to the nearest valid value: the value is clamped to the field's
     /// bounds before any conversion. Nil for an unknown path or entry, or a NaN value.
     public func settingClamped(_ path: String, to value: Double) -> Scenario? {
-        guard let bounds = try? bounds(at: path), let clamped = bounds.clamped(value) else { return nil }
-        return try? setting(path, to: clamped)
+        guard let field = try? variableField(path) else { return nil }
+        var copy = self
+        return copy.setClamped(field, to: value) ? copy : nil
+    }
+
+    /// A variable path resolved on this scenario (its field and the entries it names), to be
+    /// set many times without parsing the path again (Monte Carlo's trials). Valid for any
+    /// scenario with the same lists (a sampled copy).
+    public struct VariableField: Sendable {
+        let spec: FieldSpec
+        let entries: [Int]
+    }
+
+    /// `path` resolved (see `VariableField`); throws as `setting(_:to:)` for an unknown path or entry.
+    public func variableField(_ path: String) throws -> VariableField {
+        let (spec, entries) = try variable(path)
+        guard spec.access != nil else { throw Self.unknownField(path) }
+        return VariableField(spec: spec, entries: entries)
+    }
+
+    /// Sets `field` to `value` clamped into its bounds on this scenario (whole-number fields
+    /// rounded after clamping), as `settingClamped(_:to:)`, in place. False (and unchanged)
+    /// for a NaN value.
+    public mutating func setClamped(_ field: VariableField, to value: Double) -> Bool {
+        let bounds = field.spec.bounds(in: self)
+        guard let clamped = bounds.clamped(value) else { return false }
+        let checked = bounds.isWhole ? clamped.rounded() : clamped
+        switch field.spec.access {
+        case let .scenario(_, set)?: set(&self, checked)
+        case let .entries(_, set)?: for entry in field.entries { set(&self, entry, checked) }
+        case nil: return false
+        }
+        return true
     }
 
     /// A copy with every entry `path` names multiplied by `factor`, each clamped to the field's
@@ -87,8 +118,10 @@ extension Scenario {
         }
         guard let list = field.list else { return (field.spec, []) }
         let count = list.count(in: self)
-        let shown = TerminalText.excerpt(path)
-        let all = FieldPath.text(field, .all)
+        // Message parts, built only for an error (Monte Carlo resolves paths in its setup, but
+        // sweeps and sensitivity still call this per point).
+        var shown: String { TerminalText.excerpt(path) }
+        var all: String { FieldPath.text(field, .all) }
         guard count > 0 else { throw PlanCoreError.invalidArgument("\(shown): the scenario has no \(list.noun)") }
         switch parsed.entry {
         case .bare:

@@ -72,7 +72,8 @@ extension SimulationEngine {
         present.append(contentsOf: repeatElement(false, count: absent))
         stamp.removeAll(keepingCapacity: true)
         stamp.append(contentsOf: repeatElement(-1, count: slotCount))
-        for s in 0..<scenario.languages.count { _ = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s]) }
+        previous.removeAll(keepingCapacity: true)
+        previous.append(contentsOf: repeatElement(0, count: slotCount))
 
         pool.removeAll()
         builds.removeAll(keepingCapacity: true)
@@ -82,6 +83,10 @@ extension SimulationEngine {
         // The planning state lives on the engine (`PlanState`), not in locals the helpers below
         // capture: captured locals cost a dynamic exclusivity check on every access.
         state = PlanState()
+        for s in 0..<scenario.languages.count {
+            let rate = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s])
+            state.data.add(examples: examples[s], tokensPerExample: tokensPerExample[s], at: rate)
+        }
 
         func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
@@ -204,7 +209,7 @@ extension SimulationEngine {
                 addTraining(sum, day: 0, name: "adapter \(codes[s])")
             }
         } else {
-            addTraining(allSlotsSum(model: model, epochs: epochs), day: 0, name: "multilingual")
+            addTraining(state.data.scaled(by: epochs), day: 0, name: "multilingual")
         }
         finish(first: 0, day: 0, merged: adapters && !routed, step: -1)
 
@@ -214,26 +219,31 @@ extension SimulationEngine {
             let day = stepDay[step]
             let from = trigger > 0 ? triggerEnd[trigger - 1] : 0
             let to = trigger >= 0 ? triggerEnd[trigger] : 0
-            if kind == .continued || incremental {
-                previous.removeAll(keepingCapacity: true)
-                previous.append(contentsOf: examples)
-            }
+            // The data before this build: every slot's (continued's replay) and the updated slots'
+            // examples (an incremental adapter's replay).
+            let before = state.data
+            if incremental { for a in from..<to { previous[slot[a]] = examples[slot[a]] } }
             for a in from..<to {
                 let s = slot[a]
                 if newTokens[a].isNaN {
-                    if present[s] { examples[s] += amount[a] }
+                    if present[s] {
+                        examples[s] += amount[a]
+                        let rate = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s])
+                        state.data.add(examples: amount[a], tokensPerExample: tokensPerExample[s], at: rate)
+                    }
                 } else if !present[s] {
                     present[s] = true
                     examples[s] = amount[a]
                     tokensPerExample[s] = newTokens[a]
                     state.presentDirty = true
-                    _ = sliceRate(model: model, slot: s, tokensPerExample: newTokens[a])
+                    let rate = sliceRate(model: model, slot: s, tokensPerExample: newTokens[a])
+                    state.data.add(examples: amount[a], tokensPerExample: newTokens[a], at: rate)
                 }
             }
             let first = pool.jobs.count
             var merged = false
             if refresh || kind == .fullRetrain {
-                addTraining(allSlotsSum(model: model, epochs: epochs), day: day, name: refresh ? "refresh" : "multilingual")
+                addTraining(state.data.scaled(by: epochs), day: day, name: refresh ? "refresh" : "multilingual")
             } else if adapters {
                 var updated = 0
                 var updatedTokens = 0.0
@@ -268,7 +278,7 @@ extension SimulationEngine {
                     let tokens = newTokens[a].isNaN ? tokensPerExample[s] : newTokens[a]
                     add(&sum, model: model, slot: s, examples: amount[a], tokensPerExample: tokens, epochs: epochs)
                 }
-                if replay > 0 { replaySum(&sum, model: model, replay: replay, epochs: epochs) }
+                if replay > 0 { sum.add(before.scaled(by: replay * epochs)) }
                 addTraining(sum, day: day, name: "continued")
             }
             finish(first: first, day: day, merged: merged, step: step)

@@ -42,26 +42,6 @@ extension SimulationEngine {
         return rate
     }
 
-    /// A training job on every slot's data (absent slots hold 0 examples and are skipped, as
-    /// are slots without data); every slot with data is present, so its primed rate applies.
-    func allSlotsSum(model: Int, epochs: Double) -> TrainingSum {
-        var sum = TrainingSum()
-        let base = model * slotCount
-        examples.withUnsafeBufferPointer { examples in
-            tokensPerExample.withUnsafeBufferPointer { tokensPerExample in
-                rates.withUnsafeBufferPointer { rates in
-                    for s in 0..<examples.count {
-                        let sliceTokens = examples[s] * tokensPerExample[s] * epochs
-                        let sliceExamples = examples[s] * epochs
-                        guard sliceTokens > 0 else { continue }
-                        sum.add(sliceTokens, examples: sliceExamples, at: rates[base + s])
-                    }
-                }
-            }
-        }
-        return sum
-    }
-
     /// One training data slice's contribution, as in `CostModel.training(name:data:epochs:)`.
     struct TrainingSum {
         var tokens = 0.0
@@ -81,6 +61,36 @@ extension SimulationEngine {
             seconds += sliceTokens / rate.tokensPerSecond
             gpus = max(gpus, rate.gpus)
         }
+
+        /// Adds `examples` examples of `tokensPerExample` tokens (one epoch) trained at `rate`;
+        /// nothing for an empty slice.
+        @inline(__always) mutating func add(examples: Double, tokensPerExample: Double, at rate: CostModel.SliceRate) {
+            let sliceTokens = examples * tokensPerExample
+            guard sliceTokens > 0 else { return }
+            add(sliceTokens, examples: examples, at: rate)
+        }
+
+        /// Adds another sum (its GPUs count only when it trained anything).
+        @inline(__always) mutating func add(_ other: TrainingSum) {
+            guard other.tokens > 0 else { return }
+            tokens += other.tokens
+            examples += other.examples
+            work += other.work
+            executed += other.executed
+            seconds += other.seconds
+            gpus = max(gpus, other.gpus)
+        }
+
+        /// This sum trained `factor` times (epochs; a replay fraction).
+        @inline(__always) func scaled(by factor: Double) -> TrainingSum {
+            var sum = self
+            sum.tokens *= factor
+            sum.examples *= factor
+            sum.work *= factor
+            sum.executed *= factor
+            sum.seconds *= factor
+            return sum
+        }
     }
 
     @inline(__always) mutating func add(_ sum: inout TrainingSum, model: Int, slot: Int, examples: Double,
@@ -89,23 +99,5 @@ extension SimulationEngine {
         let sliceExamples = examples * epochs
         guard sliceTokens > 0 else { return }
         sum.add(sliceTokens, examples: sliceExamples, at: sliceRate(model: model, slot: slot, tokensPerExample: tokens))
-    }
-
-    /// Adds `replay` of the data before the update (slots that had data were present, so
-    /// their primed rate applies), in slot order.
-    func replaySum(_ sum: inout TrainingSum, model: Int, replay: Double, epochs: Double) {
-        let base = model * slotCount
-        previous.withUnsafeBufferPointer { previous in
-            tokensPerExample.withUnsafeBufferPointer { tokensPerExample in
-                rates.withUnsafeBufferPointer { rates in
-                    for s in 0..<previous.count where previous[s] > 0 {
-                        let sliceTokens = previous[s] * replay * tokensPerExample[s] * epochs
-                        let sliceExamples = previous[s] * replay * epochs
-                        guard sliceTokens > 0 else { continue }
-                        sum.add(sliceTokens, examples: sliceExamples, at: rates[base + s])
-                    }
-                }
-            }
-        }
     }
 }

@@ -72,7 +72,7 @@ struct SimulationEngine {
     var examples: [Double] = []
     var tokensPerExample: [Double] = []
     var present: [Bool] = []
-    var previous: [Double] = []
+    var previous: [Double] = []  // an updated slot's examples before the build (incremental replay)
     var stamp: [Int] = []
 
     // Priced slices, per cost model × slot (keyed by tokens per example; NaN: not yet priced).
@@ -105,6 +105,9 @@ struct SimulationEngine {
         var presentTokens = 0.0
         var presentDirty = true
         var totals = PhaseTotals()
+        /// Every present language's data, one epoch (`TrainingSum` of all slots), kept as
+        /// examples arrive: a multilingual job and continued's replay read it in O(1).
+        var data = TrainingSum()
     }
     var state = PlanState()
     /// The region of the build being planned (its last training job's), for its merge and evaluation.

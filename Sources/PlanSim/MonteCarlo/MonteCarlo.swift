@@ -66,12 +66,13 @@ public struct MonteCarlo: Sendable {
         let seed = self.seed
         let trials = self.trials
         let chunks = max(1, min(trials, ProcessInfo.processInfo.activeProcessorCount * 4))
+        let uncertain = Self.resolved(scenario)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var engine = SimulationEngine()
             var values = [Double](repeating: 0, count: width)
             var trial = chunk
             while trial < trials {
-                Self.trial(scenario, seed: seed, index: trial, engine: &engine)
+                Self.trial(scenario, uncertain: uncertain, seed: seed, index: trial, engine: &engine)
                 events[trial] = Double(engine.arrivals)
                 Self.values(engine.outcomes, baseline: Self.baseline(of: strategies), into: &values)
                 samples.write(values, at: trial * width)
@@ -108,19 +109,35 @@ public struct MonteCarlo: Sendable {
     /// each training job's interruptions (failures, spot preemptions; `Goodput.drawn`) from
     /// `Xoshiro256StarStar(seed: seed, stream: index)` and simulates every strategy; the figures
     /// are in `engine.outcomes`.
-    static func trial(_ scenario: Scenario, seed: UInt64, index: Int, engine: inout SimulationEngine) {
+    static func trial(_ scenario: Scenario, uncertain: [Uncertain]? = nil, seed: UInt64, index: Int, engine: inout SimulationEngine) {
         var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(index))
-        let sampled = sample(scenario, rng: &rng)
+        let sampled = sample(scenario, uncertain: uncertain ?? resolved(scenario), rng: &rng)
         let arrivals = rng.next()
         engine.run(sampled, seed: arrivals, failureSeed: rng.next())
+    }
+
+    /// One uncertain input, its path resolved once for every trial (nil: a path the scenario
+    /// cannot set, which the loader rejects; skipped, its draw still taken).
+    struct Uncertain: Sendable {
+        var field: Scenario.VariableField?
+        var distribution: Distribution
+    }
+
+    static func resolved(_ scenario: Scenario) -> [Uncertain] {
+        scenario.uncertainty.map { Uncertain(field: try? scenario.variableField($0.path), distribution: $0.distribution) }
     }
 
     /// A copy of `scenario` with every uncertain input drawn from its distribution, clamped
     /// into the field's valid range (a draw outside it is truncated, never an error).
     static func sample(_ scenario: Scenario, rng: inout Xoshiro256StarStar) -> Scenario {
+        sample(scenario, uncertain: resolved(scenario), rng: &rng)
+    }
+
+    static func sample(_ scenario: Scenario, uncertain: [Uncertain], rng: inout Xoshiro256StarStar) -> Scenario {
         var result = scenario
-        for (path, distribution) in scenario.uncertainty {
-            if let updated = result.settingClamped(path, to: rng.sample(distribution)) { result = updated }
+        for input in uncertain {
+            let value = rng.sample(input.distribution)
+            if let field = input.field { _ = result.setClamped(field, to: value) }
         }
         return result
     }
