@@ -18,12 +18,32 @@ import PlanCore
 /// for the build's training jobs, the evaluation for the merge or the training. An `adapters`
 /// build is deployed `adapters.deploy_minutes` after its evaluation (the hot-load).
 extension SimulationEngine {
+    /// The merge and evaluation of the last shape priced, as jobs (for the recording and
+    /// regions) and as the plain figures the pool and the totals read (no copy of a job's name).
     struct Memo {
         var mergeAdapters = -1
         var merge: JobCost?
+        var mergeFigures: JobFigures?
         var evaluationCount = -1
         var evaluationTokens = Double.nan
         var evaluation: JobCost?
+        var evaluationFigures: JobFigures?
+    }
+
+    /// What the pool and the totals read of a merge or an evaluation.
+    struct JobFigures {
+        var merge: Bool
+        var gpus: Int
+        var hours: Double
+        var gpuHours: Double
+        var usd: Double
+        var kwh: Double
+        var co2Kg: Double
+
+        init(_ job: JobCost) {
+            (merge, gpus, hours, gpuHours) = (job.kind == .merge, job.gpus, job.wallSeconds / 3600, job.gpuHours)
+            (usd, kwh, co2Kg) = (job.usd, job.kwh, job.co2Kg)
+        }
     }
 
     /// Plans strategy `index` of `scenario` into the pool's job list and `builds` (after `prepare`).
@@ -139,19 +159,21 @@ extension SimulationEngine {
                 recordedCosts.append(job)
             }
         }
-        // Merges and evaluations: priced once per shape (`state.memo`), so the common case copies nothing.
-        func addJob(_ job: JobCost, day: Double, waiting: Int) {
+        // Merges and evaluations: priced once per shape (`state.memo`); outside regions only
+        // their plain figures are read, and the job itself only when recording.
+        func addJob(_ figures: JobFigures, day: Double, waiting: Int) {
             guard placing else {
-                pool.append(gpus: job.gpus, hours: job.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
-                state.totals.add(job)
-                if recording { recordedCosts.append(job) }
+                pool.append(gpus: figures.gpus, hours: figures.hours, releaseHours: day * 24, dependencies: waiting)
+                if figures.merge { state.totals.mergeJobs += 1 }
+                state.totals.add(gpuHours: figures.gpuHours, usd: figures.usd, kwh: figures.kwh, co2Kg: figures.co2Kg, trainedTokens: nil)
+                if recording, let job = figures.merge ? state.memo.merge : state.memo.evaluation { recordedCosts.append(job) }
                 return
             }
             // In the build's region (its last training job's) at the daily mean intensity.
-            var placed = job
+            guard var placed = figures.merge ? state.memo.merge : state.memo.evaluation else { return }
             let region = regionPlacement.regions[buildRegion]
             let footprint = regionPlacement.rates(energy, region: buildRegion, kgCO2PerKWh: region.dailyMeanKgCO2PerKWh,
-                                                  onDemand: capacity != .reserved).footprint(gpuHours: job.gpuHours)
+                                                  onDemand: capacity != .reserved).footprint(gpuHours: placed.gpuHours)
             (placed.usd, placed.kwh, placed.co2Kg) = (footprint.usd, footprint.kwh, footprint.co2Kg)
             pool.append(gpus: placed.gpus, hours: placed.wallSeconds / 3600, releaseHours: day * 24, dependencies: waiting)
             state.totals.add(placed)
@@ -176,10 +198,11 @@ extension SimulationEngine {
             if merged && state.presentCount > 1 {
                 if state.memo.mergeAdapters != state.presentCount {
                     state.memo.merge = cost.mergeJob(name: "merge", adapters: state.presentCount)
+                    state.memo.mergeFigures = state.memo.merge.map(JobFigures.init)
                     state.memo.mergeAdapters = state.presentCount
                 }
-                if let merge = state.memo.merge {
-                    for j in first..<trainingEnd { pool.jobs[j].dependent = trainingEnd }
+                if let merge = state.memo.mergeFigures {
+                    pool.link(first..<trainingEnd, to: trainingEnd)
                     addJob(merge, day: day, waiting: trainingEnd - first)
                     lastFirst = trainingEnd
                 }
@@ -188,12 +211,13 @@ extension SimulationEngine {
             let evaluatedTokens = evaluated?.tokens ?? state.presentTokens
             if state.memo.evaluationCount != evaluatedCount || state.memo.evaluationTokens != evaluatedTokens {
                 state.memo.evaluation = cost.evaluation(name: "evaluate", languages: evaluatedCount, tokensPerExample: evaluatedTokens)
+                state.memo.evaluationFigures = state.memo.evaluation.map(JobFigures.init)
                 state.memo.evaluationCount = evaluatedCount
                 state.memo.evaluationTokens = evaluatedTokens
             }
-            if let evaluation = state.memo.evaluation {
+            if let evaluation = state.memo.evaluationFigures {
                 let lastEnd = pool.jobs.count
-                for j in lastFirst..<lastEnd { pool.jobs[j].dependent = lastEnd }
+                pool.link(lastFirst..<lastEnd, to: lastEnd)
                 addJob(evaluation, day: day, waiting: lastEnd - lastFirst)
             }
             builds.append(BuildEntry(jobEnd: pool.jobs.count, totals: state.totals, step: step))

@@ -5,6 +5,10 @@ import PlanRandom
 /// The schedule: languages, arrivals, builds.
 extension SimulationEngine {
     mutating func layout(_ scenario: Scenario) {
+        // Monte Carlo trials of one scenario share their languages: keep the last layout.
+        if hasLayout(of: scenario) { return }
+        layoutCodes = scenario.languages.map(\.code) + scenario.schedule.additions.map(\.language)
+        layoutAdditionDays = scenario.schedule.additions.map(\.day)
         var position: [String: Int] = [:]
         joinDay.removeAll(keepingCapacity: true)
         everySlot.removeAll(keepingCapacity: true)
@@ -23,6 +27,18 @@ extension SimulationEngine {
         codes.removeAll(keepingCapacity: true)
         codes.append(contentsOf: repeatElement("", count: slotCount))
         for (code, slot) in position { codes[slot] = code }
+    }
+
+    /// Whether the last layout was of the same languages and additions (codes and days).
+    func hasLayout(of scenario: Scenario) -> Bool {
+        let languages = scenario.languages
+        let additions = scenario.schedule.additions
+        guard layoutCodes.count == languages.count + additions.count, layoutAdditionDays.count == additions.count else { return false }
+        for i in languages.indices where languages[i].code != layoutCodes[i] { return false }
+        for i in additions.indices where additions[i].language != layoutCodes[languages.count + i] || additions[i].day != layoutAdditionDays[i] {
+            return false
+        }
+        return true
     }
 
     mutating func selectionSlots(_ selection: LanguageSelection) {

@@ -47,6 +47,9 @@ struct SimulationEngine {
     var ruleSlots: [Int] = []
     var position: [String: Int] = [:]
     var codes: [String] = []
+    /// What the layout was made from: language codes then additions' codes, and the additions' days.
+    var layoutCodes: [String] = []
+    var layoutAdditionDays: [Double] = []
 
     // Arrivals in generation order, then sorted by (day, generation index).
     var rawDay: [Double] = []

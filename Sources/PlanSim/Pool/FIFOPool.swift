@@ -60,6 +60,13 @@ struct FIFOPool {
         jobs.append(Job(gpus: gpus, hours: hours, releaseHours: releaseHours, dependent: -1, dependencies: dependencies))
     }
 
+    /// Names `dependent` as the one job that each job in `waiting` releases when it finishes.
+    @inline(__always) mutating func link(_ waiting: Range<Int>, to dependent: Int) {
+        jobs.withUnsafeMutableBufferPointer { jobs in
+            for j in waiting { jobs[j].dependent = dependent }
+        }
+    }
+
     /// Runs every job on a pool of `gpus` GPUs.
     /// - Precondition: every job needs at most `gpus` GPUs (a wider one never starts, and nor
     ///   does anything queued behind it); releases are in time order; dependents come later.

@@ -67,6 +67,12 @@ public struct Tornado: Sendable {
             let result = Simulator(scenario: s).run(seed: seed)
             return (result.strategy(compared)?.total.costUSD ?? 0) - (result.strategy(baseline)?.total.costUSD ?? 0)
         }
+        // A gap within rounding noise of the base gap (1e-9 of it) is the base gap: an input
+        // that does not move the gap swings 0, whatever order the engine summed its costs in.
+        // Ties are ordered by name.
+        let baseGap = gap(scenario)
+        let noise = 1e-9 * max(abs(baseGap), 1)
+        func snapped(_ value: Double) -> Double { abs(value - baseGap) <= noise ? baseGap : value }
         var bars: [Bar] = []
         for field in fields ?? Self.defaultFields(scenario) {
             let base = try scenario.value(at: field)
@@ -75,9 +81,12 @@ public struct Tornado: Sendable {
             let low = scenario.scalingClamped(field, by: 1 - fraction) ?? scenario
             let high = scenario.scalingClamped(field, by: 1 + fraction) ?? scenario
             bars.append(Bar(field: field, base: base, low: (try? low.value(at: field)) ?? base, high: (try? high.value(at: field)) ?? base,
-                            gapLowUSD: gap(low), gapHighUSD: gap(high)))
+                            gapLowUSD: snapped(gap(low)), gapHighUSD: snapped(gap(high))))
         }
-        bars.sort { ($0.swingUSD, $1.field) > ($1.swingUSD, $0.field) }
-        return Result(baseGapUSD: gap(scenario), baseline: baseline, compared: compared, bars: bars)
+        // Swings equal but for rounding noise (epochs, examples and tokens per example all scale
+        // the trained tokens) tie too: compared in steps of the noise.
+        func swing(_ bar: Bar) -> Double { (bar.swingUSD / noise).rounded() }
+        bars.sort { (swing($0), $1.field) > (swing($1), $0.field) }
+        return Result(baseGapUSD: baseGap, baseline: baseline, compared: compared, bars: bars)
     }
 }

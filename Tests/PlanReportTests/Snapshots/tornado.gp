@@ -17,14 +17,14 @@ set style fill solid 0.85 border -1
 set arrow from -8.53129, graph 0 to -8.53129, graph 1 nohead lc rgb '#333333'
 $bars << EOD
 0 -8.53129 -8.53129 -8.53129 "schedule.events.add_examples"
-1 -8.53129 -8.53129 -8.53129 "hardware.pool_gpus"
-2 -8.53129 -8.53129 -8.53129 "overheads.evaluation_examples_per_language"
+1 -8.53129 -8.53129 -8.53129 "overheads.evaluation_examples_per_language"
+2 -8.53129 -8.53129 -8.53129 "hardware.pool_gpus"
 3 -8.56462 -8.49796 -8.53129 "overheads.merge_startup_minutes"
 4 -8.69796 -8.36462 -8.53129 "overheads.job_startup_minutes"
 5 -6.39847 -10.6641 -8.53129 "hardware.usd_per_gpu_hour"
 6 -6.21623 -10.628 -8.53129 "languages.count"
-7 -6.19847 -10.8641 -8.53129 "languages.*.examples"
-8 -6.19847 -10.8641 -8.53129 "languages.*.tokens_per_example"
+7 -6.19847 -10.8641 -8.53129 "languages.*.tokens_per_example"
+8 -6.19847 -10.8641 -8.53129 "languages.*.examples"
 9 -6.19847 -10.8641 -8.53129 "finetune.epochs"
 10 -11.6417 -6.66503 -8.53129 "hardware.mfu"
 EOD
