@@ -220,7 +220,8 @@ extension SimulationEngine {
                 pool.link(lastFirst..<lastEnd, to: lastEnd)
                 addJob(evaluation, day: day, waiting: lastEnd - lastFirst)
             }
-            builds.append(BuildEntry(jobEnd: pool.jobs.count, totals: state.totals, step: step))
+            builds.append(BuildEntry(jobEnd: pool.jobs.count, step: step))
+            if step >= 0 { state.maintenance = state.maintenance + state.totals } else { state.initial = state.initial + state.totals }
             if recording { recordBuild(first: first, step: step, scenario: scenario) }
             state.totals = PhaseTotals()
         }

@@ -3,11 +3,11 @@ import PlanCore
 
 /// Totals and latency of a scheduled plan.
 extension SimulationEngine {
-    /// Phase totals (a build's wall clock runs from its trigger to its last job's finish) and
-    /// update latency (hours from each arrival to the deployed build that ships it) of the
-    /// strategy just planned and scheduled.
+    /// Phase totals (summed by `plan`; here each build's wall clock, from its trigger to its
+    /// deployment) and update latency (hours from each arrival to the deployed build that
+    /// ships it) of the strategy just planned and scheduled.
     mutating func summarise(_ kind: StrategyKind) -> Outcome {
-        var outcome = Outcome(kind: kind)
+        var outcome = Outcome(kind: kind, initial: state.initial, maintenance: state.maintenance)
         latencies.removeAll(keepingCapacity: true)
         let finish = pool.finish
         var first = 0
@@ -18,8 +18,7 @@ extension SimulationEngine {
             var deployed = finish[first]
             for j in (first + 1)..<max(end, first + 1) where deployed < finish[j] { deployed = finish[j] }
             deployed += deployHours
-            var totals = builds[build].totals
-            totals.wallClockHours = deployed - buildDay * 24
+            let wallClockHours = deployed - buildDay * 24
             if deployed > outcome.lastFinishHours { outcome.lastFinishHours = deployed }
             if step >= 0 {
                 let trigger = stepTrigger[step]
@@ -31,9 +30,9 @@ extension SimulationEngine {
                         latencies.append(latency)
                     }
                 }
-                outcome.maintenance = outcome.maintenance + totals
+                outcome.maintenance.wallClockHours += wallClockHours
             } else {
-                outcome.initial = outcome.initial + totals
+                outcome.initial.wallClockHours += wallClockHours
             }
             first = end
         }
@@ -45,16 +44,12 @@ extension SimulationEngine {
 
     /// GPU-hours and dollars of every job of the strategy just planned (any pool size).
     func plannedTotals() -> (gpuHours: Double, costUSD: Double) {
-        var total = PhaseTotals()
-        for build in builds { total = total + build.totals }
+        let total = state.initial + state.maintenance
         return (total.gpuHours, total.costUSD)
     }
 
-    /// `LatencySummary(samples)`: the mean in sample order, the p90 from the order statistics
-    /// at ranks ⌊0.9(n−1)⌋ and the next one, found with a min-heap of the k = n − ⌊0.9(n−1)⌋
-    /// largest samples (its root is the lower statistic, the smaller of the root's children the
-    /// upper): n comparisons with the root, mostly predicted, and O(k log k · log(n/k)) sifts.
-    /// The same values a sort gives. Reorders `samples`.
+    /// `LatencySummary(samples)`: the mean in sample order, the p90 by selection (the same
+    /// order statistics a sort gives). Reorders `samples`.
     static func summary(_ samples: inout [Double]) -> LatencySummary {
         let n = samples.count
         guard n > 0 else { return LatencySummary(meanHours: 0, p90Hours: 0, count: 0) }
@@ -62,33 +57,41 @@ extension SimulationEngine {
         guard n > 1 else { return LatencySummary(meanHours: mean, p90Hours: samples[0], count: 1) }
         let position = 0.9 * Double(n - 1)
         let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, n - 1)
         let fraction = position - Double(lower)
-        let k = n - lower
-        let (low, high) = samples.withUnsafeMutableBufferPointer { heap -> (Double, Double) in
-            for parent in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(heap, from: parent, count: k) }
-            for i in k..<n where heap[i] > heap[0] {
-                heap[0] = heap[i]
-                siftDown(heap, from: 0, count: k)
-            }
-            guard k > 1 else { return (heap[0], heap[0]) }
-            return (heap[0], k > 2 ? min(heap[1], heap[2]) : heap[1])
+        let low = select(&samples, lower)
+        var high = low
+        if upper > lower {
+            high = samples[upper]
+            for i in (lower + 1)..<n where samples[i] < high { high = samples[i] }
         }
         return LatencySummary(meanHours: mean, p90Hours: low + (high - low) * fraction, count: n)
     }
 
-    /// Restores the min-heap order of `heap[0..<count]` below `start`.
-    @inline(__always) private static func siftDown(_ heap: UnsafeMutableBufferPointer<Double>, from start: Int, count: Int) {
-        let element = heap[start]
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            let right = left + 1
-            let smaller = right < count && heap[right] < heap[left] ? right : left
-            guard heap[smaller] < element else { break }
-            heap[parent] = heap[smaller]
-            parent = smaller
+    /// The `k`-th smallest of `values` (Wirth's selection: Hoare partitions around the
+    /// current k-th element, which stop on equal keys, so runs of ties stay O(n)); afterwards
+    /// everything from `k + 1` on is at least that value.
+    static func select(_ values: inout [Double], _ k: Int) -> Double {
+        values.withUnsafeMutableBufferPointer { a in
+            var low = 0
+            var high = a.count - 1
+            while low < high {
+                let pivot = a[k]
+                var i = low
+                var j = high
+                repeat {
+                    while a[i] < pivot { i += 1 }
+                    while pivot < a[j] { j -= 1 }
+                    if i <= j {
+                        a.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                } while i <= j
+                if j < k { low = i }
+                if k < i { high = j }
+            }
+            return a[k]
         }
-        heap[parent] = element
     }
 }

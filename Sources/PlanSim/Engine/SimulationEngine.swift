@@ -111,6 +111,9 @@ struct SimulationEngine {
         /// Every present language's data, one epoch (`TrainingSum` of all slots), kept as
         /// examples arrive: a multilingual job and continued's replay read it in O(1).
         var data = TrainingSum()
+        /// The plan's totals so far, the builds' wall clock aside (`summarise` adds it).
+        var initial = PhaseTotals()
+        var maintenance = PhaseTotals()
     }
     var state = PlanState()
     /// The region of the build being planned (its last training job's), for its merge and evaluation.
@@ -119,7 +122,6 @@ struct SimulationEngine {
     /// A planned build: its jobs end at `jobEnd`; `step` is -1 for the initial build.
     struct BuildEntry {
         var jobEnd: Int
-        var totals: PhaseTotals
         var step: Int
     }
 
