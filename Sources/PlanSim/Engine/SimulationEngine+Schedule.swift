@@ -49,11 +49,8 @@ extension SimulationEngine {
         }
     }
 
-    mutating func append(_ day: Double, _ slot: Int, _ amount: Double, _ tokens: Double) {
-        rawDay.append(day)
-        rawSlot.append(slot)
-        rawAmount.append(amount)
-        rawNewTokens.append(tokens)
+    @inline(__always) mutating func append(_ day: Double, _ slot: Int, _ amount: Double, _ tokens: Double) {
+        raw.append(RawArrival(day: day, slot: slot, amount: amount, newTokens: tokens))
     }
 
     /// Every arrival (explicit events, then periodic, Poisson and additions in file order; a
@@ -63,10 +60,7 @@ extension SimulationEngine {
     mutating func expand(_ scenario: Scenario, rng: inout Xoshiro256StarStar) {
         let schedule = scenario.schedule
         let horizon = Double(schedule.horizonDays)
-        rawDay.removeAll(keepingCapacity: true)
-        rawSlot.removeAll(keepingCapacity: true)
-        rawAmount.removeAll(keepingCapacity: true)
-        rawNewTokens.removeAll(keepingCapacity: true)
+        raw.removeAll(keepingCapacity: true)
         let cap = WorkLimits.arrivalsPerScenario
         var steps = 0
         for event in schedule.events {
@@ -75,7 +69,7 @@ extension SimulationEngine {
         for rule in schedule.periodic {
             selectionSlots(rule.languages)
             var day = rule.startDay ?? rule.everyDays
-            while day <= horizon && rawDay.count < cap && steps < cap {
+            while day <= horizon && raw.count < cap && steps < cap {
                 steps += 1
                 for s in ruleSlots where joinDay[s] <= day { append(day, s, rule.addExamples, .nan) }
                 day += rule.everyDays
@@ -86,7 +80,7 @@ extension SimulationEngine {
             for index in ruleSlots.indices {
                 let s = ruleSlots[index]
                 var day = joinDay[s] + rng.exponential(rate: rule.perYear / 365)
-                while day <= horizon && rawDay.count < cap && steps < cap {
+                while day <= horizon && raw.count < cap && steps < cap {
                     steps += 1
                     append(day, s, rule.addExamples, .nan)
                     day += rng.exponential(rate: rule.perYear / 365)
@@ -96,7 +90,7 @@ extension SimulationEngine {
         for addition in schedule.additions {
             append(addition.day, position[addition.language] ?? 0, addition.examples, addition.tokensPerExample)
         }
-        arrivals = rawDay.count
+        arrivals = raw.count
         sortArrivals(horizon: horizon)
     }
 
@@ -104,49 +98,54 @@ extension SimulationEngine {
     /// then a stable insertion sort inside each bucket (buckets are monotone in the day, so the
     /// result equals a stable sort by day).
     mutating func sortArrivals(horizon: Double) {
-        let n = rawDay.count
+        let n = raw.count
         let buckets = max(1, min(n, Int(min(max(horizon, 0), 1e7)) + 1))
         let scale = Double(buckets) / (max(horizon, 0) + 1)
         bucketStart.removeAll(keepingCapacity: true)
         bucketStart.append(contentsOf: repeatElement(0, count: buckets + 1))
-        @inline(__always) func bucket(_ d: Double) -> Int {
-            let b = d * scale
-            return b >= Double(buckets - 1) ? buckets - 1 : (b > 0 ? Int(b) : 0)
-        }
-        for i in 0..<n { bucketStart[bucket(rawDay[i]) + 1] += 1 }
-        for b in 0..<buckets { bucketStart[b + 1] += bucketStart[b] }
         sorted.removeAll(keepingCapacity: true)
         sorted.append(contentsOf: repeatElement(0, count: n))
-        for i in 0..<n {
-            let b = bucket(rawDay[i])
-            sorted[bucketStart[b]] = i
-            bucketStart[b] += 1
-        }
-        // Insertion sort by day (strict comparison keeps equal days in generation order).
-        var i = 1
-        while i < n {
-            let item = sorted[i]
-            let key = rawDay[item]
-            var j = i - 1
-            if rawDay[sorted[j]] > key {
-                while j >= 0 && rawDay[sorted[j]] > key {
-                    sorted[j + 1] = sorted[j]
-                    j -= 1
+        raw.withUnsafeBufferPointer { raw in
+            bucketStart.withUnsafeMutableBufferPointer { start in
+                sorted.withUnsafeMutableBufferPointer { sorted in
+                    @inline(__always) func bucket(_ d: Double) -> Int {
+                        let b = d * scale
+                        return b >= Double(buckets - 1) ? buckets - 1 : (b > 0 ? Int(b) : 0)
+                    }
+                    for i in 0..<n { start[bucket(raw[i].day) + 1] += 1 }
+                    for b in 0..<buckets { start[b + 1] += start[b] }
+                    for i in 0..<n {
+                        let b = bucket(raw[i].day)
+                        sorted[start[b]] = i
+                        start[b] += 1
+                    }
+                    // Insertion sort by day (strict comparison keeps equal days in generation order).
+                    var i = 1
+                    while i < n {
+                        let item = sorted[i]
+                        let key = raw[item].day
+                        var j = i - 1
+                        if raw[sorted[j]].day > key {
+                            while j >= 0 && raw[sorted[j]].day > key {
+                                sorted[j + 1] = sorted[j]
+                                j -= 1
+                            }
+                            sorted[j + 1] = item
+                        }
+                        i += 1
+                    }
                 }
-                sorted[j + 1] = item
             }
-            i += 1
         }
+        let raw = self.raw
         day.removeAll(keepingCapacity: true)
         slot.removeAll(keepingCapacity: true)
         amount.removeAll(keepingCapacity: true)
         newTokens.removeAll(keepingCapacity: true)
-        for index in sorted {
-            day.append(rawDay[index])
-            slot.append(rawSlot[index])
-            amount.append(rawAmount[index])
-            newTokens.append(rawNewTokens[index])
-        }
+        day.append(contentsOf: sorted.lazy.map { raw[$0].day })
+        slot.append(contentsOf: sorted.lazy.map { raw[$0].slot })
+        amount.append(contentsOf: sorted.lazy.map { raw[$0].amount })
+        newTokens.append(contentsOf: sorted.lazy.map { raw[$0].newTokens })
     }
 
     /// Groups the sorted arrivals into builds: one per day, or per release window (an arrival

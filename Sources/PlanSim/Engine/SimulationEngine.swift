@@ -52,10 +52,13 @@ struct SimulationEngine {
     var layoutAdditionDays: [Double] = []
 
     // Arrivals in generation order, then sorted by (day, generation index).
-    var rawDay: [Double] = []
-    var rawSlot: [Int] = []
-    var rawAmount: [Double] = []  // examples added, or the new language's examples
-    var rawNewTokens: [Double] = []  // tokens per example of a new language; NaN for added examples
+    struct RawArrival {
+        var day: Double
+        var slot: Int
+        var amount: Double  // examples added, or the new language's examples
+        var newTokens: Double  // tokens per example of a new language; NaN for added examples
+    }
+    var raw: [RawArrival] = []
     var bucketStart: [Int] = []
     var sorted: [Int] = []
     var day: [Double] = []
