@@ -151,6 +151,7 @@ extension SimulationEngine {
     /// Groups the sorted arrivals into builds: one per day, or per release window (an arrival
     /// ships at the end of its window); builds after the horizon are dropped.
     mutating func group(_ scenario: Scenario) {
+        timelineIsPlain = false
         let releaseEveryDays = scenario.schedule.releaseEveryDays
         let horizonDays = scenario.schedule.horizonDays
         triggerDay.removeAll(keepingCapacity: true)
@@ -176,6 +177,9 @@ extension SimulationEngine {
     /// The builds a strategy runs: the data triggers, plus (hybrid) a refresh every
     /// `refresh_every_days`; a refresh on the day of an update ships that update too.
     mutating func timeline(hybrid: Bool, scenario: Scenario) {
+        // Every strategy but hybrid runs the triggers as they are: built once per run.
+        if !hybrid && timelineIsPlain { return }
+        timelineIsPlain = !hybrid
         stepTrigger.removeAll(keepingCapacity: true)
         stepRefresh.removeAll(keepingCapacity: true)
         stepDay.removeAll(keepingCapacity: true)
@@ -185,7 +189,9 @@ extension SimulationEngine {
             stepDay.append(day)
         }
         guard hybrid else {
-            for index in triggerDay.indices { add(index, false, triggerDay[index]) }
+            stepTrigger.append(contentsOf: triggerDay.indices)
+            stepRefresh.append(contentsOf: repeatElement(false, count: triggerDay.count))
+            stepDay.append(contentsOf: triggerDay)
             return
         }
         let every = Double(scenario.hybrid.refreshEveryDays)

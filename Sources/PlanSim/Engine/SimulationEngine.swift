@@ -73,6 +73,8 @@ struct SimulationEngine {
     var stepTrigger: [Int] = []
     var stepRefresh: [Bool] = []
     var stepDay: [Double] = []
+    /// Whether the timeline holds the current triggers as they are (no refreshes).
+    var timelineIsPlain = false
 
     // Training data per slot.
     var examples: [Double] = []
