@@ -103,10 +103,8 @@ extension SimulationEngine {
         // The planning state lives on the engine (`PlanState`), not in locals the helpers below
         // capture: captured locals cost a dynamic exclusivity check on every access.
         state = PlanState()
-        for s in 0..<scenario.languages.count {
-            let rate = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s])
-            state.data.add(examples: examples[s], tokensPerExample: tokensPerExample[s], at: rate)
-        }
+        shareData(model: model, scenario: scenario)
+        state.data = initialData
 
         func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
@@ -251,20 +249,15 @@ extension SimulationEngine {
             for a in from..<to {
                 let s = slot[a]
                 if newTokens[a].isNaN {
-                    if present[s] {
-                        examples[s] += amount[a]
-                        let rate = sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s])
-                        state.data.add(examples: amount[a], tokensPerExample: tokensPerExample[s], at: rate)
-                    }
+                    if present[s] { examples[s] += amount[a] }
                 } else if !present[s] {
                     present[s] = true
                     examples[s] = amount[a]
                     tokensPerExample[s] = newTokens[a]
                     state.presentDirty = true
-                    let rate = sliceRate(model: model, slot: s, tokensPerExample: newTokens[a])
-                    state.data.add(examples: amount[a], tokensPerExample: newTokens[a], at: rate)
                 }
             }
+            if trigger >= 0 { state.data = triggerData[trigger] }
             let first = pool.jobs.count
             var merged = false
             if refresh || kind == .fullRetrain {

@@ -6,6 +6,7 @@ extension SimulationEngine {
     mutating func prepareModels(_ scenario: Scenario) {
         models.removeAll(keepingCapacity: true)
         modelIndex.removeAll(keepingCapacity: true)
+        dataModel = -1
         var hardwares: [Hardware] = []
         for kind in scenario.strategies {
             let hardware = scenario.hardware(for: kind)
@@ -40,6 +41,43 @@ extension SimulationEngine {
             rates[key] = rate
         }
         return rate
+    }
+
+    /// Every present language's data (one epoch) at the start and after each trigger, for cost
+    /// model `model`: what every strategy on that model reads, summed once per run (again only
+    /// when a strategy on another model comes between). Primes the present languages' rates.
+    mutating func shareData(model: Int, scenario: Scenario) {
+        if dataModel == model { return }
+        dataModel = model
+        // The plan's initial languages, on scratch copies (the plan keeps its own).
+        dataTokens.removeAll(keepingCapacity: true)
+        dataTokens.append(contentsOf: tokensPerExample)
+        dataPresent.removeAll(keepingCapacity: true)
+        dataPresent.append(contentsOf: present)
+        var data = TrainingSum()
+        for s in 0..<scenario.languages.count {
+            data.add(examples: examples[s], tokensPerExample: tokensPerExample[s],
+                     at: sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s]))
+        }
+        initialData = data
+        triggerData.removeAll(keepingCapacity: true)
+        var from = 0
+        for end in triggerEnd {
+            for a in from..<end {
+                let s = slot[a]
+                if newTokens[a].isNaN {
+                    guard dataPresent[s] else { continue }
+                    data.add(examples: amount[a], tokensPerExample: dataTokens[s],
+                             at: sliceRate(model: model, slot: s, tokensPerExample: dataTokens[s]))
+                } else if !dataPresent[s] {
+                    dataPresent[s] = true
+                    dataTokens[s] = newTokens[a]
+                    data.add(examples: amount[a], tokensPerExample: newTokens[a], at: sliceRate(model: model, slot: s, tokensPerExample: newTokens[a]))
+                }
+            }
+            triggerData.append(data)
+            from = end
+        }
     }
 
     /// One training data slice's contribution, as in `CostModel.training(name:data:epochs:)`.

@@ -83,6 +83,14 @@ struct SimulationEngine {
     var previous: [Double] = []  // an updated slot's examples before the build (incremental replay)
     var stamp: [Int] = []
 
+    // Every present language's data at the start and after each trigger (`shareData`), for
+    // cost model `dataModel` (-1: not summed for this run).
+    var dataModel = -1
+    var initialData = TrainingSum()
+    var triggerData: [TrainingSum] = []
+    var dataTokens: [Double] = []
+    var dataPresent: [Bool] = []
+
     // Priced slices, per cost model × slot (keyed by tokens per example; NaN: not yet priced).
     var models: [CostModel] = []
     var modelIndex: [Int] = []
