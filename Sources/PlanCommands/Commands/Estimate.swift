@@ -10,7 +10,7 @@ extension PlanCommand {
             abstract: "Price one training job (memory, step time, MFU), or convert GPU-hours into dollars, energy and CO2.",
             discussion: """
                 Job:        plan estimate --model llama-3.1-8b | --model-config config.json --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N] [--tensor-parallel T]
-                            [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|hf-zero3|nemo-fp8] [--mfu F]
+                            [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|litgpt|hf-zero3|nemo-fp8] [--mfu F]
                             [--profile NAME [--db PATH]]   (a profile from plan calibrate --import instead of --gpu)
                             [--eval-every-samples N --eval-samples M]   (periodic evaluation inside the job, forward passes only)
                 Footprint:  plan estimate --gpu a100-80gb --gpu-hours 1022362 [--gpu-watts 400] [--pue 1.1] [--kg-co2-per-kwh 0.385]
@@ -40,7 +40,7 @@ extension PlanCommand {
                 help: "GPUs that split each layer (Megatron tensor parallelism); divides --gpus and the attention heads.")
         var tensorParallel: Int = 1
         @Option(help: "Full fine-tuning precision recipe: mixed (fp32 master + moments) or bf16.") var precision: String = ScenarioDefaults.finetune.precision.rawValue
-        @Option(help: "Software stack: hf, torch, hf-zero3 or nemo-fp8 (Resources/stacks.yaml; default hf, or the profile's).") var stack: String?
+        @Option(help: "Software stack: hf, torch, litgpt, hf-zero3 or nemo-fp8 (Resources/stacks.yaml; default hf, or the profile's).") var stack: String?
         @Option(help: "Explicit model FLOPs utilisation in (0, 1]; bypasses the step-time model.") var mfu: Double?
         @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = ScenarioDefaults.finetune.sequenceLength
         @Option(name: .customLong("network-gb-per-s"), help: "Per-GPU network bandwidth between nodes, GB/s (jobs past 8 GPUs).")

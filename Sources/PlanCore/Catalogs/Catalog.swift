@@ -162,6 +162,7 @@ extension Catalog {
             let sequenceParallel = fields.bool("sequence_parallel", default: false)
             let tpOverlap = fields.double("tensor_parallel_overlap", default: 0, range: 0...1)
             let fp8Parameters = fields.bool("fp8_parameters", default: false)
+            let qloraSavesInputs = fields.bool("qlora_saves_inputs", default: false)
             let source = fields.string("source", default: "") ?? ""
             fields.finish()
             guard let precision else { throw PlanCoreError.catalog("\(file): \(name).precision must be bf16 or fp8") }
@@ -178,6 +179,7 @@ extension Catalog {
             stack.sequenceParallel = sequenceParallel
             stack.tensorParallelOverlap = tpOverlap
             stack.fp8Parameters = fp8Parameters
+            stack.qloraSavesInputs = qloraSavesInputs
             return stack
         }
     }

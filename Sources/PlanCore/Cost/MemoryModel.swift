@@ -26,8 +26,10 @@ import Foundation
 /// - sharding (FSDP FULL_SHARD / ZeRO-3): weights, gradients and optimizer states ÷ GPUs, plus the
 ///   unsharded working set of the largest unit twice (the unit in use and the prefetched next one:
 ///   DeepSpeed's `4 · largest_layer_params` in bf16 bytes).
-/// - QLoRA: the dequantisation workspace and, for stacks that run PEFT's
-///   `prepare_model_for_kbit_training`, fp32 non-quantised parameters and residual stream (`QLoRA`).
+/// - QLoRA: the dequantisation workspace, the quantised linears' inputs that bitsandbytes'
+///   `MatMul4Bit` keeps for the backward (stacks with `qlora_saves_inputs`) and, for stacks that
+///   run PEFT's `prepare_model_for_kbit_training`, fp32 non-quantised parameters and residual
+///   stream (`QLoRA`).
 /// - overhead: `Memory.perGPUOverheadBytes`.
 ///
 /// The peak is `weights + optimizer states + gathered working set + overhead + max(activation
@@ -143,7 +145,8 @@ public struct MemoryModel: Sendable, Equatable {
         // the largest weight while its GEMM runs (`QLoRA`).
         let sequenceParallel = stack.sequenceParallel
         let activations = tokens * (Self.activationBytesPerToken(job, sequenceParallel: sequenceParallel)
-            + QLoRA.upcastActivationBytesPerToken(job, stack: stack) / t) + QLoRA.workspaceBytes(job) / t
+            + QLoRA.upcastActivationBytesPerToken(job, stack: stack) / t + QLoRA.savedInputBytesPerToken(job, stack: stack))
+            + QLoRA.workspaceBytes(job) / t
         let logits = tokens * Double(job.model.vocab) * stack.logitBytes / t
         let overhead = Memory.perGPUOverheadBytes
         let persistentGradients = job.gradientAccumulation > 1 ? gradients : 0

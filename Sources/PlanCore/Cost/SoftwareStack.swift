@@ -58,6 +58,11 @@ public struct SoftwareStack: Sendable, Equatable {
     /// TransformerEngine `fp8_model_init`): 1 B per parameter instead of bf16's 2 (the optimizer
     /// of trainable weights keeps its own fp32 copy).
     public var fp8Parameters: Bool = false
+    /// True when QLoRA's 4-bit linears run through bitsandbytes' `MatMul4Bit` autograd function,
+    /// which keeps every quantised linear's input for the backward (`ctx.tensors = (A, B)`) even
+    /// though the frozen weight's backward needs only B (LitGPT through Lightning Fabric's
+    /// `BitsandbytesPrecision`); torchao's NF4 linear (torchtune) keeps only the weight.
+    public var qloraSavesInputs: Bool = false
     public var source: String
 
     public init(

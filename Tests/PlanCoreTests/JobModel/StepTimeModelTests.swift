@@ -45,7 +45,7 @@ struct StepTimeModelTests {
     }
 
     @Test func everyStackParameterIsCited() throws {
-        for name in ["hf", "torch", "hf-zero3", "nemo-fp8"] {
+        for name in ["hf", "torch", "litgpt", "hf-zero3", "nemo-fp8"] {
             let stack = try catalog.stack(name)
             #expect(stack.source.count > 80, "\(name) needs a source for its parameters")
             #expect(stack.gemmEfficiencyMax > 0 && stack.gemmEfficiencyMax <= 1)
