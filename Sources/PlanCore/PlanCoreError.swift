@@ -17,6 +17,9 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
     case invalidScenario(ScenarioDiagnostics)
     /// An argument outside its valid range.
     case invalidArgument(String)
+    /// A training job whose parts do not fit together (a tensor-parallel degree that does not
+    /// divide the GPUs or the attention heads): invalid input data, exit 65.
+    case invalidJob(String)
     /// Work beyond one of the documented `WorkLimits` (invalid input data, exit 65).
     case workLimit(String)
     /// A measured-run file (Trainer JSON, torchtune log, probe CSV) that cannot be imported; the
@@ -37,7 +40,7 @@ public enum PlanCoreError: Error, Equatable, CustomStringConvertible {
             return "\(file): \(problem)"
         case let .invalidScenario(diagnostics):
             return diagnostics.description
-        case let .invalidArgument(message), let .workLimit(message), let .invalidRunLog(message):
+        case let .invalidArgument(message), let .invalidJob(message), let .workLimit(message), let .invalidRunLog(message):
             return message
         }
     }

@@ -31,4 +31,27 @@ struct EstimateCommandTests {
         #expect(abs(result["energy_kwh"]! / 449_759 - 1) < 0.01)
         #expect(abs(result["co2_kg"]! / 173_157 - 1) < 0.01)
     }
+
+    /// `--tensor-parallel`: the NeMo MLPerf layout (TP4 × DP2) prices per GPU and reports its degree;
+    /// a degree that does not divide the GPUs or the heads is a one-line data error (exit 65).
+    @Test func tensorParallelFlag() throws {
+        let job = ["--model", "llama-2-70b", "--tokens", "1e9", "--gpu", "h100-sxm", "--gpus", "8", "--sequence-length", "8192",
+                   "--targets", "q_proj,k_proj,v_proj,o_proj", "--stack", "nemo-fp8", "--sharding", "none", "--no-gradient-checkpointing",
+                   "--gradient-accumulation", "4"]
+        let split = try figures(job + ["--tensor-parallel", "4"])
+        #expect(split["tensor_parallel"] == 4)
+        let plain = try figures(job)
+        #expect(plain["tensor_parallel"] == 1)
+        let table = try Binary.run(["estimate"] + job + ["--tensor-parallel", "4"], in: Binary.workspace())
+        #expect(table.stdout.contains("step (8 x h100-sxm, TP 4, nemo-fp8)"))
+        #expect(table.stdout.contains("step = 1 x 4 x 2 sequences of 8192 tokens (each replica split over 4 GPUs)"))
+        for (degree, message) in [("3", "tensor_parallel 3 does not divide the job's 8 GPUs; give a divisor of 8"),
+                                  ("0", "tensor_parallel must be at least 1, got 0")] {
+            let bad = try Binary.run(["estimate"] + job + ["--tensor-parallel", degree], in: Binary.workspace())
+            #expect(bad.status == 65)
+            #expect(bad.stderr.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(message), "\(bad.stderr)")
+            #expect(bad.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+            #expect(bad.stdout.isEmpty)
+        }
+    }
 }

@@ -81,7 +81,7 @@ extension PlanCommand {
         @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence (default 4096).") var sequenceLength: Int?
         @Flag(name: .customLong("gradient-checkpointing"), inversion: .prefixedNo, help: "Whether the run recomputed activations (default no).")
         var gradientCheckpointing: Bool?
-        @Option(help: "Software stack: hf, torch, hf-zero3 or nemo-fp8 (default hf).") var stack: String?
+        @Option(help: "Software stack: hf, torch, litgpt, hf-zero3 or nemo-fp8 (default hf).") var stack: String?
 
         var given: Bool {
             model != nil || method != nil || rank != nil || targets != nil || gpu != nil || gpus != nil || microBatch != nil

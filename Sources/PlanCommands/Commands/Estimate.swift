@@ -9,8 +9,8 @@ extension PlanCommand {
         static let configuration = CommandConfiguration(
             abstract: "Price one training job (memory, step time, MFU), or convert GPU-hours into dollars, energy and CO2.",
             discussion: """
-                Job:        plan estimate --model llama-3.1-8b | --model-config config.json --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N]
-                            [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|hf-zero3|nemo-fp8] [--mfu F]
+                Job:        plan estimate --model llama-3.1-8b | --model-config config.json --tokens 1e9 [--method lora|qlora|full] [--gpu a100-80gb] [--gpus N] [--tensor-parallel T]
+                            [--micro-batch B] [--gradient-accumulation A] [--stack hf|torch|litgpt|hf-zero3|nemo-fp8] [--mfu F]
                             [--profile NAME [--db PATH]]   (a profile from plan calibrate --import instead of --gpu)
                             [--eval-every-samples N --eval-samples M]   (periodic evaluation inside the job, forward passes only)
                 Footprint:  plan estimate --gpu a100-80gb --gpu-hours 1022362 [--gpu-watts 400] [--pue 1.1] [--kg-co2-per-kwh 0.385]
@@ -35,9 +35,12 @@ extension PlanCommand {
         @Option(help: "GPUs the job runs on.") var gpus: Int = ScenarioDefaults.gpusPerJob
         @Option(name: .customLong("micro-batch"), help: "Sequences per GPU per micro-step.") var microBatch: Int = ScenarioDefaults.finetune.microBatchSize
         @Option(name: .customLong("gradient-accumulation"), help: "Micro-steps per optimizer step.") var gradientAccumulation: Int = ScenarioDefaults.finetune.gradientAccumulation
-        @Option(help: "Sharding of multi-GPU jobs: none or fsdp (default fsdp when --gpus > 1).") var sharding: String?
+        @Option(help: "Sharding of multi-GPU jobs: none or fsdp (default fsdp when --gpus / --tensor-parallel > 1).") var sharding: String?
+        @Option(name: .customLong("tensor-parallel"),
+                help: "GPUs that split each layer (Megatron tensor parallelism); divides --gpus and the attention heads.")
+        var tensorParallel: Int = 1
         @Option(help: "Full fine-tuning precision recipe: mixed (fp32 master + moments) or bf16.") var precision: String = ScenarioDefaults.finetune.precision.rawValue
-        @Option(help: "Software stack: hf, torch, hf-zero3 or nemo-fp8 (Resources/stacks.yaml; default hf, or the profile's).") var stack: String?
+        @Option(help: "Software stack: hf, torch, litgpt, hf-zero3 or nemo-fp8 (Resources/stacks.yaml; default hf, or the profile's).") var stack: String?
         @Option(help: "Explicit model FLOPs utilisation in (0, 1]; bypasses the step-time model.") var mfu: Double?
         @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = ScenarioDefaults.finetune.sequenceLength
         @Option(name: .customLong("network-gb-per-s"), help: "Per-GPU network bandwidth between nodes, GB/s (jobs past 8 GPUs).")
@@ -110,6 +113,7 @@ extension PlanCommand {
             spec.gradientCheckpointing = gradientCheckpointing
             spec.stack = stack ?? SoftwareStack.defaultName
             spec.sharding = sharding.flatMap(Sharding.init(rawValue:))
+            spec.tensorParallel = tensorParallel
             spec.precision = PrecisionRecipe(rawValue: precision) ?? ScenarioDefaults.finetune.precision
             return spec
         }

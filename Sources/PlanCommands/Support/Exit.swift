@@ -38,7 +38,7 @@ enum Exit {
 
     static func code(for error: PlanCoreError) -> Int32 {
         switch error {
-        case .invalidScenario, .workLimit, .invalidRunLog, .invalidModelConfig: dataError
+        case .invalidScenario, .invalidJob, .workLimit, .invalidRunLog, .invalidModelConfig: dataError
         case .unknownScenario: noInput
         case .unknownModel, .unknownGPU, .invalidArgument: usage
         case .catalog: software

@@ -159,6 +159,10 @@ extension Catalog {
             let bucket: Double? = fields.has("gather_bucket_hidden_squared")
                 ? fields.requiredDouble("gather_bucket_hidden_squared", range: 0...1e6, above: 0) : nil
             let upcast = fields.bool("kbit_upcast", default: false)
+            let sequenceParallel = fields.bool("sequence_parallel", default: false)
+            let tpOverlap = fields.double("tensor_parallel_overlap", default: 0, range: 0...1)
+            let fp8Parameters = fields.bool("fp8_parameters", default: false)
+            let qloraSavesInputs = fields.bool("qlora_saves_inputs", default: false)
             let source = fields.string("source", default: "") ?? ""
             fields.finish()
             guard let precision else { throw PlanCoreError.catalog("\(file): \(name).precision must be bf16 or fp8") }
@@ -172,6 +176,10 @@ extension Catalog {
             stack.recomputeRegathers = regathers
             stack.gatherBucketHiddenSquared = bucket
             stack.kbitUpcast = upcast
+            stack.sequenceParallel = sequenceParallel
+            stack.tensorParallelOverlap = tpOverlap
+            stack.fp8Parameters = fp8Parameters
+            stack.qloraSavesInputs = qloraSavesInputs
             return stack
         }
     }

@@ -19,6 +19,9 @@ public struct JobSpec: Sendable, Equatable {
     /// nil → `fsdp` on more than one GPU.
     public var sharding: Sharding?
     public var precision: PrecisionRecipe = ScenarioDefaults.finetune.precision
+    /// GPUs that split each layer (`tensor_parallel`, `--tensor-parallel`); must divide `gpus`
+    /// and the model's attention heads.
+    public var tensorParallel: Int = 1
 
     public init(model: String) { self.model = model }
 
@@ -45,14 +48,29 @@ public struct JobSpec: Sendable, Equatable {
             throw PlanCoreError.invalidArgument(
                 "unknown projection '\(target)'; expected names from \(ModelArchitecture.projectionNames.joined(separator: ","))")
         }
+        try checkTensorParallel(model)
         var job = TrainingJob(
             model: model, method: method, rank: rank, targets: targets, context: sequenceLength, microBatch: microBatch,
             gradientAccumulation: gradientAccumulation, gradientCheckpointing: gradientCheckpointing ?? false, gpus: gpus,
-            sharding: sharding, precision: precision)
+            sharding: sharding, precision: precision, tensorParallel: tensorParallel)
         job.attentionContext = attentionContext
         let policy = CheckpointingPolicy(gradientCheckpointing)
         job = MemoryModel(stack: stack).resolving(job, gpu: gpu, policy: policy)
         return Resolved(job: job, gpu: gpu, stack: stack, checkpointing: policy)
+    }
+
+    /// Refuses a tensor-parallel degree below 1, or one that does not divide the GPUs or the
+    /// model's attention heads (Megatron splits attention by heads).
+    func checkTensorParallel(_ model: ModelArchitecture) throws {
+        let t = tensorParallel
+        guard t >= 1 else { throw PlanCoreError.invalidJob("tensor_parallel must be at least 1, got \(t)") }
+        guard gpus % t == 0 else {
+            throw PlanCoreError.invalidJob("tensor_parallel \(t) does not divide the job's \(gpus) GPUs; give a divisor of \(gpus)")
+        }
+        guard model.heads % t == 0 else {
+            throw PlanCoreError.invalidJob(
+                "tensor_parallel \(t) does not divide \(model.name)'s \(model.heads) attention heads; give a divisor of \(model.heads)")
+        }
     }
 
     /// Parses a comma- or semicolon-separated projection list; `all` → all seven.

@@ -8,6 +8,8 @@ public enum Memory {
     public static let bf16Bytes = 2.0
     /// fp32: 4 bytes.
     public static let fp32Bytes = 4.0
+    /// fp8 (E4M3 / E5M2): 1 byte.
+    public static let fp8Bytes = 1.0
     /// NF4 with double quantisation (bitsandbytes `quantize_4bit`, blocksize 64, `compress_statistics`):
     /// 4 bits + 8-bit absmax per 64 + fp32 constant per 256 blocks = 4 + 8/64 + 32/(64·256) = 4.127 bits.
     public static let nf4DoubleQuantBytes: Double = 4.126953125 / 8

@@ -3,7 +3,8 @@ import Foundation
 /// Per-GPU peak memory of a training job, as named terms (bytes). Pure arithmetic, no I/O.
 ///
 /// Sources (also in README "Memory model"):
-/// - weights: bf16, 2 B/param; QLoRA stores the adapted decoder's `nn.Linear` weights in NF4 with
+/// - weights: bf16, 2 B/param (a stack with `fp8_parameters` stores the decoder's linear weights in
+///   FP8, 1 B: NeMo `fp8_params`, TransformerEngine `fp8_model_init`); QLoRA stores the adapted decoder's `nn.Linear` weights in NF4 with
 ///   double quantisation (4.127 bits, bitsandbytes `functional.py`), embeddings and LM head in bf16.
 /// - trainable state: LoRA adapters keep fp32 weights, gradients and two AdamW moments (16 B per
 ///   adapter parameter). Full fine-tuning by `PrecisionRecipe`.
@@ -15,11 +16,20 @@ import Foundation
 ///   plus one layer's full set while it is recomputed. LoRA does not shrink activations: the
 ///   backward still runs through every frozen layer.
 /// - logits: vocabulary × tokens × the stack's bytes per logit.
+/// - tensor parallelism over t GPUs (Shoeybi et al. 2019; Korthikanti et al. 2022, Table 2):
+///   weights, trainable state, the gathered unit, the QLoRA workspace and the logits
+///   (vocabulary-parallel) ÷ t; of the activations, the attention and MLP terms (4·q + 4·kv +
+///   4·heads + 8·mlp + the adapters) ÷ t, while the norm inputs and the q/k/v and gate/up inputs
+///   (12·h) and checkpointing's saved layer inputs (2·h) are replicated on each GPU of the group
+///   unless the stack uses sequence parallelism, which splits them too (Korthikanti's
+///   sbh(10 + 24/t) becomes sbh·34/t).
 /// - sharding (FSDP FULL_SHARD / ZeRO-3): weights, gradients and optimizer states ÷ GPUs, plus the
 ///   unsharded working set of the largest unit twice (the unit in use and the prefetched next one:
 ///   DeepSpeed's `4 · largest_layer_params` in bf16 bytes).
-/// - QLoRA: the dequantisation workspace and, for stacks that run PEFT's
-///   `prepare_model_for_kbit_training`, fp32 non-quantised parameters and residual stream (`QLoRA`).
+/// - QLoRA: the dequantisation workspace, the quantised linears' inputs that bitsandbytes'
+///   `MatMul4Bit` keeps for the backward (stacks with `qlora_saves_inputs`) and, for stacks that
+///   run PEFT's `prepare_model_for_kbit_training`, fp32 non-quantised parameters and residual
+///   stream (`QLoRA`).
 /// - overhead: `Memory.perGPUOverheadBytes`.
 ///
 /// The peak is `weights + optimizer states + gathered working set + overhead + max(activation
@@ -59,20 +69,23 @@ public struct MemoryModel: Sendable, Equatable {
     /// Largest GPU count `minimumGPUs` searches.
     public static let maximumGPUs = 512
 
-    /// Bytes per token that one decoder layer saves for the backward (no checkpointing).
-    public static func layerActivationBytesPerToken(_ job: TrainingJob) -> Double {
+    /// Bytes per token that one decoder layer saves for the backward (no checkpointing), on one
+    /// GPU of a tensor-parallel group (`sequenceParallel`: the stack splits the norm inputs too).
+    public static func layerActivationBytesPerToken(_ job: TrainingJob, sequenceParallel: Bool = false) -> Double {
         let m = job.model
         let h = Double(m.hidden), q = Double(m.heads * m.headDim), kv = Double(m.kvHeads * m.headDim)
+        let t = Double(job.tensorParallel)
         let adapters = job.method == .full ? 0 : 2 * Double(job.rank) * Double(job.targets.count)
-        return 12 * h + 4 * q + 4 * kv + 4 * Double(m.heads) + 8 * Double(m.mlp) + adapters
+        return 12 * h / (sequenceParallel ? t : 1) + (4 * q + 4 * kv + 4 * Double(m.heads) + 8 * Double(m.mlp) + adapters) / t
     }
 
     /// Activation bytes per token of the whole model, with or without checkpointing.
-    public static func activationBytesPerToken(_ job: TrainingJob) -> Double {
-        let layer = layerActivationBytesPerToken(job)
+    public static func activationBytesPerToken(_ job: TrainingJob, sequenceParallel: Bool = false) -> Double {
+        let layer = layerActivationBytesPerToken(job, sequenceParallel: sequenceParallel)
         let layers = Double(job.model.layers)
         if job.gradientCheckpointing {
-            return layers * Memory.bf16Bytes * Double(job.model.hidden) + layer
+            let saved = Memory.bf16Bytes * Double(job.model.hidden) / (sequenceParallel ? Double(job.tensorParallel) : 1)
+            return layers * saved + layer
         }
         return layers * layer
     }
@@ -82,12 +95,16 @@ public struct MemoryModel: Sendable, Equatable {
         Double(model.layers) * model.matmulParametersPerLayer
     }
 
-    /// Weight bytes of the whole (unsharded) model.
-    public static func weightBytes(_ job: TrainingJob) -> Double {
+    /// Weight bytes of the whole (unsharded) model; `fp8Linear`: the stack stores the decoder's
+    /// linear weights in FP8 (`SoftwareStack.fp8Parameters`).
+    public static func weightBytes(_ job: TrainingJob, fp8Linear: Bool = false) -> Double {
         let total = job.model.totalParameters
-        guard job.method == .qlora else { return total * Memory.bf16Bytes }
         let linear = linearParameters(job.model)
-        return linear * Memory.nf4DoubleQuantBytes + (total - linear) * Memory.bf16Bytes
+        switch job.method {
+        case .qlora: return linear * Memory.nf4DoubleQuantBytes + (total - linear) * Memory.bf16Bytes
+        case .lora, .full:
+            return fp8Linear ? linear * Memory.fp8Bytes + (total - linear) * Memory.bf16Bytes : total * Memory.bf16Bytes
+        }
     }
 
     /// Bytes of the largest FSDP unit (a decoder layer, the embedding table or the LM head).
@@ -115,9 +132,10 @@ public struct MemoryModel: Sendable, Equatable {
 
     /// The per-GPU memory of `job` on `gpu`.
     public func breakdown(_ job: TrainingJob, gpu: GPUSpec) -> MemoryBreakdown {
-        let shards = job.sharding == .fsdp ? Double(max(job.gpus, 1)) : 1
-        let weights = (Self.weightBytes(job) + QLoRA.upcastWeightBytes(job, stack: stack)) / shards
-        let gathered = job.sharding == .fsdp && job.gpus > 1 ? 2 * Self.largestUnitBytes(job) : 0
+        let t = Double(job.tensorParallel)
+        let shards = Double(job.shards) * t
+        let weights = (Self.weightBytes(job, fp8Linear: stack.fp8Parameters) + QLoRA.upcastWeightBytes(job, stack: stack)) / shards
+        let gathered = job.shards > 1 ? 2 * Self.largestUnitBytes(job) / t : 0
         let state = Self.trainableState(job)
         let optimizer = state.optimizer / shards
         let gradients = state.gradients / shards
@@ -125,9 +143,11 @@ public struct MemoryModel: Sendable, Equatable {
         let tokens = job.tokensPerMicroStep
         // QLoRA: the fp32 residual stream of an upcasting stack, and the dequantised bf16 copy of
         // the largest weight while its GEMM runs (`QLoRA`).
-        let activations = tokens * (Self.activationBytesPerToken(job) + QLoRA.upcastActivationBytesPerToken(job, stack: stack))
-            + QLoRA.workspaceBytes(job)
-        let logits = tokens * Double(job.model.vocab) * stack.logitBytes
+        let sequenceParallel = stack.sequenceParallel
+        let activations = tokens * (Self.activationBytesPerToken(job, sequenceParallel: sequenceParallel)
+            + QLoRA.upcastActivationBytesPerToken(job, stack: stack) / t + QLoRA.savedInputBytesPerToken(job, stack: stack))
+            + QLoRA.workspaceBytes(job) / t
+        let logits = tokens * Double(job.model.vocab) * stack.logitBytes / t
         let overhead = Memory.perGPUOverheadBytes
         let persistentGradients = job.gradientAccumulation > 1 ? gradients : 0
         let activationPhase = activations + logits + persistentGradients

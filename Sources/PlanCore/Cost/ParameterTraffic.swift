@@ -14,6 +14,9 @@ import Foundation
 /// - gradients of the trainable parameters only (the adapters for LoRA) are reduce-scattered in
 ///   bf16.
 /// Each GPU receives (G−1)/G of every gathered byte and sends (G−1)/G of every reduced one.
+/// With tensor parallelism G is the data-parallel degree (gpus / TP) and each GPU's collectives
+/// carry its TP slice of the weights and gradients (1/TP of them); the TP group's own
+/// collectives are `TensorParallelTraffic`.
 ///
 /// Each collective costs latency + bytes / bandwidth:
 /// - bandwidth inside one node is the GPU's collective bus bandwidth (`link_gb_per_s`); past one
@@ -61,32 +64,37 @@ public struct ParameterTraffic: Sendable, Equatable {
         reducesPerStep ? reduceCollectives * latencySeconds + reduceBytes / bytesPerSecond : 0
     }
 
-    /// Per-GPU collective bandwidth for `gpus` GPUs of `gpu` with `network` bytes/s per GPU NIC.
-    public static func bytesPerSecond(gpus: Int, gpu: GPUSpec, network: Double) -> Double {
-        gpus <= gpu.gpusPerNode ? gpu.linkBytesPerSecond : min(gpu.linkBytesPerSecond, Double(gpu.gpusPerNode) * network)
+    /// Per-GPU collective bandwidth of a data-parallel group in a job of `gpus` GPUs of `gpu`
+    /// with `network` bytes/s per GPU NIC; with tensor parallelism `tensorParallel` such groups
+    /// share each node's NICs, so one group's rings cross it at gpusPerNode / TP NICs.
+    public static func bytesPerSecond(gpus: Int, gpu: GPUSpec, network: Double, tensorParallel: Int = 1) -> Double {
+        guard gpus > gpu.gpusPerNode else { return gpu.linkBytesPerSecond }
+        let rails = max(Double(gpu.gpusPerNode) / Double(max(tensorParallel, 1)), 1)
+        return min(gpu.linkBytesPerSecond, rails * network)
     }
 
     /// The traffic of `job` on `gpu` under `stack`.
     public static func of(_ job: TrainingJob, gpu: GPUSpec, stack: SoftwareStack, network: Double) -> ParameterTraffic {
-        let g = Double(job.gpus)
-        let bandwidth = bytesPerSecond(gpus: job.gpus, gpu: gpu, network: network)
+        let g = Double(job.dataParallel)
+        let t = Double(job.tensorParallel)
+        let bandwidth = bytesPerSecond(gpus: job.gpus, gpu: gpu, network: network, tensorParallel: job.tensorParallel)
         let latency = job.gpus <= gpu.gpusPerNode ? collectiveLatencyInNode : collectiveLatencyAcrossNodes
         var traffic = ParameterTraffic(
             gathersPerMicroStep: 0, gatherBytes: 0, collectivesPerGather: 0, reduceBytes: 0, reduceCollectives: 0,
             bytesPerSecond: bandwidth, latencySeconds: latency, reducesPerStep: false)
-        guard job.gpus > 1 else { return traffic }
+        guard job.dataParallel > 1 else { return traffic }
         let ring = (g - 1) / g
-        let gradientBytes = job.trainableParameters * Memory.bf16Bytes
+        let gradientBytes = job.trainableParameters * Memory.bf16Bytes / t
         let m = job.model
         switch job.sharding {
         case .fsdp:
             let regather = job.gradientCheckpointing && stack.recomputeRegathers
             traffic.gathersPerMicroStep = 2 + (regather ? 1 : 0)
-            traffic.gatherBytes = MemoryModel.weightBytes(job) * ring
+            traffic.gatherBytes = MemoryModel.weightBytes(job, fp8Linear: stack.fp8Parameters) / t * ring
             if let bucket = stack.gatherBucketHiddenSquared {
                 let bucketParameters = bucket * Double(m.hidden) * Double(m.hidden)
-                traffic.collectivesPerGather = (m.totalParameters / bucketParameters).rounded(.up)
-                traffic.reduceCollectives = (job.trainableParameters / bucketParameters).rounded(.up)
+                traffic.collectivesPerGather = (m.totalParameters / t / bucketParameters).rounded(.up)
+                traffic.reduceCollectives = (job.trainableParameters / t / bucketParameters).rounded(.up)
             } else {
                 // One unit per decoder layer, plus the embedding and (untied) the LM head.
                 traffic.collectivesPerGather = Double(m.layers) + (m.tiedEmbeddings ? 1 : 2)

@@ -20,6 +20,15 @@ import Foundation
 ///   that is evicted to the host only under memory pressure: they do not change the steady-state
 ///   peak (`torch.cuda.max_memory_allocated` does not count managed memory), so the adapter
 ///   states stay counted as device memory.
+/// - saved inputs: bitsandbytes' `MatMul4Bit.forward` (bitsandbytes/autograd/_functions.py)
+///   stores `ctx.tensors = (A, B)` whenever an input needs a gradient, so the input A of every
+///   quantised linear stays alive until the backward, although the backward of a frozen 4-bit
+///   weight computes only grad_A = grad_out · dequant(B). PyTorch's own linear saves its input
+///   only for a weight that needs a gradient, so under LoRA these inputs are not kept; under
+///   bitsandbytes QLoRA they are: per layer and token the shared input of q/k/v (h), o_proj's
+///   (q width), the shared input of gate/up (h) and down_proj's (mlp), 2 B each, in every layer
+///   (checkpointing: only the layer being recomputed). Stacks with `qlora_saves_inputs`.
+///   LitGPT's published QLoRA peaks (realscale §1h) exceed its LoRA peaks by this much.
 public enum QLoRA {
     /// Fraction of the memory bandwidth bitsandbytes' blockwise dequantisation kernel reaches: it
     /// decodes two nibbles per byte through a 16-entry NF4 table and a per-64-block absmax that is
@@ -44,6 +53,17 @@ public enum QLoRA {
         let largest = ModelArchitecture.projectionNames.compactMap { m.projectionShape($0) }
             .map { Double($0.input) * Double($0.output) }.max() ?? 0
         return largest * Memory.bf16Bytes
+    }
+
+    /// Bytes per token of the quantised linears' inputs that bitsandbytes keeps for the backward
+    /// (see the type's comment), whole model; ÷ TP.
+    public static func savedInputBytesPerToken(_ job: TrainingJob, stack: SoftwareStack) -> Double {
+        guard job.method == .qlora, stack.qloraSavesInputs else { return 0 }
+        let m = job.model
+        let h = Double(m.hidden), q = Double(m.heads * m.headDim)
+        let perLayer = Memory.bf16Bytes * (h + q + h + Double(m.mlp))
+        let layers = job.gradientCheckpointing ? 1 : Double(m.layers)
+        return layers * perLayer / Double(job.tensorParallel)
     }
 
     /// Extra weight bytes when the stack upcasts the non-quantised parameters to fp32.

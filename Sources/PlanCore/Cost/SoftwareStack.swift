@@ -46,6 +46,23 @@ public struct SoftwareStack: Sendable, Equatable {
     /// residual stream runs in fp32 and each quantised linear casts its input to bf16 and its
     /// output back.
     public var kbitUpcast: Bool = false
+    /// True when tensor-parallel jobs also split the sequence over the TP group outside the
+    /// attention and MLP blocks (Megatron sequence parallelism, Korthikanti et al. 2022): the
+    /// norms, residual adds and dropout then run on, and save, 1/TP of the tokens, and each
+    /// all-reduce becomes an all-gather + reduce-scatter pair of the same bytes.
+    public var sequenceParallel: Bool = false
+    /// Fraction of the tensor-parallel collectives hidden behind the GEMMs they feed (NeMo /
+    /// TransformerEngine TP communication overlap); 0 = every TP collective is on the critical path.
+    public var tensorParallelOverlap: Double = 0
+    /// True when the stack keeps the decoder's linear weights in FP8 (NeMo `fp8_params`,
+    /// TransformerEngine `fp8_model_init`): 1 B per parameter instead of bf16's 2 (the optimizer
+    /// of trainable weights keeps its own fp32 copy).
+    public var fp8Parameters: Bool = false
+    /// True when QLoRA's 4-bit linears run through bitsandbytes' `MatMul4Bit` autograd function,
+    /// which keeps every quantised linear's input for the backward (`ctx.tensors = (A, B)`) even
+    /// though the frozen weight's backward needs only B (LitGPT through Lightning Fabric's
+    /// `BitsandbytesPrecision`); torchao's NF4 linear (torchtune) keeps only the weight.
+    public var qloraSavesInputs: Bool = false
     public var source: String
 
     public init(

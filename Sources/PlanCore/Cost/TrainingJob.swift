@@ -2,8 +2,10 @@ import Foundation
 
 /// The shape of one training job's optimizer step: what the memory and step-time models price.
 ///
-/// One micro-step processes `microBatch` sequences of `context` tokens on each GPU; an optimizer
-/// step is `gradientAccumulation` micro-steps on each of `gpus` GPUs.
+/// One micro-step processes `microBatch` sequences of `context` tokens on each model replica (one
+/// GPU, or one tensor-parallel group of `tensorParallel` GPUs that split every layer); an optimizer
+/// step is `gradientAccumulation` micro-steps on each of the `dataParallel` = gpus / tensorParallel
+/// replicas.
 public struct TrainingJob: Sendable, Equatable {
     public var model: ModelArchitecture
     public var method: Finetune.Method
@@ -23,12 +25,14 @@ public struct TrainingJob: Sendable, Equatable {
     public var sharding: Sharding
     /// Full fine-tuning's precision recipe (LoRA keeps fp32 adapter states whatever this says).
     public var precision: PrecisionRecipe
+    /// GPUs that split each layer (Megatron tensor parallelism; 1 = none). Divides `gpus`.
+    public var tensorParallel: Int
 
     public init(
         model: ModelArchitecture, method: Finetune.Method, rank: Int = 16,
         targets: [String] = ModelArchitecture.projectionNames, context: Int = 4096, microBatch: Int = 1,
         gradientAccumulation: Int = 1, gradientCheckpointing: Bool = false, gpus: Int = 1,
-        sharding: Sharding? = nil, precision: PrecisionRecipe = .mixed
+        sharding: Sharding? = nil, precision: PrecisionRecipe = .mixed, tensorParallel: Int = 1
     ) {
         self.model = model
         self.method = method
@@ -39,23 +43,31 @@ public struct TrainingJob: Sendable, Equatable {
         self.gradientAccumulation = gradientAccumulation
         self.gradientCheckpointing = gradientCheckpointing
         self.gpus = gpus
-        self.sharding = sharding ?? (gpus > 1 ? .fsdp : .none)
+        self.tensorParallel = max(tensorParallel, 1)
+        self.sharding = sharding ?? (gpus / max(tensorParallel, 1) > 1 ? .fsdp : .none)
         self.precision = precision
         self.attentionContext = nil
     }
 
-    /// The same job on `count` GPUs (sharded with FSDP when more than one).
+    /// The same job on `count` GPUs, data-parallel only (sharded with FSDP when more than one).
     public func on(gpus count: Int, sharding: Sharding? = nil) -> TrainingJob {
         var copy = self
         copy.gpus = count
+        copy.tensorParallel = 1
         copy.sharding = sharding ?? (count > 1 ? .fsdp : .none)
         return copy
     }
 
-    /// Tokens per GPU per micro-step.
+    /// Model replicas: gpus / tensorParallel.
+    public var dataParallel: Int { max(gpus / tensorParallel, 1) }
+    /// GPUs each sharded weight is split over by FSDP / ZeRO-3 (the data-parallel replicas; 1
+    /// without sharding).
+    public var shards: Int { sharding == .fsdp ? dataParallel : 1 }
+
+    /// Tokens per model replica (one GPU, or one tensor-parallel group) per micro-step.
     public var tokensPerMicroStep: Double { Double(microBatch) * Double(context) }
     /// Tokens per optimizer step over all GPUs.
-    public var tokensPerStep: Double { tokensPerMicroStep * Double(gradientAccumulation) * Double(gpus) }
+    public var tokensPerStep: Double { tokensPerMicroStep * Double(gradientAccumulation) * Double(dataParallel) }
 
     /// Trainable parameters: the adapters (LoRA, QLoRA) or every stored parameter (full).
     public var trainableParameters: Double {

@@ -21,7 +21,8 @@ public enum EstimateReport {
             ("parameters", .rounded(t.parameters)),
             ("trainable_parameters", .rounded(t.job.trainableParameters)),
             ("model", .string(t.job.model.name)), ("method", .string(t.job.method.rawValue)),
-            ("gpu", .string(t.gpu.name)), ("gpus", .number(Double(t.job.gpus))), ("sharding", .string(t.job.sharding.rawValue)),
+            ("gpu", .string(t.gpu.name)), ("gpus", .number(Double(t.job.gpus))),
+            ("tensor_parallel", .number(Double(t.job.tensorParallel))), ("sharding", .string(t.job.sharding.rawValue)),
             ("stack", .string(t.stack.name)), ("micro_batch", .number(Double(t.job.microBatch))),
             ("gradient_accumulation", .number(Double(t.job.gradientAccumulation))),
             ("sequence_length", .number(Double(t.job.context))),
@@ -100,7 +101,8 @@ public enum EstimateReport {
         var out = table.rendered() + "\n"
         guard let t = e.training else { return out }
         let s = t.throughput.step
-        var step = TextTable(columns: [("step (\(t.job.gpus) x \(t.gpu.name), \(t.stack.name))", .left), ("seconds", .right), ("share", .right)])
+        let layout = t.job.tensorParallel > 1 ? ", TP \(t.job.tensorParallel)" : ""
+        var step = TextTable(columns: [("step (\(t.job.gpus) x \(t.gpu.name)\(layout), \(t.stack.name))", .left), ("seconds", .right), ("share", .right)])
         let total = s.total
         for (name, value) in [("GEMM (\(String(format: "%.0f%%", s.gemmEfficiency * 100)) of peak)", s.gemm),
                               ("memory-bound kernels", s.memoryBound), ("optimizer", s.optimizer),
@@ -115,9 +117,11 @@ public enum EstimateReport {
                       String(format: "%.4g", v.seconds), String(format: "%.1f%% of job", jobSeconds > 0 ? v.seconds / jobSeconds * 100 : 0)])
         }
         out += "\n" + step.rendered() + "\n"
-        out += String(format: "tokens/s per GPU %.0f, MFU %.3f (%@), scaling efficiency %.2f; step = %d x %d x %d sequences of %d tokens\n",
+        // Sequences per step: micro-batch × accumulation × model replicas (GPUs / TP).
+        out += String(format: "tokens/s per GPU %.0f, MFU %.3f (%@), scaling efficiency %.2f; step = %d x %d x %d sequences of %d tokens%@\n",
                       t.tokensPerSecondPerGPU, t.mfu, t.mfuIsModelled ? "modelled" : "given", t.throughput.scalingEfficiency,
-                      t.job.microBatch, t.job.gradientAccumulation, t.job.gpus, t.job.context)
+                      t.job.microBatch, t.job.gradientAccumulation, t.job.dataParallel, t.job.context,
+                      t.job.tensorParallel > 1 ? " (each replica split over \(t.job.tensorParallel) GPUs)" : "")
         let m = t.memory
         var memory = TextTable(columns: [("memory per GPU", .left), ("GiB", .right)])
         memory.add(["weights" + (m.gathered > 0 ? " (shard + gathered units)" : ""), String(format: "%.2f", (m.weights + m.gathered) / Memory.gib)])
@@ -146,6 +150,9 @@ public enum EstimateReport {
         let what = "\(t.job.model.name) \(t.job.method.rawValue) needs \(need) GiB per GPU on \(t.job.gpus) x \(t.gpu.name) (\(have) GiB)"
         if let minimum = t.minimumGPUs {
             return "note: \(what); it fits on \(minimum) with fsdp (--gpus \(minimum))"
+        }
+        if t.job.tensorParallel > 1 {
+            return "note: \(what) with tensor parallelism \(t.job.tensorParallel); more GPUs, a larger --tensor-parallel or checkpointing would lower it"
         }
         return "note: \(what) and fits on no count up to \(MemoryModel.maximumGPUs) with fsdp; it would need pipeline or tensor parallelism or CPU offload, which plan does not model"
     }

@@ -144,4 +144,25 @@ struct MemoryModelTests {
         lora.method = .lora
         #expect(QLoRA.workspaceBytes(lora) == 0)
     }
+
+    /// bitsandbytes' MatMul4Bit keeps each quantised linear's input (litgpt): per layer and token
+    /// 2·(h + q + h + mlp) bytes, every layer without checkpointing, one with it; the stacks that
+    /// quantise elsewhere (torchao in torch) keep none. Llama-2-7B at 1,304 tokens: 1.81 GiB, the
+    /// gap between LitGPT's published QLoRA and LoRA peaks beyond the weights (realscale §1h).
+    @Test func bitsandbytesKeepsTheQuantisedInputs() throws {
+        let litgpt = try catalog.stack("litgpt"), torch = try catalog.stack("torch")
+        let j = try job("llama-2-7b", .qlora, rank: 8, targets: ["q_proj", "v_proj"], context: 1304)
+        let perLayer = 2.0 * (4096 + 4096 + 4096 + 11008)
+        #expect(QLoRA.savedInputBytesPerToken(j, stack: litgpt) == 32 * perLayer)
+        #expect(QLoRA.savedInputBytesPerToken(j, stack: torch) == 0)
+        var checkpointed = j
+        checkpointed.gradientCheckpointing = true
+        #expect(QLoRA.savedInputBytesPerToken(checkpointed, stack: litgpt) == perLayer)
+        var lora = j
+        lora.method = .lora
+        #expect(QLoRA.savedInputBytesPerToken(lora, stack: litgpt) == 0)
+        let gpu = try catalog.gpu("a100-40gb")
+        let with = MemoryModel(stack: litgpt).breakdown(j, gpu: gpu), without = MemoryModel(stack: torch).breakdown(j, gpu: gpu)
+        #expect(abs((with.activations - without.activations) / Memory.gib - 1.81) < 0.01)
+    }
 }
