@@ -37,7 +37,11 @@ public struct MergeCostModel: Sendable, Equatable {
         self.model = model
         self.rank = rank
         self.targets = targets
-        let base = method.replacingOccurrences(of: "knots_", with: "").replacingOccurrences(of: "_svd", with: "")
+        // The base method without the KnOTS prefix and the SVD suffix (plain string slicing:
+        // this runs once per Monte Carlo trial).
+        var base = Substring(method)
+        if base.hasPrefix("knots_") { base = base.dropFirst(6) }
+        if base.hasSuffix("_svd") { base = base.dropLast(4) }
         switch base {
         case "linear", "cat", "svd": extraPasses = 0
         case "dare_linear": extraPasses = 1

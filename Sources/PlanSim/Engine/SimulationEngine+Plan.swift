@@ -218,7 +218,10 @@ extension SimulationEngine {
                 pool.link(lastFirst..<lastEnd, to: lastEnd)
                 addJob(evaluation, day: day, waiting: lastEnd - lastFirst)
             }
-            builds.append(BuildEntry(jobEnd: pool.jobs.count, step: step))
+            // The build's last job waits (directly or through the merge) for all the others
+            // unless the build is only training jobs: then its deployment is the latest finish.
+            let lastWaits = lastFirst > first || pool.jobs.count - first == 1 || state.memo.evaluationFigures != nil
+            builds.append(BuildEntry(jobEnd: pool.jobs.count, step: step, lastJobEndsBuild: lastWaits))
             if step >= 0 { state.maintenance = state.maintenance + state.totals } else { state.initial = state.initial + state.totals }
             if recording { recordBuild(first: first, step: step, scenario: scenario) }
             state.totals = PhaseTotals()

@@ -6,6 +6,7 @@ extension SimulationEngine {
     mutating func prepareModels(_ scenario: Scenario) {
         models.removeAll(keepingCapacity: true)
         modelIndex.removeAll(keepingCapacity: true)
+        priced.removeAll(keepingCapacity: true)
         dataModel = -1
         var hardwares: [Hardware] = []
         for kind in scenario.strategies {
@@ -35,11 +36,20 @@ extension SimulationEngine {
     @inline(__always) mutating func sliceRate(model: Int, slot: Int, tokensPerExample tokens: Double) -> CostModel.SliceRate {
         let key = model * slotCount + slot
         if rateKey[key] == tokens { return rates[key] }
-        let rate = models[model].sliceRate(tokensPerExample: tokens)
+        let rate = pricedSlice(model: model, tokensPerExample: tokens)
         if rateKey[key].isNaN {
             rateKey[key] = tokens
             rates[key] = rate
         }
+        return rate
+    }
+
+    /// `CostModel.sliceRate` of `model` at `tokens` per example, priced once per run and value
+    /// (languages of the same length share it).
+    mutating func pricedSlice(model: Int, tokensPerExample tokens: Double) -> CostModel.SliceRate {
+        for entry in priced where entry.model == model && entry.tokens == tokens { return entry.rate }
+        let rate = models[model].sliceRate(tokensPerExample: tokens)
+        priced.append((model, tokens, rate))
         return rate
     }
 

@@ -15,8 +15,11 @@ extension SimulationEngine {
             let end = builds[build].jobEnd
             let step = builds[build].step
             let buildDay = step >= 0 ? stepDay[step] : 0
-            var deployed = finish[first]
-            for j in (first + 1)..<max(end, first + 1) where deployed < finish[j] { deployed = finish[j] }
+            var deployed = finish[max(end - 1, first)]
+            if !builds[build].lastJobEndsBuild {
+                deployed = finish[first]
+                for j in (first + 1)..<max(end, first + 1) where deployed < finish[j] { deployed = finish[j] }
+            }
             deployed += deployHours
             let wallClockHours = deployed - buildDay * 24
             if deployed > outcome.lastFinishHours { outcome.lastFinishHours = deployed }

@@ -96,6 +96,8 @@ struct SimulationEngine {
     var modelIndex: [Int] = []
     var rateKey: [Double] = []
     var rates: [CostModel.SliceRate] = []
+    /// Slice rates priced this run, by cost model and tokens per example (`pricedSlice`).
+    var priced: [(model: Int, tokens: Double, rate: CostModel.SliceRate)] = []
 
     // The planned strategy: its jobs on the pool, and its builds.
     var pool = FIFOPool()
@@ -136,6 +138,8 @@ struct SimulationEngine {
     struct BuildEntry {
         var jobEnd: Int
         var step: Int
+        /// Whether the last job waits for every other job of the build (so finishes last).
+        var lastJobEndsBuild: Bool
     }
 
     init() {}
