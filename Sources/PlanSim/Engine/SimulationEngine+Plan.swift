@@ -222,9 +222,13 @@ extension SimulationEngine {
             // unless the build is only training jobs: then its deployment is the latest finish.
             let lastWaits = lastFirst > first || pool.jobs.count - first == 1 || state.memo.evaluationFigures != nil
             builds.append(BuildEntry(jobEnd: pool.jobs.count, step: step, lastJobEndsBuild: lastWaits))
-            if step >= 0 { state.maintenance = state.maintenance + state.totals } else { state.initial = state.initial + state.totals }
             if recording { recordBuild(first: first, step: step, scenario: scenario) }
-            state.totals = PhaseTotals()
+            // The jobs' figures add straight into the phase's totals: the initial build's,
+            // then every update's.
+            if step < 0 {
+                state.initial = state.totals
+                state.totals = PhaseTotals()
+            }
         }
 
         // Initial build.
@@ -304,6 +308,7 @@ extension SimulationEngine {
             }
             finish(first: first, day: day, merged: merged, step: step)
         }
+        state.maintenance = state.totals
     }
 
     /// Records the build just planned: its reason, day, the arrivals it ships and its jobs.

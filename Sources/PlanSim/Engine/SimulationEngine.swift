@@ -115,18 +115,19 @@ struct SimulationEngine {
     var failures: Xoshiro256StarStar?
     /// Regions, placement and the wait for a cleaner hour (inactive without `regions:`).
     var regionPlacement = RegionPlacement()
-    /// The build being planned: priced merge and evaluation shapes, the present languages and
-    /// the build's running totals (`plan(strategy:scenario:)`).
+    /// The plan being built: priced merge and evaluation shapes, the present languages, the
+    /// data and the running totals (`plan(strategy:scenario:)`).
     struct PlanState {
         var memo = Memo()
         var presentCount = 0
         var presentTokens = 0.0
         var presentDirty = true
+        /// The running totals of the phase being planned (the initial build, then every update).
         var totals = PhaseTotals()
-        /// Every present language's data, one epoch (`TrainingSum` of all slots), kept as
-        /// examples arrive: a multilingual job and continued's replay read it in O(1).
+        /// Every present language's data, one epoch (`TrainingSum` of all slots), at the build
+        /// being planned (`shareData`): a multilingual job and continued's replay read it in O(1).
         var data = TrainingSum()
-        /// The plan's totals so far, the builds' wall clock aside (`summarise` adds it).
+        /// The plan's phase totals, the builds' wall clock aside (`summarise` adds it).
         var initial = PhaseTotals()
         var maintenance = PhaseTotals()
     }
