@@ -38,9 +38,9 @@ struct FIFOPool {
     private(set) var queuedAtHorizon = 0
     private(set) var longestWaitAtHorizon = 0.0
 
+    /// Per job: its unfinished dependencies, plus one until it is released.
     private var waiting: [Int] = []
     private var ready: [Double] = []
-    private var released: [Bool] = []
     private var heap: [Finish] = []
     private var queue: [Int] = []
 
@@ -77,14 +77,18 @@ struct FIFOPool {
             array.removeAll(keepingCapacity: true)
             array.append(contentsOf: repeatElement(value, count: count))
         }
+        // Scratch that is written before it is read only has to be long enough.
+        func grow<T>(_ array: inout [T], _ value: T) {
+            if array.count < count { array.append(contentsOf: repeatElement(value, count: count - array.count)) }
+        }
         reset(&start, .nan)
         reset(&finish, .nan)
-        reset(&released, false)
-        reset(&queue, 0)
-        reset(&heap, Finish(time: 0, sequence: 0, job: 0))
-        reset(&ready, 0)
+        grow(&queue, 0)
+        grow(&heap, Finish(time: 0, sequence: 0, job: 0))
+        grow(&ready, 0)
+        // A job waits for its dependencies and for its own release.
         waiting.removeAll(keepingCapacity: true)
-        for job in jobs { waiting.append(job.dependencies) }
+        waiting.append(contentsOf: jobs.lazy.map { $0.dependencies + 1 })
         var peak = 0
         var atHorizon = (jobs: 0, longestWait: 0.0)
         let horizon = horizonHours
@@ -92,14 +96,12 @@ struct FIFOPool {
             start.withUnsafeMutableBufferPointer { start in
                 finish.withUnsafeMutableBufferPointer { finish in
                     waiting.withUnsafeMutableBufferPointer { waiting in
-                        released.withUnsafeMutableBufferPointer { released in
-                            heap.withUnsafeMutableBufferPointer { heap in
-                                queue.withUnsafeMutableBufferPointer { queue in
-                                    ready.withUnsafeMutableBufferPointer { ready in
-                                        (peak, atHorizon) = Self.run(
-                                            gpus: gpus, horizon: horizon, jobs: jobs, start: start, finish: finish, waiting: waiting,
-                                            released: released, heap: heap, queue: queue, ready: ready)
-                                    }
+                        heap.withUnsafeMutableBufferPointer { heap in
+                            queue.withUnsafeMutableBufferPointer { queue in
+                                ready.withUnsafeMutableBufferPointer { ready in
+                                    (peak, atHorizon) = Self.run(
+                                        gpus: gpus, horizon: horizon, jobs: jobs, start: start, finish: finish, waiting: waiting,
+                                        heap: heap, queue: queue, ready: ready)
                                 }
                             }
                         }
@@ -117,8 +119,7 @@ struct FIFOPool {
     /// ready order, so its head has waited longest).
     private static func run(
         gpus: Int, horizon: Double, jobs: UnsafeBufferPointer<Job>, start: UnsafeMutableBufferPointer<Double>,
-        finish: UnsafeMutableBufferPointer<Double>, waiting: UnsafeMutableBufferPointer<Int>,
-        released: UnsafeMutableBufferPointer<Bool>, heap: UnsafeMutableBufferPointer<Finish>,
+        finish: UnsafeMutableBufferPointer<Double>, waiting: UnsafeMutableBufferPointer<Int>, heap: UnsafeMutableBufferPointer<Finish>,
         queue: UnsafeMutableBufferPointer<Int>, ready: UnsafeMutableBufferPointer<Double>
     ) -> (peak: Int, atHorizon: (jobs: Int, longestWait: Double)) {
         let count = jobs.count
@@ -148,7 +149,7 @@ struct FIFOPool {
                 let next = jobs[top.job].dependent
                 if next >= 0 {
                     waiting[next] -= 1
-                    if waiting[next] == 0 && released[next] {
+                    if waiting[next] == 0 {
                         queue[tail] = next
                         ready[next] = now
                         tail += 1
@@ -158,7 +159,7 @@ struct FIFOPool {
             while nextRelease < count, jobs[nextRelease].releaseHours == now {
                 let index = nextRelease
                 nextRelease += 1
-                released[index] = true
+                waiting[index] -= 1
                 if waiting[index] == 0 {
                     queue[tail] = index
                     ready[index] = now
