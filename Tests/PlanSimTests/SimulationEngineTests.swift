@@ -58,10 +58,25 @@ struct SimulationEngineTests {
 
     @Test func latencySummaryBySelectionEqualsTheSortedOne() {
         var rng = Xoshiro256StarStar(seed: 9)
-        for n in [1, 2, 3, 10, 11, 57, 400] {
+        for n in [1, 2, 3, 10, 11, 57, 400, 601, 602, 1350, 5000] {
             var samples = (0..<n).map { _ in (rng.unit() * 20).rounded() }  // many ties
             let expected = LatencySummary(samples)
             #expect(SimulationEngine.summary(&samples) == expected)
+            // Distinct values, and a rising trend (a saturated pool's latencies).
+            var distinct = (0..<n).map { _ in rng.unit() * 100 }
+            let expectedDistinct = LatencySummary(distinct)
+            #expect(SimulationEngine.summary(&distinct) == expectedDistinct)
+            var rising = (0..<n).map { Double($0) + rng.unit() * 50 }
+            let expectedRising = LatencySummary(rising)
+            #expect(SimulationEngine.summary(&rising) == expectedRising)
+        }
+        // Every rank of a sample past the sampling threshold.
+        let values = (0..<700).map { _ in (rng.unit() * 300).rounded() }
+        let sorted = values.sorted()
+        for k in stride(from: 0, to: 700, by: 13) {
+            var copy = values
+            #expect(SimulationEngine.select(&copy, k) == sorted[k])
+            #expect(copy[(k + 1)...].allSatisfy { $0 >= sorted[k] } && copy[..<k].allSatisfy { $0 <= sorted[k] })
         }
     }
 
