@@ -138,7 +138,7 @@ public struct CostModel: Sendable, Equatable {
             let rate = sliceRate(tokensPerExample: slice.tokensPerExample, flops: perToken)
             work += sliceTokens * rate.flopsPerToken
             executed += sliceTokens * rate.hardwareFlopsPerToken
-            seconds += sliceTokens / rate.tokensPerSecond
+            seconds += sliceTokens * rate.secondsPerToken
             gpus = max(gpus, rate.gpus)
         }
         if data.isEmpty || tokens == 0 { gpus = trainingGPUs }
@@ -163,7 +163,10 @@ public struct CostModel: Sendable, Equatable {
         /// job checkpoints.
         public var hardwareFlopsPerToken: Double
         /// Tokens per second over all the job's GPUs.
-        public var tokensPerSecond: Double
+        public let tokensPerSecond: Double
+        /// Its reciprocal: every training sum multiplies by it (`CostModel.training` and the
+        /// simulation engine price a slice alike).
+        public let secondsPerToken: Double
         public var gpus: Int
         /// The slice's tokens per example (0: unknown), to count the examples a job trains for
         /// its periodic evaluation.
@@ -173,6 +176,7 @@ public struct CostModel: Sendable, Equatable {
             self.flopsPerToken = flopsPerToken
             self.hardwareFlopsPerToken = hardwareFlopsPerToken ?? flopsPerToken
             self.tokensPerSecond = tokensPerSecond
+            self.secondsPerToken = 1 / tokensPerSecond
             self.gpus = gpus
             self.tokensPerExample = tokensPerExample
         }

@@ -106,7 +106,7 @@ extension SimulationEngine {
             examples += sliceExamples
             work += sliceTokens * rate.flopsPerToken
             executed += sliceTokens * rate.hardwareFlopsPerToken
-            seconds += sliceTokens / rate.tokensPerSecond
+            seconds += sliceTokens * rate.secondsPerToken
             gpus = max(gpus, rate.gpus)
         }
 
