@@ -137,15 +137,32 @@ extension SimulationEngine {
                 }
             }
         }
-        let raw = self.raw
-        day.removeAll(keepingCapacity: true)
-        slot.removeAll(keepingCapacity: true)
-        amount.removeAll(keepingCapacity: true)
-        newTokens.removeAll(keepingCapacity: true)
-        day.append(contentsOf: sorted.lazy.map { raw[$0].day })
-        slot.append(contentsOf: sorted.lazy.map { raw[$0].slot })
-        amount.append(contentsOf: sorted.lazy.map { raw[$0].amount })
-        newTokens.append(contentsOf: sorted.lazy.map { raw[$0].newTokens })
+        resize(&day, n)
+        resize(&slot, n)
+        resize(&amount, n)
+        resize(&newTokens, n)
+        raw.withUnsafeBufferPointer { raw in
+            sorted.withUnsafeBufferPointer { sorted in
+                day.withUnsafeMutableBufferPointer { day in
+                    slot.withUnsafeMutableBufferPointer { slot in
+                        amount.withUnsafeMutableBufferPointer { amount in
+                            newTokens.withUnsafeMutableBufferPointer { newTokens in
+                                for (i, index) in sorted.enumerated() {
+                                    let arrival = raw[index]
+                                    (day[i], slot[i], amount[i], newTokens[i]) = (arrival.day, arrival.slot, arrival.amount, arrival.newTokens)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `array` with exactly `count` elements (new ones zero; every one is then overwritten).
+    private func resize<T: Numeric>(_ array: inout [T], _ count: Int) {
+        if array.count > count { array.removeLast(array.count - count) }
+        if array.count < count { array.append(contentsOf: repeatElement(0, count: count - array.count)) }
     }
 
     /// Groups the sorted arrivals into builds: one per day, or per release window (an arrival

@@ -87,8 +87,12 @@ struct FIFOPool {
         grow(&heap, Finish(time: 0, sequence: 0, job: 0))
         grow(&ready, 0)
         // A job waits for its dependencies and for its own release.
-        waiting.removeAll(keepingCapacity: true)
-        waiting.append(contentsOf: jobs.lazy.map { $0.dependencies + 1 })
+        grow(&waiting, 0)
+        jobs.withUnsafeBufferPointer { jobs in
+            waiting.withUnsafeMutableBufferPointer { waiting in
+                for j in 0..<count { waiting[j] = jobs[j].dependencies + 1 }
+            }
+        }
         var peak = 0
         var atHorizon = (jobs: 0, longestWait: 0.0)
         let horizon = horizonHours
