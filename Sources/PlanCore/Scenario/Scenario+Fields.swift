@@ -63,7 +63,6 @@ extension Scenario {
     /// `path` resolved (see `VariableField`); throws as `setting(_:to:)` for an unknown path or entry.
     public func variableField(_ path: String) throws -> VariableField {
         let (spec, entries) = try variable(path)
-        guard spec.access != nil else { throw Self.unknownField(path) }
         return VariableField(spec: spec, entries: entries)
     }
 

@@ -218,10 +218,7 @@ extension SimulationEngine {
                 pool.link(lastFirst..<lastEnd, to: lastEnd)
                 addJob(evaluation, day: day, waiting: lastEnd - lastFirst)
             }
-            // The build's last job waits (directly or through the merge) for all the others
-            // unless the build is only training jobs: then its deployment is the latest finish.
-            let lastWaits = lastFirst > first || pool.jobs.count - first == 1 || state.memo.evaluationFigures != nil
-            builds.append(BuildEntry(jobEnd: pool.jobs.count, step: step, lastJobEndsBuild: lastWaits))
+            builds.append(BuildEntry(jobEnd: pool.jobs.count, step: step))
             if recording { recordBuild(first: first, step: step, scenario: scenario) }
             // The jobs' figures add straight into the phase's totals: the initial build's,
             // then every update's.

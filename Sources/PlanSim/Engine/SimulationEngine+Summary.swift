@@ -15,10 +15,13 @@ extension SimulationEngine {
             let end = builds[build].jobEnd
             let step = builds[build].step
             let buildDay = step >= 0 ? stepDay[step] : 0
+            // A build's last job that waits for anything is its merge (after every training
+            // job) or its evaluation (after the merge or every training job), so it finishes
+            // last; a build of training jobs alone ends with the latest of them.
             var deployed = finish[max(end - 1, first)]
-            if !builds[build].lastJobEndsBuild {
+            if end - first > 1 && pool.jobs[end - 1].dependencies == 0 {
                 deployed = finish[first]
-                for j in (first + 1)..<max(end, first + 1) where deployed < finish[j] { deployed = finish[j] }
+                for j in (first + 1)..<end where deployed < finish[j] { deployed = finish[j] }
             }
             deployed += deployHours
             let wallClockHours = deployed - buildDay * 24

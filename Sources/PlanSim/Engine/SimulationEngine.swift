@@ -139,8 +139,6 @@ struct SimulationEngine {
     struct BuildEntry {
         var jobEnd: Int
         var step: Int
-        /// Whether the last job waits for every other job of the build (so finishes last).
-        var lastJobEndsBuild: Bool
     }
 
     init() {}
