@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PlanCore
 @testable import PlanSim
+import PlanRandom
 
 /// The FIFO GPU pool: no overtaking, dependencies, same-instant finishes and releases.
 struct GPUPoolTests {
@@ -50,5 +51,54 @@ struct GPUPoolTests {
         let summary = LatencySummary([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
         #expect(summary.meanHours == 5.5)
         #expect(abs(summary.p90Hours - 9.1) < 1e-12)
+    }
+}
+
+/// The fast path for stretches the pool cannot contend against the event loop on every job.
+struct GPUPoolFastPathTests {
+    /// Random plans shaped like the engine's (builds of training jobs → merge → evaluation,
+    /// released in time order), some builds wide enough to queue, on several pool sizes.
+    @Test(arguments: 0..<40)
+    func fastPathMatchesTheEventLoop(seed: Int) {
+        var rng = Xoshiro256StarStar(seed: UInt64(seed), stream: 7)
+        var pool = FIFOPool()
+        var day = 0.0
+        for _ in 0..<(5 + Int(rng.next() % 40)) {
+            day += Double(rng.next() % 4)  // some builds on the same day
+            let first = pool.jobs.count
+            let trainings = 1 + Int(rng.next() % 6)
+            for _ in 0..<trainings {
+                let hours = Double(rng.next() % 60) / 2  // zero-hour jobs too
+                pool.append(gpus: 1 + Int(rng.next() % 4), hours: hours, releaseHours: day * 24)
+            }
+            var last = first..<pool.jobs.count
+            for _ in 0..<Int(rng.next() % 3) {  // merge, evaluation
+                let dependent = pool.jobs.count
+                pool.link(last, to: dependent)
+                pool.append(gpus: 1 + Int(rng.next() % 2), hours: Double(rng.next() % 10), releaseHours: day * 24, dependencies: last.count)
+                last = dependent..<(dependent + 1)
+            }
+        }
+        for gpus in [4, 6, 9, 64] {
+            pool.horizonHours = day * 12
+            pool.schedule(gpus: gpus, exact: true)
+            let expected = (pool.start, pool.finish, pool.peakQueuedJobs, pool.queuedAtHorizon, pool.longestWaitAtHorizon)
+            pool.schedule(gpus: gpus)
+            #expect(pool.start.elementsEqual(expected.0) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+            #expect(pool.finish.elementsEqual(expected.1) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+            #expect(pool.peakQueuedJobs == expected.2)
+            #expect(pool.queuedAtHorizon == expected.3 && pool.longestWaitAtHorizon == expected.4)
+        }
+    }
+
+    /// A job wider than the pool never starts, and nor does anything queued behind it.
+    @Test func aTooWideJobBlocksTheQueueOnBothPaths() {
+        var pool = FIFOPool()
+        pool.append(gpus: 1, hours: 1, releaseHours: 0)
+        pool.append(gpus: 3, hours: 1, releaseHours: 5)
+        pool.append(gpus: 1, hours: 1, releaseHours: 6)
+        pool.schedule(gpus: 2)
+        #expect(pool.start[0] == 0 && pool.start[1].isNaN && pool.start[2].isNaN)
+        #expect(pool.queuedAtHorizon == 2)
     }
 }

@@ -40,6 +40,8 @@ struct FIFOPool {
 
     /// Per job: its unfinished dependencies, plus one until it is released.
     private var waiting: [Int] = []
+    /// Per job: the latest finish of the jobs it waits for (the fast path's ready time).
+    private var dependenciesDone: [Double] = []
     private var ready: [Double] = []
     private var heap: [Finish] = []
     private var queue: [Int] = []
@@ -67,11 +69,13 @@ struct FIFOPool {
         }
     }
 
-    /// Runs every job on a pool of `gpus` GPUs.
+    /// Runs every job on a pool of `gpus` GPUs. `exact`: every job through the event loop (the
+    /// reference the idle-period fast path is tested against; same result).
     /// - Precondition: every job needs at most `gpus` GPUs (a wider one never starts, and nor
     ///   does anything queued behind it); releases are in time order; dependents come later.
-    /// - Complexity: O(J log J) for J jobs; only running jobs sit in the heap.
-    mutating func schedule(gpus: Int) {
+    /// - Complexity: O(J log J) for J jobs; only running jobs sit in the heap. Stretches where
+    ///   the pool cannot be contended cost O(1) per job (`Buffers.run`).
+    mutating func schedule(gpus: Int, exact: Bool = false) {
         let count = jobs.count
         func reset<T>(_ array: inout [T], _ value: T) {
             array.removeAll(keepingCapacity: true)
@@ -86,13 +90,8 @@ struct FIFOPool {
         grow(&queue, 0)
         grow(&heap, Finish(time: 0, sequence: 0, job: 0))
         grow(&ready, 0)
-        // A job waits for its dependencies and for its own release.
         grow(&waiting, 0)
-        jobs.withUnsafeBufferPointer { jobs in
-            waiting.withUnsafeMutableBufferPointer { waiting in
-                for j in 0..<count { waiting[j] = jobs[j].dependencies + 1 }
-            }
-        }
+        grow(&dependenciesDone, 0)
         var peak = 0
         var atHorizon = (jobs: 0, longestWait: 0.0)
         let horizon = horizonHours
@@ -103,9 +102,12 @@ struct FIFOPool {
                         heap.withUnsafeMutableBufferPointer { heap in
                             queue.withUnsafeMutableBufferPointer { queue in
                                 ready.withUnsafeMutableBufferPointer { ready in
-                                    (peak, atHorizon) = Self.run(
-                                        gpus: gpus, horizon: horizon, jobs: jobs, start: start, finish: finish, waiting: waiting,
-                                        heap: heap, queue: queue, ready: ready)
+                                    dependenciesDone.withUnsafeMutableBufferPointer { done in
+                                        let buffers = Buffers(
+                                            gpus: gpus, horizon: horizon, jobs: jobs, start: start, finish: finish, waiting: waiting,
+                                            heap: heap, queue: queue, ready: ready, dependenciesDone: done)
+                                        (peak, atHorizon) = exact ? buffers.runExactly() : buffers.run()
+                                    }
                                 }
                             }
                         }
@@ -117,85 +119,182 @@ struct FIFOPool {
         (queuedAtHorizon, longestWaitAtHorizon) = atHorizon
     }
 
-    /// The event loop; every job enters the ready queue and the heap at most once, so both are
-    /// fixed-size buffers of `count` slots (`ready`: when each queued job became ready). Returns
-    /// the peak queue length and the queue when the clock passed `horizon` (the queue is in
-    /// ready order, so its head has waited longest).
-    private static func run(
-        gpus: Int, horizon: Double, jobs: UnsafeBufferPointer<Job>, start: UnsafeMutableBufferPointer<Double>,
-        finish: UnsafeMutableBufferPointer<Double>, waiting: UnsafeMutableBufferPointer<Int>, heap: UnsafeMutableBufferPointer<Finish>,
-        queue: UnsafeMutableBufferPointer<Int>, ready: UnsafeMutableBufferPointer<Double>
-    ) -> (peak: Int, atHorizon: (jobs: Int, longestWait: Double)) {
-        let count = jobs.count
-        var heapCount = 0
-        var head = 0
-        var tail = 0
-        var nextRelease = 0
-        var sequence = 0
-        var free = gpus
-        var peak = 0
-        var atHorizon: (jobs: Int, longestWait: Double)?
-        while true {
-            let releaseTime = nextRelease < count ? jobs[nextRelease].releaseHours : .infinity
-            let finishTime = heapCount > 0 ? heap[0].time : .infinity
-            let now = min(releaseTime, finishTime)
-            if atHorizon == nil && now > horizon {
-                atHorizon = (tail - head, tail > head ? horizon - ready[queue[head]] : 0)
+    /// The scheduling state, as buffers of `jobs.count` slots: every job enters the ready queue
+    /// and the heap at most once (`ready`: when each queued job became ready; `waiting`: a job's
+    /// unfinished dependencies plus one until it is released; `dependenciesDone`: the latest
+    /// finish of the jobs it waits for).
+    struct Buffers {
+        let gpus: Int
+        let horizon: Double
+        let jobs: UnsafeBufferPointer<Job>
+        let start: UnsafeMutableBufferPointer<Double>
+        let finish: UnsafeMutableBufferPointer<Double>
+        let waiting: UnsafeMutableBufferPointer<Int>
+        let heap: UnsafeMutableBufferPointer<Finish>
+        let queue: UnsafeMutableBufferPointer<Int>
+        let ready: UnsafeMutableBufferPointer<Double>
+        let dependenciesDone: UnsafeMutableBufferPointer<Double>
+
+        typealias Result = (peak: Int, atHorizon: (jobs: Int, longestWait: Double))
+
+        func prepare() {
+            for j in 0..<jobs.count {
+                waiting[j] = jobs[j].dependencies + 1
+                dependenciesDone[j] = -.infinity
             }
-            guard now.isFinite else { break }
-            // Finishes first, so that freed GPUs serve jobs released at the same instant.
-            while heapCount > 0, heap[0].time == now {
-                let top = heap[0]
-                heapCount -= 1
-                heap[0] = heap[heapCount]
-                siftDown(heap, count: heapCount)
-                free += jobs[top.job].gpus
-                let next = jobs[top.job].dependent
+        }
+
+        /// Every job through the event loop.
+        func runExactly() -> Result {
+            prepare()
+            var peak = 0
+            let atHorizon = eventLoop(from: 0, untilIdle: false, peak: &peak).atHorizon ?? (0, 0)
+            return (peak, atHorizon)
+        }
+
+        /// The schedule, taking jobs in submission order through a fast path while the pool
+        /// cannot be contended. A stretch ("cluster") opens at a job released no earlier than
+        /// every earlier job's finish (the pool is idle then, and releases are in time order, so
+        /// nothing later starts before it); while the GPUs of all of the stretch's jobs together
+        /// fit the pool, no job ever waits, and each starts when it is ready: released, and the
+        /// jobs it waits for finished. A stretch that does not fit goes through the event loop
+        /// from its first job until the pool is idle again. Out-of-order releases (outside the
+        /// precondition) run the event loop throughout, as before.
+        func run() -> Result {
+            prepare()
+            let count = jobs.count
+            var peak = 0
+            var atHorizon: (jobs: Int, longestWait: Double)?
+            var j = 0
+            var first = 0
+            var used = 0
+            var latest = -Double.infinity
+            var lastRelease = -Double.infinity
+            while j < count {
+                let job = jobs[j]
+                let release = job.releaseHours
+                guard release >= lastRelease else {
+                    for k in 0..<count { (start[k], finish[k]) = (.nan, .nan) }
+                    return runExactly()
+                }
+                lastRelease = release
+                if release >= latest {
+                    first = j
+                    used = 0
+                }
+                used += job.gpus
+                if used > gpus {
+                    // The stretch may queue: undo its fast-path finishes, run it exactly.
+                    for k in first..<j {
+                        (start[k], finish[k]) = (.nan, .nan)
+                        let next = jobs[k].dependent
+                        if next >= 0 { waiting[next] += 1 }
+                    }
+                    let loop = eventLoop(from: first, untilIdle: true, peak: &peak)
+                    if atHorizon == nil { atHorizon = loop.atHorizon }
+                    guard let resume = loop.resume else { break }
+                    (j, latest, used) = (resume.job, resume.latestFinish, 0)
+                    continue
+                }
+                let begin = max(release, dependenciesDone[j])
+                let end = begin + job.hours
+                start[j] = begin
+                finish[j] = end
+                if end > latest { latest = end }
+                let next = job.dependent
                 if next >= 0 {
                     waiting[next] -= 1
-                    if waiting[next] == 0 {
-                        queue[tail] = next
-                        ready[next] = now
+                    if end > dependenciesDone[next] { dependenciesDone[next] = end }
+                }
+                j += 1
+            }
+            return (peak, atHorizon ?? (0, 0))
+        }
+
+        /// The event loop from job `from` on an idle pool. With `untilIdle`, it stops when the
+        /// pool is idle again with jobs left to release (`resume`: the next job and the latest
+        /// finish so far, every earlier job having finished). `atHorizon`: the queue when the
+        /// clock first passed the horizon, or at the end (the queue is in ready order, so its
+        /// head has waited longest); nil when the loop stopped before the horizon.
+        func eventLoop(from: Int, untilIdle: Bool, peak: inout Int)
+            -> (atHorizon: (jobs: Int, longestWait: Double)?, resume: (job: Int, latestFinish: Double)?)
+        {
+            let count = jobs.count
+            var heapCount = 0
+            var head = from
+            var tail = from
+            var nextRelease = from
+            var sequence = 0
+            var free = gpus
+            var latest = -Double.infinity
+            var atHorizon: (jobs: Int, longestWait: Double)?
+            while true {
+                let releaseTime = nextRelease < count ? jobs[nextRelease].releaseHours : .infinity
+                let finishTime = heapCount > 0 ? heap[0].time : .infinity
+                let now = min(releaseTime, finishTime)
+                if atHorizon == nil && now > horizon {
+                    atHorizon = (tail - head, tail > head ? horizon - ready[queue[head]] : 0)
+                }
+                guard now.isFinite else { break }
+                // Finishes first, so that freed GPUs serve jobs released at the same instant.
+                while heapCount > 0, heap[0].time == now {
+                    let top = heap[0]
+                    heapCount -= 1
+                    heap[0] = heap[heapCount]
+                    FIFOPool.siftDown(heap, count: heapCount)
+                    free += jobs[top.job].gpus
+                    latest = now
+                    let next = jobs[top.job].dependent
+                    if next >= 0 {
+                        waiting[next] -= 1
+                        dependenciesDone[next] = now
+                        if waiting[next] == 0 {
+                            queue[tail] = next
+                            ready[next] = now
+                            tail += 1
+                        }
+                    }
+                }
+                while nextRelease < count, jobs[nextRelease].releaseHours == now {
+                    let index = nextRelease
+                    nextRelease += 1
+                    waiting[index] -= 1
+                    if waiting[index] == 0 {
+                        queue[tail] = index
+                        ready[index] = now
                         tail += 1
                     }
                 }
-            }
-            while nextRelease < count, jobs[nextRelease].releaseHours == now {
-                let index = nextRelease
-                nextRelease += 1
-                waiting[index] -= 1
-                if waiting[index] == 0 {
-                    queue[tail] = index
-                    ready[index] = now
-                    tail += 1
+                while head < tail, jobs[queue[head]].gpus <= free {
+                    let index = queue[head]
+                    head += 1
+                    free -= jobs[index].gpus
+                    let end = now + jobs[index].hours
+                    start[index] = now
+                    finish[index] = end
+                    // Push and sift up.
+                    var child = heapCount
+                    heapCount += 1
+                    let element = Finish(time: end, sequence: sequence, job: index)
+                    while child > 0 {
+                        let parent = (child - 1) / 2
+                        guard Finish.before(element, heap[parent]) else { break }
+                        heap[child] = heap[parent]
+                        child = parent
+                    }
+                    heap[child] = element
+                    sequence += 1
+                }
+                if tail - head > peak { peak = tail - head }
+                if untilIdle && heapCount == 0 && head == tail && nextRelease < count {
+                    return (atHorizon, (nextRelease, latest))
                 }
             }
-            while head < tail, jobs[queue[head]].gpus <= free {
-                let index = queue[head]
-                head += 1
-                free -= jobs[index].gpus
-                let end = now + jobs[index].hours
-                start[index] = now
-                finish[index] = end
-                // Push and sift up.
-                var child = heapCount
-                heapCount += 1
-                let element = Finish(time: end, sequence: sequence, job: index)
-                while child > 0 {
-                    let parent = (child - 1) / 2
-                    guard Finish.before(element, heap[parent]) else { break }
-                    heap[child] = heap[parent]
-                    child = parent
-                }
-                heap[child] = element
-                sequence += 1
-            }
-            if tail - head > peak { peak = tail - head }
+            return (atHorizon ?? (tail - head, tail > head ? horizon - ready[queue[head]] : 0), nil)
         }
-        return (peak, atHorizon ?? (tail - head, tail > head ? horizon - ready[queue[head]] : 0))
     }
 
-    @inline(__always) private static func siftDown(_ heap: UnsafeMutableBufferPointer<Finish>, count: Int) {
+    @inline(__always) fileprivate static func siftDown(_ heap: UnsafeMutableBufferPointer<Finish>, count: Int) {
         guard count > 1 else { return }
         let element = heap[0]
         var parent = 0
