@@ -63,12 +63,14 @@ struct GPUPoolFastPathTests {
         var rng = Xoshiro256StarStar(seed: UInt64(seed), stream: 7)
         var pool = FIFOPool()
         var day = 0.0
+        // Odd seeds: jobs long enough to overlap the next builds.
+        let halfHours = UInt64(seed % 2 == 0 ? 60 : 200)
         for _ in 0..<(5 + Int(rng.next() % 40)) {
             day += Double(rng.next() % 4)  // some builds on the same day
             let first = pool.jobs.count
             let trainings = 1 + Int(rng.next() % 6)
             for _ in 0..<trainings {
-                let hours = Double(rng.next() % 60) / 2  // zero-hour jobs too
+                let hours = Double(rng.next() % halfHours) / 2  // zero-hour jobs too
                 pool.append(gpus: 1 + Int(rng.next() % 4), hours: hours, releaseHours: day * 24)
             }
             var last = first..<pool.jobs.count

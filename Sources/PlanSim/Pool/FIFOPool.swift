@@ -153,22 +153,24 @@ struct FIFOPool {
         }
 
         /// The schedule, taking jobs in submission order through a fast path while the pool
-        /// cannot be contended. A stretch ("cluster") opens at a job released no earlier than
-        /// every earlier job's finish (the pool is idle then, and releases are in time order, so
-        /// nothing later starts before it); while the GPUs of all of the stretch's jobs together
-        /// fit the pool, no job ever waits, and each starts when it is ready: released, and the
-        /// jobs it waits for finished. A stretch that does not fit goes through the event loop
-        /// from its first job until the pool is idle again. Out-of-order releases (outside the
-        /// precondition) run the event loop throughout, as before.
+        /// cannot be contended. Releases are in time order and a job starts no earlier than its
+        /// release, so any job running at the same time as job j, and submitted before it,
+        /// finishes after j's release: those "alive" jobs' GPUs plus j's bound the pool's use
+        /// whenever j runs. While that bound fits the pool for every job, no job ever waits,
+        /// and each starts when it is ready (released, the jobs it waits for finished). When it
+        /// does not fit, the jobs since the pool was last idle (no alive job at a release) go
+        /// through the event loop until the pool is idle again. Out-of-order releases (outside
+        /// the precondition) run the event loop throughout, as before.
         func run() -> Result {
             prepare()
             let count = jobs.count
             var peak = 0
             var atHorizon: (jobs: Int, longestWait: Double)?
+            // The alive jobs (heap's slots, unordered, outside the event loop) and their GPUs.
+            var alive = 0
+            var aliveGPUs = 0
             var j = 0
             var first = 0
-            var used = 0
-            var latest = -Double.infinity
             var lastRelease = -Double.infinity
             while j < count {
                 let job = jobs[j]
@@ -178,13 +180,19 @@ struct FIFOPool {
                     return runExactly()
                 }
                 lastRelease = release
-                if release >= latest {
-                    first = j
-                    used = 0
+                var k = 0
+                while k < alive {
+                    if heap[k].time <= release {
+                        aliveGPUs -= jobs[heap[k].job].gpus
+                        alive -= 1
+                        heap[k] = heap[alive]
+                    } else {
+                        k += 1
+                    }
                 }
-                used += job.gpus
-                if used > gpus {
-                    // The stretch may queue: undo its fast-path finishes, run it exactly.
+                if alive == 0 { first = j }
+                if aliveGPUs + job.gpus > gpus {
+                    // Jobs may queue: undo the fast path since the pool was idle, run them exactly.
                     for k in first..<j {
                         (start[k], finish[k]) = (.nan, .nan)
                         let next = jobs[k].dependent
@@ -193,14 +201,16 @@ struct FIFOPool {
                     let loop = eventLoop(from: first, untilIdle: true, peak: &peak)
                     if atHorizon == nil { atHorizon = loop.atHorizon }
                     guard let resume = loop.resume else { break }
-                    (j, latest, used) = (resume.job, resume.latestFinish, 0)
+                    (j, alive, aliveGPUs) = (resume, 0, 0)
                     continue
                 }
                 let begin = max(release, dependenciesDone[j])
                 let end = begin + job.hours
                 start[j] = begin
                 finish[j] = end
-                if end > latest { latest = end }
+                heap[alive] = Finish(time: end, sequence: 0, job: j)
+                alive += 1
+                aliveGPUs += job.gpus
                 let next = job.dependent
                 if next >= 0 {
                     waiting[next] -= 1
@@ -212,12 +222,12 @@ struct FIFOPool {
         }
 
         /// The event loop from job `from` on an idle pool. With `untilIdle`, it stops when the
-        /// pool is idle again with jobs left to release (`resume`: the next job and the latest
-        /// finish so far, every earlier job having finished). `atHorizon`: the queue when the
+        /// pool is idle again with jobs left to release (`resume`: the next job; every earlier
+        /// job has finished). `atHorizon`: the queue when the
         /// clock first passed the horizon, or at the end (the queue is in ready order, so its
         /// head has waited longest); nil when the loop stopped before the horizon.
         func eventLoop(from: Int, untilIdle: Bool, peak: inout Int)
-            -> (atHorizon: (jobs: Int, longestWait: Double)?, resume: (job: Int, latestFinish: Double)?)
+            -> (atHorizon: (jobs: Int, longestWait: Double)?, resume: Int?)
         {
             let count = jobs.count
             var heapCount = 0
@@ -226,7 +236,6 @@ struct FIFOPool {
             var nextRelease = from
             var sequence = 0
             var free = gpus
-            var latest = -Double.infinity
             var atHorizon: (jobs: Int, longestWait: Double)?
             while true {
                 let releaseTime = nextRelease < count ? jobs[nextRelease].releaseHours : .infinity
@@ -243,7 +252,6 @@ struct FIFOPool {
                     heap[0] = heap[heapCount]
                     FIFOPool.siftDown(heap, count: heapCount)
                     free += jobs[top.job].gpus
-                    latest = now
                     let next = jobs[top.job].dependent
                     if next >= 0 {
                         waiting[next] -= 1
@@ -287,7 +295,7 @@ struct FIFOPool {
                 }
                 if tail - head > peak { peak = tail - head }
                 if untilIdle && heapCount == 0 && head == tail && nextRelease < count {
-                    return (atHorizon, (nextRelease, latest))
+                    return (atHorizon, nextRelease)
                 }
             }
             return (atHorizon ?? (tail - head, tail > head ? horizon - ready[queue[head]] : 0), nil)
