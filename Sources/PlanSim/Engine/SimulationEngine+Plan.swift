@@ -77,23 +77,27 @@ extension SimulationEngine {
         buildRegion = 0
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
-        examples.removeAll(keepingCapacity: true)
-        tokensPerExample.removeAll(keepingCapacity: true)
-        present.removeAll(keepingCapacity: true)
-        for language in scenario.languages {
-            examples.append(language.examples)
-            tokensPerExample.append(language.tokensPerExample)
-            present.append(true)
+        // Per-language state: only strategies that train one adapter per language track it;
+        // the others read the shared sums (`shareData`).
+        if adapters {
+            examples.removeAll(keepingCapacity: true)
+            tokensPerExample.removeAll(keepingCapacity: true)
+            present.removeAll(keepingCapacity: true)
+            for language in scenario.languages {
+                examples.append(language.examples)
+                tokensPerExample.append(language.tokensPerExample)
+                present.append(true)
+            }
+            // Duplicate codes cannot load; the layout gave one slot per distinct code.
+            let absent = slotCount - scenario.languages.count
+            examples.append(contentsOf: repeatElement(0, count: absent))
+            tokensPerExample.append(contentsOf: repeatElement(1, count: absent))
+            present.append(contentsOf: repeatElement(false, count: absent))
+            stamp.removeAll(keepingCapacity: true)
+            stamp.append(contentsOf: repeatElement(-1, count: slotCount))
+            previous.removeAll(keepingCapacity: true)
+            previous.append(contentsOf: repeatElement(0, count: slotCount))
         }
-        // Duplicate codes cannot load; the layout gave one slot per distinct code.
-        let absent = slotCount - scenario.languages.count
-        examples.append(contentsOf: repeatElement(0, count: absent))
-        tokensPerExample.append(contentsOf: repeatElement(1, count: absent))
-        present.append(contentsOf: repeatElement(false, count: absent))
-        stamp.removeAll(keepingCapacity: true)
-        stamp.append(contentsOf: repeatElement(-1, count: slotCount))
-        previous.removeAll(keepingCapacity: true)
-        previous.append(contentsOf: repeatElement(0, count: slotCount))
 
         pool.removeAll()
         builds.removeAll(keepingCapacity: true)
@@ -104,7 +108,8 @@ extension SimulationEngine {
         // capture: captured locals cost a dynamic exclusivity check on every access.
         state = PlanState()
         shareData(model: model, scenario: scenario)
-        state.data = initialData
+        state.data = initialShare.data
+        (state.presentCount, state.presentTokens) = (initialShare.presentCount, initialShare.presentTokens)
 
         func addTraining(_ sum: TrainingSum, day: Double, name: @autoclosure () -> String) {
             let gpus = sum.tokens == 0 ? defaultGPUs : sum.gpus
@@ -182,15 +187,6 @@ extension SimulationEngine {
         // `evaluated`: the languages the evaluation covers when not every current one (an
         // `adapters` update: the updated ones), as (count, Σ tokens per example).
         func finish(first: Int, day: Double, merged: Bool, step: Int, evaluated: (count: Int, tokens: Double)? = nil) {
-            if state.presentDirty {
-                state.presentCount = 0
-                state.presentTokens = 0
-                for s in 0..<slotCount where present[s] {
-                    state.presentCount += 1
-                    state.presentTokens += tokensPerExample[s]
-                }
-                state.presentDirty = false
-            }
             let trainingEnd = pool.jobs.count
             var lastFirst = first
             if merged && state.presentCount > 1 {
@@ -249,19 +245,24 @@ extension SimulationEngine {
             // The data before this build: every slot's (continued's replay) and the updated slots'
             // examples (an incremental adapter's replay).
             let before = state.data
-            if incremental { for a in from..<to { previous[slot[a]] = examples[slot[a]] } }
-            for a in from..<to {
-                let s = slot[a]
-                if newTokens[a].isNaN {
-                    if present[s] { examples[s] += amount[a] }
-                } else if !present[s] {
-                    present[s] = true
-                    examples[s] = amount[a]
-                    tokensPerExample[s] = newTokens[a]
-                    state.presentDirty = true
+            if adapters {
+                // The adapters' languages follow the rule the shared sums follow (`Share`).
+                if incremental { for a in from..<to { previous[slot[a]] = examples[slot[a]] } }
+                for a in from..<to {
+                    let s = slot[a]
+                    if newTokens[a].isNaN {
+                        if present[s] { examples[s] += amount[a] }
+                    } else if !present[s] {
+                        present[s] = true
+                        examples[s] = amount[a]
+                        tokensPerExample[s] = newTokens[a]
+                    }
                 }
             }
-            if trigger >= 0 { state.data = triggerData[trigger] }
+            if trigger >= 0 {
+                state.data = triggerShare[trigger].data
+                (state.presentCount, state.presentTokens) = (triggerShare[trigger].presentCount, triggerShare[trigger].presentTokens)
+            }
             let first = pool.jobs.count
             var merged = false
             if refresh || kind == .fullRetrain {
@@ -294,12 +295,8 @@ extension SimulationEngine {
                 }
                 merged = true
             } else {
-                var sum = TrainingSum()
-                for a in from..<to where present[slot[a]] {
-                    let s = slot[a]
-                    let tokens = newTokens[a].isNaN ? tokensPerExample[s] : newTokens[a]
-                    add(&sum, model: model, slot: s, examples: amount[a], tokensPerExample: tokens, epochs: epochs)
-                }
+                // The trigger's new examples (`Share.fresh`), then a replay of the data before.
+                var sum = trigger >= 0 ? triggerShare[trigger].fresh : TrainingSum()
                 if replay > 0 { sum.add(before.scaled(by: replay * epochs)) }
                 addTraining(sum, day: day, name: "continued")
             }

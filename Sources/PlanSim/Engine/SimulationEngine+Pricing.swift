@@ -53,41 +53,85 @@ extension SimulationEngine {
         return rate
     }
 
-    /// Every present language's data (one epoch) at the start and after each trigger, for cost
-    /// model `model`: what every strategy on that model reads, summed once per run (again only
-    /// when a strategy on another model comes between). Primes the present languages' rates.
+    /// What every strategy on cost model `model` reads of the data at the start and after each
+    /// trigger (`Share`), summed once per run (again only when a strategy on another model comes
+    /// between). Primes the present languages' rates.
     mutating func shareData(model: Int, scenario: Scenario) {
         if dataModel == model { return }
         dataModel = model
-        // The plan's initial languages, on scratch copies (the plan keeps its own).
+        let epochs = scenario.finetune.epochs
+        let continued = scenario.strategies.contains(.continued)
+        // The initial languages, on scratch copies (a plan keeps its own).
         dataTokens.removeAll(keepingCapacity: true)
-        dataTokens.append(contentsOf: tokensPerExample)
         dataPresent.removeAll(keepingCapacity: true)
-        dataPresent.append(contentsOf: present)
-        var data = TrainingSum()
-        for s in 0..<scenario.languages.count {
-            data.add(examples: examples[s], tokensPerExample: tokensPerExample[s],
-                     at: sliceRate(model: model, slot: s, tokensPerExample: tokensPerExample[s]))
+        for language in scenario.languages {
+            dataTokens.append(language.tokensPerExample)
+            dataPresent.append(true)
         }
-        initialData = data
-        triggerData.removeAll(keepingCapacity: true)
+        let absent = slotCount - scenario.languages.count
+        dataTokens.append(contentsOf: repeatElement(1, count: absent))
+        dataPresent.append(contentsOf: repeatElement(false, count: absent))
+        var share = Share()
+        for (s, language) in scenario.languages.enumerated() {
+            share.data.add(examples: language.examples, tokensPerExample: language.tokensPerExample,
+                           at: sliceRate(model: model, slot: s, tokensPerExample: language.tokensPerExample))
+        }
+        countPresent(&share)
+        initialShare = share
+        triggerShare.removeAll(keepingCapacity: true)
         var from = 0
         for end in triggerEnd {
+            var added = false
             for a in from..<end {
                 let s = slot[a]
                 if newTokens[a].isNaN {
                     guard dataPresent[s] else { continue }
-                    data.add(examples: amount[a], tokensPerExample: dataTokens[s],
-                             at: sliceRate(model: model, slot: s, tokensPerExample: dataTokens[s]))
+                    share.data.add(examples: amount[a], tokensPerExample: dataTokens[s],
+                                   at: sliceRate(model: model, slot: s, tokensPerExample: dataTokens[s]))
                 } else if !dataPresent[s] {
                     dataPresent[s] = true
                     dataTokens[s] = newTokens[a]
-                    data.add(examples: amount[a], tokensPerExample: newTokens[a], at: sliceRate(model: model, slot: s, tokensPerExample: newTokens[a]))
+                    share.data.add(examples: amount[a], tokensPerExample: newTokens[a], at: sliceRate(model: model, slot: s, tokensPerExample: newTokens[a]))
+                    added = true
                 }
             }
-            triggerData.append(data)
+            if added { countPresent(&share) }
+            share.fresh = TrainingSum()
+            if continued {
+                // The examples this trigger ships to present languages (the languages as they are after it).
+                for a in from..<end where dataPresent[slot[a]] {
+                    let s = slot[a]
+                    let tokens = newTokens[a].isNaN ? dataTokens[s] : newTokens[a]
+                    add(&share.fresh, model: model, slot: s, examples: amount[a], tokensPerExample: tokens, epochs: epochs)
+                }
+            }
+            triggerShare.append(share)
             from = end
         }
+    }
+
+    /// The present languages' count and Σ tokens per example (in slot order).
+    private func countPresent(_ share: inout Share) {
+        share.presentCount = 0
+        share.presentTokens = 0
+        for s in 0..<slotCount where dataPresent[s] {
+            share.presentCount += 1
+            share.presentTokens += dataTokens[s]
+        }
+    }
+
+    /// The data after a trigger (or at the start), as every strategy sees it: the languages
+    /// follow one rule whatever the strategy (examples reach present languages; a language
+    /// joins when absent).
+    struct Share {
+        /// Every present language's data, one epoch: a multilingual job and continued's replay.
+        var data = TrainingSum()
+        /// The present languages and Σ of their tokens per example: the build's evaluation.
+        var presentCount = 0
+        var presentTokens = 0.0
+        /// The examples the trigger ships to present languages, epochs counted (continued's
+        /// new data; summed only when a strategy is `continued`).
+        var fresh = TrainingSum()
     }
 
     /// One training data slice's contribution, as in `CostModel.training(name:data:epochs:)`.

@@ -83,11 +83,11 @@ struct SimulationEngine {
     var previous: [Double] = []  // an updated slot's examples before the build (incremental replay)
     var stamp: [Int] = []
 
-    // Every present language's data at the start and after each trigger (`shareData`), for
-    // cost model `dataModel` (-1: not summed for this run).
+    // The data at the start and after each trigger (`shareData`), for cost model `dataModel`
+    // (-1: not summed for this run).
     var dataModel = -1
-    var initialData = TrainingSum()
-    var triggerData: [TrainingSum] = []
+    var initialShare = Share()
+    var triggerShare: [Share] = []
     var dataTokens: [Double] = []
     var dataPresent: [Bool] = []
 
@@ -119,9 +119,9 @@ struct SimulationEngine {
     /// data and the running totals (`plan(strategy:scenario:)`).
     struct PlanState {
         var memo = Memo()
+        /// The present languages and Σ of their tokens per example (`Share`).
         var presentCount = 0
         var presentTokens = 0.0
-        var presentDirty = true
         /// The running totals of the phase being planned (the initial build, then every update).
         var totals = PhaseTotals()
         /// Every present language's data, one epoch (`TrainingSum` of all slots), at the build
