@@ -260,8 +260,9 @@ extension SimulationEngine {
                 }
             }
             if trigger >= 0 {
-                state.data = triggerShare[trigger].data
-                (state.presentCount, state.presentTokens) = (triggerShare[trigger].presentCount, triggerShare[trigger].presentTokens)
+                let share = triggerShare[trigger]
+                state.data = share.data
+                (state.presentCount, state.presentTokens) = (share.presentCount, share.presentTokens)
             }
             let first = pool.jobs.count
             var merged = false

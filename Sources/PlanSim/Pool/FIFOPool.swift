@@ -166,9 +166,11 @@ struct FIFOPool {
             let count = jobs.count
             var peak = 0
             var atHorizon: (jobs: Int, longestWait: Double)?
-            // The alive jobs (heap's slots, unordered, outside the event loop) and their GPUs.
+            // The alive jobs (the heap's slots, unordered, outside the event loop; `sequence`
+            // holds each one's GPUs), their GPUs and their earliest finish.
             var alive = 0
             var aliveGPUs = 0
+            var aliveUntil = Double.infinity
             var j = 0
             var first = 0
             var lastRelease = -Double.infinity
@@ -180,14 +182,19 @@ struct FIFOPool {
                     return runExactly()
                 }
                 lastRelease = release
-                var k = 0
-                while k < alive {
-                    if heap[k].time <= release {
-                        aliveGPUs -= jobs[heap[k].job].gpus
-                        alive -= 1
-                        heap[k] = heap[alive]
-                    } else {
-                        k += 1
+                if release >= aliveUntil {
+                    var k = 0
+                    aliveUntil = .infinity
+                    while k < alive {
+                        let time = heap[k].time
+                        if time <= release {
+                            aliveGPUs -= heap[k].sequence
+                            alive -= 1
+                            heap[k] = heap[alive]
+                        } else {
+                            if time < aliveUntil { aliveUntil = time }
+                            k += 1
+                        }
                     }
                 }
                 if alive == 0 { first = j }
@@ -201,16 +208,17 @@ struct FIFOPool {
                     let loop = eventLoop(from: first, untilIdle: true, peak: &peak)
                     if atHorizon == nil { atHorizon = loop.atHorizon }
                     guard let resume = loop.resume else { break }
-                    (j, alive, aliveGPUs) = (resume, 0, 0)
+                    (j, alive, aliveGPUs, aliveUntil) = (resume, 0, 0, .infinity)
                     continue
                 }
                 let begin = max(release, dependenciesDone[j])
                 let end = begin + job.hours
                 start[j] = begin
                 finish[j] = end
-                heap[alive] = Finish(time: end, sequence: 0, job: j)
+                heap[alive] = Finish(time: end, sequence: job.gpus, job: j)
                 alive += 1
                 aliveGPUs += job.gpus
+                if end < aliveUntil { aliveUntil = end }
                 let next = job.dependent
                 if next >= 0 {
                     waiting[next] -= 1
