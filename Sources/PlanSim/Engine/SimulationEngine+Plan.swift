@@ -58,8 +58,6 @@ extension SimulationEngine {
         let replay = scenario.continued.replayFraction
         let adapters = kind.trainsAdapters
         let routed = kind == .adapters
-        // Updates that continue an adapter on its new examples plus a replay of its old data.
-        let incremental = kind == .mergeIncremental || (routed && scenario.adapters.update == .continue)
         let adapterReplay = routed ? scenario.adapters.replayFraction : scenario.mergeIncremental.replayFraction
         deployHours = routed ? scenario.adapters.deployMinutes / 60 : 0
         let recording = self.recording
@@ -77,9 +75,11 @@ extension SimulationEngine {
         buildRegion = 0
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
-        // Per-language state: only strategies that train one adapter per language track it;
-        // the others read the shared sums (`shareData`).
-        if adapters {
+        // Per-language state: only strategies that continue adapters track it; the others read
+        // the shared sums and adapter jobs (`shareData`).
+        let retrains = Self.retrainsAdapters(kind, scenario)
+        let tracksLanguages = adapters && !retrains
+        if tracksLanguages {
             examples.removeAll(keepingCapacity: true)
             tokensPerExample.removeAll(keepingCapacity: true)
             present.removeAll(keepingCapacity: true)
@@ -225,7 +225,12 @@ extension SimulationEngine {
         }
 
         // Initial build.
-        if adapters {
+        if retrains {
+            for job in 0..<initialShare.adapterEnd {
+                let s = adapterJobs[job].slot
+                addTraining(adapterJobs[job].sum, day: 0, name: "adapter \(codes[s])")
+            }
+        } else if adapters {
             for s in 0..<slotCount where present[s] {
                 var sum = TrainingSum()
                 add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
@@ -245,9 +250,9 @@ extension SimulationEngine {
             // The data before this build: every slot's (continued's replay) and the updated slots'
             // examples (an incremental adapter's replay).
             let before = state.data
-            if adapters {
+            if tracksLanguages {
                 // The adapters' languages follow the rule the shared sums follow (`Share`).
-                if incremental { for a in from..<to { previous[slot[a]] = examples[slot[a]] } }
+                for a in from..<to { previous[slot[a]] = examples[slot[a]] }
                 for a in from..<to {
                     let s = slot[a]
                     if newTokens[a].isNaN {
@@ -259,8 +264,11 @@ extension SimulationEngine {
                     }
                 }
             }
+            var share = Share()
+            var adapterStart = 0
             if trigger >= 0 {
-                let share = triggerShare[trigger]
+                share = triggerShare[trigger]
+                adapterStart = trigger > 0 ? triggerShare[trigger - 1].adapterEnd : initialShare.adapterEnd
                 state.data = share.data
                 (state.presentCount, state.presentTokens) = (share.presentCount, share.presentTokens)
             }
@@ -268,7 +276,18 @@ extension SimulationEngine {
             var merged = false
             if refresh || kind == .fullRetrain {
                 addTraining(state.data.scaled(by: epochs), day: day, name: refresh ? "refresh" : "multilingual")
+            } else if retrains {
+                for job in adapterStart..<share.adapterEnd {
+                    let s = adapterJobs[job].slot
+                    addTraining(adapterJobs[job].sum, day: day, name: "adapter \(codes[s])")
+                }
+                if routed {
+                    finish(first: first, day: day, merged: false, step: step, evaluated: (share.updatedCount, share.updatedTokens))
+                    continue
+                }
+                merged = true
             } else if adapters {
+                // Adapters that continue (`tracksLanguages`): this plan's own per-language state.
                 var updated = 0
                 var updatedTokens = 0.0
                 for a in from..<to {
@@ -276,16 +295,12 @@ extension SimulationEngine {
                     guard stamp[s] != step else { continue }
                     stamp[s] = step
                     guard present[s] else { continue }
+                    // The adapter continues from its last training: the examples added since
+                    // (all of a new language's) plus a replay of the ones it had.
                     var sum = TrainingSum()
-                    if incremental {
-                        // The adapter continues from its last training: the examples added since
-                        // (all of a new language's) plus a replay of the ones it had.
-                        let old = previous[s]
-                        add(&sum, model: model, slot: s, examples: examples[s] - old + adapterReplay * old,
-                            tokensPerExample: tokensPerExample[s], epochs: epochs)
-                    } else {
-                        add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
-                    }
+                    let old = previous[s]
+                    add(&sum, model: model, slot: s, examples: examples[s] - old + adapterReplay * old,
+                        tokensPerExample: tokensPerExample[s], epochs: epochs)
                     addTraining(sum, day: day, name: "adapter \(codes[s])")
                     updated += 1
                     updatedTokens += tokensPerExample[s]
@@ -297,7 +312,7 @@ extension SimulationEngine {
                 merged = true
             } else {
                 // The trigger's new examples (`Share.fresh`), then a replay of the data before.
-                var sum = trigger >= 0 ? triggerShare[trigger].fresh : TrainingSum()
+                var sum = share.fresh
                 if replay > 0 { sum.add(before.scaled(by: replay * epochs)) }
                 addTraining(sum, day: day, name: "continued")
             }

@@ -61,6 +61,7 @@ extension SimulationEngine {
         dataModel = model
         let epochs = scenario.finetune.epochs
         let continued = scenario.strategies.contains(.continued)
+        let retrained = scenario.strategies.contains { Self.retrainsAdapters($0, scenario) }
         // The initial languages, on scratch copies (a plan keeps its own).
         dataTokens.removeAll(keepingCapacity: true)
         dataPresent.removeAll(keepingCapacity: true)
@@ -71,31 +72,65 @@ extension SimulationEngine {
         let absent = slotCount - scenario.languages.count
         dataTokens.append(contentsOf: repeatElement(1, count: absent))
         dataPresent.append(contentsOf: repeatElement(false, count: absent))
+        dataExamples.removeAll(keepingCapacity: true)
+        for language in scenario.languages { dataExamples.append(language.examples) }
+        dataExamples.append(contentsOf: repeatElement(0, count: absent))
+        dataStamp.removeAll(keepingCapacity: true)
+        dataStamp.append(contentsOf: repeatElement(-1, count: slotCount))
+        adapterJobs.removeAll(keepingCapacity: true)
         var share = Share()
         for (s, language) in scenario.languages.enumerated() {
             share.data.add(examples: language.examples, tokensPerExample: language.tokensPerExample,
                            at: sliceRate(model: model, slot: s, tokensPerExample: language.tokensPerExample))
         }
         countPresent(&share)
+        if retrained {
+            // The initial build: one adapter per present language, in slot order.
+            for s in 0..<slotCount where dataPresent[s] {
+                var sum = TrainingSum()
+                add(&sum, model: model, slot: s, examples: dataExamples[s], tokensPerExample: dataTokens[s], epochs: epochs)
+                adapterJobs.append(AdapterJob(slot: s, sum: sum))
+            }
+        }
+        share.adapterEnd = adapterJobs.count
         initialShare = share
         triggerShare.removeAll(keepingCapacity: true)
         var from = 0
-        for end in triggerEnd {
+        for (trigger, end) in triggerEnd.enumerated() {
             var added = false
             for a in from..<end {
                 let s = slot[a]
                 if newTokens[a].isNaN {
                     guard dataPresent[s] else { continue }
+                    dataExamples[s] += amount[a]
                     share.data.add(examples: amount[a], tokensPerExample: dataTokens[s],
                                    at: sliceRate(model: model, slot: s, tokensPerExample: dataTokens[s]))
                 } else if !dataPresent[s] {
                     dataPresent[s] = true
+                    dataExamples[s] = amount[a]
                     dataTokens[s] = newTokens[a]
                     share.data.add(examples: amount[a], tokensPerExample: newTokens[a], at: sliceRate(model: model, slot: s, tokensPerExample: newTokens[a]))
                     added = true
                 }
             }
             if added { countPresent(&share) }
+            if retrained {
+                // Each updated language's adapter, retrained on all its data (once per trigger).
+                share.updatedCount = 0
+                share.updatedTokens = 0
+                for a in from..<end {
+                    let s = slot[a]
+                    guard dataStamp[s] != trigger else { continue }
+                    dataStamp[s] = trigger
+                    guard dataPresent[s] else { continue }
+                    var sum = TrainingSum()
+                    add(&sum, model: model, slot: s, examples: dataExamples[s], tokensPerExample: dataTokens[s], epochs: epochs)
+                    adapterJobs.append(AdapterJob(slot: s, sum: sum))
+                    share.updatedCount += 1
+                    share.updatedTokens += dataTokens[s]
+                }
+                share.adapterEnd = adapterJobs.count
+            }
             share.fresh = TrainingSum()
             if continued {
                 // The examples this trigger ships to present languages (the languages as they are after it).
@@ -132,6 +167,24 @@ extension SimulationEngine {
         /// The examples the trigger ships to present languages, epochs counted (continued's
         /// new data; summed only when a strategy is `continued`).
         var fresh = TrainingSum()
+        /// Where the trigger's retrained adapters end in `adapterJobs` (they start where the
+        /// previous share's end), and the languages they cover (count, Σ tokens per example):
+        /// filled only when a strategy retrains adapters (`retrainsAdapters`).
+        var adapterEnd = 0
+        var updatedCount = 0
+        var updatedTokens = 0.0
+    }
+
+    /// One adapter's training: its language's slot and the sum it trains (epochs counted).
+    struct AdapterJob {
+        var slot: Int
+        var sum: TrainingSum
+    }
+
+    /// Whether `kind` trains each updated language's adapter again on all its data (the initial
+    /// build of every adapter strategy does): `merge`, `hybrid`, `adapters` with `update: retrain`.
+    static func retrainsAdapters(_ kind: StrategyKind, _ scenario: Scenario) -> Bool {
+        kind.trainsAdapters && !(kind == .mergeIncremental || (kind == .adapters && scenario.adapters.update == .continue))
     }
 
     /// One training data slice's contribution, as in `CostModel.training(name:data:epochs:)`.

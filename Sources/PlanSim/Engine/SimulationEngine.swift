@@ -88,6 +88,11 @@ struct SimulationEngine {
     var dataModel = -1
     var initialShare = Share()
     var triggerShare: [Share] = []
+    /// The adapter jobs of strategies that retrain (`retrainsAdapters`): the initial build's,
+    /// then each trigger's (`Share.adapterEnd`).
+    var adapterJobs: [AdapterJob] = []
+    var dataExamples: [Double] = []
+    var dataStamp: [Int] = []
     var dataTokens: [Double] = []
     var dataPresent: [Bool] = []
 
