@@ -14,6 +14,14 @@ struct BadInputTests {
         ("unknown model", "model: llama-3.1-8b ", "model: llama-9 ", "unknown model"),
         ("version 99", "version: 1", "version: 99", "unsupported version"),
         ("unknown key", "pue: 1.1 ", "pue: 1.1\n  colour: red\n ", "hardware.colour"),
+        ("tensor parallel 0", "gpus_per_job: auto ", "gpus_per_job: auto\n  tensor_parallel: 0 ", "at hardware.tensor_parallel: must be between 1 and 512"),
+        ("tensor parallel 2.5", "gpus_per_job: auto ", "gpus_per_job: auto\n  tensor_parallel: 2.5 ", "at hardware.tensor_parallel: expected a whole number"),
+        ("tensor parallel off the heads", "gpus_per_job: auto ", "gpus_per_job: auto\n  tensor_parallel: 3 ",
+         "at hardware.tensor_parallel: tensor_parallel 3 does not divide llama-3.1-8b's 32 attention heads"),
+        ("tensor parallel past a node", "gpus_per_job: auto ", "gpus_per_job: auto\n  tensor_parallel: 16 ",
+         "at hardware.tensor_parallel: tensor_parallel 16 is more than the 8 GPUs of one a100-80gb node"),
+        ("tensor parallel off gpus_per_job", "gpus_per_job: auto ", "gpus_per_job: 1\n  tensor_parallel: 2 ",
+         "at hardware.tensor_parallel: tensor_parallel 2 does not divide gpus_per_job 1"),
     ]
 
     @Test(arguments: cases)

@@ -54,4 +54,31 @@ struct EstimateCommandTests {
             #expect(bad.stdout.isEmpty)
         }
     }
+
+    /// Where no FSDP count fits (a 70B LoRA job without checkpointing keeps every activation),
+    /// the estimate names the smallest tensor-parallel layout that does; that layout fits.
+    @Test func minGPUsSearchesTensorParallelLayouts() throws {
+        let job = ["--model", "llama-3.1-70b", "--tokens", "1e8", "--sequence-length", "8192", "--stack", "torch",
+                   "--no-gradient-checkpointing", "--gpus", "8"]
+        let output = try Binary.run(["estimate"] + job + ["--format", "json"], in: Binary.workspace())
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(document["min_gpus"] is NSNull)
+        let gpus = try #require(document["min_gpus_tensor_parallel"] as? Int)
+        let degree = try #require(document["min_gpus_tensor_parallel_degree"] as? Int)
+        #expect(degree > 1 && gpus % degree == 0 && 64 % degree == 0 && degree <= 8)
+        #expect(output.stderr.contains("fits on no count up to 512 with fsdp alone; it fits on \(gpus) with tensor parallelism \(degree)"),
+                "\(output.stderr)")
+        let table = try Binary.run(["estimate"] + job, in: Binary.workspace())
+        #expect(table.stdout.contains("min_gpus (fsdp): none up to 512; min_gpus (tensor parallel): \(gpus) with --tensor-parallel \(degree)"))
+        let layout = try figures(Array(job.dropLast(2)) + ["--gpus", "\(gpus)", "--tensor-parallel", "\(degree)"])
+        #expect(layout["tensor_parallel"] == Double(degree))
+        let split = try Binary.run(["estimate"] + Array(job.dropLast(2)) + ["--gpus", "\(gpus)", "--tensor-parallel", "\(degree)", "--format", "json"],
+                                   in: Binary.workspace())
+        #expect(split.stdout.contains("\"fits\": true") || split.stdout.contains("\"fits\":true"), "\(split.stdout.prefix(2000))")
+        // A job that fits with FSDP reports no layout (null keys, present).
+        let small = try Binary.run(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e8", "--format", "json"], in: Binary.workspace())
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(small.stdout.utf8)) as? [String: Any])
+        #expect(plain["min_gpus"] as? Int == 1 && plain["min_gpus_tensor_parallel"] is NSNull && plain["min_gpus_tensor_parallel_degree"] is NSNull)
+    }
 }

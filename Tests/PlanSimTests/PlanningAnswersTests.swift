@@ -5,10 +5,11 @@ import Testing
 
 /// Planning answers on a real scenario (issue: sizing over GPUs per job, saturation, launch sizes).
 struct PlanningAnswersTests {
-    static func seventyB(pool: Int? = nil) throws -> Scenario {
+    static func seventyB(pool: Int? = nil, tensorParallel: Int? = nil) throws -> Scenario {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios/twenty-languages-70b.yaml")
         var text = try String(contentsOf: url, encoding: .utf8)
         if let pool { text = text.replacingOccurrences(of: "pool_gpus: 32", with: "pool_gpus: \(pool)") }
+        if let tensorParallel { text = text.replacingOccurrences(of: "gpus_per_job: auto,", with: "gpus_per_job: auto, tensor_parallel: \(tensorParallel),") }
         return try ScenarioLoader(catalog: try Catalog.bundled()).load(text: text, file: "twenty-languages-70b.yaml")
     }
 
@@ -28,6 +29,23 @@ struct PlanningAnswersTests {
     @Test func widthsRunFromTheMinimumThroughWholeNodes() {
         #expect(PoolSizing.widths(minimum: 3, gpusPerNode: 8) == [3, 4, 8, 16, 24, 32, 40, 48, 56, 64])
         #expect(PoolSizing.widths(minimum: 1, gpusPerNode: 4) == [1, 2, 4, 8, 12, 16, 20, 24, 28, 32])
+        // With tensor parallelism only counts that hold whole groups (the minimum is one already).
+        #expect(PoolSizing.widths(minimum: 4, gpusPerNode: 8, tensorParallel: 4) == [4, 8, 16, 24, 32, 40, 48, 56, 64])
+        #expect(PoolSizing.widths(minimum: 3, gpusPerNode: 8, tensorParallel: 3) == [3, 24, 48])
+    }
+
+    /// `plan size` on a tensor-parallel scenario tries only whole groups, each priced in them.
+    @Test func sizingWithTensorParallelismKeepsWholeGroups() throws {
+        let scenario = try Self.seventyB(tensorParallel: 8)
+        #expect(scenario.hardware.tensorParallel == 8 && scenario.hardware.gpusPerJob == 8)
+        let result = PoolSizing(scenario: scenario, seed: 42, targetLatencyHours: 48).run()
+        for size in result.strategies {
+            #expect(size.gpusPerJob % 8 == 0 && size.options.allSatisfy { $0.gpusPerJob % 8 == 0 }, "\(size.kind)")
+        }
+        let plain = PoolSizing(scenario: try Self.seventyB(), seed: 42, targetLatencyHours: 48).run()
+        let eight = try #require(result.strategies.first { $0.kind == .merge }?.options.first { $0.gpusPerJob == 8 })
+        let dataParallel = try #require(plain.strategies.first { $0.kind == .merge }?.options.first { $0.gpusPerJob == 8 })
+        #expect(eight.busyGPUHours != dataParallel.busyGPUHours)  // the same width, priced in TP groups
     }
 
     @Test func anEightGPUPoolIsSaturatedForFullRetrain() throws {

@@ -12,11 +12,12 @@ extension CostModel {
     }
 
     /// The scenario's training job (at its sequence length) on the next launch count of GPUs
-    /// (`Hardware.launchGPUs`) that the pool holds; nil when the pool holds no wider job.
+    /// (`Hardware.launchGPUs`, whole tensor-parallel groups) that the pool holds; nil when the
+    /// pool holds no wider job.
     public func widerJob() -> WiderJob? {
         let planned = rate(context: finetune.sequenceLength)
         let gpus = planned.job.gpus
-        let wider = Hardware.launchGPUs(atLeast: gpus + 1, gpusPerNode: hardware.gpu.gpusPerNode)
+        let wider = Hardware.launchGPUs(atLeast: gpus + 1, gpusPerNode: hardware.gpu.gpusPerNode, tensorParallel: hardware.tensorParallel)
         guard wider <= hardware.poolGPUs, planned.tokensPerSecond > 0 else { return nil }
         var other = hardware
         other.gpusPerJob = wider

@@ -67,27 +67,32 @@ public struct CostModel: Sendable, Equatable {
         public var mfu: Double
     }
 
-    /// The shape of a training job with `context` tokens per sequence on `gpus` GPUs.
-    public func trainingJob(context: Int, gpus: Int) -> TrainingJob {
+    /// The shape of a training job with `context` tokens per sequence on `gpus` GPUs, in
+    /// tensor-parallel groups of `tensorParallel` (1: data-parallel only; it divides `gpus`).
+    public func trainingJob(context: Int, gpus: Int, tensorParallel: Int = 1) -> TrainingJob {
         TrainingJob(
             model: model, method: finetune.method, rank: finetune.rank, targets: finetune.targets, context: context,
             microBatch: finetune.microBatchSize, gradientAccumulation: finetune.gradientAccumulation,
             gradientCheckpointing: finetune.gradientCheckpointing, gpus: gpus, sharding: hardware.sharding,
-            precision: finetune.precision)
+            precision: finetune.precision, tensorParallel: tensorParallel)
     }
 
     /// The memory model this scenario uses.
     public var memoryModel: MemoryModel { MemoryModel(stack: stack) }
 
-    /// The rate of a training job whose sequences hold `context` tokens.
+    /// The rate of a training job whose sequences hold `context` tokens, in the hardware's
+    /// tensor-parallel groups (`hardware.tensor_parallel`; `min_gpus` then counts multiples of it).
     public func rate(context: Int) -> TrainingRate {
         if let sequenceRate, sequenceRate.job.context == context { return sequenceRate }
         let memory = memoryModel
+        let t = max(hardware.tensorParallel, 1)
         let single = trainingJob(context: context, gpus: 1)
         let policy = finetune.checkpointingPolicy
-        let minimum = memory.minimumGPUs(single, gpu: device, policy: policy)
-        let gpus = hardware.gpusPerJobAuto ? (minimum.map(hardware.autoGPUsPerJob) ?? hardware.gpusPerJob) : hardware.gpusPerJob
-        let job = memory.resolving(single.on(gpus: gpus, sharding: hardware.sharding), gpu: device, policy: policy)
+        let minimum = memory.minimumGPUs(single, gpu: device, policy: policy, tensorParallel: t)
+        // Without a fitting count `auto` keeps the given one, in whole tensor-parallel groups.
+        let fallback = (max(hardware.gpusPerJob, 1) + t - 1) / t * t
+        let gpus = hardware.gpusPerJobAuto ? (minimum.map(hardware.autoGPUsPerJob) ?? fallback) : hardware.gpusPerJob
+        let job = memory.resolving(single.on(gpus: gpus, tensorParallel: t, sharding: hardware.sharding), gpu: device, policy: policy)
         let rate = JobRate(job, gpu: device, stack: stack, mfu: hardware.mfu, networkBytesPerSecond: hardware.networkBytesPerSecond)
         return TrainingRate(
             job: job, memory: memory.breakdown(job, gpu: device), minimumGPUs: minimum, throughput: rate.modelled,

@@ -31,6 +31,9 @@ public struct JobEstimate: Sendable, Equatable {
         public var memory: MemoryBreakdown
         /// Smallest GPU count (fsdp) that fits; nil → none up to `MemoryModel.maximumGPUs`.
         public var minimumGPUs: Int?
+        /// Where `minimumGPUs` is nil: the smallest tensor-parallel layout that fits
+        /// (`TensorParallelLayout`); nil when FSDP alone fits, or when no layout does either.
+        public var minimumTensorParallel: TensorParallelLayout?
         public var throughput: StepTimeModel.Throughput
         /// The MFU the estimate used: the explicit `--mfu`, or the step-time model's.
         public var mfu: Double
@@ -76,9 +79,12 @@ public struct JobEstimate: Sendable, Equatable {
         result.flops = rate.modelFlopsPerToken * tokens
         result.flopsPerToken = rate.modelFlopsPerToken
         result.hardwareFlops = rate.hardwareFlopsPerToken * tokens
+        let minimum = memoryModel.minimumGPUs(job, gpu: resolved.gpu, policy: resolved.checkpointing)
         result.training = TrainingDetails(
             job: job, gpu: resolved.gpu, stack: resolved.stack, parameters: job.model.totalParameters,
-            memory: memoryModel.breakdown(job, gpu: resolved.gpu), minimumGPUs: memoryModel.minimumGPUs(job, gpu: resolved.gpu, policy: resolved.checkpointing),
+            memory: memoryModel.breakdown(job, gpu: resolved.gpu), minimumGPUs: minimum,
+            minimumTensorParallel: minimum == nil
+                ? TensorParallelLayout.smallest(job, gpu: resolved.gpu, memory: memoryModel, policy: resolved.checkpointing) : nil,
             throughput: rate.modelled, mfu: rate.mfu, mfuIsModelled: rate.mfuIsModelled,
             stepSeconds: rate.stepSeconds, tokensPerSecondPerGPU: perGPU)
         result.evaluation = evaluationCost

@@ -174,36 +174,44 @@ public struct MemoryModel: Sendable, Equatable {
 
     /// The smallest GPU count (FSDP past one GPU) on which `job` fits `gpu` under `policy`
     /// (checkpointing counts as available under `auto`); nil when none up to `maximumGPUs` does.
-    public func minimumGPUs(_ job: TrainingJob, gpu: GPUSpec, policy: CheckpointingPolicy) -> Int? {
+    /// `tensorParallel` t > 1 searches multiples of t only: t-GPU tensor-parallel groups, their
+    /// replicas sharded with FSDP past one group (the job's own degree is not read).
+    public func minimumGPUs(_ job: TrainingJob, gpu: GPUSpec, policy: CheckpointingPolicy, tensorParallel: Int = 1) -> Int? {
         var probe = job
         switch policy {
         case .on: probe.gradientCheckpointing = true
         case .off: probe.gradientCheckpointing = false
         case .auto:
             probe.gradientCheckpointing = false
-            let plain = minimumGPUs(probe, gpu: gpu)
+            let plain = minimumGPUs(probe, gpu: gpu, tensorParallel: tensorParallel)
             probe.gradientCheckpointing = true
-            let checkpointed = minimumGPUs(probe, gpu: gpu)
+            let checkpointed = minimumGPUs(probe, gpu: gpu, tensorParallel: tensorParallel)
             switch (plain, checkpointed) {
             case let (a?, b?): return min(a, b)
             case let (a?, nil): return a
             case let (nil, b): return b
             }
         }
-        return minimumGPUs(probe, gpu: gpu)
+        return minimumGPUs(probe, gpu: gpu, tensorParallel: tensorParallel)
     }
 
-    /// The smallest GPU count (FSDP past one GPU) on which `job` fits `gpu`; nil when none up to
-    /// `maximumGPUs` does.
-    public func minimumGPUs(_ job: TrainingJob, gpu: GPUSpec) -> Int? {
-        if breakdown(job.on(gpus: 1), gpu: gpu).fits { return 1 }
-        // The per-GPU peak falls monotonically with the count: bisect.
-        guard breakdown(job.on(gpus: Self.maximumGPUs, sharding: .fsdp), gpu: gpu).fits else { return nil }
-        var low = 1, high = Self.maximumGPUs
+    /// The smallest GPU count (FSDP past one GPU, or past one tensor-parallel group of
+    /// `tensorParallel`) on which `job` fits `gpu`; nil when none up to `maximumGPUs` does.
+    public func minimumGPUs(_ job: TrainingJob, gpu: GPUSpec, tensorParallel: Int = 1) -> Int? {
+        let t = max(tensorParallel, 1)
+        guard t <= Self.maximumGPUs else { return nil }
+        func fits(_ replicas: Int) -> Bool {
+            breakdown(job.on(gpus: replicas * t, tensorParallel: t, sharding: replicas > 1 ? .fsdp : .none), gpu: gpu).fits
+        }
+        if fits(1) { return t }
+        // The per-GPU peak falls monotonically with the replicas past one: bisect.
+        let most = Self.maximumGPUs / t
+        guard most > 1, fits(most) else { return nil }
+        var low = 1, high = most
         while high - low > 1 {
             let mid = (low + high) / 2
-            if breakdown(job.on(gpus: mid, sharding: .fsdp), gpu: gpu).fits { high = mid } else { low = mid }
+            if fits(mid) { high = mid } else { low = mid }
         }
-        return high
+        return high * t
     }
 }

@@ -51,10 +51,16 @@ public struct TrainingJob: Sendable, Equatable {
 
     /// The same job on `count` GPUs, data-parallel only (sharded with FSDP when more than one).
     public func on(gpus count: Int, sharding: Sharding? = nil) -> TrainingJob {
+        on(gpus: count, tensorParallel: 1, sharding: sharding)
+    }
+
+    /// The same job on `count` GPUs in tensor-parallel groups of `tensorParallel` (a divisor of
+    /// `count`), its count / `tensorParallel` replicas sharded with FSDP when more than one.
+    public func on(gpus count: Int, tensorParallel: Int, sharding: Sharding? = nil) -> TrainingJob {
         var copy = self
         copy.gpus = count
-        copy.tensorParallel = 1
-        copy.sharding = sharding ?? (count > 1 ? .fsdp : .none)
+        copy.tensorParallel = max(tensorParallel, 1)
+        copy.sharding = sharding ?? (count / copy.tensorParallel > 1 ? .fsdp : .none)
         return copy
     }
 

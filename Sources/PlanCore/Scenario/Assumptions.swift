@@ -90,6 +90,11 @@ extension Scenario {
             row(.overheadsEvaluationExamplesPerLanguage, "\(overheads.evaluationExamplesPerLanguage)"),
             row(.overheadsGeneratedTokensPerExample, number(overheads.generatedTokensPerExample)),
         ]
+        // Shown when it is set (the default, 1, leaves every existing report as it was).
+        if hardware.tensorParallel != 1 || written.contains(ScenarioField.hardwareTensorParallel.rawValue),
+           let at = rows.firstIndex(where: { $0.path == ScenarioField.hardwareGPUsPerJob.rawValue }) {
+            rows.insert(row(.hardwareTensorParallel, "\(hardware.tensorParallel)"), at: at + 1)
+        }
         if let evaluation = finetune.evaluation,
            let at = rows.firstIndex(where: { $0.path == ScenarioField.finetuneGradientAccumulation.rawValue }) {
             rows.insert(contentsOf: [row(.finetuneEvalEveryExamples, number(evaluation.everySamples)),
@@ -105,7 +110,9 @@ extension Scenario {
             row(.scheduleHorizonDays, "\(schedule.horizonDays)"),
             row(.scheduleReleaseEveryDays, "\(schedule.releaseEveryDays)"),
             row("strategies", strategies.map { kind in
-                strategyOptions[kind]?.gpusPerJob.map { "\(kind.rawValue) (\($0) GPUs per job)" } ?? kind.rawValue
+                let own = [strategyOptions[kind]?.gpusPerJob.map { "\($0) GPUs per job" },
+                           strategyOptions[kind]?.tensorParallel.map { "tensor_parallel \($0)" }].compactMap { $0 }
+                return own.isEmpty ? kind.rawValue : "\(kind.rawValue) (\(own.joined(separator: ", ")))"
             }.joined(separator: ", "), ""),
         ]
         if strategies.contains(.continued) { rows.append(row(.continuedReplayFraction, number(continued.replayFraction))) }

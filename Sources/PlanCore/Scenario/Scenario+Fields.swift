@@ -110,7 +110,14 @@ extension Scenario {
 
     /// The spec of a variable path, and for a list field the indices of the entries it names.
     func variable(_ path: String) throws -> (spec: FieldSpec, entries: [Int]) {
-        guard let parsed = FieldPath(path), parsed.field.spec.isVariable else { throw Self.unknownField(path) }
+        guard let parsed = FieldPath(path), parsed.field.spec.isVariable else {
+            if let field = FieldPath(path)?.field, field == .hardwareTensorParallel || field == .strategyTensorParallel {
+                throw PlanCoreError.invalidArgument(
+                    "\(field.rawValue) cannot be varied: a tensor-parallel degree must divide the GPUs per job and the model's attention heads; "
+                        + "compare degrees with one scenario each, or with strategies entries that set their own tensor_parallel")
+            }
+            throw Self.unknownField(path)
+        }
         let field = parsed.field
         if field.rawValue.hasPrefix("serving."), serving == nil {
             throw PlanCoreError.invalidArgument("\(TerminalText.excerpt(path)): the scenario has no serving block (add serving: to price serving)")

@@ -44,14 +44,19 @@ public struct Scenario: Sendable, Equatable {
     }
 
     /// The hardware one strategy's jobs run on: the scenario's, with that strategy's
-    /// `gpus_per_job` and `capacity` overrides applied.
+    /// `gpus_per_job`, `tensor_parallel` and `capacity` overrides applied (a strategy whose own
+    /// tensor-parallel degree leaves `gpus_per_job: auto` gets the count the loader resolved for it).
     public func hardware(for strategy: StrategyKind) -> Hardware {
         var result = hardware
-        if let gpus = strategyOptions[strategy]?.gpusPerJob {
+        guard let options = strategyOptions[strategy] else { return result }
+        if let tensorParallel = options.tensorParallel { result.tensorParallel = tensorParallel }
+        if let gpus = options.gpusPerJob {
             result.gpusPerJob = gpus
             result.gpusPerJobAuto = false
+        } else if let resolved = options.autoGPUsPerJob {
+            result.gpusPerJob = resolved
         }
-        if let capacity = strategyOptions[strategy]?.capacity { result.capacity = capacity }
+        if let capacity = options.capacity { result.capacity = capacity }
         return result
     }
 
@@ -117,6 +122,10 @@ public struct Hardware: Sendable, Equatable {
     public var gpusPerJob: Int = ScenarioDefaults.gpusPerJob
     /// `gpus_per_job: auto` (the default): each job gets the memory model's `min_gpus`.
     public var gpusPerJobAuto: Bool = true
+    /// GPUs that split each layer of a training or evaluation job (`hardware.tensor_parallel`,
+    /// Megatron tensor parallelism; 1 = none). The loader checks that it divides `gpusPerJob`
+    /// and the model's attention heads and fits in one node; `auto` counts are multiples of it.
+    public var tensorParallel: Int = ScenarioDefaults.tensorParallel
     /// An explicit model FLOPs utilisation that bypasses the step-time model, in (0, 1]; nil →
     /// the step-time model (MFU is then an output).
     public var mfu: Double? = nil
@@ -244,11 +253,18 @@ public struct HybridSettings: Sendable, Equatable {
 public struct StrategyOptions: Sendable, Equatable {
     /// GPUs each of this strategy's training and evaluation jobs uses; nil → `hardware.gpus_per_job`.
     public var gpusPerJob: Int?
+    /// The tensor-parallel degree of this strategy's training and evaluation jobs; nil →
+    /// `hardware.tensor_parallel`.
+    public var tensorParallel: Int?
     /// The capacity this strategy's jobs run on; nil → `hardware.capacity`.
     public var capacity: Capacity?
+    /// `gpus_per_job: auto` resolved for this strategy's own `tensorParallel` (set by the
+    /// loader when the strategy has a tensor-parallel degree and no `gpusPerJob`).
+    public var autoGPUsPerJob: Int?
 
-    public init(gpusPerJob: Int? = nil, capacity: Capacity? = nil) {
+    public init(gpusPerJob: Int? = nil, tensorParallel: Int? = nil, capacity: Capacity? = nil) {
         self.gpusPerJob = gpusPerJob
+        self.tensorParallel = tensorParallel
         self.capacity = capacity
     }
 }

@@ -34,6 +34,8 @@ public enum ScenarioDefaults {
     /// The count an explicit job shape starts from (`plan estimate --gpus`); a scenario's
     /// `gpus_per_job` defaults to `auto`.
     public static let gpusPerJob = 1
+    /// `hardware.tensor_parallel`: no tensor parallelism.
+    public static let tensorParallel = 1
     public static let networkGBPerSecond = 50.0
     public static var networkBytesPerSecond: Double { networkGBPerSecond * 1e9 }
     public static let mergeEfficiency = 0.5

@@ -11,7 +11,9 @@ import Foundation
 /// the booleans (`finetune.packing`, `finetune.gradient_checkpointing`, which also takes `auto`),
 /// names and lists (`model`, `hardware.gpu`, `hardware.profile`, `finetune.targets`, language
 /// codes), and the inline `model` architecture (the catalog's schema, `ModelArchitecture.read`).
-/// `hardware.gpus_per_job` is numeric with the keyword `auto`.
+/// `hardware.gpus_per_job` is numeric with the keyword `auto`; `hardware.tensor_parallel` and a
+/// strategy entry's `tensor_parallel` are whole numbers the loader also checks against the model,
+/// the GPU and the GPUs per job, and are not variable (`Scenario.variable` refuses them).
 ///
 /// Case order: the variable fields of each section first, in the order `plan sweep --help` lists them.
 public enum ScenarioField: String, CaseIterable, Sendable {
@@ -26,6 +28,7 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case hardwareGEMMEfficiency = "hardware.gemm_efficiency"
     case hardwareNetworkGBPerS = "hardware.network_gb_per_s"
     case hardwareGPUsPerJob = "hardware.gpus_per_job"
+    case hardwareTensorParallel = "hardware.tensor_parallel"
     case hardwarePeakTFLOPS = "hardware.peak_tflops"
 
     case finetuneEpochs = "finetune.epochs"
@@ -67,6 +70,7 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case continuedReplayFraction = "continued.replay_fraction"
     case hybridRefreshEveryDays = "hybrid.refresh_every_days"
     case strategyGPUsPerJob = "strategies.gpus_per_job"
+    case strategyTensorParallel = "strategies.tensor_parallel"
 
     case mergeIncrementalReplayFraction = "merge_incremental.replay_fraction"
     case adaptersReplayFraction = "adapters.replay_fraction"
@@ -135,6 +139,8 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     /// A day within the horizon: the loader caps it at `horizon_days`.
     private static let day = FieldBounds.real(0...36_500)
     private static let gpus = FieldBounds.whole(1...1_000_000)
+    /// A tensor-parallel degree; the loader also holds it to the node, the heads and the GPUs per job.
+    private static let tensorParallel = FieldBounds.whole(1...MemoryModel.maximumGPUs)
 
     private func makeSpec() -> FieldSpec {
         switch self {
@@ -172,6 +178,11 @@ public enum ScenarioField: String, CaseIterable, Sendable {
         case .hardwareGPUsPerJob:
             return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "GPUs per training / evaluation job; `auto`: the memory model's min_gpus",
                              keywords: ["auto"])
+        case .hardwareTensorParallel:
+            // Not variable: a degree must divide the GPUs per job and the attention heads, so a
+            // sweep or a draw would mostly land on invalid layouts (`Scenario.variable` says so).
+            return FieldSpec(self, Self.tensorParallel, unit: "GPUs",
+                             doc: "GPUs that split each layer of a training / evaluation job (Megatron tensor parallelism; 1 = none)")
         case .hardwarePeakTFLOPS:
             return FieldSpec(self, .real(0...1e9, above: 0), unit: "TFLOP/s", doc: "replaces the GPU's dense peak")
 
@@ -270,6 +281,8 @@ public enum ScenarioField: String, CaseIterable, Sendable {
             return FieldSpec(self, .whole(1...100_000), unit: "days", doc: "a full multilingual refresh every this many days")
         case .strategyGPUsPerJob:
             return FieldSpec(self, Self.gpus, unit: "GPUs", doc: "a strategy entry's own GPUs per training / evaluation job")
+        case .strategyTensorParallel:
+            return FieldSpec(self, Self.tensorParallel, unit: "GPUs", doc: "a strategy entry's own tensor-parallel degree (default: hardware.tensor_parallel)")
 
         case .mergeIncrementalReplayFraction:
             return FieldSpec(self, .real(0...1), unit: "fraction", doc: "merge-incremental: old examples of the updated language replayed, as a fraction of its data",

@@ -81,7 +81,8 @@ public struct ScenarioLoader: Sendable {
         let (languages, declared) = readLanguages(&root)
         let merge = readMerge(&root)
         let schedule = readSchedule(&root, declared: declared)
-        let (strategies, strategyOptions) = readStrategies(&root)
+        let (strategies, readOptions) = readStrategies(&root)
+        var strategyOptions = readOptions
         var continued = ScenarioDefaults.continued
         if var fields = root.mapping("continued") {
             continued.replayFraction = fields.double(.continuedReplayFraction, default: continued.replayFraction)
@@ -102,26 +103,8 @@ public struct ScenarioLoader: Sendable {
         }
         guard let model, var hardware else { return nil }
         hardware.placement = checkPlacement(hardware.placementText, regions: regions, diagnostics: diagnostics)
-        checkMemory(model: model, finetune: finetune, hardware: &hardware, overheads: overheads, diagnostics: diagnostics)
-        if !hardware.gpusPerJobAuto && hardware.gpusPerJob > hardware.poolGPUs {
-            diagnostics.error(
-                "hardware.gpus_per_job",
-                "a job needs \(hardware.gpusPerJob) GPUs but the pool has only \(hardware.poolGPUs); raise pool_gpus or lower gpus_per_job")
-        }
-        for (index, kind) in strategies.enumerated() {
-            if let gpus = strategyOptions[kind]?.gpusPerJob {
-                var own = hardware
-                own.gpusPerJob = gpus
-                own.gpusPerJobAuto = false
-                checkMemory(model: model, finetune: finetune, hardware: &own, overheads: overheads, diagnostics: diagnostics,
-                            path: "strategies[\(index)].gpus_per_job")
-            }
-            if let gpus = strategyOptions[kind]?.gpusPerJob, gpus > hardware.poolGPUs {
-                diagnostics.error(
-                    "strategies[\(index)].gpus_per_job",
-                    "a \(kind.rawValue) job needs \(gpus) GPUs but the pool has only \(hardware.poolGPUs); raise hardware.pool_gpus or lower gpus_per_job")
-            }
-        }
+        checkLayouts(model: model, finetune: finetune, hardware: &hardware, overheads: overheads, strategies: strategies,
+                     options: &strategyOptions, diagnostics: diagnostics)
         // A spot block that is present but invalid has its own diagnostics already.
         let spotInvalid = diagnostics.items.contains { $0.path.hasPrefix("hardware.spot") }
         for kind in strategies where hardware.spot == nil && !spotInvalid {
@@ -164,44 +147,6 @@ public struct ScenarioLoader: Sendable {
             }
         }
         return scenario
-    }
-
-    /// Resolves `gpus_per_job: auto` to the launch count above the memory model's `min_gpus`
-    /// (`Hardware.autoGPUsPerJob`) and reports jobs that cannot
-    /// fit the GPUs the scenario gives them.
-    private func checkMemory(
-        model: ModelArchitecture, finetune: Finetune, hardware: inout Hardware, overheads: Overheads,
-        diagnostics: DiagnosticCollector, path: String = "hardware.gpus_per_job"
-    ) {
-        let cost = CostModel(model: model, finetune: finetune, hardware: hardware, overheads: overheads, merge: ScenarioDefaults.merge)
-        let rate = cost.rate(context: finetune.sequenceLength)
-        let single = cost.memoryModel.breakdown(
-            cost.memoryModel.resolving(rate.job.on(gpus: 1), gpu: hardware.gpu, policy: finetune.checkpointingPolicy), gpu: hardware.gpu)
-        let what = "\(model.name) \(finetune.method.rawValue)"
-        func gib(_ bytes: Double) -> String { String(format: "%.1f", bytes / Memory.gib) }
-        guard let minimum = rate.minimumGPUs else {
-            diagnostics.error(
-                hardware.gpusPerJobAuto ? "hardware.gpu" : path,
-                "\(what) needs \(gib(single.peak)) GiB per GPU on 1 x \(hardware.gpu.name) (\(gib(hardware.gpu.memoryBytes)) GiB) and does not fit on up to \(MemoryModel.maximumGPUs) with fsdp; pipeline/tensor parallelism and CPU offload are not modelled")
-            return
-        }
-        if hardware.gpusPerJobAuto {
-            hardware.gpusPerJob = hardware.autoGPUsPerJob(minimum: minimum)
-            if minimum > hardware.poolGPUs {
-                diagnostics.error(
-                    "hardware.pool_gpus",
-                    "\(what) needs \(minimum) x \(hardware.gpu.name) per job (memory) but the pool has only \(hardware.poolGPUs); raise pool_gpus")
-            }
-            return
-        }
-        let given = cost.memoryModel.breakdown(rate.job, gpu: hardware.gpu)
-        if !given.fits {
-            let count = hardware.gpusPerJob
-            let sharding = rate.job.sharding == .fsdp ? " with fsdp" : ""
-            diagnostics.error(
-                path,
-                "\(what) needs \(gib(given.peak)) GiB per GPU on \(count) x \(hardware.gpu.name)\(sharding) (\(gib(hardware.gpu.memoryBytes)) GiB); it fits on \(minimum) with fsdp")
-        }
     }
 
     private func readModel(_ root: inout MappingReader) -> ModelArchitecture? {
@@ -343,6 +288,7 @@ public struct ScenarioLoader: Sendable {
         // the ones whose default depends on them are optional here.
         let poolGPUs = fields.int(.hardwarePoolGPUs, default: ScenarioDefaults.poolGPUs)
         let gpusPerJob = readGPUsPerJob(&fields)
+        let tensorParallel = fields.int(.hardwareTensorParallel, default: ScenarioDefaults.tensorParallel)
         let mfu = fields.optionalDouble(.hardwareMFU)
         let gemmEfficiency = fields.optionalDouble(.hardwareGEMMEfficiency)
         var sharding: Sharding?
@@ -378,6 +324,7 @@ public struct ScenarioLoader: Sendable {
             hardware.gpusPerJob = gpusPerJob
             hardware.gpusPerJobAuto = false
         }
+        hardware.tensorParallel = tensorParallel
         hardware.mfu = mfu
         hardware.reliability = reliability
         hardware.capacity = capacity ?? .onDemand
@@ -459,7 +406,7 @@ public struct ScenarioLoader: Sendable {
         return result
     }
 
-    /// `strategies`: a list of names, or of mappings `{name, gpus_per_job?}`, mixed freely.
+    /// `strategies`: a list of names, or of mappings `{name, gpus_per_job?, tensor_parallel?, capacity?}`, mixed freely.
     private func readStrategies(_ root: inout MappingReader) -> ([StrategyKind], [StrategyKind: StrategyOptions]) {
         let defaults = ScenarioDefaults.strategies
         guard let node = root.node("strategies") else { return (defaults, [:]) }
@@ -478,6 +425,7 @@ public struct ScenarioLoader: Sendable {
                 name = fields.string("name", default: nil)
                 if name == nil { fields.diagnostics.error(fields.child("name"), "missing required field (a strategy name)") }
                 entry.gpusPerJob = fields.optionalInt(.strategyGPUsPerJob)
+                entry.tensorParallel = fields.optionalInt(.strategyTensorParallel)
                 entry.capacity = readCapacity(&fields)
                 fields.finish()
             } else {

@@ -150,6 +150,7 @@ public enum SimulationDocument {
         .object([
             ("gpus", .number(Double(rate.job.gpus))),
             ("min_gpus", rate.minimumGPUs.map { .number(Double($0)) } ?? .null),
+            ("tensor_parallel", .number(Double(rate.job.tensorParallel))),
             ("sharding", .string(rate.job.sharding.rawValue)),
             ("mfu", .rounded(rate.mfu, digits: 4)),
             ("tokens_per_second_per_gpu", .rounded(rate.tokensPerSecond / Double(rate.job.gpus), digits: 6)),

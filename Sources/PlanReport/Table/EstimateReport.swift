@@ -34,6 +34,8 @@ public enum EstimateReport {
                 ("gathered_gib", gib(m.gathered)),
             ])),
             ("min_gpus", t.minimumGPUs.map { .number(Double($0)) } ?? .null),
+            ("min_gpus_tensor_parallel", t.minimumTensorParallel.map { .number(Double($0.gpus)) } ?? .null),
+            ("min_gpus_tensor_parallel_degree", t.minimumTensorParallel.map { .number(Double($0.tensorParallel)) } ?? .null),
             ("step", .object([
                 ("gemm_seconds", .rounded(s.gemm, digits: 6)), ("memory_bound_seconds", .rounded(s.memoryBound, digits: 6)),
                 ("optimizer_seconds", .rounded(s.optimizer, digits: 6)), ("communication_seconds", .rounded(s.communication, digits: 6)),
@@ -132,7 +134,12 @@ public enum EstimateReport {
         memory.add(["peak", String(format: "%.2f", m.peak / Memory.gib)])
         memory.add(["\(t.gpu.name) memory", String(format: "%.2f", m.deviceBytes / Memory.gib)])
         out += "\n" + memory.rendered() + "\n"
-        out += "fits: \(m.fits ? "yes" : "no"); min_gpus (fsdp): \(t.minimumGPUs.map(String.init) ?? "none up to \(MemoryModel.maximumGPUs)")\n"
+        out += "fits: \(m.fits ? "yes" : "no"); min_gpus (fsdp): \(t.minimumGPUs.map(String.init) ?? "none up to \(MemoryModel.maximumGPUs)")"
+        if t.minimumGPUs == nil {
+            out += "; min_gpus (tensor parallel): " + (t.minimumTensorParallel.map { "\($0.gpus) with --tensor-parallel \($0.tensorParallel)" }
+                ?? "none up to \(MemoryModel.maximumGPUs) (degrees dividing the heads, up to a node)")
+        }
+        out += "\n"
         if let g = e.goodput {
             out += String(format: "goodput: %.3g expected interruptions, checkpoint every %.0f min (%.2g min each), effective training time %.2f%% "
                           + "(expected %@ h wall-clock with failures)\n",
@@ -151,9 +158,14 @@ public enum EstimateReport {
         if let minimum = t.minimumGPUs {
             return "note: \(what); it fits on \(minimum) with fsdp (--gpus \(minimum))"
         }
+        if let layout = t.minimumTensorParallel {
+            let how = "--gpus \(layout.gpus) --tensor-parallel \(layout.tensorParallel)"
+            return "note: \(what)\(t.job.tensorParallel > 1 ? " with tensor parallelism \(t.job.tensorParallel)" : "") and fits on no count up to "
+                + "\(MemoryModel.maximumGPUs) with fsdp alone; it fits on \(layout.gpus) with tensor parallelism \(layout.tensorParallel) (\(how))"
+        }
         if t.job.tensorParallel > 1 {
             return "note: \(what) with tensor parallelism \(t.job.tensorParallel); more GPUs, a larger --tensor-parallel or checkpointing would lower it"
         }
-        return "note: \(what) and fits on no count up to \(MemoryModel.maximumGPUs) with fsdp; it would need pipeline or tensor parallelism or CPU offload, which plan does not model"
+        return "note: \(what) and fits on no count up to \(MemoryModel.maximumGPUs) with fsdp or any tensor-parallel degree; it would need pipeline parallelism or CPU offload, which plan does not model"
     }
 }

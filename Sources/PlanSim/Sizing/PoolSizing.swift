@@ -113,7 +113,9 @@ public struct PoolSizing: Sendable {
         for (index, kind) in scenario.strategies.enumerated() {
             let hardware = scenario.hardware(for: kind)
             let searched = hardware.gpusPerJobAuto
-            let widths = searched ? Self.widths(minimum: minimumGPUs(kind), gpusPerNode: hardware.gpu.gpusPerNode) : [hardware.gpusPerJob]
+            let widths = searched
+                ? Self.widths(minimum: minimumGPUs(kind), gpusPerNode: hardware.gpu.gpusPerNode, tensorParallel: hardware.tensorParallel)
+                : [hardware.gpusPerJob]
             var best: (size: StrategySize, scenario: Scenario)?
             var options: [Option] = []
             for width in widths {
@@ -169,13 +171,15 @@ public struct PoolSizing: Sendable {
     }
 
     /// GPUs-per-job counts worth trying from `minimum`: the minimum, the launch counts above it
-    /// (powers of two within a node, then whole nodes) up to eight nodes.
-    public static func widths(minimum: Int, gpusPerNode: Int) -> [Int] {
+    /// (powers of two within a node, then whole nodes) up to eight nodes; with tensor
+    /// parallelism only those that hold whole groups of `tensorParallel` (`minimum` is one).
+    public static func widths(minimum: Int, gpusPerNode: Int, tensorParallel: Int = 1) -> [Int] {
         let node = max(1, gpusPerNode)
+        let t = max(1, tensorParallel)
         var result = [max(1, minimum)]
         var count = Hardware.launchGPUs(atLeast: max(1, minimum), gpusPerNode: node)
         while count <= max(8 * node, minimum) {
-            if count > result[result.count - 1] { result.append(count) }
+            if count > result[result.count - 1] && count % t == 0 { result.append(count) }
             count = count < node ? min(count * 2, node) : count + node
         }
         return result
