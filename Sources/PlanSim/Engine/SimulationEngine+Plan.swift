@@ -1,8 +1,8 @@
 import Foundation
 import PlanCore
 
-/// Build planning (DESIGN §5): which jobs each strategy runs for each build, tracking the
-/// training data as it grows.
+/// Build planning (DESIGN §5): which jobs each strategy runs for each build, reading the
+/// training data as it grows from `shareData` (one rule for how arrivals change it).
 ///
 /// | strategy | initial | update of languages S |
 /// |---|---|---|
@@ -75,29 +75,10 @@ extension SimulationEngine {
         buildRegion = 0
         timeline(hybrid: kind == .hybrid, scenario: scenario)
 
-        // Per-language state: only strategies that continue adapters track it; the others read
-        // the shared sums and adapter jobs (`shareData`).
-        let retrains = Self.retrainsAdapters(kind, scenario)
-        let tracksLanguages = adapters && !retrains
-        if tracksLanguages {
-            examples.removeAll(keepingCapacity: true)
-            tokensPerExample.removeAll(keepingCapacity: true)
-            present.removeAll(keepingCapacity: true)
-            for language in scenario.languages {
-                examples.append(language.examples)
-                tokensPerExample.append(language.tokensPerExample)
-                present.append(true)
-            }
-            // Duplicate codes cannot load; the layout gave one slot per distinct code.
-            let absent = slotCount - scenario.languages.count
-            examples.append(contentsOf: repeatElement(0, count: absent))
-            tokensPerExample.append(contentsOf: repeatElement(1, count: absent))
-            present.append(contentsOf: repeatElement(false, count: absent))
-            stamp.removeAll(keepingCapacity: true)
-            stamp.append(contentsOf: repeatElement(-1, count: slotCount))
-            previous.removeAll(keepingCapacity: true)
-            previous.append(contentsOf: repeatElement(0, count: slotCount))
-        }
+        // Adapters that continue from their last training (`merge-incremental`, `adapters` with
+        // `update: continue`) train their new examples plus a replay of the old ones; the others
+        // retrain on all their data. Every strategy reads the languages from `shareData`.
+        let continues = adapters && !Self.retrainsAdapters(kind, scenario)
 
         pool.removeAll()
         builds.removeAll(keepingCapacity: true)
@@ -225,16 +206,9 @@ extension SimulationEngine {
         }
 
         // Initial build.
-        if retrains {
+        if adapters {
             for job in 0..<initialShare.adapterEnd {
-                let s = adapterJobs[job].slot
-                addTraining(adapterJobs[job].sum, day: 0, name: "adapter \(codes[s])")
-            }
-        } else if adapters {
-            for s in 0..<slotCount where present[s] {
-                var sum = TrainingSum()
-                add(&sum, model: model, slot: s, examples: examples[s], tokensPerExample: tokensPerExample[s], epochs: epochs)
-                addTraining(sum, day: 0, name: "adapter \(codes[s])")
+                addTraining(adapterJobs[job].sum, day: 0, name: "adapter \(codes[adapterJobs[job].slot])")
             }
         } else {
             addTraining(state.data.scaled(by: epochs), day: 0, name: "multilingual")
@@ -245,25 +219,8 @@ extension SimulationEngine {
             let trigger = stepTrigger[step]
             let refresh = stepRefresh[step]
             let day = stepDay[step]
-            let from = trigger > 0 ? triggerEnd[trigger - 1] : 0
-            let to = trigger >= 0 ? triggerEnd[trigger] : 0
-            // The data before this build: every slot's (continued's replay) and the updated slots'
-            // examples (an incremental adapter's replay).
+            // The data before this build (continued's replay).
             let before = state.data
-            if tracksLanguages {
-                // The adapters' languages follow the rule the shared sums follow (`Share`).
-                for a in from..<to { previous[slot[a]] = examples[slot[a]] }
-                for a in from..<to {
-                    let s = slot[a]
-                    if newTokens[a].isNaN {
-                        if present[s] { examples[s] += amount[a] }
-                    } else if !present[s] {
-                        present[s] = true
-                        examples[s] = amount[a]
-                        tokensPerExample[s] = newTokens[a]
-                    }
-                }
-            }
             var share = Share()
             var adapterStart = 0
             if trigger >= 0 {
@@ -276,37 +233,21 @@ extension SimulationEngine {
             var merged = false
             if refresh || kind == .fullRetrain {
                 addTraining(state.data.scaled(by: epochs), day: day, name: refresh ? "refresh" : "multilingual")
-            } else if retrains {
+            } else if adapters {
                 for job in adapterStart..<share.adapterEnd {
-                    let s = adapterJobs[job].slot
-                    addTraining(adapterJobs[job].sum, day: day, name: "adapter \(codes[s])")
+                    let entry = adapterJobs[job]
+                    var sum = entry.sum
+                    if continues {
+                        // The adapter continues from its last training: the examples added since
+                        // (all of a new language's) plus a replay of the ones it had.
+                        sum = TrainingSum()
+                        add(&sum, model: model, slot: entry.slot, examples: entry.examples - entry.before + adapterReplay * entry.before,
+                            tokensPerExample: entry.tokensPerExample, epochs: epochs)
+                    }
+                    addTraining(sum, day: day, name: "adapter \(codes[entry.slot])")
                 }
                 if routed {
                     finish(first: first, day: day, merged: false, step: step, evaluated: (share.updatedCount, share.updatedTokens))
-                    continue
-                }
-                merged = true
-            } else if adapters {
-                // Adapters that continue (`tracksLanguages`): this plan's own per-language state.
-                var updated = 0
-                var updatedTokens = 0.0
-                for a in from..<to {
-                    let s = slot[a]
-                    guard stamp[s] != step else { continue }
-                    stamp[s] = step
-                    guard present[s] else { continue }
-                    // The adapter continues from its last training: the examples added since
-                    // (all of a new language's) plus a replay of the ones it had.
-                    var sum = TrainingSum()
-                    let old = previous[s]
-                    add(&sum, model: model, slot: s, examples: examples[s] - old + adapterReplay * old,
-                        tokensPerExample: tokensPerExample[s], epochs: epochs)
-                    addTraining(sum, day: day, name: "adapter \(codes[s])")
-                    updated += 1
-                    updatedTokens += tokensPerExample[s]
-                }
-                if routed {
-                    finish(first: first, day: day, merged: false, step: step, evaluated: (updated, updatedTokens))
                     continue
                 }
                 merged = true

@@ -61,8 +61,9 @@ extension SimulationEngine {
         dataModel = model
         let epochs = scenario.finetune.epochs
         let continued = scenario.strategies.contains(.continued)
-        let retrained = scenario.strategies.contains { Self.retrainsAdapters($0, scenario) }
-        // The initial languages, on scratch copies (a plan keeps its own).
+        let adapters = scenario.strategies.contains { $0.trainsAdapters }
+        // The languages as the arrivals change them (one rule for every strategy: examples
+        // reach present languages; a language joins when absent).
         dataTokens.removeAll(keepingCapacity: true)
         dataPresent.removeAll(keepingCapacity: true)
         for language in scenario.languages {
@@ -77,6 +78,8 @@ extension SimulationEngine {
         dataExamples.append(contentsOf: repeatElement(0, count: absent))
         dataStamp.removeAll(keepingCapacity: true)
         dataStamp.append(contentsOf: repeatElement(-1, count: slotCount))
+        dataBefore.removeAll(keepingCapacity: true)
+        dataBefore.append(contentsOf: repeatElement(0, count: slotCount))
         adapterJobs.removeAll(keepingCapacity: true)
         var share = Share()
         for (s, language) in scenario.languages.enumerated() {
@@ -84,12 +87,12 @@ extension SimulationEngine {
                            at: sliceRate(model: model, slot: s, tokensPerExample: language.tokensPerExample))
         }
         countPresent(&share)
-        if retrained {
-            // The initial build: one adapter per present language, in slot order.
+        if adapters {
+            // The initial build: one adapter per present language, in slot order, on all its data.
             for s in 0..<slotCount where dataPresent[s] {
                 var sum = TrainingSum()
                 add(&sum, model: model, slot: s, examples: dataExamples[s], tokensPerExample: dataTokens[s], epochs: epochs)
-                adapterJobs.append(AdapterJob(slot: s, sum: sum))
+                adapterJobs.append(AdapterJob(slot: s, sum: sum, before: 0, examples: dataExamples[s], tokensPerExample: dataTokens[s]))
             }
         }
         share.adapterEnd = adapterJobs.count
@@ -98,6 +101,8 @@ extension SimulationEngine {
         var from = 0
         for (trigger, end) in triggerEnd.enumerated() {
             var added = false
+            // The updated languages' examples before the trigger (an adapter that continues replays them).
+            if adapters { for a in from..<end { dataBefore[slot[a]] = dataExamples[slot[a]] } }
             for a in from..<end {
                 let s = slot[a]
                 if newTokens[a].isNaN {
@@ -114,8 +119,9 @@ extension SimulationEngine {
                 }
             }
             if added { countPresent(&share) }
-            if retrained {
-                // Each updated language's adapter, retrained on all its data (once per trigger).
+            if adapters {
+                // Each updated language's adapter (once per trigger): retrained on all its data
+                // (`sum`), or continued by the plan from `before` and `examples`.
                 share.updatedCount = 0
                 share.updatedTokens = 0
                 for a in from..<end {
@@ -125,7 +131,7 @@ extension SimulationEngine {
                     guard dataPresent[s] else { continue }
                     var sum = TrainingSum()
                     add(&sum, model: model, slot: s, examples: dataExamples[s], tokensPerExample: dataTokens[s], epochs: epochs)
-                    adapterJobs.append(AdapterJob(slot: s, sum: sum))
+                    adapterJobs.append(AdapterJob(slot: s, sum: sum, before: dataBefore[s], examples: dataExamples[s], tokensPerExample: dataTokens[s]))
                     share.updatedCount += 1
                     share.updatedTokens += dataTokens[s]
                 }
@@ -167,18 +173,23 @@ extension SimulationEngine {
         /// The examples the trigger ships to present languages, epochs counted (continued's
         /// new data; summed only when a strategy is `continued`).
         var fresh = TrainingSum()
-        /// Where the trigger's retrained adapters end in `adapterJobs` (they start where the
-        /// previous share's end), and the languages they cover (count, Σ tokens per example):
-        /// filled only when a strategy retrains adapters (`retrainsAdapters`).
+        /// Where the trigger's adapter jobs end in `adapterJobs` (they start where the previous
+        /// share's end), and the languages they cover (count, Σ tokens per example): filled
+        /// only when a strategy trains adapters.
         var adapterEnd = 0
         var updatedCount = 0
         var updatedTokens = 0.0
     }
 
-    /// One adapter's training: its language's slot and the sum it trains (epochs counted).
+    /// One adapter's training in a build: its language's slot, the sum of retraining it on all
+    /// its data (epochs counted), and its examples before and after the build with their tokens
+    /// per example (what an adapter that continues trains: the new ones plus a replay).
     struct AdapterJob {
         var slot: Int
         var sum: TrainingSum
+        var before: Double
+        var examples: Double
+        var tokensPerExample: Double
     }
 
     /// Whether `kind` trains each updated language's adapter again on all its data (the initial

@@ -76,22 +76,16 @@ struct SimulationEngine {
     /// Whether the timeline holds the current triggers as they are (no refreshes).
     var timelineIsPlain = false
 
-    // Training data per slot.
-    var examples: [Double] = []
-    var tokensPerExample: [Double] = []
-    var present: [Bool] = []
-    var previous: [Double] = []  // an updated slot's examples before the build (incremental replay)
-    var stamp: [Int] = []
-
     // The data at the start and after each trigger (`shareData`), for cost model `dataModel`
     // (-1: not summed for this run).
     var dataModel = -1
     var initialShare = Share()
     var triggerShare: [Share] = []
-    /// The adapter jobs of strategies that retrain (`retrainsAdapters`): the initial build's,
-    /// then each trigger's (`Share.adapterEnd`).
+    /// The adapter jobs of strategies that train adapters: the initial build's, then each
+    /// trigger's (`Share.adapterEnd`).
     var adapterJobs: [AdapterJob] = []
     var dataExamples: [Double] = []
+    var dataBefore: [Double] = []
     var dataStamp: [Int] = []
     var dataTokens: [Double] = []
     var dataPresent: [Bool] = []
