@@ -29,6 +29,17 @@ struct PoolReportTests {
         #expect(table.contains("the initial build alone costs 6.3% more"))
     }
 
+    /// The header names the tensor-parallel groups, for the scenario and per strategy.
+    @Test func theHeaderNamesTensorParallelGroups() throws {
+        var (scenario, _) = try scenario()
+        #expect(SimulationTable.gpusPerJob(scenario) == "1 GPU(s) per job")
+        scenario.hardware.gpusPerJob = 4
+        scenario.hardware.tensorParallel = 2
+        #expect(SimulationTable.gpusPerJob(scenario) == "4 GPU(s) per job in TP 2 groups")
+        scenario.strategyOptions[.merge] = StrategyOptions(gpusPerJob: 2, tensorParallel: 1)
+        #expect(SimulationTable.gpusPerJob(scenario) == "GPUs per job: full-retrain 4 in TP 2 groups, merge 2")
+    }
+
     @Test func reservedPricingShowsBothCosts() throws {
         let (scenario, yaml) = try scenario { $0.replacingOccurrences(of: "usd_per_gpu_hour: 2.0 ", with: "usd_per_gpu_hour: 2.0\n  pricing: reserved ") }
         #expect(scenario.hardware.pricing == .reserved)

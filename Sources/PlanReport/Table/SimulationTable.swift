@@ -147,11 +147,21 @@ public enum SimulationTable {
         return text
     }
 
-    /// "1 GPU per job", or the per-strategy counts when a `strategies` entry sets its own.
+    /// "1 GPU(s) per job", or the per-strategy counts when a `strategies` entry sets its own;
+    /// with tensor parallelism, the groups ("8 GPU(s) per job in TP 4 groups").
     static func gpusPerJob(_ scenario: Scenario) -> String {
-        let counts = scenario.strategies.map { ($0, scenario.hardware(for: $0).gpusPerJob) }
-        if Set(counts.map(\.1)).count <= 1 { return "\(counts.first?.1 ?? scenario.hardware.gpusPerJob) GPU(s) per job" }
-        return "GPUs per job: " + counts.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
+        func groups(_ hardware: Hardware) -> String {
+            hardware.tensorParallel > 1 ? " in TP \(hardware.tensorParallel) groups" : ""
+        }
+        let layouts = scenario.strategies.map { kind in
+            let hardware = scenario.hardware(for: kind)
+            return (kind, hardware.gpusPerJob, groups(hardware))
+        }
+        if Set(layouts.map { "\($0.1)\($0.2)" }).count <= 1 {
+            let gpus = layouts.first?.1 ?? scenario.hardware.gpusPerJob
+            return "\(gpus) GPU(s) per job" + (layouts.first?.2 ?? groups(scenario.hardware))
+        }
+        return "GPUs per job: " + layouts.map { "\($0.0.rawValue) \($0.1)\($0.2)" }.joined(separator: ", ")
     }
 
     /// Plain-language reasons, computed from the builds.
