@@ -10,8 +10,10 @@ import Foundation
 /// the result depends only on the inputs. Each job has at most one dependent (training → merge →
 /// evaluation), which keeps the hot loop free of per-job lists.
 ///
-/// The job list survives `schedule(gpus:)`, so one plan can be scheduled on many pool sizes
-/// (`PoolSizing`). After the buffers have grown, scheduling allocates nothing.
+/// Stretches where no job can wait take an O(1)-per-job fast path that gives the event loop's
+/// result (`Buffers.run`); the event loop runs the rest. The job list survives
+/// `schedule(gpus:)`, so one plan can be scheduled on many pool sizes (`PoolSizing`). After the
+/// buffers have grown, scheduling allocates nothing.
 struct FIFOPool {
     struct Job {
         var gpus: Int
@@ -70,7 +72,7 @@ struct FIFOPool {
     }
 
     /// Runs every job on a pool of `gpus` GPUs. `exact`: every job through the event loop (the
-    /// reference the idle-period fast path is tested against; same result).
+    /// reference the fast path is tested against; same result).
     /// - Precondition: every job needs at most `gpus` GPUs (a wider one never starts, and nor
     ///   does anything queued behind it); releases are in time order; dependents come later.
     /// - Complexity: O(J log J) for J jobs; only running jobs sit in the heap. Stretches where
