@@ -100,3 +100,21 @@ struct SimulationEngineTests {
         }
     }
 }
+
+/// The selection and summary over plain arrays, as the tests call them.
+extension SimulationEngine {
+    /// `summary` of an array (summed in sample order). Reorders `samples`.
+    static func summary(_ samples: inout [Double]) -> LatencySummary {
+        var sum = 0.0
+        for value in samples { sum += value }
+        return samples.withUnsafeMutableBufferPointer { summary($0, sum: sum) }
+    }
+
+    /// The `k`-th smallest of `values`, in place (`floydRivest`).
+    static func select(_ values: inout [Double], _ k: Int) -> Double {
+        values.withUnsafeMutableBufferPointer { a in
+            floydRivest(a, left: 0, right: a.count - 1, k: k)
+            return a[k]
+        }
+    }
+}

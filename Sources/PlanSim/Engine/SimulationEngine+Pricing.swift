@@ -66,15 +66,16 @@ extension SimulationEngine {
         // reach present languages; a language joins when absent).
         dataTokens.removeAll(keepingCapacity: true)
         dataPresent.removeAll(keepingCapacity: true)
+        dataExamples.removeAll(keepingCapacity: true)
         for language in scenario.languages {
             dataTokens.append(language.tokensPerExample)
             dataPresent.append(true)
+            dataExamples.append(language.examples)
         }
+        // Duplicate codes cannot load; the layout gave one slot per distinct code.
         let absent = slotCount - scenario.languages.count
         dataTokens.append(contentsOf: repeatElement(1, count: absent))
         dataPresent.append(contentsOf: repeatElement(false, count: absent))
-        dataExamples.removeAll(keepingCapacity: true)
-        for language in scenario.languages { dataExamples.append(language.examples) }
         dataExamples.append(contentsOf: repeatElement(0, count: absent))
         dataStamp.removeAll(keepingCapacity: true)
         dataStamp.append(contentsOf: repeatElement(-1, count: slotCount))

@@ -12,66 +12,44 @@ extension SimulationEngine {
         if latencies.count < day.count { latencies.append(contentsOf: repeatElement(0, count: day.count - latencies.count)) }
         var count = 0
         var sum = 0.0
-        var initialWallClock = 0.0
-        var maintenanceWallClock = 0.0
-        var lastFinish = 0.0
-        var maxLatency = 0.0
-        let deployHours = self.deployHours
-        latencies.withUnsafeMutableBufferPointer { latencies in
-            builds.withUnsafeBufferPointer { builds in
-                pool.finish.withUnsafeBufferPointer { finish in
-                    pool.jobs.withUnsafeBufferPointer { jobs in
-                        stepDay.withUnsafeBufferPointer { stepDay in
-                            stepTrigger.withUnsafeBufferPointer { stepTrigger in
-                                triggerEnd.withUnsafeBufferPointer { triggerEnd in
-                                    day.withUnsafeBufferPointer { day in
-                                        var first = 0
-                                        for build in builds {
-                                            let end = build.jobEnd
-                                            let step = build.step
-                                            let buildDay = step >= 0 ? stepDay[step] : 0
-                                            // A build's last job that waits for anything is its merge (after every
-                                            // training job) or its evaluation (after the merge or every training
-                                            // job), so it finishes last; a build of training jobs alone ends with
-                                            // the latest of them.
-                                            var deployed = finish[max(end - 1, first)]
-                                            if end - first > 1 && jobs[end - 1].dependencies == 0 {
-                                                deployed = finish[first]
-                                                for j in (first + 1)..<end where deployed < finish[j] { deployed = finish[j] }
-                                            }
-                                            deployed += deployHours
-                                            let wallClockHours = deployed - buildDay * 24
-                                            if deployed > lastFinish { lastFinish = deployed }
-                                            if step >= 0 {
-                                                let trigger = stepTrigger[step]
-                                                if trigger >= 0 {
-                                                    let from = trigger > 0 ? triggerEnd[trigger - 1] : 0
-                                                    for a in from..<triggerEnd[trigger] {
-                                                        let latency = deployed - day[a] * 24
-                                                        if latency > maxLatency { maxLatency = latency }
-                                                        sum += latency
-                                                        latencies[count] = latency
-                                                        count += 1
-                                                    }
-                                                }
-                                                maintenanceWallClock += wallClockHours
-                                            } else {
-                                                initialWallClock += wallClockHours
-                                            }
-                                            first = end
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        let (finish, jobs, deployHours) = (pool.finish, pool.jobs, self.deployHours)
+        var first = 0
+        for build in builds {
+            let end = build.jobEnd
+            let step = build.step
+            let buildDay = step >= 0 ? stepDay[step] : 0
+            // A build's last job that waits for anything is its merge (after every training
+            // job) or its evaluation (after the merge or every training job), so it finishes
+            // last; a build of training jobs alone ends with the latest of them.
+            var deployed = finish[max(end - 1, first)]
+            if end - first > 1 && jobs[end - 1].dependencies == 0 {
+                deployed = finish[first]
+                for j in (first + 1)..<end where deployed < finish[j] { deployed = finish[j] }
+            }
+            deployed += deployHours
+            let wallClockHours = deployed - buildDay * 24
+            if deployed > outcome.lastFinishHours { outcome.lastFinishHours = deployed }
+            if step >= 0 {
+                let trigger = stepTrigger[step]
+                if trigger >= 0 {
+                    let from = trigger > 0 ? triggerEnd[trigger - 1] : 0
+                    for a in from..<triggerEnd[trigger] {
+                        let latency = deployed - day[a] * 24
+                        if latency > outcome.maxLatencyHours { outcome.maxLatencyHours = latency }
+                        sum += latency
+                        latencies[count] = latency
+                        count += 1
                     }
                 }
+                outcome.maintenance.wallClockHours += wallClockHours
+            } else {
+                outcome.initial.wallClockHours += wallClockHours
             }
-            outcome.latency = Self.summary(UnsafeMutableBufferPointer(rebasing: latencies[0..<count]), sum: sum)
+            first = end
         }
-        outcome.initial.wallClockHours += initialWallClock
-        outcome.maintenance.wallClockHours += maintenanceWallClock
-        (outcome.lastFinishHours, outcome.maxLatencyHours) = (lastFinish, maxLatency)
+        outcome.latency = latencies.withUnsafeMutableBufferPointer {
+            Self.summary(UnsafeMutableBufferPointer(rebasing: $0[0..<count]), sum: sum)
+        }
         outcome.peakQueuedJobs = pool.peakQueuedJobs
         (outcome.queuedAtHorizonEnd, outcome.backlogHours) = (pool.queuedAtHorizon, pool.longestWaitAtHorizon)
         return outcome
@@ -104,27 +82,12 @@ extension SimulationEngine {
         return LatencySummary(meanHours: mean, p90Hours: low + (high - low) * fraction, count: n)
     }
 
-    /// `summary` of an array (summed here, in sample order). Reorders `samples`.
-    static func summary(_ samples: inout [Double]) -> LatencySummary {
-        var sum = 0.0
-        for value in samples { sum += value }
-        return samples.withUnsafeMutableBufferPointer { summary($0, sum: sum) }
-    }
-
-    /// The `k`-th smallest of `values`, in place (`floydRivest`).
-    static func select(_ values: inout [Double], _ k: Int) -> Double {
-        values.withUnsafeMutableBufferPointer { a in
-            floydRivest(a, left: 0, right: a.count - 1, k: k)
-            return a[k]
-        }
-    }
-
     /// Places the `k`-th smallest of `a[left...right]` at `k` (Floyd & Rivest's SELECT, CACM 18(3), 1975: above 600
     /// elements the pivot is first placed at `k` by selecting within a sample-sized window
     /// around it, so the partition that follows is close to final and its comparisons are
     /// mostly predicted: about n + min(k, n − k) comparisons instead of Hoare's ~3n);
     /// afterwards everything from `k + 1` on is at least that value.
-    private static func floydRivest(_ a: UnsafeMutableBufferPointer<Double>, left: Int, right: Int, k: Int) {
+    static func floydRivest(_ a: UnsafeMutableBufferPointer<Double>, left: Int, right: Int, k: Int) {
         var left = left
         var right = right
         while right > left {
