@@ -201,7 +201,7 @@ public struct MemoryModel: Sendable, Equatable {
         let t = max(tensorParallel, 1)
         guard t <= Self.maximumGPUs else { return nil }
         func fits(_ replicas: Int) -> Bool {
-            breakdown(job.on(gpus: replicas * t, tensorParallel: t, sharding: replicas > 1 ? .fsdp : .none), gpu: gpu).fits
+            breakdown(job.on(gpus: replicas * t, tensorParallel: t, sharding: replicas > 1 ? .fsdp : Sharding.none), gpu: gpu).fits
         }
         if fits(1) { return t }
         // The per-GPU peak falls monotonically with the replicas past one: bisect.
