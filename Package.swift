@@ -47,7 +47,8 @@ let package = Package(
         .target(name: "PlanTestSupport", dependencies: ["PlanRandom"], path: "Tests/PlanTestSupport", exclude: ["README.md"]),
         .testTarget(name: "PlanRandomTests", dependencies: ["PlanRandom"]),
         .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore", "PlanRandom", "PlanTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PlanSimTests", dependencies: ["PlanSim", "PlanCore", "PlanRandom"]),
+        // Golden files are read from the source tree (#filePath), not bundled.
+        .testTarget(name: "PlanSimTests", dependencies: ["PlanSim", "PlanCore", "PlanRandom"], exclude: ["Golden"]),
         .testTarget(
             name: "PlanKernelsTests", dependencies: ["PlanKernels", "PlanRandom", "PlanTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
