@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .target(name: "CMergeKernels", exclude: ["README.md"]),
         .target(name: "PlanRandom", exclude: ["README.md"]),
+        // JSON string literals, decoded once for PlanReport's parser and PlanKernels' key scan.
+        .target(name: "PlanJSON", exclude: ["README.md"]),
         .target(
             name: "PlanCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
@@ -26,14 +28,14 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(name: "PlanSim", dependencies: ["PlanCore", "PlanRandom"], exclude: ["README.md"]),
-        .target(name: "PlanKernels", dependencies: ["CBLAS", "CMergeKernels", "PlanRandom"], exclude: ["README.md"]),
+        .target(name: "PlanKernels", dependencies: ["CBLAS", "CMergeKernels", "PlanRandom", "PlanJSON"], exclude: ["README.md"]),
         .target(name: "PlanValidate", dependencies: ["PlanKernels", "PlanCore", "PlanRandom"], exclude: ["README.md"]),
         .target(
             name: "PlanStore",
             dependencies: ["PlanCore", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["README.md"]
         ),
-        .target(name: "PlanReport", dependencies: ["PlanSim", "PlanCore"], exclude: ["README.md"]),
+        .target(name: "PlanReport", dependencies: ["PlanSim", "PlanCore", "PlanJSON"], exclude: ["README.md"]),
         .target(
             name: "PlanCommands",
             dependencies: [
@@ -46,6 +48,7 @@ let package = Package(
         // Helpers shared by the test targets (temporary folders, snapshots); only test targets depend on it.
         .target(name: "PlanTestSupport", dependencies: ["PlanRandom"], path: "Tests/PlanTestSupport", exclude: ["README.md"]),
         .testTarget(name: "PlanRandomTests", dependencies: ["PlanRandom"]),
+        .testTarget(name: "PlanJSONTests", dependencies: ["PlanJSON"]),
         .testTarget(name: "PlanCoreTests", dependencies: ["PlanCore", "PlanRandom", "PlanTestSupport"], exclude: ["Fixtures"]),
         // Golden files are read from the source tree (#filePath), not bundled.
         .testTarget(name: "PlanSimTests", dependencies: ["PlanSim", "PlanCore", "PlanRandom"], exclude: ["Golden"]),

@@ -1,4 +1,5 @@
 import Foundation
+import PlanJSON
 
 /// Finds an object key that appears twice in one JSON object, before the document is decoded.
 ///
@@ -72,65 +73,10 @@ enum JSONKeys {
     }
 
     /// The unescaped string whose opening quote is at `start`, and the index after its closing
-    /// quote; nil when it is not terminated or holds a bad escape.
+    /// quote; nil when it is not terminated or holds a bad escape. Lone surrogates and control
+    /// characters are kept distinct rather than refused (`JSONString.Mode.lenient`): the
+    /// document's reader reports them.
     static func string(_ bytes: [UInt8], from start: Int) -> (String, Int)? {
-        var index = start + 1
-        var scalars = String.UnicodeScalarView()
-        var run: [UInt8] = []
-        func flush() {
-            if !run.isEmpty {
-                scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
-                run.removeAll(keepingCapacity: true)
-            }
-        }
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= bytes.count else { return nil }
-            var value: UInt32 = 0
-            for byte in bytes[at..<(at + 4)] {
-                guard let digit = Character(Unicode.Scalar(byte)).hexDigitValue else { return nil }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                flush()
-                return (String(scalars), index + 1)
-            }
-            guard byte == UInt8(ascii: "\\") else {
-                run.append(byte)
-                index += 1
-                continue
-            }
-            flush()
-            guard index + 1 < bytes.count else { return nil }
-            let escape = bytes[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "u"):
-                guard var code = hex4(index) else { return nil }
-                index += 4
-                if (0xD800..<0xDC00).contains(code), index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                    bytes[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low)
-                {
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
-                }
-                // A lone surrogate cannot be a scalar: keep it distinct from every real character.
-                scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
-                if Unicode.Scalar(code) == nil { scalars.append(contentsOf: String(code, radix: 16).unicodeScalars) }
-            default: return nil
-            }
-        }
-        return nil
+        JSONString.decode(bytes, from: start, mode: .lenient).map { ($0.value, $0.end) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PlanJSON
 
 extension JSONValue {
     /// Parses JSON text (RFC 8259), keeping object keys in document order. Returns nil for text
@@ -107,61 +108,12 @@ extension JSONValue {
             return .number(value)
         }
 
-        /// A string starting at the opening quote.
+        /// A string starting at the opening quote (RFC 8259: raw control characters and lone
+        /// surrogates refused).
         mutating func string() -> String? {
-            index += 1
-            var scalars = String.UnicodeScalarView()
-            var run: [UInt8] = []
-            func flush() {
-                if !run.isEmpty { scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars); run.removeAll() }
-            }
-            while index < bytes.count {
-                let byte = bytes[index]
-                index += 1
-                switch byte {
-                case UInt8(ascii: "\""):
-                    flush()
-                    return String(scalars)
-                case UInt8(ascii: "\\"):
-                    flush()
-                    guard index < bytes.count else { return nil }
-                    let escape = bytes[index]
-                    index += 1
-                    switch escape {
-                    case UInt8(ascii: "\""): scalars.append("\"")
-                    case UInt8(ascii: "\\"): scalars.append("\\")
-                    case UInt8(ascii: "/"): scalars.append("/")
-                    case UInt8(ascii: "b"): scalars.append("\u{08}")
-                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                    case UInt8(ascii: "n"): scalars.append("\n")
-                    case UInt8(ascii: "r"): scalars.append("\r")
-                    case UInt8(ascii: "t"): scalars.append("\t")
-                    case UInt8(ascii: "u"):
-                        guard var code = hex4() else { return nil }
-                        if (0xD800..<0xDC00).contains(code) {
-                            // A surrogate pair: \uD83D\uDE00.
-                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { return nil }
-                            index += 2
-                            guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        guard let scalar = Unicode.Scalar(code) else { return nil }
-                        scalars.append(scalar)
-                    default: return nil
-                    }
-                default:
-                    guard byte >= 0x20 else { return nil }
-                    run.append(byte)
-                }
-            }
-            return nil
-        }
-
-        mutating func hex4() -> UInt32? {
-            guard index + 4 <= bytes.count, let text = String(bytes: bytes[index..<index + 4], encoding: .utf8),
-                  let code = UInt32(text, radix: 16) else { return nil }
-            index += 4
-            return code
+            guard let (value, end) = JSONString.decode(bytes, from: index, mode: .strict) else { return nil }
+            index = end
+            return value
         }
     }
 }
