@@ -81,4 +81,23 @@ struct EstimateCommandTests {
         let plain = try #require(try JSONSerialization.jsonObject(with: Data(small.stdout.utf8)) as? [String: Any])
         #expect(plain["min_gpus"] as? Int == 1 && plain["min_gpus_tensor_parallel"] is NSNull && plain["min_gpus_tensor_parallel_degree"] is NSNull)
     }
+
+    /// `--link-gb-per-s` replaces the in-node bandwidth ZeRO-3 gathers run at (the single-node
+    /// MLPerf job's shape): lower is slower, the catalog's own value changes nothing, and a bad
+    /// value is one line naming the flag.
+    @Test func linkBandwidthFlag() throws {
+        let job = ["--model", "llama-2-70b", "--method", "lora", "--rank", "16", "--targets", "q_proj,k_proj,v_proj,o_proj", "--gpu", "h100-sxm",
+                   "--gpus", "8", "--sequence-length", "8192", "--gradient-checkpointing", "--stack", "hf-zero3", "--tokens", "31457280"]
+        let nvlink = try figures(job)
+        let same = try figures(job + ["--link-gb-per-s", "370"])
+        let host = try figures(job + ["--link-gb-per-s", "30"])
+        #expect(same["step_seconds"] == nvlink["step_seconds"] && same["gpu_hours"] == nvlink["gpu_hours"])
+        let (fast, slow) = (try #require(nvlink["step_seconds"]), try #require(host["step_seconds"]))
+        #expect(slow > fast * 1.2, "\(fast) s → \(slow) s")
+        for bad in ["0", "-3", "nan"] {
+            let output = try Binary.run(["estimate"] + job + ["--link-gb-per-s", bad], in: Binary.workspace())
+            #expect(output.status == 64, "\(bad): \(output.stderr)")
+            #expect(output.stderr.contains("--link-gb-per-s") && output.stderr.split(separator: "\n").count == 1, "\(output.stderr)")
+        }
+    }
 }

@@ -45,6 +45,9 @@ extension PlanCommand {
         @Option(name: .customLong("sequence-length"), help: "Tokens per (packed) sequence.") var sequenceLength: Int = ScenarioDefaults.finetune.sequenceLength
         @Option(name: .customLong("network-gb-per-s"), help: "Per-GPU network bandwidth between nodes, GB/s (jobs past 8 GPUs).")
         var networkGBPerS: Double = ScenarioDefaults.networkGBPerSecond
+        @Option(name: .customLong("link-gb-per-s"),
+                help: "Per-GPU collective bandwidth inside one node, GB/s (default: the GPU's link_gb_per_s in the catalog; e.g. 30 for a node whose GPUs cannot reach each other over NVLink).")
+        var linkGBPerS: Double?
         @Option(name: .customLong("gpu-failures-per-hour"),
                 help: "Unexpected interruptions per GPU-hour for the goodput figures (default: the Llama 3 report's, 1.97e-5).")
         var gpuFailuresPerHour: Double = ReliabilitySettings.llama3FailuresPerGPUHour
@@ -156,7 +159,11 @@ extension PlanCommand {
         func run() throws {
             try guarded {
                 let catalog = try Catalog.bundled()
-                let device = try self.device(catalog)
+                var device = try self.device(catalog)
+                if let linkGBPerS {
+                    try ScenarioField.hardwareLinkGBPerS.spec.bounds.check(linkGBPerS, path: "--link-gb-per-s")
+                    device.linkBytesPerSecond = linkGBPerS * 1e9
+                }
                 let rates = EnergyRates(gpuWatts: gpuWatts ?? device.boardWatts, pue: pue, kgCO2PerKWh: kgCO2PerKWh, usdPerGPUHour: usdPerGPUHour)
                 let estimate: JobEstimate
                 if let gpuHours {

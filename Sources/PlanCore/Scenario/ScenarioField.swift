@@ -30,6 +30,7 @@ public enum ScenarioField: String, CaseIterable, Sendable {
     case hardwareGPUsPerJob = "hardware.gpus_per_job"
     case hardwareTensorParallel = "hardware.tensor_parallel"
     case hardwarePeakTFLOPS = "hardware.peak_tflops"
+    case hardwareLinkGBPerS = "hardware.link_gb_per_s"
 
     case finetuneEpochs = "finetune.epochs"
     case finetuneRank = "finetune.rank"
@@ -185,6 +186,9 @@ public enum ScenarioField: String, CaseIterable, Sendable {
                              doc: "GPUs that split each layer of a training / evaluation job (Megatron tensor parallelism; 1 = none)")
         case .hardwarePeakTFLOPS:
             return FieldSpec(self, .real(0...1e9, above: 0), unit: "TFLOP/s", doc: "replaces the GPU's dense peak")
+        case .hardwareLinkGBPerS:
+            return FieldSpec(self, .real(0...1e6, above: 0), unit: "GB/s",
+                             doc: "replaces the GPU's collective bandwidth inside one node (the catalog's `link_gb_per_s`; e.g. a node without NVLink peer-to-peer)")
 
         case .finetuneEpochs:
             return FieldSpec(self, .real(0...10_000, above: 0), unit: "epochs", doc: "passes over the data per training job",

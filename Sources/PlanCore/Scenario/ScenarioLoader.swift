@@ -311,6 +311,7 @@ public struct ScenarioLoader: Sendable {
             }
         }
         let peakTFLOPS = fields.optionalDouble(.hardwarePeakTFLOPS)
+        let linkGBPerSecond = fields.optionalDouble(.hardwareLinkGBPerS)
         let reliability = readReliability(&fields)
         let capacity = readCapacity(&fields)
         let spot = readSpot(&fields)
@@ -341,6 +342,7 @@ public struct ScenarioLoader: Sendable {
         hardware.kgCO2PerKWh = kgCO2PerKWh
         hardware.pricing = pricing
         if let peakTFLOPS { hardware.gpu.peakFlopsPerSecond = peakTFLOPS * 1e12 }
+        if let linkGBPerSecond { hardware.gpu.linkBytesPerSecond = linkGBPerSecond * 1e9 }
         return hardware
     }
 
