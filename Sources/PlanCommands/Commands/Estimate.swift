@@ -39,6 +39,9 @@ extension PlanCommand {
         @Option(name: .customLong("tensor-parallel"),
                 help: "GPUs that split each layer (Megatron tensor parallelism); divides --gpus and the attention heads.")
         var tensorParallel: Int = 1
+        @Flag(name: .customLong("tp-comm-overlap"), inversion: .prefixedNo,
+              help: "Overlap tensor-parallel collectives with GEMMs as the stack can (NeMo's ub_tp_comm_overlap; default on); --no-tp-comm-overlap exposes them all.")
+        var tpCommOverlap = true
         @Option(help: "Full fine-tuning precision recipe: mixed (fp32 master + moments) or bf16.") var precision: String = ScenarioDefaults.finetune.precision.rawValue
         @Option(help: "Software stack: hf, torch, litgpt, hf-zero3 or nemo-fp8 (Resources/stacks.yaml; default hf, or the profile's).") var stack: String?
         @Option(help: "Explicit model FLOPs utilisation in (0, 1]; bypasses the step-time model.") var mfu: Double?
@@ -117,6 +120,7 @@ extension PlanCommand {
             spec.stack = stack ?? SoftwareStack.defaultName
             spec.sharding = sharding.flatMap(Sharding.init(rawValue:))
             spec.tensorParallel = tensorParallel
+            spec.tensorParallelCommOverlap = tpCommOverlap
             spec.precision = PrecisionRecipe(rawValue: precision) ?? ScenarioDefaults.finetune.precision
             return spec
         }

@@ -160,7 +160,7 @@ extension Catalog {
                 ? fields.requiredDouble("gather_bucket_hidden_squared", range: 0...1e6, above: 0) : nil
             let upcast = fields.bool("kbit_upcast", default: false)
             let sequenceParallel = fields.bool("sequence_parallel", default: false)
-            let tpOverlap = fields.double("tensor_parallel_overlap", default: 0, range: 0...1)
+            let tpOverlap = fields.double("tensor_parallel_overlapped_share", default: 0, range: 0...1)
             let fp8Parameters = fields.bool("fp8_parameters", default: false)
             let qloraSavesInputs = fields.bool("qlora_saves_inputs", default: false)
             let source = fields.string("source", default: "") ?? ""
@@ -177,7 +177,7 @@ extension Catalog {
             stack.gatherBucketHiddenSquared = bucket
             stack.kbitUpcast = upcast
             stack.sequenceParallel = sequenceParallel
-            stack.tensorParallelOverlap = tpOverlap
+            stack.tensorParallelOverlappedShare = tpOverlap
             stack.fp8Parameters = fp8Parameters
             stack.qloraSavesInputs = qloraSavesInputs
             return stack

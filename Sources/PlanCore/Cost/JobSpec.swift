@@ -22,6 +22,9 @@ public struct JobSpec: Sendable, Equatable {
     /// GPUs that split each layer (`tensor_parallel`, `--tensor-parallel`); must divide `gpus`
     /// and the model's attention heads.
     public var tensorParallel: Int = 1
+    /// Whether the stack overlaps tensor-parallel collectives with GEMMs (`tp_comm_overlap`,
+    /// `--[no-]tp-comm-overlap`; NeMo's `ub_tp_comm_overlap`).
+    public var tensorParallelCommOverlap = true
 
     public init(model: String) { self.model = model }
 
@@ -54,6 +57,7 @@ public struct JobSpec: Sendable, Equatable {
             gradientAccumulation: gradientAccumulation, gradientCheckpointing: gradientCheckpointing ?? false, gpus: gpus,
             sharding: sharding, precision: precision, tensorParallel: tensorParallel)
         job.attentionContext = attentionContext
+        job.tensorParallelCommOverlap = tensorParallelCommOverlap
         let policy = CheckpointingPolicy(gradientCheckpointing)
         job = MemoryModel(stack: stack).resolving(job, gpu: gpu, policy: policy)
         return Resolved(job: job, gpu: gpu, stack: stack, checkpointing: policy)

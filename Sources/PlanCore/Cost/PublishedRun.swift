@@ -114,6 +114,7 @@ extension JobSpec {
         spec.gpu = fields.string("gpu", default: spec.gpu) ?? spec.gpu
         spec.gpus = fields.int("gpus", default: spec.gpus, range: 1...MemoryModel.maximumGPUs)
         spec.tensorParallel = fields.int("tensor_parallel", default: spec.tensorParallel, range: 1...MemoryModel.maximumGPUs)
+        spec.tensorParallelCommOverlap = fields.bool("tp_comm_overlap", default: true)
         spec.microBatch = fields.int("micro_batch", default: spec.microBatch, range: ScenarioField.finetuneMicroBatchSize.spec.bounds.wholeRange)
         spec.gradientAccumulation = fields.int("gradient_accumulation", default: spec.gradientAccumulation, range: ScenarioField.finetuneGradientAccumulation.spec.bounds.wholeRange)
         spec.sequenceLength = fields.int("sequence_length", default: spec.sequenceLength, range: ScenarioField.finetuneSequenceLength.spec.bounds.wholeRange)

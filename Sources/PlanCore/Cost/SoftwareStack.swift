@@ -51,9 +51,17 @@ public struct SoftwareStack: Sendable, Equatable {
     /// norms, residual adds and dropout then run on, and save, 1/TP of the tokens, and each
     /// all-reduce becomes an all-gather + reduce-scatter pair of the same bytes.
     public var sequenceParallel: Bool = false
-    /// Fraction of the tensor-parallel collectives hidden behind the GEMMs they feed (NeMo /
-    /// TransformerEngine TP communication overlap); 0 = every TP collective is on the critical path.
-    public var tensorParallelOverlap: Double = 0
+    /// Share of the tensor-parallel collectives the stack pipelines with the GEMMs they feed
+    /// (NeMo / TransformerEngine TP communication overlap); 0 = every TP collective is on the
+    /// critical path. Each overlapped collective is split into one chunk per TP rank and hides
+    /// all but one chunk (`tensorParallelOverlap(degree:)`).
+    public var tensorParallelOverlappedShare: Double = 0
+
+    /// Fraction of the TP collectives' time hidden at TP degree `t`: the overlapped share ×
+    /// (1 − 1/t) (the last of t chunks has no GEMM left to run behind).
+    public func tensorParallelOverlap(degree t: Int) -> Double {
+        t > 1 ? tensorParallelOverlappedShare * (1 - 1 / Double(t)) : 0
+    }
     /// True when the stack keeps the decoder's linear weights in FP8 (NeMo `fp8_params`,
     /// TransformerEngine `fp8_model_init`): 1 B per parameter instead of bf16's 2 (the optimizer
     /// of trainable weights keeps its own fp32 copy).

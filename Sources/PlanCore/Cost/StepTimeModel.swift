@@ -49,8 +49,9 @@ public struct StepBreakdown: Sendable, Equatable {
 ///   all-reduces the gradients once per step (2·(G−1)/G). Exposed = max((1 − overlap) × comm,
 ///   comm − compute). G is the data-parallel degree (gpus / t). Tensor parallelism adds its
 ///   per-layer collectives (`TensorParallelTraffic`), exposed at (1 − the stack's
-///   `tensorParallelOverlap`): they sit between dependent GEMMs, so only a stack that pipelines
-///   them with GEMM chunks hides any;
+///   `tensorParallelOverlap(degree:)`): they sit between dependent GEMMs, so only a stack that
+///   pipelines them with GEMM chunks hides any (all but one chunk of t), and only when the job turns that on
+///   (`TrainingJob.tensorParallelCommOverlap`, NeMo's `ub_tp_comm_overlap`; off: all exposed);
 /// - optimizer: AdamW reads weight, gradient and two moments and writes three (28 B/param in fp32,
 ///   14 in bf16), over this GPU's shard (÷ t, and ÷ G when sharded), at bandwidth.
 public struct StepTimeModel: Sendable, Equatable {
@@ -168,7 +169,8 @@ public struct StepTimeModel: Sendable, Equatable {
         let stepComm = collectives.stepSeconds
         let exposedStep = max((1 - overlap) * stepComm, stepComm - compute)
         let tensorComm = tensorParallelTraffic(job, gpu: gpu).microStepSeconds
-        let exposedTensor = (1 - stack.tensorParallelOverlap) * tensorComm
+        let tensorOverlap = job.tensorParallelCommOverlap ? stack.tensorParallelOverlap(degree: job.tensorParallel) : 0
+        let exposedTensor = (1 - tensorOverlap) * tensorComm
         let ga = Double(job.gradientAccumulation)
         let shards = Double(job.shards * job.tensorParallel)
         let optimizerBytesPerParam = job.method == .full && job.precision == .bf16 ? 14.0 : 28.0

@@ -27,6 +27,10 @@ public struct TrainingJob: Sendable, Equatable {
     public var precision: PrecisionRecipe
     /// GPUs that split each layer (Megatron tensor parallelism; 1 = none). Divides `gpus`.
     public var tensorParallel: Int
+    /// Whether the stack's overlap of tensor-parallel collectives with GEMMs is on
+    /// (`SoftwareStack.tensorParallelOverlap(degree:)`; NeMo's `ub_tp_comm_overlap`); off → every TP
+    /// collective is exposed.
+    public var tensorParallelCommOverlap = true
 
     public init(
         model: ModelArchitecture, method: Finetune.Method, rank: Int = 16,

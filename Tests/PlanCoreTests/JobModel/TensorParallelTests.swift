@@ -35,8 +35,19 @@ struct TensorParallelTests {
         #expect(TensorParallelTraffic.of(try job(tensorParallel: 1, gpus: 4), gpu: gpu, stack: nemo, network: 50e9).microStepSeconds == 0)
         // Exposed: (1 − the stack's TP overlap) of it, in the step's communication.
         let step = StepTimeModel(stack: nemo).step(four, gpu: gpu)
-        #expect(abs(step.communication - (1 - nemo.tensorParallelOverlap) * traffic.microStepSeconds) < 1e-9)
+        #expect(abs(step.communication - (1 - nemo.tensorParallelOverlap(degree: 4)) * traffic.microStepSeconds) < 1e-9)
         #expect(abs(step.communicationTotal - traffic.microStepSeconds) < 1e-9)
+        // NeMo chunks each overlapped collective over the TP ranks, hiding all chunks but one:
+        // 5 of 8 collectives, 3/4 of each at TP4, 1/2 at TP2; none without TP.
+        #expect(abs(nemo.tensorParallelOverlap(degree: 4) - 0.625 * 0.75) < 1e-12)
+        #expect(abs(nemo.tensorParallelOverlap(degree: 2) - 0.625 * 0.5) < 1e-12)
+        #expect(nemo.tensorParallelOverlap(degree: 1) == 0 && hf.tensorParallelOverlap(degree: 4) == 0)
+        // A job with the overlap off (NeMo's ub_tp_comm_overlap: false) exposes every TP collective.
+        var exposed = four
+        exposed.tensorParallelCommOverlap = false
+        let off = StepTimeModel(stack: nemo).step(exposed, gpu: gpu)
+        #expect(abs(off.communication - traffic.microStepSeconds) < 1e-9)
+        #expect(off.communication > step.communication && off.communicationTotal == step.communicationTotal)
     }
 
     /// Each GPU of the group runs 1/t of every GEMM at the same η(T): GEMM seconds ÷ t; per-GPU
