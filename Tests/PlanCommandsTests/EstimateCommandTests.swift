@@ -94,10 +94,33 @@ struct EstimateCommandTests {
         #expect(same["step_seconds"] == nvlink["step_seconds"] && same["gpu_hours"] == nvlink["gpu_hours"])
         let (fast, slow) = (try #require(nvlink["step_seconds"]), try #require(host["step_seconds"]))
         #expect(slow > fast * 1.2, "\(fast) s → \(slow) s")
+        #expect(nvlink["link_gb_per_s"] == 370 && host["link_gb_per_s"] == 30)
         for bad in ["0", "-3", "nan"] {
             let output = try Binary.run(["estimate"] + job + ["--link-gb-per-s", bad], in: Binary.workspace())
             #expect(output.status == 64, "\(bad): \(output.stderr)")
             #expect(output.stderr.contains("--link-gb-per-s") && output.stderr.split(separator: "\n").count == 1, "\(output.stderr)")
         }
+    }
+
+    /// `--no-tp-comm-overlap` exposes every tensor-parallel collective (Fujitsu's MLPerf run):
+    /// the step is slower by the hidden part, and the JSON says so.
+    @Test func tensorParallelOverlapFlag() throws {
+        let job = ["--model", "llama-2-70b", "--targets", "q_proj,k_proj,v_proj,o_proj", "--gpu", "h100-sxm", "--gpus", "4", "--tensor-parallel", "4",
+                   "--gradient-accumulation", "8", "--sequence-length", "8192", "--no-gradient-checkpointing", "--stack", "nemo-fp8",
+                   "--sharding", "none", "--tokens", "25165824", "--format", "json"]
+        func document(_ extra: [String]) throws -> [String: Any] {
+            let output = try Binary.run(["estimate"] + job + extra, in: Binary.workspace())
+            #expect(output.status == 0, "\(output.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        }
+        let on = try document([]), off = try document(["--no-tp-comm-overlap"])
+        #expect(on["tp_comm_overlap"] as? Bool == true && off["tp_comm_overlap"] as? Bool == false)
+        let (fast, slow) = (try #require(on["step_seconds"] as? Double), try #require(off["step_seconds"] as? Double))
+        #expect(slow > fast, "\(fast) s → \(slow) s")
+        // Without tensor parallelism there is nothing to overlap: the flag changes nothing.
+        let single = ["--model", "llama-3.1-8b", "--tokens", "1e8", "--format", "json"]
+        let a = try Binary.run(["estimate"] + single, in: Binary.workspace()).stdout
+        let b = try Binary.run(["estimate"] + single + ["--no-tp-comm-overlap"], in: Binary.workspace()).stdout
+        #expect(a.replacingOccurrences(of: "\"tp_comm_overlap\": true", with: "\"tp_comm_overlap\": false") == b)
     }
 }

@@ -62,6 +62,7 @@ public struct SoftwareStack: Sendable, Equatable {
     public func tensorParallelOverlap(degree t: Int) -> Double {
         t > 1 ? tensorParallelOverlappedShare * (1 - 1 / Double(t)) : 0
     }
+
     /// True when the stack keeps the decoder's linear weights in FP8 (NeMo `fp8_params`,
     /// TransformerEngine `fp8_model_init`): 1 B per parameter instead of bf16's 2 (the optimizer
     /// of trainable weights keeps its own fp32 copy).

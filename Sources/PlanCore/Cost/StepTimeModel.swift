@@ -50,8 +50,9 @@ public struct StepBreakdown: Sendable, Equatable {
 ///   comm − compute). G is the data-parallel degree (gpus / t). Tensor parallelism adds its
 ///   per-layer collectives (`TensorParallelTraffic`), exposed at (1 − the stack's
 ///   `tensorParallelOverlap(degree:)`): they sit between dependent GEMMs, so only a stack that
-///   pipelines them with GEMM chunks hides any (all but one chunk of t), and only when the job turns that on
-///   (`TrainingJob.tensorParallelCommOverlap`, NeMo's `ub_tp_comm_overlap`; off: all exposed);
+///   pipelines them with GEMM chunks hides any (all but one chunk of t), and only when the job
+///   turns that on (`TrainingJob.tensorParallelCommOverlap`, NeMo's `ub_tp_comm_overlap`; off:
+///   all exposed);
 /// - optimizer: AdamW reads weight, gradient and two moments and writes three (28 B/param in fp32,
 ///   14 in bf16), over this GPU's shard (÷ t, and ÷ G when sharded), at bandwidth.
 public struct StepTimeModel: Sendable, Equatable {

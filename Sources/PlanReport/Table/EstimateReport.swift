@@ -23,6 +23,7 @@ public enum EstimateReport {
             ("model", .string(t.job.model.name)), ("method", .string(t.job.method.rawValue)),
             ("gpu", .string(t.gpu.name)), ("gpus", .number(Double(t.job.gpus))),
             ("tensor_parallel", .number(Double(t.job.tensorParallel))), ("sharding", .string(t.job.sharding.rawValue)),
+            ("tp_comm_overlap", .bool(t.job.tensorParallelCommOverlap)), ("link_gb_per_s", .rounded(t.gpu.linkBytesPerSecond / 1e9)),
             ("stack", .string(t.stack.name)), ("micro_batch", .number(Double(t.job.microBatch))),
             ("gradient_accumulation", .number(Double(t.job.gradientAccumulation))),
             ("sequence_length", .number(Double(t.job.context))),
