@@ -104,7 +104,8 @@ public enum EstimateReport {
         var out = table.rendered() + "\n"
         guard let t = e.training else { return out }
         let s = t.throughput.step
-        let layout = t.job.tensorParallel > 1 ? ", TP \(t.job.tensorParallel)" : ""
+        let layout = t.job.tensorParallel > 1
+            ? ", TP \(t.job.tensorParallel)" + (t.job.tensorParallelCommOverlap ? "" : " (collectives not overlapped)") : ""
         var step = TextTable(columns: [("step (\(t.job.gpus) x \(t.gpu.name)\(layout), \(t.stack.name))", .left), ("seconds", .right), ("share", .right)])
         let total = s.total
         for (name, value) in [("GEMM (\(String(format: "%.0f%%", s.gemmEfficiency * 100)) of peak)", s.gemm),
