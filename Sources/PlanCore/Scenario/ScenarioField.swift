@@ -188,7 +188,7 @@ public enum ScenarioField: String, CaseIterable, Sendable {
             return FieldSpec(self, .real(0...1e9, above: 0), unit: "TFLOP/s", doc: "replaces the GPU's dense peak")
         case .hardwareLinkGBPerS:
             return FieldSpec(self, .real(0...1e6, above: 0), unit: "GB/s",
-                             doc: "replaces the GPU's collective bandwidth inside one node (the catalog's `link_gb_per_s`; e.g. a node without NVLink peer-to-peer)")
+                             doc: "replaces the GPU's collective bandwidth inside one node for training and evaluation jobs (the catalog's `link_gb_per_s`; e.g. a node without NVLink peer-to-peer; `serving` keeps its GPU's)")
 
         case .finetuneEpochs:
             return FieldSpec(self, .real(0...10_000, above: 0), unit: "epochs", doc: "passes over the data per training job",
