@@ -18,6 +18,11 @@ public struct PublishedRun: Sendable, Equatable {
     /// and the published minutes; the throughput it implies is `tokensPerSecondPerGPU`.
     public var samples: Double?
     public var publishedMinutes: Double?
+    /// The evaluations inside the published time (MLPerf's periodic evaluation, counted in its
+    /// time to train) and the samples each runs, sequences of `spec.sequenceLength` tokens;
+    /// priced as forward passes (`EvaluationCost`) and added to the predicted minutes.
+    public var evaluations: Int?
+    public var evaluationSamples: Double?
     /// Per-GPU network bandwidth between the run's nodes, bytes/s (default: the estimate's).
     public var networkBytesPerSecond: Double?
     /// What the published figure includes beyond training (evaluation, ...).
@@ -38,11 +43,17 @@ public struct PublishedRun: Sendable, Equatable {
         public var stepError: Double? { run.stepSeconds.map { predictedStepSeconds / $0 - 1 } }
         /// Compares with published torch allocations, so without the per-GPU overhead.
         public var memoryError: Double? { run.peakMemoryGiB.map { predictedPeakMemoryGiB / $0 - 1 } }
-        /// Predicted training minutes for the published samples (training only: no evaluation).
-        public var predictedMinutes: Double? {
+        /// Predicted minutes of the run's evaluations (nil: it publishes none).
+        public var predictedEvaluationMinutes: Double?
+        /// Predicted training minutes for the published samples, without the evaluations.
+        public var predictedTrainingMinutes: Double? {
             run.samples.map { $0 * Double(run.spec.sequenceLength) / (predictedTokensPerSecondPerGPU * Double(run.spec.gpus)) / 60 }
         }
-        /// predicted training minutes / published minutes − 1.
+        /// Predicted minutes of what the published time covers: training plus the evaluations.
+        public var predictedMinutes: Double? {
+            predictedTrainingMinutes.map { $0 + (predictedEvaluationMinutes ?? 0) }
+        }
+        /// predicted minutes / published minutes − 1.
         public var timeError: Double? {
             guard let predicted = predictedMinutes, let published = run.publishedMinutes else { return nil }
             return predicted / published - 1
@@ -53,12 +64,21 @@ public struct PublishedRun: Sendable, Equatable {
     public func check(in catalog: Catalog) throws -> Check {
         let resolved = try spec.resolve(in: catalog)
         let network = networkBytesPerSecond ?? ScenarioDefaults.networkBytesPerSecond
-        let throughput = resolved.stepTime(networkBytesPerSecond: network).throughput(resolved.job, gpu: resolved.gpu)
+        let rate = JobRate(resolved.job, gpu: resolved.gpu, stack: resolved.stack, mfu: nil, networkBytesPerSecond: network)
+        let throughput = rate.modelled
         let memory = resolved.memory.breakdown(resolved.job, gpu: resolved.gpu)
-        return Check(
+        var check = Check(
             run: self, predictedTokensPerSecondPerGPU: throughput.tokensPerSecondPerGPU,
             predictedStepSeconds: throughput.stepSeconds, predictedPeakMemoryGiB: (memory.peak - memory.overhead) / Memory.gib,
             mfu: throughput.mfu, scalingEfficiency: throughput.scalingEfficiency, step: throughput.step)
+        if let samples, let evaluations, let evaluationSamples {
+            // One evaluation every samples / evaluations trained samples: exactly `evaluations`
+            // of them, priced as `plan estimate --eval-every-samples --eval-samples` prices them.
+            let schedule = EvaluationSchedule(everySamples: samples / Double(evaluations), samples: evaluationSamples)
+            let cost = EvaluationCost(schedule, job: resolved.job, tokens: samples * Double(resolved.job.context), rate: rate)
+            check.predictedEvaluationMinutes = cost.seconds / 60
+        }
+        return check
     }
 
     /// The bundled published runs, in file order, parsed once per process (as `Catalog.bundled`).
@@ -85,6 +105,10 @@ public struct PublishedRun: Sendable, Equatable {
             run.samples = optional("samples")
             run.publishedMinutes = optional("time_to_train_minutes")
             run.networkBytesPerSecond = optional("network_gb_per_s").map { $0 * 1e9 }
+            if fields.has("evaluations") || fields.has("eval_samples") {
+                run.evaluations = fields.int("evaluations", default: 1, range: 1...100_000)
+                run.evaluationSamples = fields.requiredDouble("eval_samples", range: 0...1e9, above: 0)
+            }
             run.note = fields.string("note", default: "") ?? ""
             if let samples = run.samples, let minutes = run.publishedMinutes, run.tokensPerSecondPerGPU == nil {
                 // The throughput the published time implies (evaluation included where the note says so).

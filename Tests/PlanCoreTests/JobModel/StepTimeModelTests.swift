@@ -177,6 +177,30 @@ struct StepTimeModelTests {
         }
     }
 
+    /// The MLPerf rows' predicted minutes are training plus the evaluations their logs show, each
+    /// priced as `plan estimate --eval-every-samples --eval-samples` prices it (one rate), and
+    /// the evaluations alone land near the published ones (about 37 s each on 8 H100 with NeMo).
+    @Test func mlperfPredictionsIncludeTheirEvaluations() throws {
+        let runs = try PublishedRun.bundled()
+        let run = try #require(runs.first { $0.name == "mlperf-v4.0-nvidia-70b-lora-8xh100-nemo-fp8" })
+        #expect(run.evaluations == 5 && run.evaluationSamples == 173)
+        let check = try run.check(in: catalog)
+        let samples = try #require(run.samples), evaluation = try #require(check.predictedEvaluationMinutes)
+        let training = try #require(check.predictedTrainingMinutes)
+        #expect(abs(try #require(check.predictedMinutes) - (training + evaluation)) < 1e-9)
+        let resolved = try run.spec.resolve(in: catalog)
+        let estimate = try JobEstimate.training(
+            resolved, tokens: samples * 8192, mfu: nil, rates: EnergyRates(gpuWatts: 700, pue: 1, kgCO2PerKWh: 0, usdPerGPUHour: 1),
+            evaluation: EvaluationSchedule(everySamples: samples / 5, samples: 173))
+        let estimated = try #require(estimate.evaluation)
+        #expect(estimated.evaluations == 5)
+        #expect(abs(estimated.seconds / 60 - evaluation) < 1e-9)
+        #expect(abs(evaluation * 60 / 5 / 37 - 1) < 0.25, "\(evaluation * 12) s per evaluation")
+        // Runs that publish no evaluations add none.
+        let plain = try #require(runs.first { $0.samples == nil }).check(in: catalog)
+        #expect(plain.predictedEvaluationMinutes == nil)
+    }
+
     /// The NeMo-FP8 : HF-ZeRO-3 per-sample time ratio on one 8 × H100 node (12.7 s per 8 samples
     /// against 2.155 samples/s: 3.4) is off by more than 25% because the single-node ZeRO-3 run is
     /// predicted 1.55× too fast (8.2 s against 12.7 s per step) while the same code on 4 nodes is
