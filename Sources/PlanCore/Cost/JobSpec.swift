@@ -71,10 +71,7 @@ public struct JobSpec: Sendable, Equatable {
         guard gpus % t == 0 else {
             throw PlanCoreError.invalidJob("tensor_parallel \(t) does not divide the job's \(gpus) GPUs; give a divisor of \(gpus)")
         }
-        guard model.heads % t == 0 else {
-            throw PlanCoreError.invalidJob(
-                "tensor_parallel \(t) does not divide \(model.name)'s \(model.heads) attention heads; give a divisor of \(model.heads)")
-        }
+        if let problem = TensorParallelLayout.headsProblem(t, model: model) { throw PlanCoreError.invalidJob(problem) }
     }
 
     /// Parses a comma- or semicolon-separated projection list; `all` → all seven.

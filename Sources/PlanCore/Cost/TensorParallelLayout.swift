@@ -21,6 +21,12 @@ public struct TensorParallelLayout: Sendable, Equatable {
         self.tensorParallel = tensorParallel
     }
 
+    /// Why degree `t` cannot split `model`'s attention (Megatron splits it by heads), or nil when
+    /// it divides the heads: the one check `plan estimate` (`JobSpec`) and the scenario loader share.
+    public static func headsProblem(_ t: Int, model: ModelArchitecture) -> String? {
+        model.heads % t == 0 ? nil : "tensor_parallel \(t) does not divide \(model.name)'s \(model.heads) attention heads; give a divisor of \(model.heads)"
+    }
+
     /// The degrees worth searching for `model` on `gpu`: divisors of the heads from 2 up to a node.
     public static func degrees(heads: Int, gpusPerNode: Int) -> [Int] {
         guard heads >= 2, gpusPerNode >= 2 else { return [] }

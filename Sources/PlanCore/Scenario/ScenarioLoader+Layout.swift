@@ -56,9 +56,7 @@ extension ScenarioLoader {
         if t > gpu.gpusPerNode {
             return "tensor_parallel \(t) is more than the \(gpu.gpusPerNode) GPUs of one \(gpu.name) node; a tensor-parallel group stays inside a node"
         }
-        if model.heads % t != 0 {
-            return "tensor_parallel \(t) does not divide \(model.name)'s \(model.heads) attention heads; give a divisor of \(model.heads)"
-        }
+        if let problem = TensorParallelLayout.headsProblem(t, model: model) { return problem }
         if let gpus, gpus % t != 0 {
             return "tensor_parallel \(t) does not divide gpus_per_job \(gpus); give a gpus_per_job that is a multiple of \(t)"
         }
@@ -77,12 +75,13 @@ extension ScenarioLoader {
         let rate = cost.rate(context: finetune.sequenceLength)
         let t = hardware.tensorParallel
         let memory = cost.memoryModel
-        let group = memory.breakdown(
-            memory.resolving(rate.job.on(gpus: t, tensorParallel: t), gpu: hardware.gpu, policy: finetune.checkpointingPolicy), gpu: hardware.gpu)
         let what = "\(model.name) \(finetune.method.rawValue)"
         let degree = t > 1 ? " and tensor_parallel \(t)" : ""
         func gib(_ bytes: Double) -> String { String(format: "%.1f", bytes / Memory.gib) }
         guard let minimum = rate.minimumGPUs else {
+            // What one group needs, for the message.
+            let group = memory.breakdown(
+                memory.resolving(rate.job.on(gpus: t, tensorParallel: t), gpu: hardware.gpu, policy: finetune.checkpointingPolicy), gpu: hardware.gpu)
             let layout = TensorParallelLayout.smallest(rate.job, gpu: hardware.gpu, memory: memory, policy: finetune.checkpointingPolicy)
             let advice = layout.map { "it fits on \($0.gpus) with tensor_parallel \($0.tensorParallel) (hardware.tensor_parallel)" }
                 ?? "pipeline parallelism and CPU offload are not modelled"
